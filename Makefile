@@ -1,0 +1,83 @@
+# Essaim — the Makefile is the interface. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYENV_ROOT ?= $(HOME)/.pyenv
+# The newest Python 3.13 or 3.12: on PATH first, then under pyenv.
+BOOT_PYTHON ?= $(shell for v in 3.13 3.12; do p=$$(command -v python$$v) && { echo $$p; exit; }; done; \
+	for d in $$(ls -d $(PYENV_ROOT)/versions/3.13* $(PYENV_ROOT)/versions/3.12* 2>/dev/null | sort -rV); do \
+	[ -x $$d/bin/python ] && { echo $$d/bin/python; exit; }; done)
+export ESSAIM_BIND ?= 127.0.0.1:8000
+export ESSAIM_DATA_DIR ?= $(CURDIR)/var
+PYTEST_ARGS ?=
+
+.PHONY: help setup setup-dev run serve test test-sqlite test-postgres lint fmt messages bench browsers clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.created:
+	@test -n "$(BOOT_PYTHON)" || { echo "Essaim needs Python 3.13 or 3.12 (on PATH or under pyenv)."; exit 1; }
+	$(BOOT_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.runtime: pyproject.toml $(VENV)/.created
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.runtime node_modules/.installed ## Create the virtual environment and install dependencies
+
+setup-dev: setup $(VENV)/.dev
+
+run: setup ## Install, migrate, load demo data if the database is new, and serve on $ESSAIM_BIND
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo_data --if-empty
+	$(PY) manage.py serve --bind $(ESSAIM_BIND)
+
+browsers: ## Install Debian's Chromium for browser tests (root only; never a downloaded browser)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+		else echo "Browser tests need /usr/bin/chromium: sudo apt-get install chromium"; fi; fi
+
+lint: setup-dev ## ruff, ruff format --check, mypy, import contracts, migrations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	ESSAIM_DATA_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
+
+fmt: setup-dev ## Format and auto-fix
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: setup-dev browsers lint test-sqlite test-postgres ## Install what tests need, lint, run the suite on SQLite and on PostgreSQL
+
+test-sqlite: setup-dev
+	ESSAIM_DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: setup-dev
+	@if [ -n "$$ESSAIM_TEST_POSTGRES_URL" ]; then \
+		ESSAIM_DATABASE_URL=$$ESSAIM_TEST_POSTGRES_URL ESSAIM_REDIS_URL=$$ESSAIM_TEST_REDIS_URL $(PY) -m pytest $(PYTEST_ARGS); \
+	else echo "ESSAIM_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run (.ci/run sets it)."; fi
+
+messages: setup-dev ## Extract strings and compile the French and English catalogues
+	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+SIZE ?= S
+bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
+	$(PY) -m bench.run --size $(SIZE) --db $(or $(DB),sqlite)
+
+clean: ## Remove the virtual environment, node_modules and local data
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,3 @@
+"""The rules, one module per domain. Importing this package registers them all."""
+
+from essaim.access.rules import network, people, stream  # noqa: F401

@@ -1,0 +1,64 @@
+"""Who may see a person, edit a profile and follow someone.
+
+Employees see every active person. Guests see themselves (and, once spaces exist, the
+co-members of their spaces). Anonymous visitors see nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from essaim.access import roles
+from essaim.access.actions import Action
+from essaim.access.policy import register
+from essaim.access.roles import Actor
+
+
+class PersonPolicy:
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None:
+            return False
+        match action:
+            case Action.VIEW:
+                if roles.is_network_admin(actor) or roles.is_self(actor, obj):
+                    return True
+                return obj.is_active and roles.is_employee(actor)
+            case Action.EDIT:
+                return roles.is_self(actor, obj) or roles.is_network_admin(actor)
+            case Action.FOLLOW:
+                return roles.is_employee(actor) and not roles.is_self(actor, obj) and obj.is_active
+            case Action.VIEW_FOLLOWS:
+                return self.can(actor, Action.VIEW, obj) and not roles.is_guest(actor)
+            case _:
+                return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if roles.is_network_admin(actor):
+            return queryset
+        if roles.is_employee(actor):
+            return queryset.filter(is_active=True)
+        if roles.is_signed_in(actor):
+            return queryset.filter(pk=actor.pk)
+        return queryset.none()
+
+
+class ProfilePolicy:
+    """A profile follows its person's rules."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        return PersonPolicy().can(actor, action, obj.user if obj is not None else None)
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if roles.is_network_admin(actor):
+            return queryset
+        if roles.is_employee(actor):
+            return queryset.filter(user__is_active=True)
+        if roles.is_signed_in(actor):
+            return queryset.filter(user_id=actor.pk)
+        return queryset.none()
+
+
+register("accounts.User", PersonPolicy())
+register("people.Profile", ProfilePolicy())

@@ -1,0 +1,1 @@
+"""Rules for posts, comments and reactions (filled in with the stream app)."""

@@ -1,0 +1,1 @@
+"""Accounts: the User model, sign-in, invitations, guests, two-factor authentication."""

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
+
+from essaim.core.text import fold
+
+HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?"
+handle_validator = RegexValidator(
+    rf"^{HANDLE_PATTERN}$",
+    _("Use 1 to 40 lower-case letters, digits, dots, dashes or underscores."),
+)
+
+
+def handle_from_name(first_name: str, last_name: str, email: str) -> str:
+    """``"Éloïse", "Dupré"`` → ``"eloise.dupre"``; falls back to the e-mail's local part."""
+    base = fold(f"{first_name}.{last_name}".strip(".")) or fold(email.split("@")[0])
+    base = re.sub(r"[^a-z0-9._-]+", "-", base).strip("._-")[:40] or "user"
+    return base
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        email = self.normalize_email(email).lower()
+        fields.setdefault("handle", self.unique_handle(handle_from_name(
+            fields.get("first_name", ""), fields.get("last_name", ""), email
+        )))
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True, is_network_admin=True)
+        return self.create_user(email, password, **fields)
+
+    def unique_handle(self, base: str) -> str:
+        handle, n = base, 1
+        while self.filter(handle=handle).exists():
+            n += 1
+            suffix = str(n)
+            handle = f"{base[: 40 - len(suffix)]}{suffix}"
+        return handle
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: an employee or an external guest."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE = "employee", _("Employee")
+        GUEST = "guest", _("External guest")
+
+    email = models.EmailField(_("email address"), unique=True)
+    handle = models.CharField(
+        _("handle"),
+        max_length=40,
+        unique=True,
+        validators=[handle_validator],
+        help_text=_("Used in mentions (@handle) and in your profile's address."),
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.EMPLOYEE)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("Django admin access"), default=False, help_text=_("May open the raw data administration.")
+    )
+    is_network_admin = models.BooleanField(_("network administrator"), default=False)
+    is_communication_team = models.BooleanField(_("communication team"), default=False)
+    is_compliance_officer = models.BooleanField(_("compliance officer"), default=False)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow your browser."),
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ("last_name", "first_name")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def is_guest(self) -> bool:
+        return self.kind == self.Kind.GUEST
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("people:profile", kwargs={"handle": self.handle})
+
+
+class Invitation(models.Model):
+    """An administrator's invitation by e-mail; its link lets the person set a password."""
+
+    email = models.EmailField(_("email address"))
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=User.Kind, default=User.Kind.EMPLOYEE)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > dj_timezone.now()

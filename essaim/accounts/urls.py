@@ -1,0 +1,9 @@
+from django.urls import path
+
+from essaim.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("settings/", views.settings_page, name="settings"),
+    path("language/", views.language_set, name="language"),
+]

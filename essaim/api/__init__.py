@@ -1,0 +1,1 @@
+"""The JSON API: one NinjaAPI under /api/, routers live in the apps."""

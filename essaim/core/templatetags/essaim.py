@@ -1,0 +1,72 @@
+"""Template helpers shared by every app: icons, avatars, relative times."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from functools import lru_cache
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+_ICON_NAME = re.compile(r"^[a-z0-9-]+$")
+AVATAR_COLOURS = 8
+
+
+@lru_cache(maxsize=128)
+def _icon_svg(name: str) -> str:
+    if not _ICON_NAME.match(name):
+        raise template.TemplateSyntaxError(f"Bad icon name {name!r}")
+    path = settings.NODE_MODULES / "lucide-static" / "icons" / f"{name}.svg"
+    svg = path.read_text(encoding="utf-8")
+    svg = svg[svg.index("<svg") :]
+    return svg.replace("<svg", '<svg aria-hidden="true" focusable="false"', 1).replace(
+        'class="lucide', 'class="icon lucide', 1
+    )
+
+
+@register.simple_tag
+def icon(name: str) -> SafeString:
+    """An SVG icon from the lucide-static package, decorative: put a text label beside it."""
+    return mark_safe(_icon_svg(name))  # noqa: S308 - file from a package, not user input
+
+
+@register.filter
+def initials(user: object) -> str:
+    first = getattr(user, "first_name", "") or ""
+    last = getattr(user, "last_name", "") or ""
+    return (first[:1] + last[:1]).upper() or "?"
+
+
+@register.filter
+def avatar_colour(user: object) -> int:
+    """A stable colour index (0-7) for a person's initials avatar; CSS maps it to a colour."""
+    digest = hashlib.blake2s(str(getattr(user, "pk", "")).encode(), digest_size=2).digest()
+    return digest[0] % AVATAR_COLOURS
+
+
+@register.simple_tag
+def reltime(value: datetime | None) -> SafeString:
+    """``<time>`` with a relative label ("il y a 5 min") and the exact date as a tooltip."""
+    if value is None:
+        return SafeString("")
+    now = timezone.now()
+    local = timezone.localtime(value)
+    exact = date_format(local, "DATETIME_FORMAT")
+    delta = now - value
+    if delta.total_seconds() < 60:
+        label = _("just now")
+    elif delta.days < 7:
+        label = _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+    else:
+        label = date_format(local, "DATE_FORMAT")
+    return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, label)

@@ -1,0 +1,1 @@
+"""Network-wide settings that administrators change in the app: name, logo, colour, sign-up."""

@@ -1,0 +1,1 @@
+"""People: profiles, the directory, the org chart, follows and skills."""

@@ -1,0 +1,1 @@
+"""The activity stream: posts, comments, reactions, mentions, tags and feeds."""

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from essaim.core import views as core_views
+
+urlpatterns = [
+    path("", include("essaim.stream.urls")),
+    path("", include("essaim.people.urls")),
+    path("accounts/", include("essaim.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("manage/", include("essaim.network.urls")),
+    path("django-admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler400 = "essaim.core.views.bad_request"
+handler403 = "essaim.core.views.permission_denied"
+handler404 = "essaim.core.views.page_not_found"
+handler500 = "essaim.core.views.server_error"
