@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "essaim.network",
     "essaim.accounts",
     "essaim.people",
+    "essaim.spaces",
     "essaim.stream",
     "essaim.api",
 ]

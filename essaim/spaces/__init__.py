@@ -1,0 +1,1 @@
+"""Spaces (communities): teams, projects and interest groups, with roles and sub-spaces."""
