@@ -6,9 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYENV_ROOT ?= $(HOME)/.pyenv
 # The newest Python 3.13 or 3.12: on PATH first, then under pyenv.
-BOOT_PYTHON ?= $(shell for v in 3.13 3.12; do p=$$(command -v python$$v) && { echo $$p; exit; }; done; \
-	for d in $$(ls -d $(PYENV_ROOT)/versions/3.13* $(PYENV_ROOT)/versions/3.12* 2>/dev/null | sort -rV); do \
-	[ -x $$d/bin/python ] && { echo $$d/bin/python; exit; }; done)
+BOOT_PYTHON ?= $(shell for p in $$(command -v python3.13 python3.12) \
+	$$(ls -d $(PYENV_ROOT)/versions/3.13* $(PYENV_ROOT)/versions/3.12* 2>/dev/null | sort -rV | sed 's|$$|/bin/python|'); do \
+	"$$p" -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo "$$p"; exit; }; done)
 export ESSAIM_BIND ?= 127.0.0.1:8000
 export ESSAIM_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
