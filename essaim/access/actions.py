@@ -13,6 +13,7 @@ class Action(StrEnum):
     # network level (target None)
     ADMINISTER_NETWORK = "network.administer"
     INVITE_PEOPLE = "network.invite"
+    MANAGE_PEOPLE = "network.manage_people"  # deactivate, reactivate, grant roles
     VIEW_DIRECTORY = "people.directory"
     # people (target: a User)
     FOLLOW = "people.follow"

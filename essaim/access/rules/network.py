@@ -9,7 +9,7 @@ from essaim.access.roles import Actor
 class Network:
     def can(self, actor: Actor, action: Action) -> bool:
         match action:
-            case Action.ADMINISTER_NETWORK | Action.INVITE_PEOPLE:
+            case Action.ADMINISTER_NETWORK | Action.INVITE_PEOPLE | Action.MANAGE_PEOPLE:
                 return roles.is_network_admin(actor)
             case Action.VIEW_DIRECTORY | Action.CREATE_POST | Action.FOLLOW_TAG:
                 return roles.is_employee(actor)
