@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from essaim.access import roles
 from essaim.access.actions import Action
-from essaim.access.policy import register_network
+from essaim.access.policy import register, register_network
 from essaim.access.roles import Actor
 
 
@@ -17,4 +21,15 @@ class Network:
                 return False
 
 
+class InvitationPolicy:
+    """Invitations are the network administrators' business only."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        return action in {Action.VIEW, Action.EDIT} and roles.is_network_admin(actor)
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset if roles.is_network_admin(actor) else queryset.none()
+
+
 register_network(Network())
+register("accounts.Invitation", InvitationPolicy())
