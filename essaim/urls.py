@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -18,6 +20,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if os.environ.get("ESSAIM_BENCH") == "1":  # the benchmark's bare reference view (bench/bare_urls.py)
+    urlpatterns += [path("bench/", include("bench.bare_urls"))]
 
 handler400 = "essaim.core.views.bad_request"
 handler403 = "essaim.core.views.permission_denied"
