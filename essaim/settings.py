@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",  # serves Swagger UI's files from its static folder (no CDN) for /api/docs
     "essaim.core",
     "essaim.access",
     "essaim.network",
