@@ -173,6 +173,7 @@ LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "essaim.accounts.forms.SignupNamesForm"  # first and last name are required
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
@@ -192,6 +193,11 @@ MFA_TOTP_ISSUER = env("NETWORK_NAME", "Essaim")
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=False)
 SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_DOMAINS")]
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
+# Who may create spaces: "everyone" (every employee), "communication" (communication team and network
+# administrators) or "admins" (network administrators only). Guests never create spaces.
+SPACE_CREATORS = env("SPACE_CREATORS", "everyone")
+if SPACE_CREATORS not in {"everyone", "communication", "admins"}:
+    raise ImproperlyConfigured("ESSAIM_SPACE_CREATORS must be everyone, communication or admins.")
 
 # --- Email: console by default, SMTP when ESSAIM_EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Essaim <essaim@localhost>")

@@ -24,3 +24,18 @@ class Action(StrEnum):
     REACT = "stream.react"
     ANNOUNCE = "stream.announce"
     FOLLOW_TAG = "stream.follow_tag"
+    # spaces (target: a Space; CREATE_SPACE targets the Space class). VIEW, DELETE, CREATE_POST (post in the
+    # space), COMMENT and REACT also apply to a Space.
+    CREATE_SPACE = "spaces.create"
+    VIEW_MEMBERS = "spaces.view_members"
+    READ_POSTS = "spaces.read_posts"
+    INVITE_MEMBERS = "spaces.invite"
+    APPROVE_MEMBERS = "spaces.approve"
+    CHANGE_ROLE = "spaces.change_role"
+    REMOVE_MEMBER = "spaces.remove_member"
+    MODERATE = "spaces.moderate"
+    EDIT_SETTINGS = "spaces.edit_settings"
+    ARCHIVE = "spaces.archive"
+    JOIN = "spaces.join"
+    REQUEST_JOIN = "spaces.request_join"
+    LEAVE = "spaces.leave"

@@ -1,0 +1,167 @@
+"""Who may see a space, read and write in it, and run it.
+
+Roles, from the outside in:
+
+- anonymous visitors see no space;
+- guests (external people) see only the spaces they are members of, and never rank above "member";
+- employees see public and private spaces (listed), read public ones, join public ones and ask to join
+  private ones; secret spaces exist for their members only;
+- space roles: reader (reads, reacts) < member (posts, comments) < moderator (moderates) <
+  admin (invites, approves, changes roles, removes members, edits settings, archives) < owner (deletes);
+- network administrators run every space (see it, its members, settings, archive, delete) but read the
+  posts only of spaces an employee may read or they belong to: they do NOT read secret or private spaces
+  they are not members of;
+- compliance officers see and read every space, and change nothing they are not members of.
+
+An archived space is read-only: only un-archiving (``ARCHIVE``) and ``DELETE`` remain.
+Sub-spaces follow the same rules; services keep their visibility no wider than the parent's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+
+from essaim.access import roles
+from essaim.access.actions import Action
+from essaim.access.policy import register
+from essaim.access.roles import Actor
+from essaim.spaces.models import Membership, Space
+
+RANK = {
+    Membership.Role.READER: 1,
+    Membership.Role.MEMBER: 2,
+    Membership.Role.MODERATOR: 3,
+    Membership.Role.ADMIN: 4,
+    Membership.Role.OWNER: 5,
+}
+READER, MEMBER, MODERATOR, ADMIN, OWNER = 1, 2, 3, 4, 5
+
+_RUN_ACTIONS = {
+    Action.INVITE_MEMBERS,
+    Action.APPROVE_MEMBERS,
+    Action.CHANGE_ROLE,
+    Action.REMOVE_MEMBER,
+    Action.EDIT_SETTINGS,
+    Action.EDIT,
+}
+
+
+def with_viewer_role(actor: Actor, queryset: QuerySet[Space]) -> QuerySet[Space]:
+    """Annotate each space with ``actor``'s role so that ``can`` needs no query per space."""
+    if not roles.is_signed_in(actor):
+        return queryset
+    role = Membership.objects.filter(space_id=OuterRef("pk"), user_id=actor.pk).values("role")[:1]
+    return queryset.annotate(viewer_role=Subquery(role), viewer_role_for=Value(actor.pk))
+
+
+def space_rank(actor: Actor, space: Space) -> int:
+    """``actor``'s rank in ``space``: 0 for non-members; guests never rank above member."""
+    if not roles.is_signed_in(actor) or space.pk is None:
+        return 0
+    if getattr(space, "viewer_role_for", None) == actor.pk:
+        role = getattr(space, "viewer_role", None)
+    else:
+        role = Membership.objects.filter(space_id=space.pk, user_id=actor.pk).values_list("role", flat=True).first()
+    rank = RANK.get(role, 0) if role else 0
+    if roles.is_guest(actor):
+        rank = min(rank, MEMBER)
+    return rank
+
+
+def may_create_space(actor: Actor) -> bool:
+    if roles.is_network_admin(actor):
+        return True
+    match settings.SPACE_CREATORS:
+        case "everyone":
+            return roles.is_employee(actor)
+        case "communication":
+            return roles.is_communication_team(actor)
+        case _:
+            return False
+
+
+class SpacePolicy:
+    def can(self, actor: Actor, action: Action, space: Any) -> bool:
+        if space is None:
+            return action is Action.CREATE_SPACE and may_create_space(actor)
+        if not roles.is_signed_in(actor):
+            return False
+        rank = space_rank(actor, space)
+        admin = roles.is_network_admin(actor)
+        compliance = roles.is_compliance_officer(actor)
+        employee = roles.is_employee(actor)
+        public = space.visibility == Space.Visibility.PUBLIC
+        listed = space.visibility != Space.Visibility.SECRET
+        if not (rank or admin or compliance or (employee and listed)):
+            return False  # not visible: every action answers "not found"
+        if action is Action.VIEW:
+            return True
+        if action is Action.VIEW_MEMBERS:
+            return bool(rank or admin or compliance or (employee and public))
+        if action is Action.READ_POSTS:
+            return bool(rank or compliance or (employee and public))
+        if action is Action.ARCHIVE:
+            return rank >= ADMIN or admin
+        if action is Action.DELETE:
+            return rank >= OWNER or admin
+        if space.archived_at is not None:
+            return False
+        return self._can_write(action, rank=rank, admin=admin, employee=employee, visibility=space.visibility)
+
+    @staticmethod
+    def _can_write(action: Action, *, rank: int, admin: bool, employee: bool, visibility: str) -> bool:
+        if action in _RUN_ACTIONS:
+            return rank >= ADMIN or admin
+        match action:
+            case Action.CREATE_POST | Action.COMMENT:
+                return rank >= MEMBER
+            case Action.REACT:
+                return rank >= READER
+            case Action.MODERATE:
+                return rank >= MODERATOR
+            case Action.JOIN:
+                return rank == 0 and employee and visibility == Space.Visibility.PUBLIC
+            case Action.REQUEST_JOIN:
+                return rank == 0 and employee and visibility == Space.Visibility.PRIVATE
+            case Action.LEAVE:
+                return rank > 0
+            case _:
+                return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not roles.is_signed_in(actor):
+            return queryset.none()
+        if roles.is_network_admin(actor) or roles.is_compliance_officer(actor):
+            return queryset
+        member = Exists(Membership.objects.filter(space_id=OuterRef("pk"), user_id=actor.pk))
+        if roles.is_employee(actor):
+            return queryset.filter(Q(member) | ~Q(visibility=Space.Visibility.SECRET))
+        return queryset.filter(member)
+
+
+class MembershipPolicy:
+    """A membership is visible to whoever may see its space's member list (``VIEW_MEMBERS``)."""
+
+    def can(self, actor: Actor, action: Action, membership: Any) -> bool:
+        if membership is None:
+            return False
+        if action is Action.VIEW:
+            return SpacePolicy().can(actor, Action.VIEW_MEMBERS, membership.space)
+        return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not roles.is_signed_in(actor):
+            return queryset.none()
+        if roles.is_network_admin(actor) or roles.is_compliance_officer(actor):
+            return queryset
+        member = Exists(Membership.objects.filter(space_id=OuterRef("space_id"), user_id=actor.pk))
+        if roles.is_employee(actor):
+            return queryset.filter(Q(member) | Q(space__visibility=Space.Visibility.PUBLIC))
+        return queryset.filter(member)
+
+
+register("spaces.Space", SpacePolicy())
+register("spaces.Membership", MembershipPolicy())
