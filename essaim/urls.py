@@ -5,17 +5,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from essaim.api.main import api
 from essaim.core import views as core_views
 
 urlpatterns = [
     path("", include("essaim.stream.urls")),
     path("", include("essaim.people.urls")),
+    path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,143 @@
+"""Every API error answers Mastodon's JSON shape, in the reader's language.
+
+``{"error": "<short message>", "error_description": "<what to do next>"}`` with the right
+status: 400 bad request, 401 not signed in, 403 forbidden, 404 missing or not visible,
+413 body too large, 422 invalid input (as Mastodon answers validation failures), 429 too many
+requests.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+logger = logging.getLogger("django.request")
+
+TOO_LARGE_CODES = {"too_large"}
+
+
+class ApiError(Exception):
+    """Raise from an endpoint to answer ``status`` with a translated message."""
+
+    def __init__(self, status: int, error: str, description: str = "") -> None:
+        self.status = status
+        self.error = error
+        self.description = description
+        super().__init__(error)
+
+
+class CsrfFailedError(HttpError):
+    def __init__(self) -> None:
+        super().__init__(403, "CSRF check failed")
+
+
+def error_body(error: str, description: str = "") -> dict[str, str]:
+    return {"error": error, "error_description": description or error}
+
+
+def _respond(api: NinjaAPI, request: HttpRequest, status: int, error: str, description: str = "") -> HttpResponse:
+    return api.create_response(request, error_body(error, description), status=status)
+
+
+def _validation_messages(exc: DjangoValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(message) for messages in exc.message_dict.values() for message in messages]
+    return [str(message) for message in exc.messages]
+
+
+def _codes(exc: DjangoValidationError) -> set[str]:
+    return {error.code for error in exc.error_list if error.code} if hasattr(exc, "error_list") else set()
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc[1:] if not isinstance(part, int)] or [str(part) for part in loc]
+    return ".".join(parts)
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on ``api``."""
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _respond(
+            api, request, 404, _("Record not found"), _("It does not exist, or you are not allowed to see it.")
+        )
+
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        message = str(exc) if exc.args else _("You are not allowed to do this.")
+        return _respond(api, request, 403, message)
+
+    def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        messages = _validation_messages(exc)
+        status = 413 if _codes(exc) & TOO_LARGE_CODES else 422
+        return _respond(
+            api,
+            request,
+            status,
+            _("Validation failed: %(errors)s") % {"errors": " ".join(messages)},
+            " ".join(messages),
+        )
+
+    def invalid_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        fields = sorted({_field_name(error.get("loc", ())) for error in exc.errors})
+        details = "; ".join(f"{_field_name(e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors)
+        return _respond(
+            api,
+            request,
+            422,
+            _("Validation failed: check these fields: %(fields)s.") % {"fields": ", ".join(fields)},
+            details,
+        )
+
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return _respond(api, request, exc.status, exc.error, exc.description)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, AuthenticationError):
+            return _respond(
+                api,
+                request,
+                401,
+                _("The access token is invalid"),
+                _("Sign in, or send a valid personal token as “Authorization: Bearer <token>”."),
+            )
+        if isinstance(exc, Throttled):
+            return _respond(api, request, 429, _("Too many requests"), _("Wait a moment before sending more requests."))
+        if isinstance(exc, CsrfFailedError):
+            return _respond(
+                api,
+                request,
+                403,
+                _("CSRF verification failed"),
+                _("Send the X-CSRFToken header with the csrftoken cookie's value, or use a personal token."),
+            )
+        return _respond(api, request, exc.status_code, exc.message)
+
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _respond(api, request, 413, _("The request is too large"), _("Send a smaller body or file."))
+
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return _respond(api, request, 400, _("Bad request"))
+
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("API error on %s", request.path, exc_info=exc)
+        return _respond(api, request, 500, _("Something went wrong on our side"), _("Try again in a moment."))
+
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(DjangoValidationError, invalid)
+    api.add_exception_handler(NinjaValidationError, invalid_params)
+    api.add_exception_handler(ApiError, api_error)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(SuspiciousOperation, suspicious)
+    api.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,48 @@
+"""The one NinjaAPI under /api/: Mastodon-compatible resources plus Essaim's own.
+
+Routers live in the apps (``essaim/<app>/api.py``); this module assembles them, sets the
+authentication (personal token or session + CSRF), the rate limit and the error shape.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from essaim.api import errors
+from essaim.api.auth import AUTH
+from essaim.api.docs import LocalSwagger
+from essaim.api.ratelimit import ApiRateLimit
+
+DESCRIPTION = """\
+Essaim's HTTP API. Where Mastodon's client API has the concept (accounts, statuses,
+timelines, tags, media), Essaim serves Mastodon's paths and JSON shapes, so Mastodon
+libraries work as Essaim clients; Essaim's own concepts live under `/api/v1/essaim/`.
+
+Authenticate with a personal token (`Authorization: Bearer <token>`, created under
+*Settings → API tokens*) or, from the browser, with the session cookie plus the
+`X-CSRFToken` header on unsafe methods. Errors are `{"error": …, "error_description": …}`.
+"""
+
+api = NinjaAPI(
+    title="Essaim API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api-json",
+    auth=AUTH,
+    throttle=[ApiRateLimit()],
+    docs=LocalSwagger(),
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from essaim.people.api import directory_router as people_directory_router
+    from essaim.people.api import router as people_router
+    from essaim.stream.api import router as stream_router
+
+    api.add_router("/v1/", people_router)
+    api.add_router("/v1/", people_directory_router)
+    api.add_router("/v1/", stream_router)
+
+
+_mount()
