@@ -1,4 +1,4 @@
-"""Who may see and revoke personal API tokens: their owner only."""
+"""Who may see and revoke personal API tokens: their owner only. Anyone signed in may create their own."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from essaim.access.roles import Actor
 
 class PersonalTokenPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        if obj is None:
-            return False
+        if obj is None:  # the model itself: anyone signed in manages their own tokens
+            return action is Action.EDIT and roles.is_signed_in(actor)
         match action:
             case Action.VIEW | Action.DELETE:
                 return roles.is_signed_in(actor) and obj.user_id == actor.pk
