@@ -1,1 +1,167 @@
-"""Rules for posts, comments and reactions (filled in with the stream app)."""
+"""Who may see and act on posts, comments, reactions, mentions, attachments and tags.
+
+A post outside any space is visible to its author and:
+
+* ``company``: every employee (never external guests);
+* ``followers``: the author's followers;
+* ``mentioned``: the people it mentions.
+
+People mentioned in a ``company`` or ``followers`` post see it too. A post in a space is
+visible to the space's members, and to every employee when the space is public; its own
+visibility field does not widen that. Network administrators get no extra *reading* right
+(they do not read secret spaces they are not in) but may delete any post they can see.
+
+``visible`` is one SQL filter made of ``EXISTS`` subqueries: no Python loop, any page size.
+Comments, reactions, mentions and attachments follow their post.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from essaim.access import roles
+from essaim.access.actions import Action
+from essaim.access.policy import register
+from essaim.access.roles import Actor
+
+POSTING_ROLES = ("owner", "admin", "moderator", "member")
+
+
+def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
+    """The condition "``actor`` may read the post" on a queryset of posts (or via ``prefix``, e.g. ``post__``)."""
+    from essaim.people.models import Follow
+    from essaim.spaces.models import Membership
+    from essaim.stream.models import Mention
+
+    if not roles.is_signed_in(actor):
+        return Q(pk__in=[])
+    post_pk = f"{prefix}pk" if prefix else "pk"
+    member = Exists(Membership.objects.filter(user_id=actor.pk, space_id=OuterRef(f"{prefix}space_id")))
+    mentioned = Exists(Mention.objects.filter(user_id=actor.pk, post_id=OuterRef(post_pk), comment__isnull=True))
+    follows = Exists(Follow.objects.filter(follower_id=actor.pk, followed_id=OuterRef(f"{prefix}author_id")))
+
+    in_space = member
+    if roles.is_employee(actor):
+        in_space |= Q(**{f"{prefix}space__visibility": "public"})
+    outside = Q(**{f"{prefix}author_id": actor.pk}) | mentioned
+    outside |= Q(**{f"{prefix}visibility": "followers"}) & follows
+    if roles.is_employee(actor):
+        outside |= Q(**{f"{prefix}visibility": "company"})
+    return (Q(**{f"{prefix}space__isnull": False}) & in_space) | (Q(**{f"{prefix}space__isnull": True}) & outside)
+
+
+def _visible_posts(actor: Actor, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    if not roles.is_signed_in(actor):
+        return queryset.none()
+    return queryset.filter(post_visibility_q(actor, prefix))
+
+
+def _can_read_post(actor: Actor, post: Any) -> bool:
+    from essaim.stream.models import Post
+
+    if not roles.is_signed_in(actor):
+        return False
+    if post.pk is None or post._state.adding:  # a draft: its author, if they may post there
+        return roles.is_self(actor, post.author)
+    return _visible_posts(actor, Post.objects.filter(pk=post.pk)).exists()
+
+
+def _may_post_in(actor: Actor, space: Any) -> bool:
+    from essaim.spaces.models import Membership
+
+    if space is None:
+        return roles.is_employee(actor)
+    if space.archived_at is not None:
+        return False
+    return Membership.objects.filter(space=space, user_id=actor.pk, role__in=POSTING_ROLES).exists()
+
+
+class PostPolicy:
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None:
+            return action is Action.CREATE_POST and roles.is_employee(actor)
+        match action:
+            case Action.VIEW:
+                return _can_read_post(actor, obj)
+            case Action.CREATE_POST:
+                return roles.is_self(actor, obj.author) and _may_post_in(actor, obj.space)
+            case Action.EDIT:
+                return roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
+            case Action.DELETE:
+                return _can_read_post(actor, obj) and (
+                    roles.is_self(actor, obj.author) or roles.is_network_admin(actor)
+                )
+            case Action.COMMENT | Action.REACT:
+                return _can_read_post(actor, obj)
+            case Action.ANNOUNCE:
+                return (
+                    (roles.is_network_admin(actor) or roles.is_communication_team(actor))
+                    and obj.visibility == "company"
+                    and (obj.space_id is None or obj.space.visibility == "public")
+                    and _can_read_post(actor, obj)
+                )
+            case _:
+                return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _visible_posts(actor, queryset)
+
+
+class CommentPolicy:
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None:
+            return False
+        match action:
+            case Action.VIEW:
+                return _can_read_post(actor, obj.post)
+            case Action.EDIT:
+                return roles.is_self(actor, obj.author) and _can_read_post(actor, obj.post)
+            case Action.DELETE:
+                return _can_read_post(actor, obj.post) and (
+                    roles.is_self(actor, obj.author)
+                    or roles.is_self(actor, obj.post.author)
+                    or roles.is_network_admin(actor)
+                )
+            case _:
+                return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _visible_posts(actor, queryset, prefix="post__")
+
+
+class FollowsPostPolicy:
+    """Reactions, mentions and attachments: visible with their post; changed only through the post's rules."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None or action is not Action.VIEW:
+            return False
+        return _can_read_post(actor, obj.post)
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _visible_posts(actor, queryset, prefix="post__")
+
+
+class TagPolicy:
+    """Tags are names: every signed-in person sees them; employees follow them."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        match action:
+            case Action.VIEW:
+                return roles.is_signed_in(actor)
+            case Action.FOLLOW_TAG:
+                return roles.is_employee(actor)
+            case _:
+                return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset if roles.is_signed_in(actor) else queryset.none()
+
+
+register("stream.Post", PostPolicy())
+register("stream.Comment", CommentPolicy())
+register("stream.Reaction", FollowsPostPolicy())
+register("stream.Mention", FollowsPostPolicy())
+register("stream.Attachment", FollowsPostPolicy())
+register("stream.Tag", TagPolicy())

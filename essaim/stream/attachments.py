@@ -1,0 +1,75 @@
+"""Files attached to posts: images are re-encoded (EXIF stripped) with a thumbnail; other files
+are kept as they are, size-capped, and always downloaded (never rendered) by the browser.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import get_valid_filename
+
+from essaim.core.uploads import check_size, clean_image
+from essaim.stream.models import Attachment, Post, attachment_storage
+
+IMAGE_MAX_SIDE = 2048
+THUMBNAIL_MAX_SIDE = 480
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+
+
+def _looks_like_image(upload: UploadedFile, name: str) -> bool:
+    return (upload.content_type or "") in IMAGE_TYPES or PurePath(name).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def _safe_name(name: str) -> str:
+    base = PurePath(name or "file").name
+    try:
+        cleaned = get_valid_filename(base)
+    except SuspiciousFileOperation:  # names like ".."
+        cleaned = "file"
+    return cleaned[-120:] or "file"
+
+
+def attach(*, post: Post, upload: UploadedFile) -> Attachment:
+    """Store one upload on ``post``. Raises ``ValidationError`` (too large, broken image)."""
+    original = PurePath(upload.name or "file").name[:255] or "file"
+    attachment = Attachment(post=post, original_name=original)
+    if _looks_like_image(upload, original):
+        try:
+            image = clean_image(upload, max_side=IMAGE_MAX_SIDE)
+            upload.seek(0)
+            thumb = clean_image(upload, max_side=THUMBNAIL_MAX_SIDE)
+        except ValidationError as exc:
+            raise ValidationError({"attachments": [f"{original}: {m}" for m in exc.messages]}) from exc
+        extension = PurePath(image.content.name or "image.jpg").suffix
+        attachment.is_image = True
+        attachment.width, attachment.height = image.width, image.height
+        attachment.content_type = "image/png" if extension == ".png" else "image/jpeg"
+        attachment.size = image.content.size
+        attachment.file.save(f"image{extension}", image.content, save=False)
+        attachment.thumbnail.save(f"thumb{PurePath(thumb.content.name or 'x.jpg').suffix}", thumb.content, save=False)
+    else:
+        try:
+            check_size(upload)
+        except ValidationError as exc:
+            raise ValidationError({"attachments": [f"{original}: {m}" for m in exc.messages]}) from exc
+        guessed = mimetypes.guess_type(original)[0]
+        attachment.content_type = (guessed or "application/octet-stream")[:120]
+        attachment.size = upload.size or 0
+        attachment.file.save(_safe_name(original), upload, save=False)
+    attachment.full_clean()
+    attachment.save(force_insert=True)
+    return attachment
+
+
+def delete_files(names: Iterable[tuple[str, str]]) -> None:
+    """Remove stored files of deleted attachments (after the deletion committed)."""
+    storage = attachment_storage()
+    for pair in names:
+        for name in pair:
+            if name:
+                storage.delete(name)

@@ -1,0 +1,249 @@
+"""The activity stream's data: posts, their history, comments, reactions, mentions, tags, files.
+
+Posts and comments use time-ordered 64-bit ids (``essaim.core.ids``) so feeds paginate by id.
+Counters (comments, reactions per emoji) are denormalised on ``Post`` and kept exact by the
+services, so a feed renders without counting. ``HomeEntry`` is the materialised home timeline
+(fan-out on write, see ``essaim.stream.tasks.deliver_post``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from essaim.core.ids import time_ordered_id
+
+POST_MAX_CHARS = 20_000
+COMMENT_MAX_CHARS = 5_000
+TAG_MAX_CHARS = 50
+
+
+class Visibility(models.TextChoices):
+    COMPANY = "company", _("Everyone in the company")
+    FOLLOWERS = "followers", _("My followers")
+    MENTIONED = "mentioned", _("Mentioned people only")
+
+
+class Emoji(models.TextChoices):
+    """The fixed set of reactions, in display order."""
+
+    THUMBS_UP = "👍", _("Like")
+    HEART = "❤️", _("Love")
+    TADA = "🎉", _("Celebrate")
+    SMILE = "😄", _("Funny")
+    WOW = "😮", _("Surprised")
+    THANKS = "🙏", _("Thanks")
+
+
+def attachment_storage() -> Storage:
+    """Attachments live outside ``MEDIA_ROOT``: they are only served by the checked download view."""
+    return FileSystemStorage(location=settings.DATA_DIR / "private")
+
+
+class Post(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", verbose_name=_("author")
+    )
+    body = models.TextField(_("message"), max_length=POST_MAX_CHARS)
+    body_html = models.TextField(editable=False, default="")
+    visibility = models.CharField(_("who can see it"), max_length=10, choices=Visibility, default=Visibility.COMPANY)
+    space = models.ForeignKey(
+        "spaces.Space",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("space"),
+    )
+    created_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # {"👍": 3, "🎉": 1}: kept exact by the reaction services.
+    reaction_counts = models.JSONField(default=dict, blank=True, editable=False)
+    is_announcement = models.BooleanField(_("announcement"), default=False, editable=False)
+    announcement_expires_at = models.DateTimeField(_("pinned until"), null=True, blank=True, editable=False)
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ("-id",)
+        indexes = [
+            models.Index(fields=["author", "-id"], name="post_author_id"),
+            models.Index(fields=["space", "-id"], name="post_space_id"),
+            models.Index(
+                fields=["-id"], condition=Q(space__isnull=True, visibility="company"), name="post_company_feed"
+            ),
+            models.Index(
+                fields=["announcement_expires_at"], condition=Q(is_announcement=True), name="post_announcements"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("stream:post-detail", kwargs={"post_id": self.pk})
+
+    @property
+    def is_active_announcement(self) -> bool:
+        expires = self.announcement_expires_at
+        return self.is_announcement and expires is not None and expires > timezone.now()
+
+    def reaction_list(self) -> list[tuple[str, str, int]]:
+        """``(emoji, label, count)`` for the whole fixed set, in display order."""
+        counts = self.reaction_counts or {}
+        return [(str(e.value), str(e.label), int(counts.get(e.value, 0))) for e in Emoji]
+
+
+class PostRevision(models.Model):
+    """A previous body of an edited post (the edit history)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(max_length=POST_MAX_CHARS)
+    body_html = models.TextField(default="")
+    created_at = models.DateTimeField(default=timezone.now, help_text=_("When this version was written."))
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
+        ordering = ("-replaced_at", "-id")
+
+
+class Comment(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_CHARS)
+    body_html = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ("id",)
+        indexes = [models.Index(fields=["post", "id"], name="comment_post_id")]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.post_id}: {self.body[:40]}"
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions")
+    emoji = models.CharField(_("reaction"), max_length=8, choices=Emoji)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [models.UniqueConstraint(fields=["post", "user", "emoji"], name="one_reaction_of_each_kind")]
+        indexes = [models.Index(fields=["user", "post"], name="reaction_user_post")]
+
+
+class Mention(models.Model):
+    """``user`` is mentioned in ``post`` (``comment`` empty) or in one of its comments."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"], condition=Q(comment__isnull=True), name="mention_once_per_post"
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "user"], condition=Q(comment__isnull=False), name="mention_once_per_comment"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "post"], name="mention_user_post")]
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=TAG_MAX_CHARS)
+    folded = models.CharField(max_length=TAG_MAX_CHARS, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ("folded",)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("stream:tag", kwargs={"name": self.folded})
+
+
+class PostTag(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="post_tags")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tag", "post"], name="tag_post_once")]
+
+
+class TagFollow(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_follow_once")]
+        indexes = [models.Index(fields=["tag", "user"], name="tagfollow_tag_user")]
+
+
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    return f"stream/{attachment.post_id}/{attachment.pk}-{filename}"
+
+
+class Attachment(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    is_image = models.BooleanField(default=False)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=300, blank=True)
+    alt_text = models.CharField(_("image description"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class HomeEntry(models.Model):
+    """One line of someone's materialised home timeline: ``post`` is delivered to ``owner``."""
+
+    pk = models.CompositePrimaryKey("owner", "post")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("home timeline entry")
+        verbose_name_plural = _("home timeline entries")

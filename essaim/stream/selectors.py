@@ -1,0 +1,226 @@
+"""Reads of the activity stream. Every one starts from ``access.visible``.
+
+Feeds return a :class:`essaim.core.pagination.Page` of *hydrated* posts: each post carries
+
+* ``post.author`` with ``author.profile`` (``select_related``) and ``post.space``;
+* ``post.attachments.all()`` (prefetched), split as ``post.images`` / ``post.files``;
+* ``post.preview_comments``: its first ``PREVIEW_COMMENTS`` top-level comments (authors loaded);
+* ``post.my_reactions``: the set of emoji the actor used on it.
+
+Hydration costs a fixed number of queries whatever the page size (see ``hydrate``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.utils import timezone
+
+from essaim import access
+from essaim.access.roles import Actor
+from essaim.accounts.models import User
+from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows, paginate
+from essaim.core.text import fold
+from essaim.people.models import Profile
+from essaim.stream.models import (
+    Comment,
+    Emoji,
+    HomeEntry,
+    Post,
+    PostRevision,
+    PostTag,
+    Reaction,
+    Tag,
+    TagFollow,
+    Visibility,
+)
+
+PREVIEW_COMMENTS = 2
+AUTOCOMPLETE_LIMIT = 8
+
+
+def post_list_for(*, actor: Actor) -> QuerySet[Post]:
+    """Every post ``actor`` may read, with author, profile and space loaded."""
+    return access.visible(actor, Post.objects.select_related("author__profile", "space"))
+
+
+def post_get_for(*, actor: Actor, post_id: int) -> Post:
+    """The post, or 404 when it is missing or not visible to ``actor``."""
+    try:
+        return post_list_for(actor=actor).get(pk=post_id)
+    except (Post.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def comment_get_for(*, actor: Actor, comment_id: int) -> Comment:
+    queryset = access.visible(actor, Comment.objects.select_related("post__author", "post__space", "author"))
+    try:
+        return queryset.get(pk=comment_id)
+    except (Comment.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+# --- hydration ----------------------------------------------------------------------------
+
+
+def hydrate(*, actor: Actor, posts: Sequence[Post]) -> list[Post]:
+    """Load what a feed item shows, for all ``posts`` at once: 3 queries (files, comments, my reactions)."""
+    posts = list(posts)
+    if not posts:
+        return posts
+    ids = [p.pk for p in posts]
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(posts, "attachments")
+    ranked = (
+        Comment.objects.filter(post_id__in=ids, parent__isnull=True)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("post_id")], order_by=F("id").asc()))
+        .filter(rank__lte=PREVIEW_COMMENTS)
+        .select_related("author__profile")
+        .order_by("post_id", "id")
+    )
+    comments: dict[int, list[Comment]] = defaultdict(list)
+    for comment in ranked:
+        comments[comment.post_id].append(comment)
+    mine: dict[int, set[str]] = defaultdict(set)
+    if actor is not None and actor.is_authenticated:
+        for post_id, emoji in Reaction.objects.filter(user_id=actor.pk, post_id__in=ids).values_list("post_id", "emoji"):
+            mine[post_id].add(emoji)
+    for post in posts:
+        files = list(post.attachments.all())
+        post.images = [a for a in files if a.is_image]  # type: ignore[attr-defined]
+        post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]
+        post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]
+        post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]
+    return posts
+
+
+def _hydrated_page(actor: Actor, page: Page[Post]) -> Page[Post]:
+    return Page(items=hydrate(actor=actor, posts=page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
+
+
+# --- feeds --------------------------------------------------------------------------------
+
+
+def announcement_list_for(*, actor: Actor) -> list[Post]:
+    """Active announcements ``actor`` may read, newest first (not hydrated)."""
+    queryset = post_list_for(actor=actor).filter(is_announcement=True, announcement_expires_at__gt=timezone.now())
+    return list(queryset.order_by("-id")[:5])
+
+
+def feed_home(*, actor: Actor, cursor: Cursor, with_announcements: bool = True) -> tuple[list[Post], Page[Post]]:
+    """``(pinned announcements, page)`` of ``actor``'s home feed, read from the materialised timeline.
+
+    The timeline gives post ids (one index range scan); the posts are re-checked with
+    ``access.visible`` so a deleted or no longer visible post never shows. Pinned announcements
+    come only with the first page and are left out of the page itself. 6 queries in all.
+    """
+    entries = apply_cursor(HomeEntry.objects.filter(owner_id=actor.pk), cursor, field="post_id")
+    entry_ids = list(entries.values_list("post_id", flat=True))
+    ids_page = page_from_rows([_Id(i) for i in entry_ids], cursor, key="pk")
+    pinned = announcement_list_for(actor=actor) if with_announcements and cursor.is_first_page else []
+    pinned_ids = {p.pk for p in pinned}
+    wanted = [i.pk for i in ids_page.items if i.pk not in pinned_ids]
+    by_id = {p.pk: p for p in post_list_for(actor=actor).filter(pk__in=wanted)} if wanted else {}
+    items = [by_id[i] for i in wanted if i in by_id]
+    hydrated = hydrate(actor=actor, posts=pinned + items)
+    page = Page(items=hydrated[len(pinned) :], next_max_id=ids_page.next_max_id, prev_min_id=ids_page.prev_min_id)
+    return hydrated[: len(pinned)], page
+
+
+@dataclass(frozen=True)
+class _Id:
+    pk: int
+
+
+def feed_company(*, actor: Actor, cursor: Cursor) -> Page[Post]:
+    """Company-wide posts (outside spaces), newest first."""
+    queryset = post_list_for(actor=actor).filter(space__isnull=True, visibility=Visibility.COMPANY)
+    return _hydrated_page(actor, paginate(queryset, cursor))
+
+
+def feed_tag(*, actor: Actor, tag: Tag, cursor: Cursor) -> Page[Post]:
+    """Posts carrying ``#tag`` that ``actor`` may read."""
+    tagged = PostTag.objects.filter(tag=tag).values("post_id")
+    queryset = post_list_for(actor=actor).filter(pk__in=tagged)
+    return _hydrated_page(actor, paginate(queryset, cursor))
+
+
+def feed_profile(*, actor: Actor, person: User, cursor: Cursor) -> Page[Post]:
+    """Posts written by ``person`` that ``actor`` may read."""
+    queryset = post_list_for(actor=actor).filter(author=person)
+    return _hydrated_page(actor, paginate(queryset, cursor))
+
+
+# --- one post -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thread:
+    comment: Comment
+    replies: list[Comment]
+
+
+def comment_threads_for(*, actor: Actor, post: Post) -> list[Thread]:
+    """All comments of a visible post as two-level threads, oldest first (one query)."""
+    comments = list(
+        access.visible(actor, Comment.objects.filter(post=post)).select_related("author__profile").order_by("id")
+    )
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for c in comments:
+        if c.parent_id is not None:
+            replies[c.parent_id].append(c)
+    return [Thread(comment=c, replies=replies.get(c.pk, [])) for c in comments if c.parent_id is None]
+
+
+def reactor_list_for(*, actor: Actor, post: Post) -> list[tuple[str, list[User]]]:
+    """Who reacted with what on a visible post: ``[(emoji, [people])]`` in the fixed order (one query)."""
+    reactions = access.visible(actor, Reaction.objects.filter(post=post)).select_related("user__profile").order_by("id")
+    by_emoji: dict[str, list[User]] = defaultdict(list)
+    for reaction in reactions:
+        by_emoji[reaction.emoji].append(reaction.user)
+    return [(e.value, by_emoji[e.value]) for e in Emoji if by_emoji.get(e.value)]
+
+
+def revision_list_for(*, actor: Actor, post: Post) -> list[PostRevision]:
+    """Previous versions of a visible post, newest first."""
+    access.require(actor, access.Action.VIEW, post)
+    return list(PostRevision.objects.filter(post=post))
+
+
+# --- tags and people for the composer -----------------------------------------------------
+
+
+def tag_get_for(*, actor: Actor, name: str) -> Tag:
+    """The tag by its (folded) name, or 404."""
+    try:
+        return access.visible(actor, Tag.objects.all()).get(folded=fold(name.lstrip("#")))
+    except Tag.DoesNotExist:
+        raise Http404 from None
+
+
+def tag_is_followed(*, actor: Actor, tag: Tag) -> bool:
+    return TagFollow.objects.filter(user_id=actor.pk, tag=tag).exists()
+
+
+def tag_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Tag]:
+    """Tags whose folded name starts with ``query``."""
+    prefix = fold(query.lstrip("#"))
+    if not prefix:
+        return []
+    return list(access.visible(actor, Tag.objects.filter(folded__startswith=prefix)).order_by("folded")[:limit])
+
+
+def mention_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Profile]:
+    """People ``actor`` may see whose name or handle starts with ``query`` (accent-insensitive)."""
+    prefix = fold(query.lstrip("@"))
+    if not prefix:
+        return []
+    profiles = Profile.objects.select_related("user").filter(user__is_active=True)
+    words = profiles.filter(search_key__startswith=prefix) | profiles.filter(search_key__contains=f" {prefix}")
+    return list(access.visible(actor, words).order_by("sort_key")[:limit])

@@ -1,0 +1,390 @@
+"""Writes of the activity stream. Each service checks permissions first, validates, writes
+atomically and registers side effects (timeline delivery) on commit.
+
+Every refusal is a ``django.core.exceptions.ValidationError`` with a translated message
+(``Http404`` for what the actor may not see, ``PermissionDenied`` for what they may see but
+not do, as ``access.require`` decides).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from essaim import access
+from essaim.access import Action
+from essaim.accounts.models import User
+from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
+from essaim.core.text import fold
+from essaim.spaces.models import Space
+from essaim.stream import attachments as attachment_files
+from essaim.stream import tasks
+from essaim.stream.models import (
+    COMMENT_MAX_CHARS,
+    POST_MAX_CHARS,
+    TAG_MAX_CHARS,
+    Attachment,
+    Comment,
+    Emoji,
+    Mention,
+    Post,
+    PostRevision,
+    PostTag,
+    Reaction,
+    Tag,
+    TagFollow,
+    Visibility,
+)
+
+MAX_ATTACHMENTS = 10
+ANNOUNCEMENT_MAX_DAYS = 365
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _check_body(body: str, *, limit: int, field: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError({field: _("Write something first: an empty message cannot be published.")})
+    if len(body) > limit:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "This is too long: %(count)d characters, the limit is %(limit)d character.",
+                    "This is too long: %(count)d characters, the limit is %(limit)d characters.",
+                    limit,
+                )
+                % {"count": len(body), "limit": limit}
+            }
+        )
+    return body
+
+
+def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
+    """The people ``@mentioned`` in ``body``; an unknown or invisible handle is an error."""
+    handles = extract_mentions(body)
+    if not handles:
+        return []
+    people = {u.handle: u for u in access.visible(actor, User.objects.filter(handle__in=handles))}
+    unknown = [h for h in handles if h not in people]
+    if unknown:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "Nobody is called @%(handles)s here. Check the spelling or pick someone from the suggestions.",
+                    "Nobody is called %(handles)s here. Check the spellings or pick people from the suggestions.",
+                    len(unknown),
+                )
+                % {"handles": unknown[0] if len(unknown) == 1 else ", ".join(f"@{h}" for h in unknown)}
+            }
+        )
+    return [people[h] for h in handles]
+
+
+def render_body(body: str, *, mentioned: Sequence[User]) -> str:
+    """Markdown → safe HTML, with known ``@handles`` as profile links and ``#tags`` as tag-feed links."""
+    handles = {u.handle for u in mentioned}
+
+    def mention_url(handle: str) -> str | None:
+        return reverse("people:profile", kwargs={"handle": handle}) if handle in handles else None
+
+    def tag_url(folded: str) -> str | None:
+        return reverse("stream:tag", kwargs={"name": folded}) if folded else None
+
+    return render_markdown(body, mention_url=mention_url, tag_url=tag_url)
+
+
+def _tags_for(body: str) -> list[Tag]:
+    tags: list[Tag] = []
+    for name in extract_hashtags(body):
+        folded = fold(name)[:TAG_MAX_CHARS]
+        tag, _created = Tag.objects.get_or_create(folded=folded, defaults={"name": name[:TAG_MAX_CHARS]})
+        tags.append(tag)
+    return tags
+
+
+def _sync_post_links(post: Post, *, mentioned: Sequence[User]) -> None:
+    Mention.objects.filter(post=post, comment__isnull=True).exclude(user__in=mentioned).delete()
+    Mention.objects.bulk_create(
+        [Mention(post=post, user=u) for u in mentioned], ignore_conflicts=True
+    )
+    tags = _tags_for(post.body)
+    PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
+    PostTag.objects.bulk_create([PostTag(post=post, tag=t) for t in tags], ignore_conflicts=True)
+
+
+# --- posts --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor: User,
+    body: str,
+    visibility: str = Visibility.COMPANY,
+    attachments: Sequence[UploadedFile] = (),
+    space: Space | None = None,
+) -> Post:
+    """Publish a post (optionally in ``space``, with files) and deliver it to home timelines on commit."""
+    # The draft carries the space, so the stream rules decide who may post where.
+    access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
+    body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who can see this post.")})
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
+        )
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
+        raise ValidationError(
+            {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
+        )
+    post = Post(author=actor, body=body, visibility=visibility, space=space)
+    post.body_html = render_body(body, mentioned=mentioned)
+    post.full_clean()
+    post.save(force_insert=True)
+    _sync_post_links(post, mentioned=mentioned)
+    for upload in attachments:
+        attachment_files.attach(post=post, upload=upload)
+    post_id = post.pk
+    transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
+    return post
+
+
+@transaction.atomic
+def post_edit(*, actor: User, post: Post, body: str) -> Post:
+    """Change a post's text; the previous version is kept in its history and the post is marked edited."""
+    access.require(actor, Action.EDIT, post)
+    body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    if body == post.body:
+        return post
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    if post.visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != post.author_id]:
+        raise ValidationError(
+            {"body": _("This post is for mentioned people only: keep at least one @mention.")}
+        )
+    revision = PostRevision(
+        post=post, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at
+    )
+    revision.full_clean()
+    revision.save()
+    post.body = body
+    post.body_html = render_body(body, mentioned=mentioned)
+    post.edited_at = timezone.now()
+    post.full_clean()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    _sync_post_links(post, mentioned=mentioned)
+    post_id = post.pk
+    transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
+    return post
+
+
+@transaction.atomic
+def post_delete(*, actor: User, post: Post) -> None:
+    """Delete a post with its comments, reactions, mentions, files and timeline entries."""
+    access.require(actor, Action.DELETE, post)
+    files = [(a.file.name, a.thumbnail.name) for a in post.attachments.all()]
+    post.delete()
+    transaction.on_commit(lambda: attachment_files.delete_files(files))
+
+
+# --- comments -----------------------------------------------------------------------------
+
+
+def _refresh_comment_count(post: Post) -> None:
+    post.comment_count = Comment.objects.filter(post=post).count()
+    Post.objects.filter(pk=post.pk).update(comment_count=post.comment_count)
+
+
+@transaction.atomic
+def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on a visible post, or reply to one of its top-level comments (two levels at most)."""
+    access.require(actor, Action.COMMENT, post)
+    body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
+    if parent is not None:
+        if parent.post_id != post.pk:
+            raise ValidationError({"parent": _("This reply does not belong to this post.")})
+        if parent.parent_id is not None:
+            parent = parent.parent  # replies stay two levels deep: answer in the same thread
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    comment = Comment(post=post, parent=parent, author=actor, body=body)
+    comment.body_html = render_body(body, mentioned=mentioned)
+    comment.full_clean()
+    comment.save(force_insert=True)
+    Mention.objects.bulk_create([Mention(post=post, comment=comment, user=u) for u in mentioned], ignore_conflicts=True)
+    _refresh_comment_count(post)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+    access.require(actor, Action.EDIT, comment)
+    body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
+    if body == comment.body:
+        return comment
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    comment.body = body
+    comment.body_html = render_body(body, mentioned=mentioned)
+    comment.edited_at = timezone.now()
+    comment.full_clean()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    Mention.objects.filter(comment=comment).exclude(user__in=mentioned).delete()
+    Mention.objects.bulk_create(
+        [Mention(post_id=comment.post_id, comment=comment, user=u) for u in mentioned], ignore_conflicts=True
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor: User, comment: Comment) -> None:
+    """Delete a comment and its replies."""
+    access.require(actor, Action.DELETE, comment)
+    post = comment.post
+    comment.delete()
+    _refresh_comment_count(post)
+
+
+# --- reactions ----------------------------------------------------------------------------
+
+
+def _check_emoji(emoji: str) -> str:
+    if emoji not in Emoji.values:
+        raise ValidationError(
+            {"emoji": _("Choose one of these reactions: %(choices)s.") % {"choices": " ".join(Emoji.values)}}
+        )
+    return emoji
+
+
+def _refresh_reaction_counts(post: Post) -> None:
+    rows = Reaction.objects.filter(post=post).values("emoji").annotate(n=Count("id")).order_by()
+    counts: dict[str, Any] = {row["emoji"]: row["n"] for row in rows}
+    post.reaction_counts = counts
+    Post.objects.filter(pk=post.pk).update(reaction_counts=counts)
+
+
+@transaction.atomic
+def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
+    """React to a post; reacting twice with the same emoji changes nothing. True if it was new."""
+    access.require(actor, Action.REACT, post)
+    emoji = _check_emoji(emoji)
+    _reaction, created = Reaction.objects.get_or_create(post=post, user=actor, emoji=emoji)
+    if created:
+        _refresh_reaction_counts(post)
+    return created
+
+
+@transaction.atomic
+def reaction_remove(*, actor: User, post: Post, emoji: str) -> bool:
+    """Take a reaction back; removing one that is not there changes nothing. True if one was removed."""
+    access.require(actor, Action.REACT, post)
+    emoji = _check_emoji(emoji)
+    deleted, _detail = Reaction.objects.filter(post=post, user=actor, emoji=emoji).delete()
+    if deleted:
+        _refresh_reaction_counts(post)
+    return bool(deleted)
+
+
+# --- tags ---------------------------------------------------------------------------------
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    folded = fold(name.lstrip("#"))[:TAG_MAX_CHARS]
+    if not folded:
+        raise ValidationError({"name": _("Give the tag a name.")})
+    tag, _created = Tag.objects.get_or_create(folded=folded, defaults={"name": name.lstrip("#")[:TAG_MAX_CHARS]})
+    return tag
+
+
+@transaction.atomic
+def tag_follow(*, actor: User, tag: Tag) -> TagFollow:
+    """Follow a tag: its posts come to the actor's home feed (recent ones are backfilled)."""
+    access.require(actor, Action.FOLLOW_TAG)
+    follow, created = TagFollow.objects.get_or_create(user=actor, tag=tag)
+    if created:
+        user_id = actor.pk
+        transaction.on_commit(lambda: tasks.rebuild_timeline.enqueue(user_id=user_id))
+    return follow
+
+
+@transaction.atomic
+def tag_unfollow(*, actor: User, tag: Tag) -> None:
+    access.require(actor, Action.FOLLOW_TAG)
+    deleted, _detail = TagFollow.objects.filter(user=actor, tag=tag).delete()
+    if deleted:
+        user_id = actor.pk
+        transaction.on_commit(lambda: tasks.rebuild_timeline.enqueue(user_id=user_id))
+
+
+# --- announcements ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def announcement_set(*, actor: User, post: Post, expires_at: datetime) -> Post:
+    """Pin ``post`` on top of everyone's home feed until ``expires_at``."""
+    access.require(actor, Action.ANNOUNCE, post)
+    now = timezone.now()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": _("Choose an end date in the future.")})
+    if expires_at > now + timedelta(days=ANNOUNCEMENT_MAX_DAYS):
+        raise ValidationError(
+            {"expires_at": _("An announcement stays pinned %(days)d days at most.") % {"days": ANNOUNCEMENT_MAX_DAYS}}
+        )
+    post.is_announcement = True
+    post.announcement_expires_at = expires_at
+    post.announced_by = actor
+    post.save(update_fields=["is_announcement", "announcement_expires_at", "announced_by"])
+    return post
+
+
+@transaction.atomic
+def announcement_clear(*, actor: User, post: Post) -> Post:
+    access.require(actor, Action.ANNOUNCE, post)
+    post.is_announcement = False
+    post.announcement_expires_at = None
+    post.announced_by = None
+    post.save(update_fields=["is_announcement", "announcement_expires_at", "announced_by"])
+    return post
+
+
+# --- home timelines -----------------------------------------------------------------------
+
+
+def timeline_rebuild(*, user: User) -> int:
+    """Recompute ``user``'s materialised home timeline (after a follow/unfollow). Returns its size."""
+    from essaim.stream import timelines
+
+    return timelines.rebuild(user=user)
+
+
+__all__ = [
+    "ANNOUNCEMENT_MAX_DAYS",
+    "MAX_ATTACHMENTS",
+    "Attachment",
+    "announcement_clear",
+    "announcement_set",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "post_create",
+    "post_delete",
+    "post_edit",
+    "reaction_add",
+    "reaction_remove",
+    "render_body",
+    "tag_follow",
+    "tag_get_or_create",
+    "tag_unfollow",
+    "timeline_rebuild",
+]

@@ -1,0 +1,92 @@
+"""Materialised home timelines (fan-out on write).
+
+A post is written once, then ``deliver`` inserts one ``HomeEntry(owner, post)`` per person it
+is for: the author, their followers, mentioned people, members of its space and followers of
+its tags, as the post's visibility allows. Reading a home feed is then an index range scan on
+``(owner_id, post_id)``; the selector re-checks ``access.visible`` on the posts it gets, so a
+deleted or newly invisible post never shows even if its entry is still there.
+
+Timelines are capped: ``rebuild`` keeps the newest ``HOME_TIMELINE_CAP`` posts, and
+``trim`` cuts a timeline that grew past the cap (run by the ``trim_timelines`` task).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q
+
+from essaim import access
+from essaim.accounts.models import User
+from essaim.people.models import Follow
+from essaim.spaces.models import Membership, Space
+from essaim.stream.models import HomeEntry, Mention, Post, PostTag, TagFollow, Visibility
+
+HOME_TIMELINE_CAP = 1000
+BATCH = 2000
+
+
+def _insert(owner_ids: Iterable[int], post_id: int) -> int:
+    owners = sorted(set(owner_ids))
+    for start in range(0, len(owners), BATCH):
+        HomeEntry.objects.bulk_create(
+            [HomeEntry(owner_id=o, post_id=post_id) for o in owners[start : start + BATCH]], ignore_conflicts=True
+        )
+    return len(owners)
+
+
+def audience(post: Post) -> set[int]:
+    """Ids of the people whose home timeline should hold ``post`` (a superset is harmless)."""
+    owners = {post.author_id}
+    mentioned = Mention.objects.filter(post=post, comment__isnull=True).values_list("user_id", flat=True)
+    followers = Follow.objects.filter(followed_id=post.author_id).values_list("follower_id", flat=True)
+    tag_followers = TagFollow.objects.filter(tag__post_tags__post=post).values_list("user_id", flat=True)
+    if post.space_id is not None:
+        owners.update(Membership.objects.filter(space_id=post.space_id).values_list("user_id", flat=True))
+        space_is_public = Space.objects.filter(pk=post.space_id, visibility=Space.Visibility.PUBLIC).exists()
+        if space_is_public:
+            owners.update(followers)
+            owners.update(mentioned)
+            owners.update(tag_followers)
+        return owners
+    owners.update(mentioned)
+    if post.visibility in {Visibility.COMPANY, Visibility.FOLLOWERS}:
+        owners.update(followers)
+    if post.visibility == Visibility.COMPANY:
+        owners.update(tag_followers)
+    return owners
+
+
+def deliver(*, post_id: int) -> int:
+    """Put the post in the home timeline of its audience. Returns how many timelines got it."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:  # deleted before delivery
+        return 0
+    return _insert(audience(post), post.pk)
+
+
+def rebuild(*, user: User, keep: int = HOME_TIMELINE_CAP) -> int:
+    """Recompute ``user``'s timeline from what they follow (fan-out on read, once). Returns its size."""
+    followed = Follow.objects.filter(follower=user, followed_id=OuterRef("author_id"))
+    member = Membership.objects.filter(user=user, space_id=OuterRef("space_id"))
+    tagged = PostTag.objects.filter(post_id=OuterRef("pk"), tag__follows__user=user)
+    mentioned = Mention.objects.filter(post_id=OuterRef("pk"), comment__isnull=True, user=user)
+    candidates = Post.objects.filter(
+        Q(author=user) | Exists(followed) | Exists(member) | Exists(tagged) | Exists(mentioned)
+    )
+    post_ids = list(access.visible(user, candidates).order_by("-id").values_list("id", flat=True)[:keep])
+    HomeEntry.objects.filter(owner=user).delete()
+    HomeEntry.objects.bulk_create([HomeEntry(owner=user, post_id=p) for p in post_ids], batch_size=BATCH)
+    return len(post_ids)
+
+
+def trim(*, owner_id: int, keep: int = HOME_TIMELINE_CAP) -> int:
+    """Drop the entries of one timeline past the newest ``keep``. Returns how many were dropped."""
+    boundary = (
+        HomeEntry.objects.filter(owner_id=owner_id).order_by("-post_id").values_list("post_id", flat=True)[keep:keep + 1]
+    )
+    cut = list(boundary)
+    if not cut:
+        return 0
+    deleted, _detail = HomeEntry.objects.filter(owner_id=owner_id, post_id__lte=cut[0]).delete()
+    return deleted
