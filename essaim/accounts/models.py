@@ -21,9 +21,8 @@ handle_validator = RegexValidator(
 
 def handle_from_name(first_name: str, last_name: str, email: str) -> str:
     """``"Éloïse", "Dupré"`` → ``"eloise.dupre"``; falls back to the e-mail's local part."""
-    base = fold(f"{first_name}.{last_name}".strip(".")) or fold(email.split("@")[0])
-    base = re.sub(r"[^a-z0-9._-]+", "-", base).strip("._-")[:40] or "user"
-    return base
+    base = fold(f"{first_name}.{last_name}".strip(".")) or fold(email.split("@", maxsplit=1)[0])
+    return re.sub(r"[^a-z0-9._-]+", "-", base).strip("._-")[:40] or "user"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -31,9 +30,10 @@ class UserManager(BaseUserManager["User"]):
 
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         email = self.normalize_email(email).lower()
-        fields.setdefault("handle", self.unique_handle(handle_from_name(
-            fields.get("first_name", ""), fields.get("last_name", ""), email
-        )))
+        fields.setdefault(
+            "handle",
+            self.unique_handle(handle_from_name(fields.get("first_name", ""), fields.get("last_name", ""), email)),
+        )
         user = self.model(email=email, **fields)
         user.set_password(password)
         user.full_clean(exclude=["password"])

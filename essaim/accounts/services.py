@@ -1,12 +1,34 @@
-"""Writes for accounts. Keyword-only, typed, atomic; permission first."""
+"""Writes for accounts. Keyword-only, typed, atomic; permission first.
+
+``user_create`` is the one way a person's account comes to exist (self sign-up through the
+allauth adapter, invitation acceptance, the raw data admin): it also creates their profile.
+Its callers are the gates: the sign-up policy and the invitation token.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
 
-from essaim.access import Action, require
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from essaim.access import Action, require, roles
 from essaim.access.roles import Actor
-from essaim.accounts.models import User
+from essaim.accounts.models import Invitation, User, handle_from_name
+from essaim.network.selectors import network_settings
+from essaim.people.models import Profile
 
 
 @transaction.atomic
@@ -16,4 +38,229 @@ def user_preferences_update(*, actor: Actor, user: User, language: str, timezone
     user.timezone = timezone
     user.full_clean(exclude=["password"])
     user.save(update_fields=["language", "timezone"])
+    return user
+
+
+# --- Creating people
+
+
+def password_check(*, password: str, email: str, first_name: str = "", last_name: str = "") -> None:
+    """Raise ``ValidationError`` when ``password`` is too weak (``AUTH_PASSWORD_VALIDATORS``)."""
+    password_validation.validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
+
+
+def email_taken(email: str) -> bool:
+    email = email.strip().lower()
+    return (
+        User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None,
+    kind: str = User.Kind.EMPLOYEE,
+    email_verified: bool = False,
+    email_address: bool = True,
+    language: str = "",
+) -> User:
+    """Create a person with a unique handle and their profile.
+
+    With ``email_address`` (the default) their allauth e-mail address is recorded too; allauth's
+    own sign-up flow records it itself.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if email_taken(email):
+        raise ValidationError({"email": _("An account already uses this e-mail address.")})
+    user = User(
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        kind=kind,
+        language=language,
+        handle=User.objects.unique_handle(handle_from_name(first_name, last_name, email)),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    profile = Profile(user=user)
+    profile.refresh_keys()
+    profile.full_clean()
+    profile.save()
+    if email_address:
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    return user
+
+
+# --- Managing people (network administrators)
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Actor, user: User) -> User:
+    """The person can no longer sign in and disappears from the directory; nothing is deleted."""
+    require(actor, Action.MANAGE_PEOPLE)
+    if roles.is_self(actor, user):
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: Actor, user: User) -> User:
+    require(actor, Action.MANAGE_PEOPLE)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+ROLE_FIELDS = {
+    "network_admin": "is_network_admin",
+    "communication_team": "is_communication_team",
+    "compliance_officer": "is_compliance_officer",
+}
+
+
+@transaction.atomic
+def user_role_set(*, actor: Actor, user: User, role: str, enabled: bool) -> User:
+    """Grant or withdraw one of the network roles (see ``ROLE_FIELDS``)."""
+    require(actor, Action.MANAGE_PEOPLE)
+    try:
+        field = ROLE_FIELDS[role]
+    except KeyError:
+        raise ValidationError(_("This role does not exist.")) from None
+    if enabled and roles.is_guest(user):
+        raise ValidationError(_("External guests cannot hold a network role."))
+    if not enabled and role == "network_admin" and roles.is_self(actor, user):
+        raise ValidationError(_("You cannot remove your own administrator role; ask another administrator."))
+    setattr(user, field, enabled)
+    user.save(update_fields=[field])
+    return user
+
+
+# --- Invitations
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accounts:invitation-accept", kwargs={"token": token})
+
+
+def _invitation_mail(invitation: Invitation, token: str, inviter_name: str) -> None:
+    context: dict[str, Any] = {
+        "invitation": invitation,
+        "url": invitation_url(token),
+        "network_name": network_settings().name,
+        "inviter_name": inviter_name,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def _send_on_commit(invitation: Invitation, token: str, actor: Actor) -> None:
+    language = translation.get_language()
+    inviter_name = actor.get_full_name() if actor is not None else ""
+
+    def send() -> None:
+        with translation.override(language):
+            _invitation_mail(invitation, token, inviter_name)
+
+    transaction.on_commit(send)
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+@transaction.atomic
+def invitation_send(
+    *, actor: Actor, email: str, first_name: str = "", last_name: str = "", kind: str = User.Kind.EMPLOYEE
+) -> Invitation:
+    """Invite someone by e-mail. Only a hash of the link's token is stored."""
+    require(actor, Action.INVITE_PEOPLE)
+    email = User.objects.normalize_email(email).strip().lower()
+    if kind == User.Kind.GUEST and not network_settings().guests_allowed:
+        raise ValidationError({"kind": _("External guests are not allowed on this network.")})
+    if email_taken(email):
+        raise ValidationError({"email": _("This person already has an account.")})
+    pending = Invitation.objects.filter(
+        email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=dj_timezone.now()
+    )
+    if pending.exists():
+        raise ValidationError({"email": _("An invitation is already waiting for this address. Resend it instead.")})
+    token, hashed = _new_token()
+    invitation = Invitation(
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        kind=kind,
+        token_hash=hashed,
+        invited_by=actor,
+        expires_at=dj_timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    _send_on_commit(invitation, token, actor)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor: Actor, invitation: Invitation) -> Invitation:
+    """A fresh link (the old one stops working) and a fresh validity period."""
+    require(actor, Action.EDIT, invitation)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."))
+    if invitation.revoked_at is not None:
+        raise ValidationError(_("This invitation was revoked; send a new one."))
+    token, invitation.token_hash = _new_token()
+    invitation.expires_at = dj_timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.full_clean()
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    _send_on_commit(invitation, token, actor)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
+    require(actor, Action.EDIT, invitation)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = dj_timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, first_name: str, last_name: str, password: str, language: str = "") -> User:
+    """Whoever holds a pending invitation's link creates the account it describes."""
+    invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    if invitation is None or not invitation.is_pending:
+        raise ValidationError(_("This invitation link is no longer valid."), code="invalid_invitation")
+    password_check(password=password, email=invitation.email, first_name=first_name, last_name=last_name)
+    user = user_create(
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+        kind=invitation.kind,
+        email_verified=True,
+        language=language,
+    )
+    invitation.accepted_at = dj_timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
     return user

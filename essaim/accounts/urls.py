@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("language/", views.language_set, name="language"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
@@ -9,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaim.accounts import services
-from essaim.accounts.forms import LanguageForm, PreferencesForm
+from essaim.accounts import selectors, services
+from essaim.accounts.forms import InvitationAcceptForm, LanguageForm, PreferencesForm
 
 
 @login_required
@@ -48,3 +51,41 @@ def language_set(request: HttpRequest) -> HttpResponse:
         )
     response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens: choose a password, then you are in."""
+    invitation = selectors.invitation_get_by_token(token=token)
+    if invitation is None:
+        return _invitation_unusable(request, status=404)
+    if invitation.accepted_at is not None:
+        return _invitation_unusable(request, status=410, reason="used")
+    if invitation.revoked_at is not None:
+        return _invitation_unusable(request, status=410, reason="revoked")
+    if not invitation.is_pending:
+        return _invitation_unusable(request, status=410, reason="expired")
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    context = {"form": form, "invitation": invitation}
+    if request.method != "POST":
+        return render(request, "accounts/invitation_accept.html", context)
+    if not form.is_valid():
+        return render(request, "accounts/invitation_accept.html", context, status=400)
+    language = getattr(request, "LANGUAGE_CODE", "")
+    try:
+        user = services.invitation_accept(
+            token=token,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            password=form.cleaned_data["password1"],
+            language=language if language in dict(django_settings.LANGUAGES) else "",
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return render(request, "accounts/invitation_accept.html", context, status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.first_name})
+    return HttpResponseRedirect("/")
+
+
+def _invitation_unusable(request: HttpRequest, *, status: int, reason: str = "") -> HttpResponse:
+    return render(request, "accounts/invitation_unusable.html", {"reason": reason}, status=status)

@@ -14,3 +14,8 @@ def network_settings() -> NetworkSettings:
         found, _ = NetworkSettings.objects.get_or_create(pk=1)
         cache.set(CACHE_KEY, found, 300)
     return found
+
+
+def network_settings_invalidate() -> None:
+    """Forget the cached settings: the next read fetches them from the database."""
+    cache.delete(CACHE_KEY)

@@ -1,14 +1,196 @@
+"""The administration pages under /manage/: invitations, people, the network's settings.
+
+Every view asks ``access.require(actor, Action.ADMINISTER_NETWORK)`` first: anonymous visitors
+are sent to sign in, everyone else without the role gets 403.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from essaim import access
 from essaim.access import Action
+from essaim.accounts import selectors as account_selectors
+from essaim.accounts import services as account_services
+from essaim.network import services
+from essaim.network.forms import (
+    InvitationForm,
+    NetworkSettingsForm,
+    PeopleSearchForm,
+    RoleForm,
+    apply_service_errors,
+)
+from essaim.network.selectors import network_settings
+
+PEOPLE_PER_PAGE = 50
+
+View = Callable[..., HttpResponse]
 
 
-@login_required
+def admin_page(view: View) -> View:
+    """Sign-in required, then the network administrator role (403 otherwise)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        access.require(request.user, Action.ADMINISTER_NETWORK)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@admin_page
 def home(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Action.ADMINISTER_NETWORK)
-    return render(request, "network/home.html")
+    pending = account_selectors.invitation_list_for(actor=request.user).filter(accepted_at=None, revoked_at=None)
+    return render(request, "network/home.html", {"pending_invitations": pending.count()})
+
+
+# --- Invitations
+
+
+def _invitations_page(request: HttpRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
+    invitations = account_selectors.invitation_list_for(actor=request.user)[:200]
+    return render(request, "network/invitations.html", {"form": form, "invitations": invitations}, status=status)
+
+
+@admin_page
+def invitations(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _invitations_page(request, InvitationForm())
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _invitations_page(request, form, status=400)
+    try:
+        invitation = account_services.invitation_send(actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return _invitations_page(request, form, status=400)
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return HttpResponseRedirect(reverse("network:invitations"))
+
+
+@admin_page
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = account_selectors.invitation_get_for(actor=request.user, invitation_id=invitation_id)
+    try:
+        account_services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+    return HttpResponseRedirect(reverse("network:invitations"))
+
+
+@admin_page
+@require_POST
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = account_selectors.invitation_get_for(actor=request.user, invitation_id=invitation_id)
+    try:
+        account_services.invitation_resend(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email})
+    return HttpResponseRedirect(reverse("network:invitations"))
+
+
+# --- People
+
+
+@admin_page
+def people(request: HttpRequest) -> HttpResponse:
+    form = PeopleSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    users = account_selectors.user_list_for(actor=request.user, query=query)
+    page = Paginator(users, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    labels = dict(RoleForm.base_fields["role"].choices)  # type: ignore[attr-defined]  # ChoiceField has choices
+    rows = [
+        (person, [(role, labels[role], getattr(person, field)) for role, field in account_services.ROLE_FIELDS.items()])
+        for person in page.object_list
+    ]
+    return render(request, "network/people.html", {"form": form, "page": page, "rows": rows, "query": query})
+
+
+@admin_page
+def person_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates."""
+    person = account_selectors.user_get_for(actor=request.user, user_id=user_id)
+    if request.method != "POST":
+        return render(request, "network/person_deactivate.html", {"person": person})
+    try:
+        account_services.user_deactivate(actor=request.user, user=person)
+    except ValidationError as error:
+        return render(
+            request, "network/person_deactivate.html", {"person": person, "errors": error.messages}, status=400
+        )
+    messages.success(request, _("%(name)s can no longer sign in.") % {"name": person})
+    return HttpResponseRedirect(reverse("network:people"))
+
+
+@admin_page
+@require_POST
+def person_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = account_selectors.user_get_for(actor=request.user, user_id=user_id)
+    account_services.user_reactivate(actor=request.user, user=person)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person})
+    return HttpResponseRedirect(reverse("network:people"))
+
+
+@admin_page
+@require_POST
+def person_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = account_selectors.user_get_for(actor=request.user, user_id=user_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role to change."))
+        return HttpResponseRedirect(reverse("network:people"), status=302)
+    try:
+        account_services.user_role_set(
+            actor=request.user, user=person, role=form.cleaned_data["role"], enabled=form.cleaned_data["enabled"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The roles of %(name)s are updated.") % {"name": person})
+    return HttpResponseRedirect(reverse("network:people"))
+
+
+# --- The network's settings
+
+
+@admin_page
+def network_edit(request: HttpRequest) -> HttpResponse:
+    current = network_settings()
+    form = NetworkSettingsForm(request.POST or None, request.FILES or None, instance=current)
+    if request.method != "POST":
+        return render(request, "network/network_edit.html", {"form": form})
+    if form.is_valid():
+        try:
+            services.network_settings_update(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                accent_color=form.cleaned_data["accent_color"],
+                signup_open=form.cleaned_data["signup_open"],
+                signup_domains=form.cleaned_data["signup_domains"],
+                guests_allowed=form.cleaned_data["guests_allowed"],
+                logo=form.cleaned_logo.content if form.cleaned_logo else None,
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The network's settings are saved."))
+            return HttpResponseRedirect(reverse("network:settings"))
+    return render(request, "network/network_edit.html", {"form": form}, status=400)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from essaim.accounts.models import User
+from essaim.core.uploads import CleanImage, clean_image
+from essaim.network.models import NetworkSettings, color_validator
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+LOGO_MAX_SIDE = 256
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the fields it names (elsewhere: on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=User.Kind.choices, initial=User.Kind.EMPLOYEE)
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[
+            ("network_admin", _("Network administrator")),
+            ("communication_team", _("Communication team")),
+            ("compliance_officer", _("Compliance officer")),
+        ]
+    )
+    enabled = forms.BooleanField(required=False)
+
+
+class NetworkSettingsForm(forms.ModelForm[NetworkSettings]):
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("A square JPEG, PNG or WebP picture; it is resized to 256 × 256 pixels."),
+        widget=forms.ClearableFileInput({"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    accent_color = forms.CharField(
+        label=_("Accent colour"),
+        max_length=7,
+        validators=[color_validator],
+        widget=forms.TextInput({"type": "color"}),
+    )
+
+    class Meta:
+        model = NetworkSettings
+        fields = ("name", "accent_color", "signup_open", "signup_domains", "guests_allowed")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not (self.instance and self.instance.logo):
+            del self.fields["remove_logo"]
+        self.cleaned_logo: CleanImage | None = None
+
+    def clean_logo_upload(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("logo_upload")
+        if upload:
+            self.cleaned_logo = clean_image(upload, max_side=LOGO_MAX_SIDE)
+        return upload
+
+    def clean_signup_domains(self) -> str:
+        raw: str = self.cleaned_data.get("signup_domains", "")
+        domains = [d.strip().lower().lstrip("@") for d in re.split(r"[,;\s]+", raw) if d.strip()]
+        wrong = [d for d in domains if not DOMAIN_RE.match(d)]
+        if wrong:
+            raise ValidationError(
+                _("These are not e-mail domains: %(wrong)s. Write them like example.com.") % {"wrong": ", ".join(wrong)}
+            )
+        return ", ".join(dict.fromkeys(domains))

@@ -1,0 +1,47 @@
+"""Writes for the network's own settings. Keyword-only, typed, atomic; permission first."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from essaim.access import Action, require
+from essaim.access.roles import Actor
+from essaim.network.models import NetworkSettings
+from essaim.network.selectors import network_settings_invalidate
+
+
+def _normalise_domains(raw: str) -> str:
+    domains = [d.strip().lower().lstrip("@") for d in raw.replace(";", ",").replace(" ", ",").split(",")]
+    return ", ".join(dict.fromkeys(d for d in domains if d))
+
+
+@transaction.atomic
+def network_settings_update(
+    *,
+    actor: Actor,
+    name: str,
+    accent_color: str,
+    signup_open: bool,
+    signup_domains: str,
+    guests_allowed: bool,
+    logo: ContentFile[bytes] | None = None,
+    remove_logo: bool = False,
+) -> NetworkSettings:
+    """Change the network's identity and sign-up policy; ``logo`` is an already cleaned image."""
+    require(actor, Action.ADMINISTER_NETWORK)
+    found = NetworkSettings.objects.select_for_update().filter(pk=1).first()
+    settings_row = found if found is not None else NetworkSettings(pk=1)
+    settings_row.name = name.strip()
+    settings_row.accent_color = accent_color.lower()
+    settings_row.signup_open = signup_open
+    settings_row.signup_domains = _normalise_domains(signup_domains)
+    settings_row.guests_allowed = guests_allowed
+    if remove_logo:
+        settings_row.logo.name = ""
+    if logo is not None:
+        settings_row.logo.save(logo.name or "logo.png", logo, save=False)
+    settings_row.full_clean()
+    settings_row.save()
+    transaction.on_commit(network_settings_invalidate)
+    return settings_row
