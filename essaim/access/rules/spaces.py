@@ -30,12 +30,12 @@ from essaim.access.policy import register
 from essaim.access.roles import Actor
 from essaim.spaces.models import Membership, Space
 
-RANK = {
-    Membership.Role.READER: 1,
-    Membership.Role.MEMBER: 2,
-    Membership.Role.MODERATOR: 3,
-    Membership.Role.ADMIN: 4,
-    Membership.Role.OWNER: 5,
+RANK: dict[str, int] = {
+    Membership.Role.READER.value: 1,
+    Membership.Role.MEMBER.value: 2,
+    Membership.Role.MODERATOR.value: 3,
+    Membership.Role.ADMIN.value: 4,
+    Membership.Role.OWNER.value: 5,
 }
 READER, MEMBER, MODERATOR, ADMIN, OWNER = 1, 2, 3, 4, 5
 
@@ -81,6 +81,23 @@ def may_create_space(actor: Actor) -> bool:
             return roles.is_communication_team(actor)
         case _:
             return False
+
+
+def may_manage_role(actor: Actor, space: Space, role: str) -> bool:
+    """Whether ``actor`` may give, take or remove ``role`` in ``space``: owners' roles are for owners only."""
+    if roles.is_network_admin(actor):
+        return True
+    rank = space_rank(actor, space)
+    return rank >= OWNER or (rank >= ADMIN and role != Membership.Role.OWNER)
+
+
+def guest_may_hold(role: str) -> bool:
+    """Guests stay plain members or readers: they never moderate or run a space."""
+    return RANK.get(role, 0) <= MEMBER
+
+
+def may_hold_role(user: Actor, role: str) -> bool:
+    return not roles.is_guest(user) or guest_may_hold(role)
 
 
 class SpacePolicy:
