@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.models import TimeStampedModel
@@ -57,7 +59,12 @@ class Profile(TimeStampedModel):
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles", verbose_name=_("department")
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("department"),
     )
     site = models.ForeignKey(
         Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles", verbose_name=_("site")
@@ -116,7 +123,17 @@ class ProfileField(models.Model):
         ordering = ("position", "pk")
 
     def __str__(self) -> str:
-        return self.label_en
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (French or English)."""
+        language = (get_language() or settings.LANGUAGE_CODE).lower()
+        return (self.label_fr if language.startswith("fr") else self.label_en) or self.label_en or self.label_fr
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.CHOICE and not self.choice_list:
+            raise ValidationError({"choices": _("A choice field needs at least one choice, one per line.")})
 
     @property
     def choice_list(self) -> list[str]:
@@ -130,6 +147,9 @@ class ProfileFieldValue(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "field"], name="one_value_per_field")]
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Follow(models.Model):

@@ -1,0 +1,46 @@
+"""``manage.py demo_data``: fill a new network with Atelier Boréal, a fictitious French company."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from essaim.accounts.models import User
+from essaim.people.demo import ADMIN_EMAIL, DEMO_PASSWORD, EMPLOYEE_EMAIL, demo_company_create
+
+
+class Command(BaseCommand):
+    help = "Create demo people (Atelier Boréal): departments, sites, a management tree, photos and follows."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any account exists.")
+        parser.add_argument("--people", type=int, default=150, help="How many people (default 150, minimum 12).")
+        parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same company.")
+        parser.add_argument("--no-photos", action="store_true", help="Skip the generated portraits.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("Accounts already exist: demo data not loaded.")
+            return
+        if User.objects.filter(email__in=[ADMIN_EMAIL, EMPLOYEE_EMAIL]).exists():
+            raise CommandError("The demo accounts already exist: demo data is loaded once per database.")
+        if not 1 <= options["people"] <= 5000:
+            raise CommandError("--people must be between 1 and 5000.")
+        started = time.monotonic()
+        result = demo_company_create(people=options["people"], seed=options["seed"], photos=not options["no_photos"])
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Atelier Boréal is ready: {result.people} people, {result.photos} photos, "
+                f"{result.follows} follows ({elapsed:.1f} s)."
+            )
+        )
+        self.stdout.write(
+            "\nSign in with one of these demo accounts:\n"
+            f"  network administrator: {result.admin.email}  password: {DEMO_PASSWORD}  "
+            f"({result.admin.get_full_name()})\n"
+            f"  employee:              {result.employee.email}  password: {DEMO_PASSWORD}  "
+            f"({result.employee.get_full_name()})\n"
+        )
