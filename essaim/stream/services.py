@@ -105,6 +105,12 @@ def render_body(body: str, *, mentioned: Sequence[User]) -> str:
     return render_markdown(body, mention_url=mention_url, tag_url=tag_url)
 
 
+def preview_body(*, actor: User, body: str) -> str:
+    """The HTML ``body`` would be published as (same checks as ``post_create``), without saving."""
+    body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    return render_body(body, mentioned=_resolve_mentions(actor=actor, body=body, field="body"))
+
+
 def _tags_for(body: str) -> list[Tag]:
     tags: list[Tag] = []
     for name in extract_hashtags(body):
@@ -380,6 +386,7 @@ __all__ = [
     "post_create",
     "post_delete",
     "post_edit",
+    "preview_body",
     "reaction_add",
     "reaction_remove",
     "render_body",

@@ -1,15 +1,179 @@
+"""Feed pages of the stream: home, company, tag, a person's posts; composer helpers.
+
+Every feed answers a full page, or with htmx (``load more``) only the ``page`` partial.
+A bad cursor answers 400 with its message. One post's pages live in ``post_views``.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from essaim import access
+from essaim.access import Action
+from essaim.core.pagination import Cursor, Page, parse_cursor
+from essaim.people.selectors import person_get_for
+from essaim.stream import selectors, services
+from essaim.stream.forms import PostForm
+from essaim.stream.models import Post
+
+FEED_TEMPLATE = "stream/feed.html"
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the matching form field (or on top)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _cursor_or_400(request: HttpRequest) -> Cursor | HttpResponse:
+    try:
+        return parse_cursor(request.GET)
+    except ValidationError as exc:
+        return render(request, "errors/error.html", {"status": 400, "message": " ".join(exc.messages)}, status=400)
+
+
+def _feed_response(
+    request: HttpRequest, *, page: Page[Post], context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context = {"page": page, **context}
+    if getattr(request, "htmx", False) and request.GET.get("max_id"):
+        return render(request, f"{FEED_TEMPLATE}#page", context)
+    context.setdefault("can_post", access.can(request.user, Action.CREATE_POST))
+    context.setdefault("form", PostForm())
+    return render(request, FEED_TEMPLATE, context, status=status)
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "stream/home.html")
+    cursor = _cursor_or_400(request)
+    if isinstance(cursor, HttpResponse):
+        return cursor
+    pinned, page = selectors.feed_home(actor=request.user, cursor=cursor)
+    return _feed_response(request, page=page, context={"feed": "home", "pinned": pinned})
 
 
 @login_required
+@require_GET
 def company(request: HttpRequest) -> HttpResponse:
-    return render(request, "stream/home.html")
+    cursor = _cursor_or_400(request)
+    if isinstance(cursor, HttpResponse):
+        return cursor
+    page = selectors.feed_company(actor=request.user, cursor=cursor)
+    return _feed_response(request, page=page, context={"feed": "company"})
+
+
+@login_required
+@require_GET
+def tag(request: HttpRequest, name: str) -> HttpResponse:
+    cursor = _cursor_or_400(request)
+    if isinstance(cursor, HttpResponse):
+        return cursor
+    tag = selectors.tag_get_for(actor=request.user, name=name)
+    page = selectors.feed_tag(actor=request.user, tag=tag, cursor=cursor)
+    followed = selectors.tag_is_followed(actor=request.user, tag=tag)
+    form = PostForm(initial={"body": f"#{tag.name} "})
+    context = {"feed": "tag", "tag": tag, "tag_followed": followed, "form": form}
+    return _feed_response(request, page=page, context=context)
+
+
+@login_required
+@require_GET
+def profile_posts(request: HttpRequest, handle: str) -> HttpResponse:
+    """``/@handle/posts``: a person's posts, on a page of its own (the profile links to it)."""
+    cursor = _cursor_or_400(request)
+    if isinstance(cursor, HttpResponse):
+        return cursor
+    person = person_get_for(actor=request.user, handle=handle)
+    page = selectors.feed_profile(actor=request.user, person=person, cursor=cursor)
+    return _feed_response(request, page=page, context={"feed": "profile", "person": person, "can_post": False})
+
+
+@login_required
+@require_POST
+def tag_follow(request: HttpRequest, name: str) -> HttpResponse:
+    tag = selectors.tag_get_for(actor=request.user, name=name)
+    if request.POST.get("follow") == "0":
+        services.tag_unfollow(actor=request.user, tag=tag)
+    else:
+        services.tag_follow(actor=request.user, tag=tag)
+    if getattr(request, "htmx", False):
+        followed = selectors.tag_is_followed(actor=request.user, tag=tag)
+        return render(request, f"{FEED_TEMPLATE}#tag-follow", {"tag": tag, "tag_followed": followed})
+    return redirect("stream:tag", name=tag.folded)
+
+
+@login_required
+@require_POST
+def post_create(request: HttpRequest) -> HttpResponse:
+    """The composer. Success goes back to the feed; an error re-renders the feed with what was typed."""
+    form = PostForm(request.POST, request.FILES)
+    back = safe_next(request, "/")
+    if form.is_valid():
+        try:
+            post = services.post_create(
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(back if post else "/")
+    pinned, page = selectors.feed_home(actor=request.user, cursor=Cursor())
+    context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
+    return _feed_response(request, page=page, context=context, status=400)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the composer's text rendered as it will be published (mentions checked)."""
+    body = request.POST.get("body", "")
+    error = ""
+    html = ""
+    if body.strip():
+        try:
+            html = services.preview_body(actor=request.user, body=body)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Nothing to preview yet: write something first.")
+    return render(request, "stream/includes/preview.html", {"html": html, "error": error})
+
+
+@login_required
+@require_GET
+def mention_suggestions(request: HttpRequest) -> HttpResponse:
+    profiles = selectors.mention_suggestions_for(actor=request.user, query=request.GET.get("q", "")[:60])
+    return render(request, "stream/includes/suggestions.html", {"profiles": profiles, "kind": "mention"})
+
+
+@login_required
+@require_GET
+def tag_suggestions(request: HttpRequest) -> HttpResponse:
+    tags = selectors.tag_suggestions_for(actor=request.user, query=request.GET.get("q", "")[:60])
+    return render(request, "stream/includes/suggestions.html", {"tags": tags, "kind": "tag"})
+

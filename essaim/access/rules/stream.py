@@ -8,7 +8,8 @@ A post outside any space is visible to its author and:
 
 People mentioned in a ``company`` or ``followers`` post see it too. A post in a space is
 visible to the space's members, and to every employee when the space is public; its own
-visibility field does not widen that. Network administrators get no extra *reading* right
+visibility field does not widen that (compliance officers read every space, as in
+``rules/spaces.py``; posting, commenting and reacting in a space also need the space's role). Network administrators get no extra *reading* right
 (they do not read secret spaces they are not in) but may delete any post they can see.
 
 ``visible`` is one SQL filter made of ``EXISTS`` subqueries: no Python loop, any page size.
@@ -23,11 +24,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from essaim.access import roles
 from essaim.access.actions import Action
-from essaim.access.policy import register
+from essaim.access.policy import can, register
 from essaim.access.roles import Actor
-
-POSTING_ROLES = ("owner", "admin", "moderator", "member")
-
 
 def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
     """The condition "``actor`` may read the post" on a queryset of posts (or via ``prefix``, e.g. ``post__``)."""
@@ -42,8 +40,10 @@ def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
     mentioned = Exists(Mention.objects.filter(user_id=actor.pk, post_id=OuterRef(post_pk), comment__isnull=True))
     follows = Exists(Follow.objects.filter(follower_id=actor.pk, followed_id=OuterRef(f"{prefix}author_id")))
 
-    in_space = member
-    if roles.is_employee(actor):
+    in_space: Q | Exists = member
+    if roles.is_compliance_officer(actor):
+        in_space = Q(**{f"{prefix}space__isnull": False})
+    elif roles.is_employee(actor):
         in_space |= Q(**{f"{prefix}space__visibility": "public"})
     outside = Q(**{f"{prefix}author_id": actor.pk}) | mentioned
     outside |= Q(**{f"{prefix}visibility": "followers"}) & follows
@@ -68,14 +68,9 @@ def _can_read_post(actor: Actor, post: Any) -> bool:
     return _visible_posts(actor, Post.objects.filter(pk=post.pk)).exists()
 
 
-def _may_post_in(actor: Actor, space: Any) -> bool:
-    from essaim.spaces.models import Membership
-
-    if space is None:
-        return roles.is_employee(actor)
-    if space.archived_at is not None:
-        return False
-    return Membership.objects.filter(space=space, user_id=actor.pk, role__in=POSTING_ROLES).exists()
+def _space_allows(actor: Actor, action: Action, space: Any) -> bool:
+    """In a space, the space's own rules (roles, archiving) also apply: see ``rules/spaces.py``."""
+    return space is None or can(actor, action, space)
 
 
 class PostPolicy:
@@ -86,7 +81,9 @@ class PostPolicy:
             case Action.VIEW:
                 return _can_read_post(actor, obj)
             case Action.CREATE_POST:
-                return roles.is_self(actor, obj.author) and _may_post_in(actor, obj.space)
+                if obj.space is None:
+                    return roles.is_self(actor, obj.author) and roles.is_employee(actor)
+                return roles.is_self(actor, obj.author) and can(actor, Action.CREATE_POST, obj.space)
             case Action.EDIT:
                 return roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
             case Action.DELETE:
@@ -94,7 +91,7 @@ class PostPolicy:
                     roles.is_self(actor, obj.author) or roles.is_network_admin(actor)
                 )
             case Action.COMMENT | Action.REACT:
-                return _can_read_post(actor, obj)
+                return _can_read_post(actor, obj) and _space_allows(actor, action, obj.space)
             case Action.ANNOUNCE:
                 return (
                     (roles.is_network_admin(actor) or roles.is_communication_team(actor))

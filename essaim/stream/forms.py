@@ -1,0 +1,69 @@
+"""Forms of the stream pages. They only shape input: the services validate and decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Emoji, Visibility
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": _("Share news, a question, a thank-you… Use @ to mention, # to tag."),
+                "class": "composer__text",
+            }
+        ),
+        # A little slack so the service, not the browser, explains the limit.
+        max_length=POST_MAX_CHARS * 2,
+        help_text=_("Markdown works: **bold**, _italic_, lists, links. Up to 20,000 characters."),
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.COMPANY)
+    attachments = MultipleFileField(
+        label=_("Images and files"), required=False, help_text=_("Images are shown in the post; other files are linked.")
+    )
+
+
+class PostEditForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=POST_MAX_CHARS * 2)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("Write a comment…")}),
+        max_length=COMMENT_MAX_CHARS * 2,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReactionForm(forms.Form):
+    emoji = forms.ChoiceField(choices=Emoji.choices)
+
+
+class AnnouncementForm(forms.Form):
+    expires_at = forms.DateTimeField(
+        label=_("Pinned until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )

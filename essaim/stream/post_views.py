@@ -1,0 +1,207 @@
+"""One post's pages: detail with comments, edit + history, delete, reactions, announcements, files.
+
+A post or comment the visitor may not read answers 404 (like a missing one); a forbidden
+action on a visible one answers 403; bad input answers 400 with the message next to the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from essaim import access
+from essaim.access import Action
+from essaim.core.http import redirect_or_htmx
+from essaim.stream import selectors, services
+from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
+from essaim.stream.models import Attachment, Post
+from essaim.stream.views import add_service_errors, safe_next
+
+
+def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
+    selectors.hydrate(actor=request.user, posts=[post])
+    return {
+        "post": post,
+        "threads": selectors.comment_threads_for(actor=request.user, post=post),
+        "comment_form": extra.pop("comment_form", CommentForm()),
+        "announce_form": extra.pop("announce_form", AnnouncementForm()),
+        "detail": True,
+        "can_delete": access.can(request.user, Action.DELETE, post),
+        "can_announce": access.can(request.user, Action.ANNOUNCE, post),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    return render(request, "stream/post_detail.html", _detail_context(request, post))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    access.require(request.user, Action.EDIT, post)
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect(post.get_absolute_url())
+        status = 400
+    return render(request, "stream/post_edit.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+@require_GET
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    revisions = selectors.revision_list_for(actor=request.user, post=post)
+    return render(request, "stream/post_history.html", {"post": post, "revisions": revisions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    access.require(request.user, Action.DELETE, post)
+    if request.method == "POST":
+        services.post_delete(actor=request.user, post=post)
+        return redirect_or_htmx(request, safe_next(request, "/"))
+    return render(request, "stream/post_delete.html", {"post": post})
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = selectors.comment_get_for(actor=request.user, comment_id=form.cleaned_data["parent"])
+        try:
+            comment = services.comment_create(
+                actor=request.user, post=post, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    context = _detail_context(request, post, comment_form=form)
+    return render(request, "stream/post_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = selectors.comment_get_for(actor=request.user, comment_id=comment_id)
+    access.require(request.user, Action.EDIT, comment)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
+        status = 400
+    return render(request, "stream/comment_edit.html", {"comment": comment, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = selectors.comment_get_for(actor=request.user, comment_id=comment_id)
+    access.require(request.user, Action.DELETE, comment)
+    if request.method == "POST":
+        post_url = comment.post.get_absolute_url()
+        services.comment_delete(actor=request.user, comment=comment)
+        return redirect(post_url)
+    return render(request, "stream/comment_delete.html", {"comment": comment})
+
+
+@login_required
+@require_POST
+def reaction_toggle(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Add the reaction, or take it back if the person already used it. htmx gets the reaction bar."""
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(m for errors in form.errors.values() for m in errors)
+        return render(request, "errors/error.html", {"status": 400, "message": message}, status=400)
+    emoji = form.cleaned_data["emoji"]
+    if request.user.reactions.filter(post=post, emoji=emoji).exists():
+        services.reaction_remove(actor=request.user, post=post, emoji=emoji)
+    else:
+        services.reaction_add(actor=request.user, post=post, emoji=emoji)
+    if getattr(request, "htmx", False):
+        post.refresh_from_db(fields=["reaction_counts"])
+        selectors.hydrate(actor=request.user, posts=[post])
+        return render(request, "stream/includes/reactions.html", {"post": post})
+    return redirect(safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+@require_GET
+def reactors(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    groups = selectors.reactor_list_for(actor=request.user, post=post)
+    return render(request, "stream/reactors.html", {"post": post, "groups": groups})
+
+
+@login_required
+@require_POST
+def announcement(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Pin (``expires_at`` given) or unpin (``clear``) a post as an announcement."""
+    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    access.require(request.user, Action.ANNOUNCE, post)
+    if request.POST.get("clear"):
+        services.announcement_clear(actor=request.user, post=post)
+        return redirect(post.get_absolute_url())
+    form = AnnouncementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.announcement_set(actor=request.user, post=post, expires_at=form.cleaned_data["expires_at"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(post.get_absolute_url())
+    context = _detail_context(request, post, announce_form=form)
+    return render(request, "stream/post_detail.html", context, status=400)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: int, variant: str = "file") -> FileResponse:
+    """Serve a file after re-checking that its post is visible. Non-images always download."""
+    try:
+        attachment = access.visible(request.user, Attachment.objects.select_related("post")).get(pk=attachment_id)
+    except (Attachment.DoesNotExist, OverflowError):
+        raise Http404 from None
+    stored = attachment.thumbnail if variant == "thumbnail" and attachment.thumbnail else attachment.file
+    inline = attachment.is_image
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    if not inline:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,219 @@
+"""Writes of the stream: what is refused, with which message, and what is kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.utils import timezone
+
+from essaim.stream import services
+from essaim.stream.models import (
+    Attachment,
+    Comment,
+    HomeEntry,
+    Mention,
+    Post,
+    PostRevision,
+    PostTag,
+    Reaction,
+    TagFollow,
+    Visibility,
+)
+from tests.stream.factories import image_upload
+
+
+class TestPostCreate:
+    def test_publishes_rendered_markdown_with_mention_and_tag_links(self, employee, colleague, make_post):
+        post = make_post(employee, "**Merci** @eloise.dupre pour #Atelier !")
+        assert "<strong>Merci</strong>" in post.body_html
+        assert 'href="/@eloise.dupre"' in post.body_html
+        assert 'href="/tags/atelier/"' in post.body_html
+        assert list(Mention.objects.filter(post=post).values_list("user__handle", flat=True)) == ["eloise.dupre"]
+        assert PostTag.objects.get(post=post).tag.folded == "atelier"
+
+    def test_ids_are_time_ordered(self, employee, make_post):
+        first, second = make_post(employee, "un"), make_post(employee, "deux")
+        assert second.pk > first.pk > 2**40
+
+    def test_empty_post_is_refused(self, employee):
+        with pytest.raises(ValidationError, match="empty"):
+            services.post_create(actor=employee, body="   \n ")
+
+    def test_too_long_post_says_the_limit(self, employee):
+        with pytest.raises(ValidationError, match="20000"):
+            services.post_create(actor=employee, body="a" * 20_001)
+        assert not Post.objects.exists()
+
+    def test_unknown_mention_is_refused_by_name(self, employee):
+        with pytest.raises(ValidationError, match="@nobody"):
+            services.post_create(actor=employee, body="Salut @nobody")
+        assert not Post.objects.exists()
+
+    def test_mention_in_code_is_not_a_mention(self, employee, make_post):
+        post = make_post(employee, "Tapez `@nobody` dans le champ")
+        assert not post.mentions.exists()
+
+    def test_mentioned_only_post_needs_a_valid_mention(self, employee):
+        with pytest.raises(ValidationError, match="mention at least one"):
+            services.post_create(actor=employee, body="Secret", visibility=Visibility.MENTIONED)
+
+    def test_unknown_visibility_is_refused(self, employee):
+        with pytest.raises(ValidationError):
+            services.post_create(actor=employee, body="x", visibility="everyone")
+
+    def test_guest_cannot_post_company_wide(self, guest):
+        with pytest.raises(PermissionDenied):
+            services.post_create(actor=guest, body="Hello")
+
+    def test_member_posts_in_their_space_but_outsider_cannot(self, employee, member, secret_space, join):
+        join(member, secret_space)
+        assert services.post_create(actor=member, body="Dans l'espace", space=secret_space).space == secret_space
+        with pytest.raises(PermissionDenied):
+            services.post_create(actor=employee, body="Intrus", space=secret_space)
+
+    def test_images_are_reencoded_with_a_thumbnail_and_files_kept(self, employee, make_post):
+        image = image_upload("photo.jpg", exif=True)
+        doc = SimpleUploadedFile("notes.html", b"<script>alert(1)</script>", content_type="text/html")
+        post = make_post(employee, "Pièces jointes", attachments=[image, doc])
+        picture, file = Attachment.objects.filter(post=post).order_by("is_image")[::-1]
+        assert picture.is_image and (picture.width, picture.height) == (800, 600)
+        assert picture.thumbnail.name and picture.original_name == "photo.jpg"
+        assert b"SecretCam" not in picture.file.open("rb").read()
+        assert not file.is_image and file.content_type == "text/html" and file.size == 25
+
+    def test_fake_image_is_refused_and_nothing_is_written(self, employee):
+        fake = SimpleUploadedFile("evil.png", b"<html>not an image</html>", content_type="image/png")
+        with pytest.raises(ValidationError, match="evil.png"):
+            services.post_create(actor=employee, body="x", attachments=[fake])
+        assert not Post.objects.exists()
+
+    def test_too_large_file_is_refused(self, employee, settings):
+        settings.UPLOAD_MAX_BYTES = 10
+        big = SimpleUploadedFile("big.bin", b"x" * 11, content_type="application/octet-stream")
+        with pytest.raises(ValidationError, match="too large"):
+            services.post_create(actor=employee, body="x", attachments=[big])
+
+    def test_delivery_fills_home_timelines_of_author_and_followers(self, employee, follower, colleague, make_post):
+        post = make_post(employee)
+        owners = set(HomeEntry.objects.filter(post=post).values_list("owner_id", flat=True))
+        assert owners == {employee.pk, follower.pk}
+
+
+class TestPostEditAndDelete:
+    def test_edit_keeps_the_previous_version_and_marks_edited(self, employee, make_post):
+        post = make_post(employee, "Version 1")
+        services.post_edit(actor=employee, post=post, body="Version 2")
+        post.refresh_from_db()
+        assert post.body == "Version 2" and post.edited_at is not None
+        assert PostRevision.objects.get(post=post).body == "Version 1"
+
+    def test_only_the_author_edits(self, employee, colleague, network_admin, make_post):
+        post = make_post(employee)
+        for other in (colleague, network_admin):
+            with pytest.raises(PermissionDenied):
+                services.post_edit(actor=other, post=post, body="hack")
+
+    def test_author_or_network_admin_deletes_with_everything(self, employee, colleague, network_admin, make_post):
+        post = make_post(employee)
+        services.comment_create(actor=colleague, post=post, body="Bravo")
+        services.reaction_add(actor=colleague, post=post, emoji="🎉")
+        with pytest.raises(PermissionDenied):
+            services.post_delete(actor=colleague, post=post)
+        services.post_delete(actor=network_admin, post=post)
+        assert not Post.objects.exists() and not Comment.objects.exists() and not Reaction.objects.exists()
+        assert not HomeEntry.objects.exists()
+
+    def test_admin_cannot_delete_what_they_cannot_see(self, member, network_admin, secret_space, join, make_post):
+        join(member, secret_space)
+        post = make_post(member, space=secret_space)
+        with pytest.raises(Http404):
+            services.post_delete(actor=network_admin, post=post)
+
+
+class TestComments:
+    def test_comment_and_reply_count_and_stay_two_levels(self, employee, colleague, make_post):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Top")
+        reply = services.comment_create(actor=employee, post=post, body="Reply", parent=top)
+        deeper = services.comment_create(actor=colleague, post=post, body="Deeper", parent=reply)
+        assert reply.parent == top and deeper.parent == top
+        post.refresh_from_db()
+        assert post.comment_count == 3
+
+    def test_comment_on_invisible_post_is_404(self, employee, guest, make_post):
+        post = make_post(employee)
+        with pytest.raises(Http404):
+            services.comment_create(actor=guest, post=post, body="Hello")
+
+    def test_empty_comment_is_refused(self, employee, make_post):
+        post = make_post(employee)
+        with pytest.raises(ValidationError):
+            services.comment_create(actor=employee, post=post, body=" ")
+
+    def test_edit_and_delete_own_comment(self, employee, colleague, make_post):
+        post = make_post(employee)
+        comment = services.comment_create(actor=colleague, post=post, body="Typo")
+        services.comment_edit(actor=colleague, comment=comment, body="Fixed")
+        assert Comment.objects.get().edited_at is not None
+        with pytest.raises(PermissionDenied):
+            services.comment_edit(actor=employee, comment=comment, body="no")
+        services.comment_delete(actor=employee, comment=comment)  # the post's author may tidy their thread
+        post.refresh_from_db()
+        assert post.comment_count == 0
+
+
+class TestReactions:
+    def test_add_is_idempotent_and_counts(self, employee, colleague, make_post):
+        post = make_post(employee)
+        assert services.reaction_add(actor=colleague, post=post, emoji="👍")
+        assert not services.reaction_add(actor=colleague, post=post, emoji="👍")
+        services.reaction_add(actor=employee, post=post, emoji="👍")
+        services.reaction_add(actor=employee, post=post, emoji="❤️")
+        post.refresh_from_db()
+        assert post.reaction_counts == {"👍": 2, "❤️": 1}
+        assert services.reaction_remove(actor=employee, post=post, emoji="👍")
+        assert not services.reaction_remove(actor=employee, post=post, emoji="👍")
+        post.refresh_from_db()
+        assert post.reaction_counts == {"👍": 1, "❤️": 1}
+
+    def test_reaction_outside_the_set_is_refused(self, employee, make_post):
+        post = make_post(employee)
+        with pytest.raises(ValidationError, match="Choose one"):
+            services.reaction_add(actor=employee, post=post, emoji="💩")
+
+
+class TestTagsAndAnnouncements:
+    def test_follow_tag_backfills_home(self, employee, colleague, make_post, django_capture_on_commit_callbacks):
+        post = make_post(colleague, "Sortie #velo")
+        assert not HomeEntry.objects.filter(owner=employee, post=post).exists()
+        tag = post.post_tags.get().tag
+        with django_capture_on_commit_callbacks(execute=True):
+            services.tag_follow(actor=employee, tag=tag)
+        assert HomeEntry.objects.filter(owner=employee, post=post).exists()
+        services.tag_unfollow(actor=employee, tag=tag)
+        assert not TagFollow.objects.exists()
+
+    def test_guest_cannot_follow_tags(self, guest):
+        with pytest.raises(PermissionDenied):
+            services.tag_follow(actor=guest, tag=services.tag_get_or_create(name="#velo"))
+
+    def test_communication_team_pins_and_unpins(self, employee, communication, make_post):
+        post = make_post(employee)
+        services.announcement_set(actor=communication, post=post, expires_at=timezone.now() + timedelta(days=3))
+        assert post.is_active_announcement
+        services.announcement_clear(actor=communication, post=post)
+        assert not Post.objects.get().is_announcement
+
+    def test_plain_employee_cannot_announce(self, employee, colleague, make_post):
+        post = make_post(employee)
+        with pytest.raises(PermissionDenied):
+            services.announcement_set(actor=colleague, post=post, expires_at=timezone.now() + timedelta(days=1))
+
+    def test_expiry_must_be_in_the_future(self, employee, network_admin, make_post):
+        post = make_post(employee)
+        with pytest.raises(ValidationError, match="future"):
+            services.announcement_set(actor=network_admin, post=post, expires_at=timezone.now() - timedelta(days=1))
