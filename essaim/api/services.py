@@ -26,7 +26,7 @@ def hash_token(raw: str) -> str:
 @transaction.atomic
 def personal_token_create(*, actor: Actor, name: str) -> tuple[PersonalToken, str]:
     """A new token for ``actor``; returns it with the raw secret, which is never stored."""
-    access.require(actor, Action.EDIT, actor)
+    access.require(actor, Action.EDIT, PersonalToken)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = PersonalToken(user=actor, name=name.strip(), token_hash=hash_token(raw), prefix=raw[:PREFIX_LENGTH])
     token.full_clean()

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from essaim.accounts.models import User
+from essaim.api import selectors, services
+
+
+class TestPersonalTokenAuthenticate:
+    def test_finds_an_active_token_by_its_secret(self, employee: User) -> None:
+        token, raw = services.personal_token_create(actor=employee, name="A")
+        assert selectors.personal_token_authenticate(raw=raw) == token
+
+    @pytest.mark.parametrize("raw", ["", "essaim_wrong", "not-even-ours", "essaim_" + "x" * 300])
+    def test_unknown_secrets_find_nothing(self, employee: User, raw: str) -> None:
+        services.personal_token_create(actor=employee, name="A")
+        assert selectors.personal_token_authenticate(raw=raw) is None
+
+    def test_a_deactivated_persons_token_finds_nothing(self, employee: User) -> None:
+        _token, raw = services.personal_token_create(actor=employee, name="A")
+        User.objects.filter(pk=employee.pk).update(is_active=False)
+        assert selectors.personal_token_authenticate(raw=raw) is None
+
+
+class TestPersonalTokenList:
+    def test_people_see_only_their_own_tokens(self, employee: User, colleague: User) -> None:
+        mine, _ = services.personal_token_create(actor=employee, name="Mine")
+        services.personal_token_create(actor=colleague, name="Theirs")
+        assert list(selectors.personal_token_list_for(actor=employee)) == [mine]
+        with pytest.raises(Http404):
+            selectors.personal_token_get_for(actor=colleague, token_id=mine.pk)
