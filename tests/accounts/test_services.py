@@ -1,0 +1,212 @@
+"""Account writes: creating people, invitations, deactivation and roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from essaim.accounts import services
+from essaim.accounts.models import Invitation, User
+from essaim.network.models import NetworkSettings
+from essaim.network.selectors import network_settings
+from tests.accounts.factories import PASSWORD, UserFactory
+
+STRONG = "violet-tandem-harbour-42"
+
+
+def link_token(message: mail.EmailMessage) -> str:
+    line = next(line for line in message.body.splitlines() if "/accounts/invitation/" in line)
+    return line.rstrip("/").rsplit("/", 1)[-1]
+
+
+class TestUserCreate:
+    def test_creates_the_person_with_a_profile_a_handle_and_an_email_address(self, db: None) -> None:
+        user = services.user_create(email="Eloise@Example.COM", first_name="Éloïse", last_name="Dupré", password=STRONG)
+        assert user.email == "eloise@example.com"
+        assert user.handle == "eloise.dupre"
+        assert user.check_password(STRONG)
+        assert user.profile.search_key == "eloise dupre eloise.dupre"
+        assert user.profile.sort_key == "dupre eloise"
+        assert EmailAddress.objects.get(user=user).email == "eloise@example.com"
+
+    def test_a_second_namesake_gets_a_distinct_handle(self, db: None) -> None:
+        first = services.user_create(email="a@example.com", first_name="Léa", last_name="Martin", password=STRONG)
+        second = services.user_create(email="b@example.com", first_name="Léa", last_name="Martin", password=STRONG)
+        assert (first.handle, second.handle) == ("lea.martin", "lea.martin2")
+
+    def test_an_address_already_in_use_is_refused(self, employee: User) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.user_create(email=employee.email.upper(), first_name="X", last_name="Y", password=STRONG)
+        assert "email" in error.value.message_dict
+
+
+class TestInvitationSend:
+    def test_stores_only_a_hash_and_emails_the_link(
+        self, network_admin: User, django_capture_on_commit_callbacks
+    ) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invitation_send(
+                actor=network_admin, email="New@Example.com", first_name="Noé", last_name="Nouveau"
+            )
+        assert invitation.email == "new@example.com"
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == ["new@example.com"]
+        token = link_token(message)
+        assert token not in invitation.token_hash
+        assert invitation.token_hash == services.token_hash(token)
+        assert f"/accounts/invitation/{token}/" in message.body
+        assert "Noé" in message.body
+
+    def test_no_email_leaves_before_the_transaction_commits(self, network_admin: User) -> None:
+        services.invitation_send(actor=network_admin, email="new@example.com")
+        assert mail.outbox == []
+
+    def test_employees_cannot_invite(self, employee: User) -> None:
+        with pytest.raises(PermissionDenied):
+            services.invitation_send(actor=employee, email="new@example.com")
+
+    def test_an_address_with_an_account_is_refused(self, network_admin: User, employee: User) -> None:
+        with pytest.raises(ValidationError) as error:
+            services.invitation_send(actor=network_admin, email=employee.email)
+        assert error.value.message_dict["email"] == ["This person already has an account."]
+
+    def test_an_address_with_a_pending_invitation_is_refused(self, network_admin: User) -> None:
+        services.invitation_send(actor=network_admin, email="new@example.com")
+        with pytest.raises(ValidationError) as error:
+            services.invitation_send(actor=network_admin, email="NEW@example.com")
+        assert "already waiting" in error.value.message_dict["email"][0]
+
+    def test_an_expired_invitation_does_not_block_a_new_one(self, network_admin: User) -> None:
+        old = services.invitation_send(actor=network_admin, email="new@example.com")
+        Invitation.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=1))
+        assert services.invitation_send(actor=network_admin, email="new@example.com").pk != old.pk
+
+    def test_guests_cannot_be_invited_when_the_network_refuses_them(self, network_admin: User) -> None:
+        NetworkSettings.objects.update_or_create(pk=1, defaults={"guests_allowed": False})
+        with pytest.raises(ValidationError) as error:
+            services.invitation_send(actor=network_admin, email="ext@partner.org", kind=User.Kind.GUEST)
+        assert "kind" in error.value.message_dict
+
+
+class TestInvitationResendAndRevoke:
+    def test_resend_replaces_the_link_and_renews_the_validity(
+        self, network_admin: User, django_capture_on_commit_callbacks
+    ) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invitation_send(actor=network_admin, email="new@example.com")
+        first_hash = invitation.token_hash
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
+        invitation.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.invitation_resend(actor=network_admin, invitation=invitation)
+        invitation.refresh_from_db()
+        assert invitation.token_hash != first_hash
+        assert invitation.is_pending
+        assert len(mail.outbox) == 2
+        assert services.token_hash(link_token(mail.outbox[1])) == invitation.token_hash
+
+    def test_revoked_invitations_cannot_be_accepted(self, network_admin: User) -> None:
+        invitation = services.invitation_send(actor=network_admin, email="new@example.com")
+        services.invitation_revoke(actor=network_admin, invitation=invitation)
+        invitation.refresh_from_db()
+        assert invitation.revoked_at is not None
+        assert not invitation.is_pending
+        with pytest.raises(ValidationError):
+            services.invitation_resend(actor=network_admin, invitation=invitation)
+
+    def test_employees_cannot_revoke(self, network_admin: User, employee: User) -> None:
+        invitation = services.invitation_send(actor=network_admin, email="new@example.com")
+        with pytest.raises(Http404):  # an employee does not even see invitations
+            services.invitation_revoke(actor=employee, invitation=invitation)
+
+
+class TestInvitationAccept:
+    def _invite(self, admin: User, capture, **kwargs: str) -> str:
+        with capture(execute=True):
+            services.invitation_send(actor=admin, email="new@example.com", **kwargs)
+        return link_token(mail.outbox[-1])
+
+    def test_creates_the_invited_person(self, network_admin: User, django_capture_on_commit_callbacks) -> None:
+        token = self._invite(network_admin, django_capture_on_commit_callbacks, kind=User.Kind.GUEST)
+        user = services.invitation_accept(token=token, first_name="Noé", last_name="Nouveau", password=STRONG)
+        assert user.kind == User.Kind.GUEST
+        assert user.profile.pk is not None
+        assert EmailAddress.objects.get(user=user).verified
+        invitation = Invitation.objects.get()
+        assert invitation.accepted_at is not None
+        assert invitation.user == user
+
+    def test_a_weak_password_is_refused(self, network_admin: User, django_capture_on_commit_callbacks) -> None:
+        token = self._invite(network_admin, django_capture_on_commit_callbacks)
+        with pytest.raises(ValidationError):
+            services.invitation_accept(token=token, first_name="Noé", last_name="Nouveau", password="password")
+        assert not User.objects.filter(email="new@example.com").exists()
+
+    def test_a_link_works_only_once(self, network_admin: User, django_capture_on_commit_callbacks) -> None:
+        token = self._invite(network_admin, django_capture_on_commit_callbacks)
+        services.invitation_accept(token=token, first_name="Noé", last_name="Nouveau", password=STRONG)
+        with pytest.raises(ValidationError):
+            services.invitation_accept(token=token, first_name="Noé", last_name="Nouveau", password=STRONG)
+
+    def test_an_unknown_token_is_refused(self, db: None) -> None:
+        with pytest.raises(ValidationError):
+            services.invitation_accept(token="nope", first_name="A", last_name="B", password=STRONG)
+
+
+class TestDeactivateAndRoles:
+    def test_admin_deactivates_and_reactivates(self, network_admin: User, employee: User) -> None:
+        services.user_deactivate(actor=network_admin, user=employee)
+        employee.refresh_from_db()
+        assert not employee.is_active
+        services.user_reactivate(actor=network_admin, user=employee)
+        employee.refresh_from_db()
+        assert employee.is_active
+
+    def test_admins_cannot_deactivate_themselves(self, network_admin: User) -> None:
+        with pytest.raises(ValidationError):
+            services.user_deactivate(actor=network_admin, user=network_admin)
+
+    def test_employees_cannot_deactivate_anyone(self, employee: User, colleague: User) -> None:
+        with pytest.raises(PermissionDenied):
+            services.user_deactivate(actor=employee, user=colleague)
+
+    @pytest.mark.parametrize(
+        ("role", "field"),
+        [
+            ("network_admin", "is_network_admin"),
+            ("communication_team", "is_communication_team"),
+            ("compliance_officer", "is_compliance_officer"),
+        ],
+    )
+    def test_admin_grants_and_withdraws_roles(self, network_admin: User, employee: User, role: str, field: str) -> None:
+        services.user_role_set(actor=network_admin, user=employee, role=role, enabled=True)
+        employee.refresh_from_db()
+        assert getattr(employee, field)
+        services.user_role_set(actor=network_admin, user=employee, role=role, enabled=False)
+        employee.refresh_from_db()
+        assert not getattr(employee, field)
+
+    def test_guests_cannot_hold_a_role(self, network_admin: User, guest: User) -> None:
+        with pytest.raises(ValidationError):
+            services.user_role_set(actor=network_admin, user=guest, role="communication_team", enabled=True)
+
+    def test_an_admin_cannot_drop_their_own_admin_role(self, network_admin: User) -> None:
+        with pytest.raises(ValidationError):
+            services.user_role_set(actor=network_admin, user=network_admin, role="network_admin", enabled=False)
+
+    def test_unknown_roles_are_refused(self, network_admin: User, employee: User) -> None:
+        with pytest.raises(ValidationError):
+            services.user_role_set(actor=network_admin, user=employee, role="king", enabled=True)
+
+
+def test_factories_still_give_a_usable_password(db: None) -> None:
+    user = UserFactory()
+    assert user.check_password(PASSWORD)
+    assert network_settings().signup_open is False
