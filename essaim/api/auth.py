@@ -18,6 +18,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from essaim.access import roles
+from essaim.accounts.models import User
 from essaim.api import selectors, services
 from essaim.api.errors import CsrfFailedError
 
@@ -66,3 +67,11 @@ class SessionAuth(APIKeyCookie):
 token_auth = PersonalTokenAuth()
 session_auth = SessionAuth()
 AUTH = [token_auth, session_auth]
+
+
+def current_user(request: HttpRequest) -> User:
+    """The authenticated person (every API operation requires authentication)."""
+    user = request.auth  # type: ignore[attr-defined]  # set by ninja after authentication
+    if not isinstance(user, User):
+        raise AuthenticationError
+    return user

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("django.request")
 
 TOO_LARGE_CODES = {"too_large"}
+BAD_REQUEST_CODES = {"bad_cursor", "bad_limit"}
 
 
 class ApiError(Exception):
@@ -65,18 +66,18 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
 
 
 def install(api: NinjaAPI) -> None:
-    """Register the handlers on ``api``."""
+    """Register the handlers on ``api`` (ninja types ``exc`` as the class or an instance: it is an instance)."""
 
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(
             api, request, 404, _("Record not found"), _("It does not exist, or you are not allowed to see it.")
         )
 
-    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         message = str(exc) if exc.args else _("You are not allowed to do this.")
         return _respond(api, request, 403, message)
 
-    def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         messages = _validation_messages(exc)
         status = 413 if _codes(exc) & TOO_LARGE_CODES else 422
         return _respond(
@@ -87,7 +88,7 @@ def install(api: NinjaAPI) -> None:
             " ".join(messages),
         )
 
-    def invalid_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    def invalid_params(request: HttpRequest, exc: Any) -> HttpResponse:
         fields = sorted({_field_name(error.get("loc", ())) for error in exc.errors})
         details = "; ".join(f"{_field_name(e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors)
         return _respond(
@@ -98,10 +99,10 @@ def install(api: NinjaAPI) -> None:
             details,
         )
 
-    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    def api_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(api, request, exc.status, exc.error, exc.description)
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
             return _respond(
                 api,
@@ -122,13 +123,13 @@ def install(api: NinjaAPI) -> None:
             )
         return _respond(api, request, exc.status_code, exc.message)
 
-    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(api, request, 413, _("The request is too large"), _("Send a smaller body or file."))
 
-    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    def suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(api, request, 400, _("Bad request"))
 
-    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.error("API error on %s", request.path, exc_info=exc)
         return _respond(api, request, 500, _("Something went wrong on our side"), _("Try again in a moment."))
 

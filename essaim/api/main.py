@@ -38,11 +38,12 @@ errors.install(api)
 def _mount() -> None:
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
-    from essaim.stream.api import router as stream_router
+    from essaim.stream import api as stream_api
 
     api.add_router("/v1/", people_router)
     api.add_router("/v1/", people_directory_router)
-    api.add_router("/v1/", stream_router)
+    for router in (stream_api.router, stream_api.timelines, stream_api.tags, stream_api.essaim):
+        api.add_router("/v1/", router)
 
 
 _mount()

@@ -6,40 +6,29 @@ to newer ones (``min_id`` = the first id of the page), exactly as Mastodon does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
-from essaim.api.errors import ApiError
+from essaim.core.pagination import Cursor, Page, parse_cursor
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 40
 CURSOR_KEYS = ("max_id", "since_id", "min_id")
 
 
 class PageParams(Schema):
+    """Documented here; read with ``essaim.core.pagination.parse_cursor`` (400 on garbage)."""
+
     max_id: str | None = Field(None, description="Return results older than this id.")
     since_id: str | None = Field(None, description="Return results newer than this id.")
     min_id: str | None = Field(None, description="Return results immediately newer than this id.")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Maximum number of results (1–40).")
+    limit: str | None = Field(None, description="Maximum number of results, 1 to 40 (default 20).")
 
-    def cursor(self, name: str) -> int | None:
-        raw = getattr(self, name)
-        if raw in (None, ""):
-            return None
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ApiError(
-                400, _("Invalid cursor"), _("“%(name)s” must be an id from a previous page.") % {"name": name}
-            ) from None
-        if value < 0 or value >= 2**63:
-            raise ApiError(400, _("Invalid cursor"), _("“%(name)s” is out of range.") % {"name": name})
-        return value
+
+def cursor_from(request: HttpRequest) -> Cursor:
+    return parse_cursor(request.GET)
 
 
 def _page_url(request: HttpRequest, **cursor: str) -> str:
@@ -48,10 +37,12 @@ def _page_url(request: HttpRequest, **cursor: str) -> str:
     return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
 
 
-def add_link_header(response: HttpResponse, request: HttpRequest, ids: Sequence[object]) -> None:
-    """``Link: <…?max_id=last>; rel="next", <…?min_id=first>; rel="prev"`` for a non-empty page."""
-    if not ids:
-        return
-    next_url = _page_url(request, max_id=str(ids[-1]))
-    prev_url = _page_url(request, min_id=str(ids[0]))
-    response["Link"] = f'<{next_url}>; rel="next", <{prev_url}>; rel="prev"'
+def add_link_header(response: HttpResponse, request: HttpRequest, page: Page[Any]) -> None:
+    """``Link: <…?max_id=…>; rel="next", <…?min_id=…>; rel="prev"``, each only when it leads somewhere."""
+    links = []
+    if page.next_max_id is not None:
+        links.append(f'<{_page_url(request, max_id=str(page.next_max_id))}>; rel="next"')
+    if page.prev_min_id is not None:
+        links.append(f'<{_page_url(request, min_id=str(page.prev_min_id))}>; rel="prev"')
+    if links:
+        response["Link"] = ", ".join(links)

@@ -33,13 +33,10 @@ SEARCH_MAX = 40
 
 
 def statuses_count_for(*, actor: Any, user: User) -> int:
-    """How many posts of ``user`` the actor can see; 0 until the stream app offers the count."""
-    try:
-        from essaim.stream import selectors as stream_selectors
-    except ImportError:
-        return 0
-    counter = getattr(stream_selectors, "post_count_for", None)
-    return int(counter(actor=actor, author=user)) if counter is not None else 0
+    """How many posts of ``user`` the actor may read."""
+    from essaim.stream import selectors as stream_selectors
+
+    return stream_selectors.post_list_for(actor=actor).filter(author=user).count()
 
 
 def person_by_id(actor: Any, account_id: str) -> User:

@@ -88,9 +88,20 @@ class DirectoryPage(Schema):
 
 
 def account_data(
-    request: HttpRequest, user: User, *, followers: int = 0, following: int = 0, statuses: int = 0
+    request: HttpRequest,
+    user: User,
+    *,
+    followers: int = 0,
+    following: int = 0,
+    statuses: int = 0,
+    with_org: bool = True,
 ) -> dict[str, Any]:
-    """A user as Mastodon's Account entity (``select_related("profile__department", "profile__site")``)."""
+    """A user as Mastodon's Account entity.
+
+    With ``with_org`` the profile's department and site are included (load them with
+    ``select_related("profile__department", "profile__site")``); accounts embedded in statuses
+    leave them out so a timeline needs no extra query.
+    """
     profile = getattr(user, "profile", None)
     url = request.build_absolute_uri(user.get_absolute_url())
     avatar = (
@@ -99,8 +110,8 @@ def account_data(
         else request.build_absolute_uri(static("api/missing-avatar.png"))
     )
     job_title = profile.job_title if profile is not None else ""
-    department = profile.department.name if profile is not None and profile.department else None
-    site = profile.site.name if profile is not None and profile.site else None
+    department = profile.department.name if with_org and profile is not None and profile.department else None
+    site = profile.site.name if with_org and profile is not None and profile.site else None
     fields = [
         {"name": name, "value": escape(value), "verified_at": None}
         for name, value in ((_("Job title"), job_title), (_("Department"), department), (_("Site"), site))

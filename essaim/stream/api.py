@@ -1,7 +1,368 @@
-"""Mastodon's statuses, timelines, tags and media resources, and Essaim's reactions and announcements."""
+"""Mastodon's statuses, timelines and tags resources, and Essaim's reactions and announcements.
+
+Every read goes through ``essaim.stream.selectors`` and every write through
+``essaim.stream.services``: this module only translates Mastodon's shapes.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from essaim.api.auth import current_user
+from essaim.api.body import body_openapi, parse_body
+from essaim.api.errors import ApiError
+from essaim.api.pagination import PageParams, add_link_header, cursor_from
+from essaim.core.pagination import Page
+from essaim.people.api import person_by_id
+from essaim.people.schemas import account_data
+from essaim.stream import selectors, services
+from essaim.stream.models import POST_MAX_CHARS, Comment, Emoji, Post
+from essaim.stream.schemas import (
+    FAVOURITE,
+    FROM_MASTODON,
+    Announcement,
+    Context,
+    ReactionGroup,
+    Status,
+    StatusEdit,
+    TagEntity,
+    history_data,
+    status_from_comment,
+    status_from_post,
+    tag_data,
+)
 
 router = Router(tags=["statuses"])
+timelines = Router(tags=["timelines"])
+tags = Router(tags=["tags"])
+essaim = Router(tags=["essaim: reactions and announcements"])
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _parse_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 19:
+        raise Http404
+    return int(raw)
+
+
+def find_status(request: HttpRequest, status_id: str) -> Post | Comment:
+    """The visible post or comment with this id, or 404 (ids are unique across both)."""
+    identifier = _parse_id(status_id)
+    try:
+        return selectors.post_get_for(actor=request.user, post_id=identifier)
+    except Http404:
+        return selectors.comment_get_for(actor=request.user, comment_id=identifier)
+
+
+def find_post(request: HttpRequest, status_id: str) -> Post:
+    found = find_status(request, status_id)
+    if isinstance(found, Comment):
+        raise ApiError(
+            422,
+            _("This is a comment"),
+            _("Reactions and announcements apply to posts; use the post's id (the comment's in_reply_to_id)."),
+        )
+    return found
+
+
+def post_status(request: HttpRequest, post: Post, *, with_source: bool = False) -> dict[str, Any]:
+    """One post as a Status, hydrated (files, my reactions) in a fixed number of queries."""
+    (hydrated,) = selectors.hydrate(actor=request.user, posts=[post])
+    return status_from_post(request, hydrated, with_source=with_source)
+
+
+def comment_status(request: HttpRequest, comment: Comment, *, with_source: bool = False) -> dict[str, Any]:
+    return status_from_comment(request, comment, post=comment.post, parent=comment.parent, with_source=with_source)
+
+
+def any_status(request: HttpRequest, found: Post | Comment, *, with_source: bool = False) -> dict[str, Any]:
+    if isinstance(found, Comment):
+        return comment_status(request, found, with_source=with_source)
+    return post_status(request, found, with_source=with_source)
+
+
+def page_response(request: HttpRequest, response: HttpResponse, page: Page[Post]) -> list[dict[str, Any]]:
+    add_link_header(response, request, page)
+    return [status_from_post(request, post) for post in page.items]
+
+
+# --- statuses -----------------------------------------------------------------------------
+
+
+class StatusCreate(Schema):
+    status: str = Field("", description=f"The text (Markdown), at most {POST_MAX_CHARS} characters.")
+    in_reply_to_id: str | None = Field(None, description="Reply to this status: the reply is a comment.")
+    visibility: str = Field(
+        "public", description="public (the company), private (your followers), direct (mentioned people)."
+    )
+    media_ids: list[str] = Field(default_factory=list, description="Not supported yet: must be empty.")
+    sensitive: bool = False
+    spoiler_text: str = ""
+    language: str | None = None
+
+
+class StatusUpdate(Schema):
+    status: str = Field(..., description="The new text.")
+
+
+@router.post("/statuses", response={200: Status}, url_name="statuses-create", openapi_extra=body_openapi(StatusCreate))
+def status_create(request: HttpRequest) -> dict[str, Any]:
+    """Publish a post, or a comment when ``in_reply_to_id`` is given."""
+    data = parse_body(request, StatusCreate)
+    if data.media_ids:
+        raise ApiError(
+            422,
+            _("Attachments are not supported by the API yet"),
+            _("Publish the post without media_ids, or attach files from the web page."),
+        )
+    if data.in_reply_to_id:
+        target = find_status(request, data.in_reply_to_id)
+        if isinstance(target, Comment):
+            comment = services.comment_create(
+                actor=current_user(request), post=target.post, body=data.status, parent=target
+            )
+        else:
+            comment = services.comment_create(actor=current_user(request), post=target, body=data.status)
+        return comment_status(request, comment, with_source=True)
+    visibility = FROM_MASTODON.get(data.visibility)
+    if visibility is None:
+        raise ValidationError({"visibility": _("Choose public, unlisted, private or direct.")})
+    post = services.post_create(actor=current_user(request), body=data.status, visibility=visibility)
+    return post_status(request, post, with_source=True)
+
+
+@router.get("/statuses/{status_id}", response=Status, url_name="statuses-detail")
+def status_detail(request: HttpRequest, status_id: str) -> dict[str, Any]:
+    return any_status(request, find_status(request, status_id))
+
+
+@router.put(
+    "/statuses/{status_id}", response=Status, url_name="statuses-update", openapi_extra=body_openapi(StatusUpdate)
+)
+def status_update(request: HttpRequest, status_id: str) -> dict[str, Any]:
+    """Change the text; the previous version goes to the history."""
+    found = find_status(request, status_id)
+    data = parse_body(request, StatusUpdate)
+    if isinstance(found, Comment):
+        return comment_status(
+            request,
+            services.comment_edit(actor=current_user(request), comment=found, body=data.status),
+            with_source=True,
+        )
+    return post_status(
+        request, services.post_edit(actor=current_user(request), post=found, body=data.status), with_source=True
+    )
+
+
+@router.delete("/statuses/{status_id}", response=Status, url_name="statuses-delete")
+def status_delete(request: HttpRequest, status_id: str) -> dict[str, Any]:
+    """Delete a post (with its comments) or a comment; answers the deleted status with its text."""
+    found = find_status(request, status_id)
+    data = any_status(request, found, with_source=True)
+    if isinstance(found, Comment):
+        services.comment_delete(actor=current_user(request), comment=found)
+    else:
+        services.post_delete(actor=current_user(request), post=found)
+    return data
+
+
+@router.get("/statuses/{status_id}/context", response=Context, url_name="statuses-context")
+def status_context(request: HttpRequest, status_id: str) -> dict[str, Any]:
+    """For a post: no ancestors, its comments as descendants. For a comment: its post (and parent) as ancestors."""
+    found = find_status(request, status_id)
+    if isinstance(found, Comment):
+        ancestors = [post_status(request, found.post)]
+        if found.parent is not None:
+            ancestors.append(comment_status(request, found.parent))
+        replies = [] if found.parent_id is not None else list(found.replies.select_related("author__profile"))
+        return {
+            "ancestors": ancestors,
+            "descendants": [status_from_comment(request, r, post=found.post, parent=found) for r in replies],
+        }
+    descendants = []
+    for thread in selectors.comment_threads_for(actor=current_user(request), post=found):
+        descendants.append(status_from_comment(request, thread.comment, post=found))
+        descendants.extend(
+            status_from_comment(request, reply, post=found, parent=thread.comment) for reply in thread.replies
+        )
+    return {"ancestors": [], "descendants": descendants}
+
+
+@router.get("/statuses/{status_id}/history", response=list[StatusEdit], url_name="statuses-history")
+def status_history(request: HttpRequest, status_id: str) -> list[dict[str, Any]]:
+    """Every version of a post, oldest first, the current one last."""
+    post = find_post(request, status_id)
+    return history_data(request, post, selectors.revision_list_for(actor=current_user(request), post=post))
+
+
+@router.post("/statuses/{status_id}/favourite", response=Status, url_name="statuses-favourite")
+def favourite(request: HttpRequest, status_id: str) -> dict[str, Any]:
+    """Mastodon's favourite is Essaim's 👍 reaction."""
+    post = find_post(request, status_id)
+    services.reaction_add(actor=current_user(request), post=post, emoji=FAVOURITE)
+    return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
+
+
+@router.post("/statuses/{status_id}/unfavourite", response=Status, url_name="statuses-unfavourite")
+def unfavourite(request: HttpRequest, status_id: str) -> dict[str, Any]:
+    post = find_post(request, status_id)
+    services.reaction_remove(actor=current_user(request), post=post, emoji=FAVOURITE)
+    return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
+
+
+@router.get("/accounts/{account_id}/statuses", response=list[Status], url_name="accounts-statuses")
+def account_statuses(
+    request: HttpRequest, response: HttpResponse, account_id: str, params: Query[PageParams]
+) -> list[dict[str, Any]]:
+    """A person's posts that you may read, newest first."""
+    person = person_by_id(request.user, account_id)
+    return page_response(
+        request, response, selectors.feed_profile(actor=request.user, person=person, cursor=cursor_from(request))
+    )
+
+
+# --- timelines ----------------------------------------------------------------------------
+
+
+@timelines.get("/timelines/home", response=list[Status], url_name="timelines-home")
+def timeline_home(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> list[dict[str, Any]]:
+    """Posts from people, spaces and tags you follow (announcements: ``/api/v1/essaim/announcements``)."""
+    _pinned, page = selectors.feed_home(actor=request.user, cursor=cursor_from(request), with_announcements=False)
+    return page_response(request, response, page)
+
+
+@timelines.get("/timelines/public", response=list[Status], url_name="timelines-public")
+def timeline_public(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> list[dict[str, Any]]:
+    """The company feed: posts for everyone in the company, outside spaces."""
+    return page_response(request, response, selectors.feed_company(actor=request.user, cursor=cursor_from(request)))
+
+
+@timelines.get("/timelines/tag/{hashtag}", response=list[Status], url_name="timelines-tag")
+def timeline_tag(
+    request: HttpRequest, response: HttpResponse, hashtag: str, params: Query[PageParams]
+) -> list[dict[str, Any]]:
+    """Posts carrying ``#hashtag`` that you may read (an unknown tag has no posts)."""
+    cursor = cursor_from(request)
+    try:
+        tag = selectors.tag_get_for(actor=request.user, name=hashtag)
+    except Http404:
+        return []
+    return page_response(request, response, selectors.feed_tag(actor=current_user(request), tag=tag, cursor=cursor))
+
+
+# --- tags ---------------------------------------------------------------------------------
+
+
+@tags.get("/tags/{name}", response=TagEntity, url_name="tags-detail")
+def tag_detail(request: HttpRequest, name: str) -> dict[str, Any]:
+    tag = selectors.tag_get_for(actor=request.user, name=name)
+    return tag_data(request, tag, following=selectors.tag_is_followed(actor=current_user(request), tag=tag))
+
+
+@tags.post("/tags/{name}/follow", response=TagEntity, url_name="tags-follow")
+def tag_follow(request: HttpRequest, name: str) -> dict[str, Any]:
+    """Follow a tag (created if new): its posts come to your home timeline."""
+    try:
+        tag = selectors.tag_get_for(actor=request.user, name=name)
+    except Http404:
+        tag = services.tag_get_or_create(name=name)
+    services.tag_follow(actor=current_user(request), tag=tag)
+    return tag_data(request, tag, following=True)
+
+
+@tags.post("/tags/{name}/unfollow", response=TagEntity, url_name="tags-unfollow")
+def tag_unfollow(request: HttpRequest, name: str) -> dict[str, Any]:
+    tag = selectors.tag_get_for(actor=request.user, name=name)
+    services.tag_unfollow(actor=current_user(request), tag=tag)
+    return tag_data(request, tag, following=False)
+
+
+# --- Essaim: reactions ----------------------------------------------------------------------
+
+
+def reaction_groups(request: HttpRequest, post: Post) -> list[dict[str, Any]]:
+    """Every reaction of the fixed set with its count, whether you used it, and who did."""
+    reactors = dict(selectors.reactor_list_for(actor=current_user(request), post=post))
+    return [
+        {
+            "emoji": emoji.value,
+            "label": str(emoji.label),
+            "count": len(reactors.get(emoji.value, [])),
+            "me": any(person.pk == request.user.pk for person in reactors.get(emoji.value, [])),
+            "accounts": [account_data(request, person, with_org=False) for person in reactors.get(emoji.value, [])],
+        }
+        for emoji in Emoji
+    ]
+
+
+@essaim.get("/essaim/statuses/{status_id}/reactions", response=list[ReactionGroup], url_name="essaim-reactions")
+def reactions(request: HttpRequest, status_id: str) -> list[dict[str, Any]]:
+    return reaction_groups(request, find_post(request, status_id))
+
+
+@essaim.put(
+    "/essaim/statuses/{status_id}/reactions/{emoji}", response=list[ReactionGroup], url_name="essaim-reaction-add"
+)
+def reaction_add(request: HttpRequest, status_id: str, emoji: str) -> list[dict[str, Any]]:
+    """React with one of 👍 ❤️ 🎉 😄 😮 🙏 (URL-encoded); reacting twice changes nothing."""
+    post = find_post(request, status_id)
+    services.reaction_add(actor=current_user(request), post=post, emoji=emoji)
+    return reaction_groups(request, post)
+
+
+@essaim.delete(
+    "/essaim/statuses/{status_id}/reactions/{emoji}", response=list[ReactionGroup], url_name="essaim-reaction-remove"
+)
+def reaction_remove(request: HttpRequest, status_id: str, emoji: str) -> list[dict[str, Any]]:
+    post = find_post(request, status_id)
+    services.reaction_remove(actor=current_user(request), post=post, emoji=emoji)
+    return reaction_groups(request, post)
+
+
+# --- Essaim: announcements ------------------------------------------------------------------
+
+
+class AnnouncementCreate(Schema):
+    status_id: str = Field(..., description="The post to pin on top of everyone's home feed.")
+    expires_at: datetime = Field(..., description="When it stops being pinned (ISO 8601, within a year).")
+
+
+def announcement_data(request: HttpRequest, post: Post) -> dict[str, Any]:
+    return {"id": str(post.pk), "status": status_from_post(request, post), "expires_at": post.announcement_expires_at}
+
+
+@essaim.get("/essaim/announcements", response=list[Announcement], url_name="essaim-announcements")
+def announcements(request: HttpRequest) -> list[dict[str, Any]]:
+    """Active announcements you may read, newest first."""
+    posts = selectors.hydrate(actor=request.user, posts=selectors.announcement_list_for(actor=request.user))
+    return [announcement_data(request, post) for post in posts]
+
+
+@essaim.post(
+    "/essaim/announcements",
+    response=Announcement,
+    url_name="essaim-announcement-create",
+    openapi_extra=body_openapi(AnnouncementCreate),
+)
+def announcement_create(request: HttpRequest) -> dict[str, Any]:
+    """Pin a post as an announcement (communication team and administrators)."""
+    data = parse_body(request, AnnouncementCreate)
+    post = find_post(request, data.status_id)
+    services.announcement_set(actor=current_user(request), post=post, expires_at=data.expires_at)
+    return announcement_data(request, post)
+
+
+@essaim.delete("/essaim/announcements/{status_id}", response={204: None}, url_name="essaim-announcement-delete")
+def announcement_delete(request: HttpRequest, status_id: str) -> tuple[int, None]:
+    """Unpin an announcement (the post stays)."""
+    services.announcement_clear(actor=current_user(request), post=find_post(request, status_id))
+    return 204, None

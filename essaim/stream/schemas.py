@@ -1,0 +1,286 @@
+"""Mastodon's Status, MediaAttachment, Context, StatusEdit and Tag entities, and Essaim's reactions
+and announcements.
+
+A post is a Status; a comment is a Status too, whose ``in_reply_to_id`` is its parent comment or
+its post. Essaim's visibilities map to Mastodon's: company → ``public``, followers →
+``private``, mentioned → ``direct``. A 👍 reaction is Mastodon's favourite. Accounts embedded
+in statuses carry zero counts (fetch ``/api/v1/accounts/:id`` for them) so that a timeline
+page costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Schema
+
+from essaim.accounts.models import User
+from essaim.people.schemas import Account, account_data
+from essaim.stream.models import Attachment, Comment, Emoji, Post, PostRevision, Tag, Visibility
+
+FAVOURITE = Emoji.THUMBS_UP.value
+TO_MASTODON = {Visibility.COMPANY: "public", Visibility.FOLLOWERS: "private", Visibility.MENTIONED: "direct"}
+FROM_MASTODON = {
+    "public": Visibility.COMPANY,
+    "unlisted": Visibility.COMPANY,
+    "private": Visibility.FOLLOWERS,
+    "direct": Visibility.MENTIONED,
+}
+
+
+class MediaAttachment(Schema):
+    id: str
+    type: str
+    url: str
+    preview_url: str | None
+    remote_url: str | None
+    meta: dict[str, Any] | None
+    description: str | None
+    blurhash: str | None
+
+
+class StatusTag(Schema):
+    name: str
+    url: str
+
+
+class StatusMention(Schema):
+    id: str
+    username: str
+    url: str
+    acct: str
+
+
+class StatusReaction(Schema):
+    name: str
+    count: int
+    me: bool
+
+
+class Status(Schema):
+    id: str
+    uri: str
+    url: str
+    created_at: datetime
+    edited_at: datetime | None
+    account: Account
+    content: str
+    text: str | None
+    visibility: str
+    sensitive: bool
+    spoiler_text: str
+    media_attachments: list[MediaAttachment]
+    application: dict[str, Any] | None
+    mentions: list[StatusMention]
+    tags: list[StatusTag]
+    emojis: list[Any]
+    reblogs_count: int
+    favourites_count: int
+    replies_count: int
+    in_reply_to_id: str | None
+    in_reply_to_account_id: str | None
+    reblog: None
+    poll: None
+    card: None
+    language: str | None
+    favourited: bool
+    reblogged: bool
+    muted: bool
+    bookmarked: bool
+    pinned: bool
+    filtered: list[Any]
+    reactions: list[StatusReaction]
+
+
+class Context(Schema):
+    ancestors: list[Status]
+    descendants: list[Status]
+
+
+class StatusEdit(Schema):
+    content: str
+    spoiler_text: str
+    sensitive: bool
+    created_at: datetime
+    account: Account
+    poll: None
+    media_attachments: list[MediaAttachment]
+    emojis: list[Any]
+
+
+class TagEntity(Schema):
+    id: str
+    name: str
+    url: str
+    history: list[Any]
+    following: bool
+
+
+class ReactionGroup(Schema):
+    emoji: str
+    label: str
+    count: int
+    me: bool
+    accounts: list[Account]
+
+
+class Announcement(Schema):
+    id: str
+    status: Status
+    expires_at: datetime | None
+
+
+def embedded_account(request: HttpRequest, user: User) -> dict[str, Any]:
+    return account_data(request, user, with_org=False)
+
+
+def media_data(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
+    url = request.build_absolute_uri(reverse("stream:attachment", kwargs={"attachment_id": attachment.pk}))
+    preview = (
+        request.build_absolute_uri(reverse("stream:attachment-thumbnail", kwargs={"attachment_id": attachment.pk}))
+        if attachment.is_image
+        else None
+    )
+    meta = (
+        {"original": {"width": attachment.width, "height": attachment.height}}
+        if attachment.is_image and attachment.width and attachment.height
+        else None
+    )
+    return {
+        "id": str(attachment.pk),
+        "type": "image" if attachment.is_image else "unknown",
+        "url": url,
+        "preview_url": preview,
+        "remote_url": None,
+        "meta": meta,
+        "description": attachment.alt_text or None,
+        "blurhash": None,
+    }
+
+
+def _absolute(request: HttpRequest, html: str) -> str:
+    """Relative links in rendered bodies (mentions, tags) made absolute, as Mastodon clients expect."""
+    root = request.build_absolute_uri("/")[:-1]
+    return html.replace('href="/', f'href="{root}/')
+
+
+def _reactions(counts: dict[str, Any], mine: Iterable[str]) -> list[dict[str, Any]]:
+    used: set[str] = set(mine)
+    return [
+        {"name": e.value, "count": int(counts.get(e.value, 0)), "me": e.value in used}
+        for e in Emoji
+        if counts.get(e.value) or e.value in used
+    ]
+
+
+def _base(request: HttpRequest, *, author: User, url: str) -> dict[str, Any]:
+    return {
+        "uri": url,
+        "url": url,
+        "account": embedded_account(request, author),
+        "sensitive": False,
+        "spoiler_text": "",
+        "application": None,
+        "mentions": [],
+        "tags": [],
+        "emojis": [],
+        "reblogs_count": 0,
+        "reblog": None,
+        "poll": None,
+        "card": None,
+        "language": None,
+        "reblogged": False,
+        "muted": False,
+        "bookmarked": False,
+        "filtered": [],
+    }
+
+
+def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = False) -> dict[str, Any]:
+    """A post as a Status. Hydrated posts (``my_reactions``) give ``favourited`` without a query."""
+    url = request.build_absolute_uri(post.get_absolute_url())
+    counts = post.reaction_counts or {}
+    mine: frozenset[str] = getattr(post, "my_reactions", frozenset())
+    files = getattr(post, "images", None)
+    attachments = [*files, *getattr(post, "files", [])] if files is not None else list(post.attachments.all())
+    return {
+        **_base(request, author=post.author, url=url),
+        "id": str(post.pk),
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "content": _absolute(request, post.body_html),
+        "text": post.body if with_source else None,
+        "visibility": TO_MASTODON.get(Visibility(post.visibility), "public"),
+        "media_attachments": [media_data(request, a) for a in attachments],
+        "favourites_count": int(counts.get(FAVOURITE, 0)),
+        "replies_count": post.comment_count,
+        "in_reply_to_id": None,
+        "in_reply_to_account_id": None,
+        "favourited": FAVOURITE in mine,
+        "pinned": post.is_active_announcement,
+        "reactions": _reactions(counts, mine),
+    }
+
+
+def status_from_comment(
+    request: HttpRequest, comment: Comment, *, post: Post, parent: Comment | None = None, with_source: bool = False
+) -> dict[str, Any]:
+    """A comment as a Status replying to its parent comment, or to its post."""
+    url = request.build_absolute_uri(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    reply_to = parent if parent is not None else None
+    return {
+        **_base(request, author=comment.author, url=url),
+        "id": str(comment.pk),
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "content": _absolute(request, comment.body_html),
+        "text": comment.body if with_source else None,
+        "visibility": TO_MASTODON.get(Visibility(post.visibility), "public"),
+        "media_attachments": [],
+        "favourites_count": 0,
+        "replies_count": 0,
+        "in_reply_to_id": str(reply_to.pk if reply_to is not None else post.pk),
+        "in_reply_to_account_id": str(reply_to.author_id if reply_to is not None else post.author_id),
+        "favourited": False,
+        "pinned": False,
+        "reactions": [],
+    }
+
+
+def edit_data(request: HttpRequest, *, author: User, body_html: str, created_at: datetime) -> dict[str, Any]:
+    return {
+        "content": _absolute(request, body_html),
+        "spoiler_text": "",
+        "sensitive": False,
+        "created_at": created_at,
+        "account": embedded_account(request, author),
+        "poll": None,
+        "media_attachments": [],
+        "emojis": [],
+    }
+
+
+def history_data(request: HttpRequest, post: Post, revisions: list[PostRevision]) -> list[dict[str, Any]]:
+    """Mastodon's edit history: every version oldest first, the current one last."""
+    versions = [
+        edit_data(request, author=post.author, body_html=r.body_html, created_at=r.created_at)
+        for r in sorted(revisions, key=lambda r: (r.replaced_at, r.pk))
+    ]
+    versions.append(
+        edit_data(request, author=post.author, body_html=post.body_html, created_at=post.edited_at or post.created_at)
+    )
+    return versions
+
+
+def tag_data(request: HttpRequest, tag: Tag, *, following: bool) -> dict[str, Any]:
+    return {
+        "id": str(tag.pk),
+        "name": tag.name,
+        "url": request.build_absolute_uri(tag.get_absolute_url()),
+        "history": [],
+        "following": following,
+    }
