@@ -11,6 +11,7 @@ from essaim.core import views as core_views
 urlpatterns = [
     path("", include("essaim.stream.urls")),
     path("", include("essaim.people.urls")),
+    path("spaces/", include("essaim.spaces.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -24,13 +24,15 @@ Visibility = Space.Visibility
 # How narrow a visibility is: a sub-space may be as narrow as its parent or narrower, never wider.
 NARROWNESS = {Visibility.PUBLIC.value: 0, Visibility.PRIVATE.value: 1, Visibility.SECRET.value: 2}
 AVATAR_SIDE = 256
+# Addresses the spaces app uses for its own pages (``/spaces/new/``, ``/spaces/invitations/``).
+RESERVED_SLUGS = {"new", "invitations"}
 BANNER_SIDE = 1600
 
 
 def _unique_slug(name: str) -> str:
     base = slugify(fold(name))[:120].strip("-") or "space"
     slug, n = base, 1
-    while Space.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Space.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

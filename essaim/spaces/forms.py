@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from essaim.spaces.models import Membership, Space
+
+
+class SpaceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Short description"),
+        max_length=300,
+        required=False,
+        help_text=_("One sentence shown in the directory."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"),
+        choices=[
+            (Space.Visibility.PUBLIC, _("Public: every employee can read and join")),
+            (Space.Visibility.PRIVATE, _("Private: listed, members read, others ask to join")),
+            (Space.Visibility.SECRET, _("Secret: only members know it exists")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Space.Visibility.PUBLIC,
+    )
+    welcome = forms.CharField(
+        label=_("Welcome text"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown on the space's page. Markdown is allowed."),
+    )
+
+
+class SpaceImageForm(forms.Form):
+    avatar = forms.ImageField(label=_("Avatar"), required=False)
+    banner = forms.ImageField(label=_("Banner"), required=False)
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the administrators"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: say why you would like to join."),
+    )
+
+
+class DecisionForm(forms.Form):
+    response = forms.CharField(label=_("Answer (optional)"), max_length=1000, required=False)
+
+
+class InvitationForm(forms.Form):
+    who = forms.CharField(
+        label=_("Colleague's handle or external e-mail address"),
+        max_length=254,
+        help_text=_("e.g. @lea.martin or jane@partner.example"),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+    def clean_who(self) -> str:
+        who: str = self.cleaned_data["who"].strip()
+        if "@" in who[1:]:
+            forms.EmailField().clean(who)
+        return who
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class RuleForm(forms.Form):
+    department = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, departments: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Every employee")), *((d.pk, d.name) for d in departments)]

@@ -1,0 +1,226 @@
+"""Reads about spaces that leave this app. Every one starts from ``access.visible`` or ``access.require``.
+
+Spaces come annotated with the reader's role (``viewer_role``) so that ``access.can`` on them needs no
+extra query: list pages stay at a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from essaim import access
+from essaim.access import Action
+from essaim.access.roles import Actor
+from essaim.access.rules.spaces import with_viewer_role
+from essaim.accounts.models import User
+from essaim.core.text import fold
+from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
+
+DIRECTORY_PAGE_SIZE = 30
+MEMBERS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Keyset position: the last row's sort key and id, encoded ``"<id>:<key>"`` in the ``after`` parameter."""
+
+    key: str
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.id}:{self.key}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Cursor | None:
+        if not raw:
+            return None
+        pk, _sep, key = raw.partition(":")
+        if not pk.isdigit() or len(pk) > 18 or len(key) > 400:
+            return None
+        return cls(key=key, id=int(pk))
+
+
+@dataclass(frozen=True)
+class KeysetPage[T]:
+    items: list[T]
+    next_cursor: str | None
+
+
+def _keyset[M: Model](queryset: QuerySet[M], *, key: str, cursor: Cursor | None, size: int) -> KeysetPage[M]:
+    if cursor is not None:
+        queryset = queryset.filter(Q(**{f"{key}__gt": cursor.key}) | Q(**{key: cursor.key, "pk__gt": cursor.id}))
+    rows = list(queryset.order_by(key, "pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        value = last
+        for part in key.split("__"):
+            value = getattr(value, part)
+        next_cursor = Cursor(key=str(value), id=last.pk).encode()
+    return KeysetPage(items=rows, next_cursor=next_cursor)
+
+
+# --- Spaces
+
+
+def space_list_for(*, actor: Actor) -> QuerySet[Space]:
+    """Every space ``actor`` may see, with the actor's role."""
+    return with_viewer_role(actor, access.visible(actor, Space.objects.select_related("parent")))
+
+
+def space_get_for(*, actor: Actor, slug: str) -> Space:
+    """The space at ``slug``, or 404 when missing or not visible."""
+    try:
+        return space_list_for(actor=actor).get(slug=slug)
+    except Space.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    scope: str = ""  # "", "mine", "public", "private", "archived"
+
+    SCOPES = ("mine", "public", "private", "archived")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.scope)
+
+
+def space_directory_for(*, actor: Actor, filters: DirectoryFilters, cursor: Cursor | None) -> KeysetPage[Space]:
+    """One page of the spaces directory: accent-insensitive name prefix search, keyset pagination.
+
+    Each space carries ``member_count`` and ``viewer_has_pending_request``.
+    """
+    queryset = space_list_for(actor=actor)
+    q = fold(filters.q)
+    if q:
+        queryset = queryset.filter(Q(search_key__startswith=q) | Q(search_key__contains=f" {q}"))
+    if filters.scope == "archived":
+        queryset = queryset.filter(archived_at__isnull=False)
+    else:
+        queryset = queryset.filter(archived_at__isnull=True)
+    if filters.scope == "mine":
+        queryset = queryset.filter(Exists(Membership.objects.filter(space_id=OuterRef("pk"), user_id=actor.pk)))
+    elif filters.scope in {"public", "private"}:
+        queryset = queryset.filter(visibility=filters.scope)
+    members = Membership.objects.filter(space_id=OuterRef("pk")).order_by().values("space_id").annotate(n=Count("pk"))
+    pending = JoinRequest.objects.filter(space_id=OuterRef("pk"), user_id=actor.pk, status=JoinRequest.Status.PENDING)
+    queryset = queryset.annotate(
+        member_count=Coalesce(Subquery(members.values("n")[:1]), 0), viewer_has_pending_request=Exists(pending)
+    )
+    return _keyset(queryset, key="search_key", cursor=cursor, size=DIRECTORY_PAGE_SIZE)
+
+
+def subspace_list_for(*, actor: Actor, space: Space) -> list[Space]:
+    return list(space_list_for(actor=actor).filter(parent=space, archived_at__isnull=True).order_by("search_key"))
+
+
+def space_has_guests(*, space: Space) -> bool:
+    """Whether external guests belong to the space (its page then shows a warning)."""
+    return space.memberships.filter(user__kind=User.Kind.GUEST).exists()
+
+
+# --- Members
+
+
+def membership_page_for(*, actor: Actor, space: Space, q: str = "", cursor: Cursor | None) -> KeysetPage[Membership]:
+    """One page of the space's members, by name, searchable (accent-insensitive prefix of first/last name)."""
+    access.require(actor, Action.VIEW_MEMBERS, space)
+    queryset = access.visible(actor, Membership.objects.filter(space=space)).select_related("user__profile")
+    folded = fold(q)
+    if folded:
+        queryset = queryset.filter(
+            Q(user__profile__search_key__startswith=folded) | Q(user__profile__search_key__contains=f" {folded}")
+        )
+    return _keyset(queryset, key="user__profile__sort_key", cursor=cursor, size=MEMBERS_PAGE_SIZE)
+
+
+def membership_count(*, space: Space) -> int:
+    return space.memberships.count()
+
+
+def membership_preview_for(*, actor: Actor, space: Space, size: int = 12) -> list[Membership]:
+    """A few members for the space page: owners and admins first."""
+    if not access.can(actor, Action.VIEW_MEMBERS, space):
+        return []
+    queryset = access.visible(actor, Membership.objects.filter(space=space)).select_related("user__profile")
+    return list(queryset.order_by("role", "user__profile__sort_key")[:size])
+
+
+def membership_get_for(*, actor: Actor, space: Space, membership_id: int) -> Membership:
+    access.require(actor, Action.VIEW_MEMBERS, space)
+    try:
+        return Membership.objects.select_related("user", "space").get(space=space, pk=membership_id)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def viewer_membership(*, actor: Actor, space: Space) -> Membership | None:
+    if not actor.is_authenticated:
+        return None
+    return Membership.objects.filter(space=space, user_id=actor.pk).first()
+
+
+# --- Join requests and invitations
+
+
+def join_request_list_for(*, actor: Actor, space: Space) -> list[JoinRequest]:
+    """Pending requests, oldest first, for the space's administrators."""
+    access.require(actor, Action.APPROVE_MEMBERS, space)
+    pending = space.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user__profile")
+    return list(pending.order_by("created_at"))
+
+
+def join_request_get_for(*, actor: Actor, space: Space, request_id: int) -> JoinRequest:
+    access.require(actor, Action.APPROVE_MEMBERS, space)
+    try:
+        return space.join_requests.select_related("user", "space").get(pk=request_id)
+    except JoinRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def pending_join_request(*, actor: Actor, space: Space) -> JoinRequest | None:
+    if not actor.is_authenticated:
+        return None
+    return space.join_requests.filter(user_id=actor.pk, status=JoinRequest.Status.PENDING).first()
+
+
+def space_invitation_list_for(*, actor: Actor, space: Space) -> list[SpaceInvitation]:
+    access.require(actor, Action.INVITE_MEMBERS, space)
+    pending = space.invitations.filter(status=SpaceInvitation.Status.PENDING).select_related("user__profile")
+    return list(pending.order_by("-created_at"))
+
+
+def space_invitation_get_for(*, actor: Actor, space: Space, invitation_id: int) -> SpaceInvitation:
+    access.require(actor, Action.INVITE_MEMBERS, space)
+    try:
+        return space.invitations.select_related("space").get(pk=invitation_id)
+    except SpaceInvitation.DoesNotExist:
+        raise Http404 from None
+
+
+def _mine(actor: Actor) -> Q:
+    return Q(user_id=actor.pk) | Q(user__isnull=True, email__iexact=actor.email)
+
+
+def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:
+    """Pending invitations addressed to ``actor`` (by account or by e-mail address)."""
+    if not actor.is_authenticated:
+        return []
+    pending = SpaceInvitation.objects.filter(_mine(actor), status=SpaceInvitation.Status.PENDING)
+    return list(pending.select_related("space", "invited_by__profile").order_by("-created_at"))
+
+
+def my_invitation_get(*, actor: Actor, invitation_id: int) -> SpaceInvitation:
+    try:
+        return SpaceInvitation.objects.select_related("space").get(_mine(actor), pk=invitation_id)
+    except SpaceInvitation.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,52 @@
+"""Helpers shared by the spaces views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from essaim import access
+from essaim.access import Action
+from essaim.spaces.models import Space
+
+# What the templates ask about a space: ``perms.join``, ``perms.settings``…
+PERMISSIONS = {
+    "view_members": Action.VIEW_MEMBERS,
+    "read": Action.READ_POSTS,
+    "post": Action.CREATE_POST,
+    "invite": Action.INVITE_MEMBERS,
+    "approve": Action.APPROVE_MEMBERS,
+    "change_role": Action.CHANGE_ROLE,
+    "remove": Action.REMOVE_MEMBER,
+    "settings": Action.EDIT_SETTINGS,
+    "archive": Action.ARCHIVE,
+    "delete": Action.DELETE,
+    "join": Action.JOIN,
+    "request": Action.REQUEST_JOIN,
+    "leave": Action.LEAVE,
+}
+
+
+def permissions(request: HttpRequest, space: Space) -> dict[str, bool]:
+    return {name: access.can(request.user, action, space) for name, action in PERMISSIONS.items()}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the matching field (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def error_response(request: HttpRequest, error: ValidationError, status: int = 400) -> HttpResponse:
+    """A refused action without a form: the service's message, in the user's language, with a 4xx status."""
+    context: dict[str, Any] = {"status": status, "message": " ".join(error.messages)}
+    return render(request, "errors/error.html", context, status=status)

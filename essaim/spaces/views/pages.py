@@ -1,0 +1,114 @@
+"""The spaces directory, space creation, the space page and its member list."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from essaim import access
+from essaim.access import Action
+from essaim.core.markdown import render_markdown
+from essaim.spaces import selectors, services
+from essaim.spaces.forms import RoleForm, SpaceForm
+from essaim.spaces.models import Space
+from essaim.spaces.views.common import add_service_errors, permissions
+
+
+def _next_url(request: HttpRequest, next_cursor: str | None) -> str | None:
+    if next_cursor is None:
+        return None
+    params = {k: v for k, v in request.GET.items() if k != "after" and v}
+    return f"{request.path}?{urlencode({**params, 'after': next_cursor})}"
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    scope = request.GET.get("scope", "")
+    filters = selectors.DirectoryFilters(
+        q=request.GET.get("q", "").strip()[:100], scope=scope if scope in selectors.DirectoryFilters.SCOPES else ""
+    )
+    cursor = selectors.Cursor.decode(request.GET.get("after"))
+    page = selectors.space_directory_for(actor=request.user, filters=filters, cursor=cursor)
+    rows = [(space, permissions(request, space)) for space in page.items]
+    context: dict[str, Any] = {
+        "rows": rows,
+        "filters": filters,
+        "next_url": _next_url(request, page.next_cursor),
+        "is_first_page": cursor is None,
+        "can_create": access.can(request.user, Action.CREATE_SPACE, Space),
+        "scopes": [
+            ("", "all"),
+            ("mine", "mine"),
+            ("public", "public"),
+            ("private", "private"),
+            ("archived", "archived"),
+        ],
+    }
+    if request.htmx and cursor is not None:  # type: ignore[attr-defined]
+        return render(request, "spaces/space_directory.html#results", context)
+    return render(request, "spaces/space_directory.html", context)
+
+
+@login_required
+def space_new(request: HttpRequest) -> HttpResponse:
+    parent_slug = request.GET.get("parent") or request.POST.get("parent") or ""
+    parent = selectors.space_get_for(actor=request.user, slug=parent_slug) if parent_slug else None
+    access.require(request.user, Action.EDIT_SETTINGS if parent else Action.CREATE_SPACE, parent or Space)
+    form = SpaceForm(request.POST or None, initial={"visibility": parent.visibility} if parent else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            space = services.space_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(space.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "spaces/space_new.html", {"form": form, "parent": parent}, status=status)
+
+
+def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
+    """What every page of a space shows in its header."""
+    return {
+        "space": space,
+        "perms": permissions(request, space),
+        "has_guests": selectors.space_has_guests(space=space),
+        "member_count": selectors.membership_count(space=space),
+    }
+
+
+@login_required
+@require_GET
+def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    space = selectors.space_get_for(actor=request.user, slug=slug)
+    context = space_context(request, space)
+    context.update(
+        welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
+        subspaces=selectors.subspace_list_for(actor=request.user, space=space),
+        members=selectors.membership_preview_for(actor=request.user, space=space),
+        pending_request=selectors.pending_join_request(actor=request.user, space=space),
+    )
+    return render(request, "spaces/space_detail.html", context)
+
+
+@login_required
+@require_GET
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    space = selectors.space_get_for(actor=request.user, slug=slug)
+    q = request.GET.get("q", "").strip()[:100]
+    cursor = selectors.Cursor.decode(request.GET.get("after"))
+    page = selectors.membership_page_for(actor=request.user, space=space, q=q, cursor=cursor)
+    context = space_context(request, space)
+    context.update(
+        page=page, q=q, next_url=_next_url(request, page.next_cursor), role_form=RoleForm(), is_first_page=not cursor
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "spaces/space_members.html#member-results", context)
+    return render(request, "spaces/space_members.html", context)

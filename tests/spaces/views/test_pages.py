@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from essaim.accounts.models import User
+from essaim.spaces.models import JoinRequest, Membership, Space
+from tests.accounts.factories import GuestFactory
+from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+
+@pytest.fixture
+def signed_in(client: Client, employee: User) -> Client:
+    client.force_login(employee)
+    return client
+
+
+class TestDirectory:
+    def test_lists_visible_spaces_with_join_and_request_buttons(self, signed_in: Client) -> None:
+        SpaceFactory(name="Café philo", search_key="cafe philo")
+        SpaceFactory(name="Direction", search_key="direction", visibility=Space.Visibility.PRIVATE)
+        SpaceFactory(name="Comité secret", search_key="comite secret", visibility=Space.Visibility.SECRET)
+        html = signed_in.get(reverse("spaces:directory")).content.decode()
+        assert "Café philo" in html
+        assert "Direction" in html
+        assert "Comité secret" not in html
+        assert "/join/" in html
+        assert "/request/" in html
+
+    def test_search_ignores_accents_and_case(self, signed_in: Client) -> None:
+        SpaceFactory(name="Équipe Été", search_key="equipe ete")
+        SpaceFactory(name="Autre", search_key="autre")
+        html = signed_in.get(reverse("spaces:directory"), {"q": "ÉTÉ"}).content.decode()
+        assert "Équipe Été" in html
+        assert "Autre" not in html
+
+    def test_my_spaces_filter(self, signed_in: Client, employee: User) -> None:
+        mine = SpaceFactory(name="Le mien", search_key="le mien")
+        MembershipFactory(space=mine, user=employee)
+        SpaceFactory(name="Pas le mien", search_key="pas le mien")
+        html = signed_in.get(reverse("spaces:directory"), {"scope": "mine"}).content.decode()
+        assert "Le mien" in html
+        assert "Pas le mien" not in html
+
+    def test_keyset_pages_follow_each_other(self, signed_in: Client) -> None:
+        for n in range(35):
+            SpaceFactory(name=f"S{n:02}", search_key=f"s{n:02}")
+        first = signed_in.get(reverse("spaces:directory"))
+        assert "S29" in first.content.decode()
+        assert "S30" not in first.content.decode()
+        after = unquote(first.content.decode().split("after=")[1].split('"')[0])
+        second = signed_in.get(reverse("spaces:directory"), {"after": after}, headers={"HX-Request": "true"})
+        assert "S30" in second.content.decode()
+        assert "S29" not in second.content.decode()
+
+    def test_query_count_does_not_grow_with_rows(self, signed_in: Client, django_assert_max_num_queries) -> None:
+        for n in range(30):
+            space = SpaceFactory(visibility=Space.Visibility.PRIVATE if n % 2 else Space.Visibility.PUBLIC)
+            MembershipFactory(space=space)
+        with django_assert_max_num_queries(8):
+            signed_in.get(reverse("spaces:directory"))
+
+
+class TestSpaceCreation:
+    def test_creates_and_redirects_to_the_space(self, signed_in: Client) -> None:
+        response = signed_in.post(reverse("spaces:space-new"), {"name": "Projet Atlas", "visibility": "private"})
+        assert response.status_code == 302
+        assert response.url == "/spaces/projet-atlas/"
+
+    def test_duplicate_name_keeps_what_was_typed(self, signed_in: Client) -> None:
+        SpaceFactory(name="Atlas", search_key="atlas")
+        response = signed_in.post(
+            reverse("spaces:space-new"), {"name": "atlas", "visibility": "public", "description": "Mon texte"}
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "already exists" in html
+        assert "Mon texte" in html
+
+    def test_guest_is_refused(self, client: Client, db: None) -> None:
+        client.force_login(GuestFactory())
+        assert client.get(reverse("spaces:space-new")).status_code == 403
+
+
+class TestSpacePage:
+    def test_shows_welcome_markdown_sanitised(self, signed_in: Client) -> None:
+        SpaceFactory(slug="atlas", welcome="**Bienvenue** <script>alert(1)</script>")
+        html = signed_in.get("/spaces/atlas/").content.decode()
+        assert "<strong>Bienvenue</strong>" in html
+        assert "<script>alert" not in html
+
+    def test_guest_banner_and_external_badge(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee)
+        MembershipFactory(space=space, user=GuestFactory(first_name="Gaspard"))
+        html = signed_in.get("/spaces/atlas/").content.decode()
+        assert "External guests are members of this space" in html
+        assert "badge--external" in html
+
+    def test_secret_space_is_not_found(self, signed_in: Client) -> None:
+        SpaceFactory(slug="cache", visibility=Space.Visibility.SECRET)
+        assert signed_in.get("/spaces/cache/").status_code == 404
+
+
+class TestMembersPage:
+    def test_search_is_accent_insensitive_and_htmx_gets_the_fragment(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee)
+        response = signed_in.get("/spaces/atlas/members/", {"q": "lea"}, headers={"HX-Request": "true"})
+        html = response.content.decode()
+        assert "Léa Martin" in html
+        assert "<html" not in html
+
+    def test_query_count_is_bounded(self, signed_in: Client, employee: User, django_assert_max_num_queries) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee, role=Membership.Role.ADMIN)
+        for _ in range(40):
+            MembershipFactory(space=space)
+        with django_assert_max_num_queries(12):
+            assert signed_in.get("/spaces/atlas/members/").status_code == 200
+
+
+class TestJoining:
+    def test_join_a_public_space(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        assert signed_in.post("/spaces/atlas/join/").status_code == 302
+        assert Membership.objects.filter(space=space, user=employee).exists()
+
+    def test_request_then_second_request_says_it_was_sent(self, signed_in: Client, employee: User) -> None:
+        SpaceFactory(slug="direction", visibility=Space.Visibility.PRIVATE)
+        assert signed_in.post("/spaces/direction/request/", {"message": "Bonjour"}).status_code == 302
+        assert JoinRequest.objects.get(user=employee).message == "Bonjour"
+        again = signed_in.post("/spaces/direction/request/", {"message": "Encore"})
+        assert again.status_code == 400
+        assert "already asked" in again.content.decode()
+
+    def test_last_owner_leaving_gets_a_clear_400(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee, role=Membership.Role.OWNER)
+        response = signed_in.post("/spaces/atlas/leave/")
+        assert response.status_code == 400
+        assert "last owner" in response.content.decode()
