@@ -231,6 +231,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "essaim" / "static",  # the project's own CSS/JS: no app finder looks there
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/lucide", NODE_MODULES / "lucide-static"),
 ]
