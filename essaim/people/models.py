@@ -90,6 +90,7 @@ class Profile(TimeStampedModel):
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
         indexes = [
+            models.Index(fields=["sort_key", "id"], name="profile_sort"),
             models.Index(fields=["department", "sort_key"], name="profile_dept_sort"),
             models.Index(fields=["site", "sort_key"], name="profile_site_sort"),
         ]

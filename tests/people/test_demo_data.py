@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from essaim import access
+from essaim.access import Action
+from essaim.accounts.models import User
+from essaim.people.demo import ADMIN_EMAIL, DEMO_PASSWORD, EMPLOYEE_EMAIL
+from essaim.people.models import Follow, Profile, ProfileField
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+class TestDemoData:
+    def test_creates_a_small_company_and_prints_how_to_sign_in(self):
+        output = run("--people", "20", "--seed", "7")
+        assert User.objects.count() == 20
+        assert ADMIN_EMAIL in output
+        assert EMPLOYEE_EMAIL in output
+        assert DEMO_PASSWORD in output
+        admin = User.objects.get(email=ADMIN_EMAIL)
+        lea = User.objects.get(email=EMPLOYEE_EMAIL)
+        assert admin.check_password(DEMO_PASSWORD)
+        assert lea.check_password(DEMO_PASSWORD)
+        assert lea.handle == "lea.martin"
+        assert access.can(admin, Action.ADMINISTER_NETWORK)
+        assert not access.can(lea, Action.ADMINISTER_NETWORK)
+
+    def test_everyone_has_a_profile_in_one_tree_under_the_ceo(self):
+        run("--people", "20")
+        profiles = list(Profile.objects.select_related("user", "department", "site"))
+        assert len(profiles) == 20
+        tops = [p for p in profiles if p.manager_id is None]
+        assert len(tops) == 1
+        ceo = tops[0].user
+        assert all(p.department and p.site and p.job_title and p.bio and p.sort_key for p in profiles)
+        # Everyone follows the CEO, and their own manager.
+        follows = set(Follow.objects.values_list("follower_id", "followed_id"))
+        for profile in profiles:
+            if profile.user != ceo:
+                assert (profile.user_id, ceo.pk) in follows
+                assert (profile.user_id, profile.manager_id) in follows
+        assert {f.label_fr for f in ProfileField.objects.all()} == {"Date d'arrivée", "Télétravail"}
+        with_photo = sum(1 for p in profiles if p.photo)
+        assert 20 // 3 <= with_photo < 20
+        assert all(p.skills.exists() for p in profiles)
+
+    def test_the_same_seed_gives_the_same_people(self, django_db_blocker):
+        run("--people", "15", "--seed", "3", "--no-photos")
+        first = list(User.objects.order_by("pk").values_list("first_name", "last_name", "handle"))
+        User.objects.all().delete()
+        run("--people", "15", "--seed", "3", "--no-photos")
+        again = list(User.objects.order_by("pk").values_list("first_name", "last_name", "handle"))
+        assert first == again
+
+    def test_if_empty_keeps_existing_data(self):
+        run("--people", "15", "--no-photos")
+        output = run("--if-empty", "--people", "15")
+        assert "already exist" in output
+        assert User.objects.count() == 15
+
+    def test_running_twice_without_if_empty_is_refused(self):
+        run("--people", "12", "--no-photos")
+        with pytest.raises(CommandError):
+            run("--people", "12")
