@@ -56,13 +56,13 @@ class Target:
         """The environment for the generator, the server and the task worker."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
-        env.update(  # noqa: S106 - a throw-away key for a loopback benchmark
+        env.update(
             ESSAIM_DATA_DIR=str(self.data_dir),
             ESSAIM_DATABASE_URL=self.database_url,
             ESSAIM_DEBUG="0",
-            ESSAIM_SECRET_KEY="essaim-bench-secret-key-not-for-production-use-0123456789",
+            ESSAIM_SECRET_KEY="essaim-bench-secret-key-not-for-production-use-0123456789",  # noqa: S106
             ESSAIM_ALLOWED_HOSTS=f"{LOOPBACK},localhost",
-            ESSAIM_FAST_PASSWORD_HASHER="1",
+            ESSAIM_FAST_PASSWORD_HASHER="1",  # noqa: S106 - cheap logins, benchmarks only
             ESSAIM_BENCH="1",
             ESSAIM_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
             ESSAIM_LOG_LEVEL="ERROR",
