@@ -15,13 +15,13 @@ from essaim.accounts import services
 from essaim.accounts.models import Invitation, User
 
 
-class UserCreationAdminForm(AdminUserCreationForm):  # type: ignore[type-arg]  # generic in stubs only
+class UserCreationAdminForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "kind")
 
 
-class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]  # generic in stubs only
+class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -14,16 +14,19 @@ from django.views.decorators.http import require_POST
 
 from essaim.accounts import selectors, services
 from essaim.accounts.forms import InvitationAcceptForm, LanguageForm, PreferencesForm
+from essaim.accounts.models import User
 
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST":
         if form.is_valid():
             services.user_preferences_update(
-                actor=request.user,
-                user=request.user,
+                actor=user,
+                user=user,
                 language=form.cleaned_data["language"],
                 timezone=form.cleaned_data["timezone"],
             )

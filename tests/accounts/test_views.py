@@ -21,7 +21,7 @@ STRONG = "violet-tandem-harbour-42"
 LOGIN = "/accounts/login/"
 
 
-def sign_in(client: Client, email: str, password: str = PASSWORD):  # noqa: ANN201
+def sign_in(client: Client, email: str, password: str = PASSWORD):
     return client.post(LOGIN, {"login": email, "password": password})
 
 
@@ -121,7 +121,13 @@ class TestSignupPolicy:
         open_signup()
         client.post(
             "/accounts/signup/",
-            {"email": "x@example.com", "first_name": "X", "last_name": "Y", "password1": "azerty", "password2": "azerty"},
+            {
+                "email": "x@example.com",
+                "first_name": "X",
+                "last_name": "Y",
+                "password1": "azerty",
+                "password2": "azerty",
+            },
         )
         assert not User.objects.filter(email="x@example.com").exists()
 
@@ -165,7 +171,7 @@ class TestPasswords:
 
 
 class TestInvitationAcceptance:
-    def _invite(self, admin: User, capture) -> str:  # noqa: ANN001
+    def _invite(self, admin: User, capture) -> str:
         with capture(execute=True):
             services.invitation_send(actor=admin, email="noe@example.com", first_name="Noé", last_name="Nouveau")
         return re.search(r"/accounts/invitation/([^/\s]+)/", mail.outbox[-1].body).group(1)

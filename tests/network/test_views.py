@@ -37,7 +37,9 @@ class TestPermissionSweep:
 
     @pytest.mark.parametrize("url", PAGES)
     @pytest.mark.parametrize("who", ["guest", "employee"])
-    def test_people_without_the_role_get_403(self, client: Client, request: pytest.FixtureRequest, who: str, url: str) -> None:
+    def test_people_without_the_role_get_403(
+        self, client: Client, request: pytest.FixtureRequest, who: str, url: str
+    ) -> None:
         client.force_login(request.getfixturevalue(who))
         assert client.get(url).status_code == 403
 
@@ -52,7 +54,10 @@ class TestPermissionSweep:
         invitation_count = Invitation.objects.count()
         assert client.post("/manage/invitations/", {"email": "x@example.com"}).status_code == 403
         assert client.post(f"/manage/people/{colleague.pk}/deactivate/").status_code == 403
-        assert client.post(f"/manage/people/{colleague.pk}/role/", {"role": "network_admin", "enabled": "on"}).status_code == 403
+        assert (
+            client.post(f"/manage/people/{colleague.pk}/role/", {"role": "network_admin", "enabled": "on"}).status_code
+            == 403
+        )
         assert client.post("/manage/network/", {"name": "Hacked"}).status_code == 403
         colleague.refresh_from_db()
         assert colleague.is_active
@@ -95,7 +100,8 @@ class TestInvitations:
     def test_a_pending_invitation_is_a_form_error(self, admin_client: Client, network_admin: User) -> None:
         account_services.invitation_send(actor=network_admin, email="noe@example.com")
         response = admin_client.post(
-            "/manage/invitations/", {"first_name": "N", "last_name": "N", "email": "noe@example.com", "kind": "employee"}
+            "/manage/invitations/",
+            {"first_name": "N", "last_name": "N", "email": "noe@example.com", "kind": "employee"},
         )
         assert response.status_code == 400
         assert "already waiting" in response.content.decode()
@@ -137,9 +143,7 @@ class TestPeople:
         assert colleague.email in html
         assert employee.email not in html
 
-    def test_the_list_has_a_constant_query_count(
-        self, admin_client: Client, django_assert_max_num_queries
-    ) -> None:
+    def test_the_list_has_a_constant_query_count(self, admin_client: Client, django_assert_max_num_queries) -> None:
         UserFactory.create_batch(30)
         with django_assert_max_num_queries(12):
             assert admin_client.get("/manage/people/").status_code == 200
