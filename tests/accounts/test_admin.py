@@ -1,0 +1,50 @@
+"""The raw data administration for accounts (/django-admin/)."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from essaim.accounts.models import User
+from tests.accounts.factories import AdminFactory
+
+STRONG = "violet-tandem-harbour-42"
+
+
+def superuser_client(client: Client) -> Client:
+    client.force_login(AdminFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_user_pages_open(client: Client, employee: User) -> None:
+    client = superuser_client(client)
+    assert client.get("/django-admin/accounts/user/").status_code == 200
+    assert client.get("/django-admin/accounts/user/?q=lea").status_code == 200
+    assert client.get(f"/django-admin/accounts/user/{employee.pk}/change/").status_code == 200
+    assert client.get("/django-admin/accounts/invitation/").status_code == 200
+    assert client.get("/django-admin/network/networksettings/").status_code == 200
+
+
+def test_adding_a_user_gives_them_a_profile(client: Client, db: None) -> None:
+    client = superuser_client(client)
+    response = client.post(
+        "/django-admin/accounts/user/add/",
+        {
+            "email": "new@example.com",
+            "first_name": "Noé",
+            "last_name": "Nouveau",
+            "kind": "employee",
+            "usable_password": "true",
+            "password1": STRONG,
+            "password2": STRONG,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="new@example.com")
+    assert user.handle == "noe.nouveau"
+    assert user.profile.pk is not None
+    assert user.check_password(STRONG)
+
+
+def test_invitations_cannot_be_added_there(client: Client, db: None) -> None:
+    client = superuser_client(client)
+    assert client.get("/django-admin/accounts/invitation/add/").status_code == 403
