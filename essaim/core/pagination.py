@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -37,7 +37,7 @@ class Cursor:
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
+class Page[T]:
     items: list[T]
     next_max_id: int | None  # pass as ``max_id`` to get older items; None at the end
     prev_min_id: int | None  # pass as ``min_id`` to get newer items
@@ -57,7 +57,9 @@ def _parse_id(raw: str, name: str) -> int:
     return int(raw)
 
 
-def parse_cursor(params: Mapping[str, Any], *, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT) -> Cursor:
+def parse_cursor(
+    params: Mapping[str, Any], *, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT
+) -> Cursor:
     """Read ``max_id``, ``since_id``, ``min_id`` and ``limit`` from query parameters."""
     values: dict[str, int | None] = {}
     for name in ("max_id", "since_id", "min_id"):
@@ -76,7 +78,7 @@ def parse_cursor(params: Mapping[str, Any], *, default_limit: int = DEFAULT_LIMI
     return Cursor(max_id=values["max_id"], since_id=values["since_id"], min_id=values["min_id"], limit=limit)
 
 
-def apply_cursor(queryset: QuerySet[M], cursor: Cursor, *, field: str = "pk") -> QuerySet[M]:
+def apply_cursor[M: Model](queryset: QuerySet[M], cursor: Cursor, *, field: str = "pk") -> QuerySet[M]:
     """Filter and order ``queryset`` for the cursor, one more row than the page (to know if more follow)."""
     if cursor.max_id is not None:
         queryset = queryset.filter(**{f"{field}__lt": cursor.max_id})
@@ -87,7 +89,7 @@ def apply_cursor(queryset: QuerySet[M], cursor: Cursor, *, field: str = "pk") ->
     return queryset.order_by(f"-{field}")[: cursor.limit + 1]
 
 
-def page_from_rows(rows: list[T], cursor: Cursor, *, key: str = "pk") -> Page[T]:
+def page_from_rows[T](rows: list[T], cursor: Cursor, *, key: str = "pk") -> Page[T]:
     """Turn ``apply_cursor``'s rows (limit + 1 of them) into a newest-first :class:`Page`."""
     more = len(rows) > cursor.limit
     rows = rows[: cursor.limit]
@@ -104,6 +106,6 @@ def page_from_rows(rows: list[T], cursor: Cursor, *, key: str = "pk") -> Page[T]
     return Page(items=rows, next_max_id=next_max_id, prev_min_id=prev_min_id)
 
 
-def paginate(queryset: QuerySet[M], cursor: Cursor, *, field: str = "pk") -> Page[M]:
+def paginate[M: Model](queryset: QuerySet[M], cursor: Cursor, *, field: str = "pk") -> Page[M]:
     """One page of ``queryset``, newest first, by id cursor."""
     return page_from_rows(list(apply_cursor(queryset, cursor, field=field)), cursor)

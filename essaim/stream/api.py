@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja import Status as NinjaStatus
 from pydantic import Field
 
 from essaim.api.auth import current_user
@@ -362,7 +363,7 @@ def announcement_create(request: HttpRequest) -> dict[str, Any]:
 
 
 @essaim.delete("/essaim/announcements/{status_id}", response={204: None}, url_name="essaim-announcement-delete")
-def announcement_delete(request: HttpRequest, status_id: str) -> tuple[int, None]:
+def announcement_delete(request: HttpRequest, status_id: str) -> NinjaStatus[None]:
     """Unpin an announcement (the post stays)."""
     services.announcement_clear(actor=current_user(request), post=find_post(request, status_id))
-    return 204, None
+    return NinjaStatus(204, None)

@@ -40,12 +40,16 @@ class PostForm(forms.Form):
     )
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.COMPANY)
     attachments = MultipleFileField(
-        label=_("Images and files"), required=False, help_text=_("Images are shown in the post; other files are linked.")
+        label=_("Images and files"),
+        required=False,
+        help_text=_("Images are shown in the post; other files are linked."),
     )
 
 
 class PostEditForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=POST_MAX_CHARS * 2)
+    body = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=POST_MAX_CHARS * 2
+    )
 
 
 class CommentForm(forms.Form):

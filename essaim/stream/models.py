@@ -119,6 +119,9 @@ class PostRevision(models.Model):
         verbose_name_plural = _("post revisions")
         ordering = ("-replaced_at", "-id")
 
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
 
 class Comment(models.Model):
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
@@ -154,6 +157,9 @@ class Reaction(models.Model):
         constraints = [models.UniqueConstraint(fields=["post", "user", "emoji"], name="one_reaction_of_each_kind")]
         indexes = [models.Index(fields=["user", "post"], name="reaction_user_post")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.emoji} {self.post_id}"
+
 
 class Mention(models.Model):
     """``user`` is mentioned in ``post`` (``comment`` empty) or in one of its comments."""
@@ -172,6 +178,9 @@ class Mention(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["user", "post"], name="mention_user_post")]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in {self.post_id}"
 
 
 class Tag(models.Model):
@@ -200,6 +209,9 @@ class PostTag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tag", "post"], name="tag_post_once")]
 
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.post_id}"
+
 
 class TagFollow(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows")
@@ -209,6 +221,9 @@ class TagFollow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_follow_once")]
         indexes = [models.Index(fields=["tag", "user"], name="tagfollow_tag_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.tag_id}"
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
@@ -247,3 +262,6 @@ class HomeEntry(models.Model):
     class Meta:
         verbose_name = _("home timeline entry")
         verbose_name_plural = _("home timeline entries")
+
+    def __str__(self) -> str:
+        return f"{self.post_id} for {self.owner_id}"

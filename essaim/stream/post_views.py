@@ -20,14 +20,14 @@ from essaim.core.http import redirect_or_htmx
 from essaim.stream import selectors, services
 from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
 from essaim.stream.models import Attachment, Post
-from essaim.stream.views import add_service_errors, safe_next
+from essaim.stream.views import add_service_errors, me, safe_next
 
 
 def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
-    selectors.hydrate(actor=request.user, posts=[post])
+    selectors.hydrate(actor=me(request), posts=[post])
     return {
         "post": post,
-        "threads": selectors.comment_threads_for(actor=request.user, post=post),
+        "threads": selectors.comment_threads_for(actor=me(request), post=post),
         "comment_form": extra.pop("comment_form", CommentForm()),
         "announce_form": extra.pop("announce_form", AnnouncementForm()),
         "detail": True,
@@ -40,21 +40,21 @@ def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str,
 @login_required
 @require_GET
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
     return render(request, "stream/post_detail.html", _detail_context(request, post))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
     access.require(request.user, Action.EDIT, post)
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
+                services.post_edit(actor=me(request), post=post, body=form.cleaned_data["body"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -66,18 +66,18 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
-    revisions = selectors.revision_list_for(actor=request.user, post=post)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    revisions = selectors.revision_list_for(actor=me(request), post=post)
     return render(request, "stream/post_history.html", {"post": post, "revisions": revisions})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
     access.require(request.user, Action.DELETE, post)
     if request.method == "POST":
-        services.post_delete(actor=request.user, post=post)
+        services.post_delete(actor=me(request), post=post)
         return redirect_or_htmx(request, safe_next(request, "/"))
     return render(request, "stream/post_delete.html", {"post": post})
 
@@ -85,15 +85,15 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
-            parent = selectors.comment_get_for(actor=request.user, comment_id=form.cleaned_data["parent"])
+            parent = selectors.comment_get_for(actor=me(request), comment_id=form.cleaned_data["parent"])
         try:
             comment = services.comment_create(
-                actor=request.user, post=post, body=form.cleaned_data["body"], parent=parent
+                actor=me(request), post=post, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -106,14 +106,14 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = selectors.comment_get_for(actor=request.user, comment_id=comment_id)
+    comment = selectors.comment_get_for(actor=me(request), comment_id=comment_id)
     access.require(request.user, Action.EDIT, comment)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+                services.comment_edit(actor=me(request), comment=comment, body=form.cleaned_data["body"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -125,11 +125,11 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = selectors.comment_get_for(actor=request.user, comment_id=comment_id)
+    comment = selectors.comment_get_for(actor=me(request), comment_id=comment_id)
     access.require(request.user, Action.DELETE, comment)
     if request.method == "POST":
         post_url = comment.post.get_absolute_url()
-        services.comment_delete(actor=request.user, comment=comment)
+        services.comment_delete(actor=me(request), comment=comment)
         return redirect(post_url)
     return render(request, "stream/comment_delete.html", {"comment": comment})
 
@@ -138,19 +138,19 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def reaction_toggle(request: HttpRequest, post_id: int) -> HttpResponse:
     """Add the reaction, or take it back if the person already used it. htmx gets the reaction bar."""
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
     form = ReactionForm(request.POST)
     if not form.is_valid():
-        message = " ".join(m for errors in form.errors.values() for m in errors)
+        message = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return render(request, "errors/error.html", {"status": 400, "message": message}, status=400)
     emoji = form.cleaned_data["emoji"]
-    if request.user.reactions.filter(post=post, emoji=emoji).exists():
-        services.reaction_remove(actor=request.user, post=post, emoji=emoji)
+    if emoji in selectors.my_reactions_on(actor=me(request), post=post):
+        services.reaction_remove(actor=me(request), post=post, emoji=emoji)
     else:
-        services.reaction_add(actor=request.user, post=post, emoji=emoji)
+        services.reaction_add(actor=me(request), post=post, emoji=emoji)
     if getattr(request, "htmx", False):
         post.refresh_from_db(fields=["reaction_counts"])
-        selectors.hydrate(actor=request.user, posts=[post])
+        selectors.hydrate(actor=me(request), posts=[post])
         return render(request, "stream/includes/reactions.html", {"post": post})
     return redirect(safe_next(request, post.get_absolute_url()))
 
@@ -158,8 +158,8 @@ def reaction_toggle(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def reactors(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
-    groups = selectors.reactor_list_for(actor=request.user, post=post)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    groups = selectors.reactor_list_for(actor=me(request), post=post)
     return render(request, "stream/reactors.html", {"post": post, "groups": groups})
 
 
@@ -167,15 +167,15 @@ def reactors(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def announcement(request: HttpRequest, post_id: int) -> HttpResponse:
     """Pin (``expires_at`` given) or unpin (``clear``) a post as an announcement."""
-    post = selectors.post_get_for(actor=request.user, post_id=post_id)
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
     access.require(request.user, Action.ANNOUNCE, post)
     if request.POST.get("clear"):
-        services.announcement_clear(actor=request.user, post=post)
+        services.announcement_clear(actor=me(request), post=post)
         return redirect(post.get_absolute_url())
     form = AnnouncementForm(request.POST)
     if form.is_valid():
         try:
-            services.announcement_set(actor=request.user, post=post, expires_at=form.cleaned_data["expires_at"])
+            services.announcement_set(actor=me(request), post=post, expires_at=form.cleaned_data["expires_at"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -89,7 +89,9 @@ def hydrate(*, actor: Actor, posts: Sequence[Post]) -> list[Post]:
         comments[comment.post_id].append(comment)
     mine: dict[int, set[str]] = defaultdict(set)
     if actor is not None and actor.is_authenticated:
-        for post_id, emoji in Reaction.objects.filter(user_id=actor.pk, post_id__in=ids).values_list("post_id", "emoji"):
+        for post_id, emoji in Reaction.objects.filter(user_id=actor.pk, post_id__in=ids).values_list(
+            "post_id", "emoji"
+        ):
             mine[post_id].add(emoji)
     for post in posts:
         files = list(post.attachments.all())
@@ -101,7 +103,9 @@ def hydrate(*, actor: Actor, posts: Sequence[Post]) -> list[Post]:
 
 
 def _hydrated_page(actor: Actor, page: Page[Post]) -> Page[Post]:
-    return Page(items=hydrate(actor=actor, posts=page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
+    return Page(
+        items=hydrate(actor=actor, posts=page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id
+    )
 
 
 # --- feeds --------------------------------------------------------------------------------
@@ -176,6 +180,11 @@ def comment_threads_for(*, actor: Actor, post: Post) -> list[Thread]:
         if c.parent_id is not None:
             replies[c.parent_id].append(c)
     return [Thread(comment=c, replies=replies.get(c.pk, [])) for c in comments if c.parent_id is None]
+
+
+def my_reactions_on(*, actor: Actor, post: Post) -> set[str]:
+    """The emoji ``actor`` used on ``post``."""
+    return set(Reaction.objects.filter(post=post, user_id=actor.pk).values_list("emoji", flat=True))
 
 
 def reactor_list_for(*, actor: Actor, post: Post) -> list[tuple[str, list[User]]]:

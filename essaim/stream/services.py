@@ -122,9 +122,7 @@ def _tags_for(body: str) -> list[Tag]:
 
 def _sync_post_links(post: Post, *, mentioned: Sequence[User]) -> None:
     Mention.objects.filter(post=post, comment__isnull=True).exclude(user__in=mentioned).delete()
-    Mention.objects.bulk_create(
-        [Mention(post=post, user=u) for u in mentioned], ignore_conflicts=True
-    )
+    Mention.objects.bulk_create([Mention(post=post, user=u) for u in mentioned], ignore_conflicts=True)
     tags = _tags_for(post.body)
     PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
     PostTag.objects.bulk_create([PostTag(post=post, tag=t) for t in tags], ignore_conflicts=True)
@@ -178,9 +176,7 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
         return post
     mentioned = _resolve_mentions(actor=actor, body=body, field="body")
     if post.visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != post.author_id]:
-        raise ValidationError(
-            {"body": _("This post is for mentioned people only: keep at least one @mention.")}
-        )
+        raise ValidationError({"body": _("This post is for mentioned people only: keep at least one @mention.")})
     revision = PostRevision(
         post=post, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at
     )
@@ -201,7 +197,7 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
 def post_delete(*, actor: User, post: Post) -> None:
     """Delete a post with its comments, reactions, mentions, files and timeline entries."""
     access.require(actor, Action.DELETE, post)
-    files = [(a.file.name, a.thumbnail.name) for a in post.attachments.all()]
+    files = [(a.file.name or "", a.thumbnail.name or "") for a in post.attachments.all()]
     post.delete()
     transaction.on_commit(lambda: attachment_files.delete_files(files))
 

@@ -83,7 +83,9 @@ def rebuild(*, user: User, keep: int = HOME_TIMELINE_CAP) -> int:
 def trim(*, owner_id: int, keep: int = HOME_TIMELINE_CAP) -> int:
     """Drop the entries of one timeline past the newest ``keep``. Returns how many were dropped."""
     boundary = (
-        HomeEntry.objects.filter(owner_id=owner_id).order_by("-post_id").values_list("post_id", flat=True)[keep:keep + 1]
+        HomeEntry.objects.filter(owner_id=owner_id)
+        .order_by("-post_id")
+        .values_list("post_id", flat=True)[keep : keep + 1]
     )
     cut = list(boundary)
     if not cut:

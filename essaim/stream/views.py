@@ -6,7 +6,7 @@ A bad cursor answers 400 with its message. One post's pages live in ``post_views
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from essaim import access
 from essaim.access import Action
+from essaim.accounts.models import User
 from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people.selectors import person_get_for
 from essaim.stream import selectors, services
@@ -25,6 +26,11 @@ from essaim.stream.forms import PostForm
 from essaim.stream.models import Post
 
 FEED_TEMPLATE = "stream/feed.html"
+
+
+def me(request: HttpRequest) -> User:
+    """The signed-in person (views are ``login_required``)."""
+    return cast(User, request.user)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -70,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
     cursor = _cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
-    pinned, page = selectors.feed_home(actor=request.user, cursor=cursor)
+    pinned, page = selectors.feed_home(actor=me(request), cursor=cursor)
     return _feed_response(request, page=page, context={"feed": "home", "pinned": pinned})
 
 
@@ -80,7 +86,7 @@ def company(request: HttpRequest) -> HttpResponse:
     cursor = _cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
-    page = selectors.feed_company(actor=request.user, cursor=cursor)
+    page = selectors.feed_company(actor=me(request), cursor=cursor)
     return _feed_response(request, page=page, context={"feed": "company"})
 
 
@@ -90,9 +96,9 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     cursor = _cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
-    tag = selectors.tag_get_for(actor=request.user, name=name)
-    page = selectors.feed_tag(actor=request.user, tag=tag, cursor=cursor)
-    followed = selectors.tag_is_followed(actor=request.user, tag=tag)
+    tag = selectors.tag_get_for(actor=me(request), name=name)
+    page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
+    followed = selectors.tag_is_followed(actor=me(request), tag=tag)
     form = PostForm(initial={"body": f"#{tag.name} "})
     context = {"feed": "tag", "tag": tag, "tag_followed": followed, "form": form}
     return _feed_response(request, page=page, context=context)
@@ -105,21 +111,21 @@ def profile_posts(request: HttpRequest, handle: str) -> HttpResponse:
     cursor = _cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
-    person = person_get_for(actor=request.user, handle=handle)
-    page = selectors.feed_profile(actor=request.user, person=person, cursor=cursor)
+    person = person_get_for(actor=me(request), handle=handle)
+    page = selectors.feed_profile(actor=me(request), person=person, cursor=cursor)
     return _feed_response(request, page=page, context={"feed": "profile", "person": person, "can_post": False})
 
 
 @login_required
 @require_POST
 def tag_follow(request: HttpRequest, name: str) -> HttpResponse:
-    tag = selectors.tag_get_for(actor=request.user, name=name)
+    tag = selectors.tag_get_for(actor=me(request), name=name)
     if request.POST.get("follow") == "0":
-        services.tag_unfollow(actor=request.user, tag=tag)
+        services.tag_unfollow(actor=me(request), tag=tag)
     else:
-        services.tag_follow(actor=request.user, tag=tag)
+        services.tag_follow(actor=me(request), tag=tag)
     if getattr(request, "htmx", False):
-        followed = selectors.tag_is_followed(actor=request.user, tag=tag)
+        followed = selectors.tag_is_followed(actor=me(request), tag=tag)
         return render(request, f"{FEED_TEMPLATE}#tag-follow", {"tag": tag, "tag_followed": followed})
     return redirect("stream:tag", name=tag.folded)
 
@@ -133,7 +139,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             post = services.post_create(
-                actor=request.user,
+                actor=me(request),
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
                 attachments=form.cleaned_data["attachments"],
@@ -142,7 +148,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect(back if post else "/")
-    pinned, page = selectors.feed_home(actor=request.user, cursor=Cursor())
+    pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=400)
 
@@ -156,7 +162,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     html = ""
     if body.strip():
         try:
-            html = services.preview_body(actor=request.user, body=body)
+            html = services.preview_body(actor=me(request), body=body)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -167,13 +173,12 @@ def preview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def mention_suggestions(request: HttpRequest) -> HttpResponse:
-    profiles = selectors.mention_suggestions_for(actor=request.user, query=request.GET.get("q", "")[:60])
+    profiles = selectors.mention_suggestions_for(actor=me(request), query=request.GET.get("q", "")[:60])
     return render(request, "stream/includes/suggestions.html", {"profiles": profiles, "kind": "mention"})
 
 
 @login_required
 @require_GET
 def tag_suggestions(request: HttpRequest) -> HttpResponse:
-    tags = selectors.tag_suggestions_for(actor=request.user, query=request.GET.get("q", "")[:60])
+    tags = selectors.tag_suggestions_for(actor=me(request), query=request.GET.get("q", "")[:60])
     return render(request, "stream/includes/suggestions.html", {"tags": tags, "kind": "tag"})
-

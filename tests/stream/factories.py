@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 
-def image_upload(name: str = "photo.jpg", size: tuple[int, int] = (800, 600), *, exif: bool = False) -> SimpleUploadedFile:
+def image_upload(
+    name: str = "photo.jpg", size: tuple[int, int] = (800, 600), *, exif: bool = False
+) -> SimpleUploadedFile:
     image = Image.new("RGB", size, (40, 120, 200))
     out = io.BytesIO()
     if exif:

@@ -9,8 +9,9 @@ A post outside any space is visible to its author and:
 People mentioned in a ``company`` or ``followers`` post see it too. A post in a space is
 visible to the space's members, and to every employee when the space is public; its own
 visibility field does not widen that (compliance officers read every space, as in
-``rules/spaces.py``; posting, commenting and reacting in a space also need the space's role). Network administrators get no extra *reading* right
-(they do not read secret spaces they are not in) but may delete any post they can see.
+``rules/spaces.py``; posting, commenting and reacting in a space also need the space's role).
+Network administrators get no extra *reading* right (they do not read secret spaces they are
+not in) but may delete any post they can see.
 
 ``visible`` is one SQL filter made of ``EXISTS`` subqueries: no Python loop, any page size.
 Comments, reactions, mentions and attachments follow their post.
@@ -27,6 +28,7 @@ from essaim.access.actions import Action
 from essaim.access.policy import can, register
 from essaim.access.roles import Actor
 
+
 def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
     """The condition "``actor`` may read the post" on a queryset of posts (or via ``prefix``, e.g. ``post__``)."""
     from essaim.people.models import Follow
@@ -40,13 +42,13 @@ def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
     mentioned = Exists(Mention.objects.filter(user_id=actor.pk, post_id=OuterRef(post_pk), comment__isnull=True))
     follows = Exists(Follow.objects.filter(follower_id=actor.pk, followed_id=OuterRef(f"{prefix}author_id")))
 
-    in_space: Q | Exists = member
+    in_space = Q(member)
     if roles.is_compliance_officer(actor):
         in_space = Q(**{f"{prefix}space__isnull": False})
     elif roles.is_employee(actor):
         in_space |= Q(**{f"{prefix}space__visibility": "public"})
-    outside = Q(**{f"{prefix}author_id": actor.pk}) | mentioned
-    outside |= Q(**{f"{prefix}visibility": "followers"}) & follows
+    outside = Q(**{f"{prefix}author_id": actor.pk}) | Q(mentioned)
+    outside |= Q(**{f"{prefix}visibility": "followers"}) & Q(follows)
     if roles.is_employee(actor):
         outside |= Q(**{f"{prefix}visibility": "company"})
     return (Q(**{f"{prefix}space__isnull": False}) & in_space) | (Q(**{f"{prefix}space__isnull": True}) & outside)

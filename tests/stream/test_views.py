@@ -1,0 +1,233 @@
+"""Stream pages: wiring, status codes, fragments, bad input and query counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from essaim.stream import services
+from essaim.stream.models import Attachment, Post, Reaction, Visibility
+from tests.stream.factories import image_upload
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def signed_in(client, employee):
+    client.force_login(employee)
+    return client
+
+
+class TestFeeds:
+    def test_anonymous_is_sent_to_sign_in(self, client, db):
+        assert client.get("/").status_code == 302
+
+    def test_empty_home_teaches(self, signed_in):
+        response = signed_in.get("/")
+        assert response.status_code == 200
+        assert "Find colleagues" in response.text
+        assert 'name="body"' in response.text
+
+    @pytest.mark.parametrize("url", ["/", "/company/", "/tags/atelier/", "/@lea.martin/posts"])
+    def test_feeds_show_posts_with_constant_queries(self, signed_in, employee, colleague, make_post, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def publish(n: int) -> None:
+            for i in range(n):
+                post = make_post(employee, f"Nouvelle n°{i} #atelier", attachments=[image_upload()] if i == 0 else [])
+                services.comment_create(actor=colleague, post=post, body="Bravo")
+                services.reaction_add(actor=employee, post=post, emoji="👍")
+
+        publish(1)
+        signed_in.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as few:
+            signed_in.get(url, {"limit": "10"})
+        publish(14)
+        with CaptureQueriesContext(connection) as many:
+            response = signed_in.get(url, {"limit": "10"})
+        assert response.status_code == 200
+        assert response.text.count('class="card post') == 10
+        assert "Load more" in response.text
+        assert "max_id=" in response.text
+        assert len(many) == len(few) <= 12
+
+    def test_load_more_with_htmx_returns_the_fragment(self, signed_in, employee, make_post):
+        posts = [make_post(employee, f"n°{i}") for i in range(3)]
+        response = signed_in.get("/company/", {"max_id": posts[-1].pk}, **HTMX)
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert "n°1" in response.text
+
+    @pytest.mark.parametrize("url", ["/", "/company/", "/tags/velo/", "/@lea.martin/posts"])
+    def test_garbage_cursor_is_400_with_a_message(self, signed_in, make_post, employee, url):
+        make_post(employee, "#velo")
+        response = signed_in.get(url, {"max_id": "nope"})
+        assert response.status_code == 400
+        assert "max_id" in response.text
+
+    def test_tag_page_and_follow_button(self, signed_in, employee, make_post):
+        make_post(employee, "#Vélo demain")
+        response = signed_in.get("/tags/velo/")
+        assert response.status_code == 200
+        assert "Follow this tag" in response.text
+        response = signed_in.post("/tags/velo/follow", {"follow": "1"}, **HTMX)
+        assert "Following this tag" in response.text
+        assert signed_in.get("/tags/inconnu/").status_code == 404
+
+    def test_profile_posts_page(self, signed_in, colleague, make_post):
+        make_post(colleague, "Depuis mon profil")
+        response = signed_in.get(reverse("stream:profile-posts", kwargs={"handle": "eloise.dupre"}))
+        assert response.status_code == 200
+        assert "Depuis mon profil" in response.text
+
+
+class TestComposer:
+    def test_publish_and_go_back(self, signed_in, employee):
+        response = signed_in.post(
+            "/posts/new", {"body": "Bonjour **tous**", "visibility": "company", "next": "/company/"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/company/"
+        assert Post.objects.get().author == employee
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"body": "", "visibility": "company"}, "required"),
+            ({"body": "x" * 20_001, "visibility": "company"}, "20000"),
+            ({"body": "Hello @nobody", "visibility": "company"}, "@nobody"),
+            ({"body": "Pour moi", "visibility": "mentioned"}, "mention at least one"),
+            ({"body": "x", "visibility": "planet"}, "id_visibility_error"),
+        ],
+    )
+    def test_bad_input_is_400_and_keeps_the_text(self, signed_in, data, message):
+        response = signed_in.post("/posts/new", data)
+        assert response.status_code == 400
+        assert message in response.text
+        assert not Post.objects.exists()
+        if data["body"] and len(data["body"]) < 100:
+            assert data["body"] in response.text
+
+    def test_upload_with_post(self, signed_in):
+        signed_in.post("/posts/new", {"body": "Photo", "visibility": "company", "attachments": [image_upload()]})
+        assert Attachment.objects.get().is_image
+
+    def test_preview_renders_markdown(self, signed_in):
+        response = signed_in.post("/stream/preview", {"body": "**gras**"}, **HTMX)
+        assert "<strong>gras</strong>" in response.text
+        assert "@nobody" in signed_in.post("/stream/preview", {"body": "@nobody"}).text
+
+    def test_mention_and_tag_autocomplete(self, signed_in, colleague, make_post, employee):
+        assert "@eloise.dupre" in signed_in.get("/stream/mentions", {"q": "Élo"}).text
+        make_post(employee, "#velo")
+        assert "#velo" in signed_in.get("/stream/tags", {"q": "ve"}).text
+
+    def test_guest_has_no_composer_and_cannot_post(self, client, guest):
+        client.force_login(guest)
+        assert 'name="body"' not in client.get("/").text
+        assert client.post("/posts/new", {"body": "x", "visibility": "company"}).status_code == 403
+
+
+class TestPostPages:
+    def test_detail_with_two_level_comments(self, signed_in, employee, colleague, make_post):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Premier")
+        services.comment_create(actor=employee, post=post, body="Réponse", parent=top)
+        response = signed_in.get(post.get_absolute_url())
+        assert response.status_code == 200
+        assert "Premier" in response.text
+        assert "comments--replies" in response.text
+
+    def test_invisible_post_is_404_everywhere(self, client, employee, colleague, make_post):
+        post = make_post(employee, "Pour @eloise.dupre", visibility=Visibility.MENTIONED)
+        from tests.accounts.factories import UserFactory
+
+        client.force_login(UserFactory())
+        for url in (
+            f"/posts/{post.pk}/",
+            f"/posts/{post.pk}/edit",
+            f"/posts/{post.pk}/history",
+            f"/posts/{post.pk}/reactions",
+            "/posts/999/",
+        ):
+            assert client.get(url).status_code == 404, url
+        assert client.post(f"/posts/{post.pk}/comments", {"body": "x"}).status_code == 404
+        assert client.post(f"/posts/{post.pk}/react", {"emoji": "👍"}).status_code == 404
+
+    def test_edit_shows_marker_and_history(self, signed_in, employee, make_post):
+        post = make_post(employee, "Avant")
+        response = signed_in.post(f"/posts/{post.pk}/edit", {"body": "Après"})
+        assert response.status_code == 302
+        assert "edited" in signed_in.get(post.get_absolute_url()).text
+        assert "Avant" in signed_in.get(f"/posts/{post.pk}/history").text
+        assert signed_in.post(f"/posts/{post.pk}/edit", {"body": " "}).status_code == 400
+
+    def test_someone_else_cannot_edit(self, client, employee, colleague, make_post):
+        post = make_post(employee)
+        client.force_login(colleague)
+        assert client.get(f"/posts/{post.pk}/edit").status_code == 403
+        assert client.post(f"/posts/{post.pk}/delete").status_code == 403
+
+    def test_delete_asks_then_deletes(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        assert "cannot be undone" in signed_in.get(f"/posts/{post.pk}/delete").text
+        assert signed_in.post(f"/posts/{post.pk}/delete").status_code == 302
+        assert not Post.objects.exists()
+
+    def test_comment_errors_are_400(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        assert signed_in.post(f"/posts/{post.pk}/comments", {"body": ""}).status_code == 400
+        response = signed_in.post(f"/posts/{post.pk}/comments", {"body": "Salut @nobody"})
+        assert response.status_code == 400
+        assert "@nobody" in response.text
+
+    def test_reaction_toggle_with_htmx(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        response = signed_in.post(f"/posts/{post.pk}/react", {"emoji": "🎉"}, **HTMX)
+        assert response.status_code == 200
+        assert 'aria-pressed="true"' in response.text
+        signed_in.post(f"/posts/{post.pk}/react", {"emoji": "🎉"}, **HTMX)
+        assert not Reaction.objects.exists()
+        assert signed_in.post(f"/posts/{post.pk}/react", {"emoji": "💩"}).status_code == 400
+        signed_in.post(f"/posts/{post.pk}/react", {"emoji": "👍"})
+        assert "Léa Martin" in signed_in.get(f"/posts/{post.pk}/reactions").text
+
+    def test_announcement_pin_and_bad_date(self, client, employee, communication, make_post):
+        post = make_post(employee)
+        client.force_login(communication)
+        past = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        assert client.post(f"/posts/{post.pk}/announcement", {"expires_at": past}).status_code == 400
+        future = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        assert client.post(f"/posts/{post.pk}/announcement", {"expires_at": future}).status_code == 302
+        assert "post--pinned" in client.get("/").text
+        client.force_login(employee)
+        assert client.post(f"/posts/{post.pk}/announcement", {"clear": "1"}).status_code == 403
+
+
+class TestDownloads:
+    def test_file_downloads_as_attachment_and_image_inline(self, signed_in, employee, make_post):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        doc = SimpleUploadedFile("page.html", b"<script>alert(1)</script>", content_type="text/html")
+        post = make_post(employee, "Fichiers", attachments=[doc, image_upload()])
+        file, image = post.attachments.order_by("is_image")
+        response = signed_in.get(f"/attachments/{file.pk}/")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Type"] == "application/octet-stream"
+        thumb = signed_in.get(f"/attachments/{image.pk}/thumbnail")
+        assert thumb.status_code == 200
+        assert thumb["Content-Type"] == "image/jpeg"
+
+    def test_download_rechecks_access_each_time(self, client, employee, follower, make_post):
+        post = make_post(employee, "Abonnés", visibility=Visibility.FOLLOWERS, attachments=[image_upload()])
+        attachment = post.attachments.get()
+        client.force_login(follower)
+        assert client.get(f"/attachments/{attachment.pk}/").status_code == 200
+        follower.following_set.all().delete()
+        assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
