@@ -79,7 +79,10 @@ def install(api: NinjaAPI) -> None:
 
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         messages = _validation_messages(exc)
-        status = 413 if _codes(exc) & TOO_LARGE_CODES else 422
+        codes = _codes(exc)
+        if codes & BAD_REQUEST_CODES:
+            return _respond(api, request, 400, _("Invalid pagination"), " ".join(messages))
+        status = 413 if codes & TOO_LARGE_CODES else 422
         return _respond(
             api,
             request,

@@ -1,0 +1,322 @@
+"""Mastodon's statuses, timelines and tags, and Essaim's reactions and announcements, over the API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from essaim.accounts.models import User
+from essaim.people.services import follow_create
+from essaim.stream import services
+from essaim.stream.models import Comment, Post, Visibility
+from tests.accounts.factories import UserFactory
+from tests.api.conftest import TokenClient, token_client_for
+
+MakePost = Callable[..., Post]
+
+
+@pytest.fixture
+def api_client(employee: User) -> TokenClient:
+    """Acts as ``employee`` through a personal token."""
+    return token_client_for(employee)
+
+
+def post_json(client: Client, url: str, data: dict[str, object], method: str = "post") -> object:
+    return getattr(client, method)(url, json.dumps(data), content_type="application/json")
+
+
+class TestStatusCreate:
+    def test_publishes_a_company_post_from_json(self, api_client: TokenClient, employee: User) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "Bonjour **tous**", "visibility": "public"})
+        assert response.status_code == 200  # type: ignore[attr-defined]
+        data = response.json()  # type: ignore[attr-defined]
+        post = Post.objects.get(pk=int(data["id"]))
+        assert post.author == employee
+        assert post.visibility == Visibility.COMPANY
+        assert data["visibility"] == "public"
+        assert "<strong>tous</strong>" in data["content"]
+        assert data["account"]["id"] == str(employee.pk)
+
+    def test_form_encoded_bodies_work_as_in_mastodon(self, api_client: TokenClient) -> None:
+        response = api_client.post("/api/v1/statuses", {"status": "Form post", "visibility": "private"})
+        assert response.status_code == 200
+        assert Post.objects.get(pk=int(response.json()["id"])).visibility == Visibility.FOLLOWERS
+
+    def test_a_reply_becomes_a_comment(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
+        post = make_post(colleague, "Question ?")
+        data = post_json(api_client, "/api/v1/statuses", {"status": "Réponse", "in_reply_to_id": str(post.pk)}).json()  # type: ignore[attr-defined]
+        comment = Comment.objects.get(pk=int(data["id"]))
+        assert comment.post == post
+        assert data["in_reply_to_id"] == str(post.pk)
+        assert data["in_reply_to_account_id"] == str(colleague.pk)
+
+    def test_an_empty_post_is_refused_with_a_message(self, api_client: TokenClient) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "   "})
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert "empty" in response.json()["error"]  # type: ignore[attr-defined]
+        assert not Post.objects.exists()
+
+    def test_a_post_over_20000_characters_is_refused(self, api_client: TokenClient) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "a" * 20_001})
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert "20000" in response.json()["error"].replace(",", "").replace("\u202f", "")  # type: ignore[attr-defined]
+
+    def test_an_unknown_visibility_is_refused(self, api_client: TokenClient) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "x", "visibility": "secret"})
+        assert response.status_code == 422  # type: ignore[attr-defined]
+
+    def test_media_ids_are_refused_clearly_until_uploads_exist(self, api_client: TokenClient) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "x", "media_ids": ["1"]})
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert not Post.objects.exists()
+
+    def test_malformed_json_is_422(self, api_client: TokenClient) -> None:
+        response = api_client.post("/api/v1/statuses", "{oops", content_type="application/json")
+        assert response.status_code == 422
+
+    def test_a_body_over_the_size_limit_is_413(self, api_client: TokenClient, settings: object) -> None:
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # type: ignore[attr-defined]
+        response = post_json(api_client, "/api/v1/statuses", {"status": "a" * 5000})
+        assert response.status_code == 413  # type: ignore[attr-defined]
+        assert set(response.json()) == {"error", "error_description"}  # type: ignore[attr-defined]
+
+    def test_a_guest_may_not_post_to_the_company(self, guest: User) -> None:
+        response = post_json(token_client_for(guest), "/api/v1/statuses", {"status": "Hello"})
+        assert response.status_code == 403  # type: ignore[attr-defined]
+
+    def test_anonymous_gets_401(self, client: Client, db: None) -> None:
+        assert post_json(client, "/api/v1/statuses", {"status": "Hello"}).status_code == 401  # type: ignore[attr-defined]
+
+    def test_a_session_post_without_csrf_is_refused(self, employee: User) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(employee)
+        assert post_json(client, "/api/v1/statuses", {"status": "Hello"}).status_code == 403  # type: ignore[attr-defined]
+        assert not Post.objects.exists()
+
+
+class TestStatusReadEditDelete:
+    def test_reads_a_visible_post_with_string_ids(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Bonjour #atlas")
+        data = api_client.get(f"/api/v1/statuses/{post.pk}").json()
+        assert data["id"] == str(post.pk)
+        assert isinstance(data["account"]["id"], str)
+        assert data["url"].endswith(f"/posts/{post.pk}/")
+        assert 'href="http://testserver/tags/atlas/' in data["content"]
+
+    def test_an_invisible_post_is_404_like_a_missing_one(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Pour mes abonnés", visibility=Visibility.FOLLOWERS)
+        invisible = api_client.get(f"/api/v1/statuses/{post.pk}")
+        missing = api_client.get("/api/v1/statuses/1234")
+        assert invisible.status_code == missing.status_code == 404
+        assert invisible.json() == missing.json()
+
+    def test_the_author_edits_and_the_history_keeps_both_versions(
+        self, api_client: TokenClient, employee: User, make_post: MakePost
+    ) -> None:
+        post = make_post(employee, "Première version")
+        response = post_json(api_client, f"/api/v1/statuses/{post.pk}", {"status": "Seconde version"}, method="put")
+        assert response.status_code == 200  # type: ignore[attr-defined]
+        assert response.json()["edited_at"] is not None  # type: ignore[attr-defined]
+        history = api_client.get(f"/api/v1/statuses/{post.pk}/history").json()
+        assert ["Première" in v["content"] for v in history] == [True, False]
+
+    def test_someone_else_may_not_edit(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
+        post = make_post(colleague, "À moi")
+        response = post_json(api_client, f"/api/v1/statuses/{post.pk}", {"status": "Piraté"}, method="put")
+        assert response.status_code == 403  # type: ignore[attr-defined]
+
+    def test_the_author_deletes_and_gets_the_text_back(
+        self, api_client: TokenClient, employee: User, make_post: MakePost
+    ) -> None:
+        post = make_post(employee, "Oups")
+        response = api_client.delete(f"/api/v1/statuses/{post.pk}")
+        assert response.status_code == 200
+        assert response.json()["text"] == "Oups"
+        assert not Post.objects.filter(pk=post.pk).exists()
+
+    def test_someone_else_may_not_delete(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
+        post = make_post(colleague, "À moi")
+        assert api_client.delete(f"/api/v1/statuses/{post.pk}").status_code == 403
+        assert Post.objects.filter(pk=post.pk).exists()
+
+    def test_context_lists_comments_as_descendants(
+        self, api_client: TokenClient, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Question")
+        first = services.comment_create(actor=employee, post=post, body="Un")
+        reply = services.comment_create(actor=colleague, post=post, body="Deux", parent=first)
+        data = api_client.get(f"/api/v1/statuses/{post.pk}/context").json()
+        assert data["ancestors"] == []
+        assert [d["id"] for d in data["descendants"]] == [str(first.pk), str(reply.pk)]
+        assert data["descendants"][1]["in_reply_to_id"] == str(first.pk)
+        of_reply = api_client.get(f"/api/v1/statuses/{reply.pk}/context").json()
+        assert [a["id"] for a in of_reply["ancestors"]] == [str(post.pk), str(first.pk)]
+
+
+class TestFavourite:
+    def test_favourite_is_a_thumbs_up_reaction(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Bravo")
+        data = api_client.post(f"/api/v1/statuses/{post.pk}/favourite").json()
+        assert (data["favourited"], data["favourites_count"]) == (True, 1)
+        assert data["reactions"] == [{"name": "👍", "count": 1, "me": True}]
+        data = api_client.post(f"/api/v1/statuses/{post.pk}/unfavourite").json()
+        assert (data["favourited"], data["favourites_count"]) == (False, 0)
+
+    def test_favouriting_an_invisible_post_is_404(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Privé", visibility=Visibility.FOLLOWERS)
+        assert api_client.post(f"/api/v1/statuses/{post.pk}/favourite").status_code == 404
+
+
+class TestTimelines:
+    def test_public_timeline_pages_with_link_headers(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        posts = [make_post(colleague, f"Post {n}") for n in range(5)]
+        first = api_client.get("/api/v1/timelines/public", {"limit": 2})
+        assert [s["id"] for s in first.json()] == [str(posts[4].pk), str(posts[3].pk)]
+        assert f'max_id={posts[3].pk}>; rel="next"' in first["Link"]
+        assert f'min_id={posts[4].pk}>; rel="prev"' in first["Link"]
+        assert "limit=2" in first["Link"]
+        second = api_client.get("/api/v1/timelines/public", {"limit": 2, "max_id": posts[3].pk})
+        assert [s["id"] for s in second.json()] == [str(posts[2].pk), str(posts[1].pk)]
+        newer = api_client.get("/api/v1/timelines/public", {"min_id": posts[2].pk})
+        assert [s["id"] for s in newer.json()] == [str(posts[4].pk), str(posts[3].pk)]
+
+    @pytest.mark.parametrize("params", [{"max_id": "abc"}, {"limit": "0"}, {"limit": "41"}, {"since_id": "-3"}])
+    def test_bad_pagination_is_400(self, api_client: TokenClient, params: dict[str, str]) -> None:
+        response = api_client.get("/api/v1/timelines/public", params)
+        assert response.status_code == 400
+        assert response.json()["error"] == "Invalid pagination"
+
+    def test_query_count_does_not_grow_with_the_page(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost, django_assert_max_num_queries: object
+    ) -> None:
+        for n in range(3):
+            make_post(UserFactory(), f"Post {n}")
+        api_client.get("/api/v1/timelines/public")  # warm the token's last-use write
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as small:
+            assert len(api_client.get("/api/v1/timelines/public").json()) == 3
+        for n in range(12):
+            post = make_post(UserFactory(), f"More {n}")
+            services.comment_create(actor=colleague, post=post, body="Vu")
+        with CaptureQueriesContext(connection) as large:
+            assert len(api_client.get("/api/v1/timelines/public").json()) == 15
+        assert len(large.captured_queries) == len(small.captured_queries)
+        with django_assert_max_num_queries(10):  # type: ignore[operator]
+            api_client.get("/api/v1/timelines/public")
+
+    def test_home_timeline_shows_followed_people(
+        self, api_client: TokenClient, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        follow_create(actor=employee, user=colleague)
+        services.timeline_rebuild(user=employee)
+        post = make_post(colleague, "Pour mes abonnés", visibility=Visibility.FOLLOWERS)
+        ids = [s["id"] for s in api_client.get("/api/v1/timelines/home").json()]
+        assert str(post.pk) in ids
+
+    def test_tag_timeline_and_unknown_tags(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
+        post = make_post(colleague, "Lancement #Atlas")
+        make_post(colleague, "Sans tag")
+        assert [s["id"] for s in api_client.get("/api/v1/timelines/tag/atlas").json()] == [str(post.pk)]
+        assert api_client.get("/api/v1/timelines/tag/nothing").json() == []
+
+    def test_account_statuses(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
+        post = make_post(colleague, "Le mien")
+        data = api_client.get(f"/api/v1/accounts/{colleague.pk}/statuses").json()
+        assert [s["id"] for s in data] == [str(post.pk)]
+        assert api_client.get(f"/api/v1/accounts/{colleague.pk}").json()["statuses_count"] == 1
+
+    def test_timelines_need_authentication(self, client: Client, db: None) -> None:
+        assert client.get("/api/v1/timelines/public").status_code == 401
+
+
+class TestTags:
+    def test_follow_read_and_unfollow_a_tag(self, api_client: TokenClient) -> None:
+        followed = api_client.post("/api/v1/tags/Atlas/follow")
+        assert followed.status_code == 200
+        assert followed.json()["following"] is True
+        assert api_client.get("/api/v1/tags/atlas").json()["following"] is True
+        assert api_client.post("/api/v1/tags/atlas/unfollow").json()["following"] is False
+
+    def test_an_unknown_tag_is_404(self, api_client: TokenClient) -> None:
+        assert api_client.get("/api/v1/tags/nothing").status_code == 404
+
+    def test_guests_may_not_follow_tags(self, guest: User) -> None:
+        assert token_client_for(guest).post("/api/v1/tags/atlas/follow").status_code == 403
+
+
+class TestReactions:
+    def test_react_list_and_take_back(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
+        post = make_post(colleague, "Fête")
+        groups = api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉").json()
+        tada = next(g for g in groups if g["emoji"] == "🎉")
+        assert (tada["count"], tada["me"]) == (1, True)
+        assert [a["username"] for a in tada["accounts"]] == ["lea.martin"]
+        listed = api_client.get(f"/api/v1/essaim/statuses/{post.pk}/reactions").json()
+        assert [g["emoji"] for g in listed] == ["👍", "❤️", "🎉", "😄", "😮", "🙏"]
+        groups = api_client.delete(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉").json()
+        assert next(g for g in groups if g["emoji"] == "🎉")["count"] == 0
+
+    def test_an_unknown_emoji_is_refused_with_the_choices(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Fête")
+        response = api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/💩")
+        assert response.status_code == 422
+        assert "👍" in response.json()["error"]
+
+    def test_reacting_to_an_invisible_post_is_404(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Privé", visibility=Visibility.FOLLOWERS)
+        assert api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/👍").status_code == 404
+
+
+class TestAnnouncements:
+    def test_the_communication_team_pins_and_unpins(
+        self, communication: User, employee: User, make_post: MakePost
+    ) -> None:
+        post = make_post(communication, "Séminaire vendredi")
+        comms = token_client_for(communication)
+        expires = (timezone.now() + timedelta(days=3)).isoformat()
+        created = post_json(comms, "/api/v1/essaim/announcements", {"status_id": str(post.pk), "expires_at": expires})
+        assert created.status_code == 200  # type: ignore[attr-defined]
+        listed = token_client_for(employee).get("/api/v1/essaim/announcements").json()
+        assert [a["id"] for a in listed] == [str(post.pk)]
+        assert listed[0]["status"]["pinned"] is True
+        assert comms.delete(f"/api/v1/essaim/announcements/{post.pk}").status_code == 204
+        assert token_client_for(employee).get("/api/v1/essaim/announcements").json() == []
+
+    def test_an_employee_may_not_announce(self, api_client: TokenClient, employee: User, make_post: MakePost) -> None:
+        post = make_post(employee, "Moi aussi")
+        expires = (timezone.now() + timedelta(days=3)).isoformat()
+        response = post_json(
+            api_client, "/api/v1/essaim/announcements", {"status_id": str(post.pk), "expires_at": expires}
+        )
+        assert response.status_code == 403  # type: ignore[attr-defined]
+
+    def test_an_end_date_in_the_past_is_refused(self, communication: User, make_post: MakePost) -> None:
+        post = make_post(communication, "Trop tard")
+        expires = (timezone.now() - timedelta(days=1)).isoformat()
+        response = post_json(
+            token_client_for(communication),
+            "/api/v1/essaim/announcements",
+            {"status_id": str(post.pk), "expires_at": expires},
+        )
+        assert response.status_code == 422  # type: ignore[attr-defined]
