@@ -1,0 +1,58 @@
+"""``python -m bench.report``: the latest results as a Markdown table (pasted into bench/README.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ORDER = ("bare", "home_html", "home_json", "home_json_cursor", "post_page", "post_create", "reaction")
+
+
+def rows(report: dict[str, Any]) -> list[str]:
+    operations = {"bare": report.get("bare") or {}, **report["operations"]}
+    lines = []
+    for name in ORDER:
+        figures = operations.get(name)
+        if not figures:
+            continue
+        c1, c16 = figures.get("c1", {}), figures.get("c16", {})
+        lines.append(
+            f"| {report['size']}-{report['database']} | {name} | {c1.get('p50_ms')} | {c1.get('p99_ms')} "
+            f"| {c1.get('rps')} | {c16.get('p50_ms')} | {c16.get('p99_ms')} | {c16.get('rps')} "
+            f"| {c1.get('cpu_s_per_1k')} | {c1.get('non_2xx', 0) + c16.get('non_2xx', 0)} |"
+        )
+    return lines
+
+
+def table(paths: list[Path]) -> str:
+    header = [
+        "| run | operation | c=1 p50 ms | c=1 p99 ms | c=1 req/s | c=16 p50 ms | c=16 p99 ms | c=16 req/s "
+        "| CPU s/1k (c=1) | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    body: list[str] = []
+    extra: list[str] = []
+    for path in paths:
+        report = json.loads(path.read_text())
+        body += rows(report)
+        vis = report.get("visibility") or {}
+        extra.append(
+            f"- {report['size']}-{report['database']}: visibility p50 {vis.get('p50_ms')} ms, "
+            f"p99 {vis.get('p99_ms')} ms "
+            f"({vis.get('trials')} trials, author with {vis.get('author_followers')} followers, "
+            f"{vis.get('missed')} missed); peak RSS {report.get('peak_rss_mb')} MB; "
+            f"load average at the end {report['machine'].get('loadavg_at_end')}"
+        )
+    return "\n".join(header + body) + "\n\n" + "\n".join(extra)
+
+
+def main() -> int:
+    print(table(sorted(RESULTS.glob("*.json"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
