@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import services
 from essaim.accounts.models import Invitation, User
+from essaim.people import services as people_services
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -60,6 +61,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            people_services.profile_refresh_keys(user=obj)  # the name or handle may have changed
             return
         # New people go through the service so that they get a profile like everyone else.
         created = services.user_create(

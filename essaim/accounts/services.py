@@ -28,7 +28,7 @@ from essaim.access import Action, require, roles
 from essaim.access.roles import Actor
 from essaim.accounts.models import Invitation, User, handle_from_name
 from essaim.network.selectors import network_settings
-from essaim.people.models import Profile
+from essaim.people import services as people_services
 
 
 @transaction.atomic
@@ -90,10 +90,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    profile = Profile(user=user)
-    profile.refresh_keys()
-    profile.full_clean()
-    profile.save()
+    people_services.profile_ensure(user=user)
     if email_address:
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     return user

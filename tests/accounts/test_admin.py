@@ -48,3 +48,23 @@ def test_adding_a_user_gives_them_a_profile(client: Client, db: None) -> None:
 def test_invitations_cannot_be_added_there(client: Client, db: None) -> None:
     client = superuser_client(client)
     assert client.get("/django-admin/accounts/invitation/add/").status_code == 403
+
+
+def test_renaming_someone_refreshes_their_directory_keys(client: Client, employee: User) -> None:
+    client = superuser_client(client)
+    response = client.post(
+        f"/django-admin/accounts/user/{employee.pk}/change/",
+        {
+            "email": employee.email,
+            "first_name": "Léonie",
+            "last_name": "Martin",
+            "handle": employee.handle,
+            "kind": "employee",
+            "is_active": "on",
+            "language": "",
+            "timezone": "Europe/Paris",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    employee.profile.refresh_from_db()
+    assert employee.profile.search_key.startswith("leonie martin")
