@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +19,7 @@ from essaim.access import Action
 from essaim.core.http import redirect_or_htmx
 from essaim.stream import selectors, services
 from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
-from essaim.stream.models import Attachment, Post
+from essaim.stream.models import Post
 from essaim.stream.views import add_service_errors, me, safe_next
 
 
@@ -188,10 +188,7 @@ def announcement(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int, variant: str = "file") -> FileResponse:
     """Serve a file after re-checking that its post is visible. Non-images always download."""
-    try:
-        attachment = access.visible(request.user, Attachment.objects.select_related("post")).get(pk=attachment_id)
-    except (Attachment.DoesNotExist, OverflowError):
-        raise Http404 from None
+    attachment = selectors.attachment_get_for(actor=me(request), attachment_id=attachment_id)
     stored = attachment.thumbnail if variant == "thumbnail" and attachment.thumbnail else attachment.file
     inline = attachment.is_image
     response = FileResponse(

@@ -28,6 +28,7 @@ from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows, p
 from essaim.core.text import fold
 from essaim.people.models import Profile
 from essaim.stream.models import (
+    Attachment,
     Comment,
     Emoji,
     HomeEntry,
@@ -41,6 +42,16 @@ from essaim.stream.models import (
 )
 
 PREVIEW_COMMENTS = 2
+MAX_ID = (1 << 63) - 1
+
+
+def _check_id(identifier: int) -> int:
+    """Ids beyond 64 bits cannot exist: answer 404 before the database refuses the number."""
+    if not 0 < identifier <= MAX_ID:
+        raise Http404
+    return identifier
+
+
 AUTOCOMPLETE_LIMIT = 8
 
 
@@ -52,16 +63,16 @@ def post_list_for(*, actor: Actor) -> QuerySet[Post]:
 def post_get_for(*, actor: Actor, post_id: int) -> Post:
     """The post, or 404 when it is missing or not visible to ``actor``."""
     try:
-        return post_list_for(actor=actor).get(pk=post_id)
-    except (Post.DoesNotExist, ValueError, OverflowError):
+        return post_list_for(actor=actor).get(pk=_check_id(post_id))
+    except Post.DoesNotExist:
         raise Http404 from None
 
 
 def comment_get_for(*, actor: Actor, comment_id: int) -> Comment:
     queryset = access.visible(actor, Comment.objects.select_related("post__author", "post__space", "author"))
     try:
-        return queryset.get(pk=comment_id)
-    except (Comment.DoesNotExist, ValueError, OverflowError):
+        return queryset.get(pk=_check_id(comment_id))
+    except Comment.DoesNotExist:
         raise Http404 from None
 
 
@@ -180,6 +191,14 @@ def comment_threads_for(*, actor: Actor, post: Post) -> list[Thread]:
         if c.parent_id is not None:
             replies[c.parent_id].append(c)
     return [Thread(comment=c, replies=replies.get(c.pk, [])) for c in comments if c.parent_id is None]
+
+
+def attachment_get_for(*, actor: Actor, attachment_id: int) -> Attachment:
+    """A file of a post ``actor`` may read (checked again at every download), or 404."""
+    try:
+        return access.visible(actor, Attachment.objects.select_related("post")).get(pk=_check_id(attachment_id))
+    except Attachment.DoesNotExist:
+        raise Http404 from None
 
 
 def my_reactions_on(*, actor: Actor, post: Post) -> set[str]:

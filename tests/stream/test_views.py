@@ -153,6 +153,8 @@ class TestPostPages:
             f"/posts/{post.pk}/history",
             f"/posts/{post.pk}/reactions",
             "/posts/999/",
+            "/posts/99999999999999999999999/",
+            "/attachments/99999999999999999999999/",
         ):
             assert client.get(url).status_code == 404, url
         assert client.post(f"/posts/{post.pk}/comments", {"body": "x"}).status_code == 404
