@@ -143,3 +143,39 @@ class TestJoining:
         response = signed_in.post("/spaces/atlas/leave/")
         assert response.status_code == 400
         assert "last owner" in response.content.decode()
+
+
+class TestDirectoryAtScale:
+    def test_twenty_thousand_spaces_keep_a_constant_number_of_queries(
+        self, signed_in: Client, employee: User, django_assert_max_num_queries
+    ) -> None:
+        visibilities = [Space.Visibility.PUBLIC, Space.Visibility.PRIVATE, Space.Visibility.SECRET]
+        Space.objects.bulk_create(
+            [
+                Space(
+                    name=f"Équipe {n:05}",
+                    slug=f"equipe-{n:05}",
+                    search_key=f"equipe {n:05}",
+                    visibility=visibilities[n % 3],
+                )
+                for n in range(20_000)
+            ],
+            batch_size=2000,
+        )
+        mine = Space.objects.filter(slug__in=["equipe-00003", "equipe-00005"])
+        Membership.objects.bulk_create([Membership(space=s, user=employee) for s in mine])
+        with django_assert_max_num_queries(8):
+            first = signed_in.get(reverse("spaces:directory"))
+        assert first.status_code == 200
+        assert "Équipe 00000" in first.content.decode()
+        assert "Équipe 00002" not in first.content.decode()  # secret, not a member
+        with django_assert_max_num_queries(8):
+            search = signed_in.get(reverse("spaces:directory"), {"q": "EQUIPE 1999"})
+        assert "Équipe 19990" in search.content.decode()
+        with django_assert_max_num_queries(8):
+            my_spaces = signed_in.get(reverse("spaces:directory"), {"scope": "mine"})
+        assert "Équipe 00005" in my_spaces.content.decode()
+        assert "Équipe 00000" not in my_spaces.content.decode()
+        with django_assert_max_num_queries(8):
+            later = signed_in.get(reverse("spaces:directory"), {"after": "15000:equipe 15000"})
+        assert "Équipe 15001" in later.content.decode()
