@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET
 from essaim import access
 from essaim.access import Action
 from essaim.core.markdown import render_markdown
+from essaim.core.pagination import Page, paginate, parse_cursor
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import RoleForm, SpaceForm
 from essaim.spaces.models import Space
-from essaim.spaces.views.common import add_service_errors, permissions
+from essaim.spaces.views.common import add_service_errors, error_response, permissions
+from essaim.stream import selectors as stream_selectors
 
 
 def _next_url(request: HttpRequest, next_cursor: str | None) -> str | None:
@@ -84,16 +86,36 @@ def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
     }
 
 
+def _space_posts(request: HttpRequest, space: Space) -> Page[Any] | None:
+    """The space's posts, newest first, through the stream app's selectors (``None`` when not readable)."""
+    if not access.can(request.user, Action.READ_POSTS, space):
+        return None
+    cursor = parse_cursor(request.GET)
+    page = paginate(stream_selectors.post_list_for(actor=request.user).filter(space=space), cursor)
+    return Page(
+        items=stream_selectors.hydrate(actor=request.user, posts=page.items),
+        next_max_id=page.next_max_id,
+        prev_min_id=page.prev_min_id,
+    )
+
+
 @login_required
 @require_GET
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = selectors.space_get_for(actor=request.user, slug=slug)
+    try:
+        posts = _space_posts(request, space)
+    except ValidationError as exc:
+        return error_response(request, exc)
+    if request.htmx and request.GET.get("max_id"):  # type: ignore[attr-defined]
+        return render(request, "spaces/space_detail.html#posts", {"space": space, "posts": posts})
     context = space_context(request, space)
     context.update(
         welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
         subspaces=selectors.subspace_list_for(actor=request.user, space=space),
         members=selectors.membership_preview_for(actor=request.user, space=space),
         pending_request=selectors.pending_join_request(actor=request.user, space=space),
+        posts=posts,
     )
     return render(request, "spaces/space_detail.html", context)
 

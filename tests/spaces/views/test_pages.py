@@ -179,3 +179,27 @@ class TestDirectoryAtScale:
         with django_assert_max_num_queries(8):
             later = signed_in.get(reverse("spaces:directory"), {"after": "15000:equipe 15000"})
         assert "Équipe 15001" in later.content.decode()
+
+
+class TestSpaceStream:
+    def test_members_read_the_space_posts_and_outsiders_of_a_private_space_do_not(
+        self, client: Client, employee: User, colleague: User, django_assert_max_num_queries
+    ) -> None:
+        from essaim.stream import services as stream_services
+
+        space = SpaceFactory(slug="direction", visibility=Space.Visibility.PRIVATE)
+        MembershipFactory(space=space, user=employee)
+        for n in range(3):
+            stream_services.post_create(actor=employee, body=f"Ordre du jour numéro {n}", space=space)
+        client.force_login(employee)
+        with django_assert_max_num_queries(25):
+            html = client.get("/spaces/direction/").content.decode()
+        assert "Ordre du jour numéro 2" in html
+        client.force_login(colleague)
+        html = client.get("/spaces/direction/").content.decode()
+        assert "Ordre du jour" not in html
+        assert "Ask to join" in html
+
+    def test_bad_cursor_is_a_400(self, signed_in: Client) -> None:
+        SpaceFactory(slug="atlas")
+        assert signed_in.get("/spaces/atlas/", {"max_id": "abc"}).status_code == 400
