@@ -21,6 +21,7 @@ from essaim.accounts.models import User
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
 from essaim.people.models import Department, Follow, Profile, ProfileField, ProfileFieldValue, Site, Skill
+from essaim.stream.tasks import rebuild_timeline
 
 PHOTO_SIDE = 512
 MAX_CHAIN = 20
@@ -216,6 +217,7 @@ def follow_create(*, actor: Actor, user: User) -> Follow:
             follow.save()
     except IntegrityError:  # a concurrent request followed first
         return Follow.objects.get(follower=actor, followed=user)
+    _rebuild_home_timeline_on_commit(actor.pk)
     return follow
 
 
@@ -223,7 +225,14 @@ def follow_create(*, actor: Actor, user: User) -> Follow:
 def follow_delete(*, actor: Actor, user: User) -> None:
     """``actor`` stops following ``user``. Unfollowing someone not followed is harmless."""
     access.require(actor, Action.FOLLOW, user)
-    Follow.objects.filter(follower=actor, followed=user).delete()
+    deleted, _ = Follow.objects.filter(follower=actor, followed=user).delete()
+    if deleted:
+        _rebuild_home_timeline_on_commit(actor.pk)
+
+
+def _rebuild_home_timeline_on_commit(user_id: int) -> None:
+    """Following changes what the home timeline holds: the stream rebuilds it in the background."""
+    transaction.on_commit(lambda: rebuild_timeline.enqueue(user_id=user_id))
 
 
 # --- Extra profile fields ---------------------------------------------------------------------------

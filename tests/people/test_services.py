@@ -229,3 +229,36 @@ class TestProfileFields:
     def test_an_employee_cannot_define_fields(self, employee):
         with pytest.raises(PermissionDenied):
             services.profile_field_create(actor=employee, label_fr="A", label_en="A", kind="text")
+
+
+class TestFollowFeedsTheHomeTimeline:
+    def test_following_someone_brings_their_earlier_posts_home(
+        self, employee, colleague, django_capture_on_commit_callbacks
+    ):
+        from essaim.core.pagination import Cursor
+        from essaim.stream import selectors as stream_selectors
+        from essaim.stream.models import Visibility
+        from essaim.stream.services import post_create
+
+        with django_capture_on_commit_callbacks(execute=True):
+            post = post_create(actor=colleague, body="Avant le suivi", visibility=Visibility.FOLLOWERS)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.follow_create(actor=employee, user=colleague)
+        _pinned, page = stream_selectors.feed_home(actor=employee, cursor=Cursor(), with_announcements=False)
+        assert post in page.items
+
+    def test_unfollowing_takes_their_followers_only_posts_away(
+        self, employee, colleague, django_capture_on_commit_callbacks
+    ):
+        from essaim.core.pagination import Cursor
+        from essaim.stream import selectors as stream_selectors
+        from essaim.stream.models import Visibility
+        from essaim.stream.services import post_create
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.follow_create(actor=employee, user=colleague)
+            post = post_create(actor=colleague, body="Pour mes abonnés", visibility=Visibility.FOLLOWERS)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.follow_delete(actor=employee, user=colleague)
+        _pinned, page = stream_selectors.feed_home(actor=employee, cursor=Cursor(), with_announcements=False)
+        assert post not in page.items
