@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from essaim.accounts.models import User
+from essaim.spaces import selectors
+from essaim.spaces.models import Membership, Space, SpaceInvitation
+from tests.accounts.factories import GuestFactory, UserFactory
+from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+
+class TestSpaceGetFor:
+    def test_carries_the_viewer_role_so_permission_checks_need_no_query(
+        self, space: Space, space_admin: User, django_assert_num_queries
+    ) -> None:
+        from essaim import access
+        from essaim.access import Action
+
+        found = selectors.space_get_for(actor=space_admin, slug=space.slug)
+        with django_assert_num_queries(0):
+            assert access.can(space_admin, Action.EDIT_SETTINGS, found)
+            assert not access.can(space_admin, Action.DELETE, found)
+
+    def test_guest_outside_the_space_gets_404(self, space: Space, guest: User) -> None:
+        with pytest.raises(Http404):
+            selectors.space_get_for(actor=guest, slug=space.slug)
+
+
+class TestMembers:
+    def test_page_search_by_name_without_accents(self, space: Space) -> None:
+        MembershipFactory(space=space, user=UserFactory(first_name="Zoé", last_name="Éluard"))
+        MembershipFactory(space=space, user=UserFactory(first_name="Marc", last_name="Durand"))
+        admin = MembershipFactory(space=space, role=Membership.Role.ADMIN).user
+        page = selectors.membership_page_for(actor=admin, space=space, q="ELU", cursor=None)
+        assert [m.user.first_name for m in page.items] == ["Zoé"]
+
+    def test_private_member_list_is_refused_to_outsiders(self, employee: User) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        private = SpaceFactory(visibility=Space.Visibility.PRIVATE)
+        with pytest.raises(PermissionDenied):
+            selectors.membership_page_for(actor=employee, space=private, cursor=None)
+
+
+class TestMyInvitations:
+    def test_invitations_by_address_reach_the_new_account(self, space: Space) -> None:
+        SpaceInvitation.objects.create(space=space, email="new@partner.example")
+        newcomer = GuestFactory(email="new@partner.example")
+        assert [i.space for i in selectors.my_invitation_list(actor=newcomer)] == [space]
+        assert selectors.my_invitation_list(actor=UserFactory()) == []
