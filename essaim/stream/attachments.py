@@ -34,8 +34,11 @@ def _safe_name(name: str) -> str:
     return cleaned[-120:] or "file"
 
 
-def attach(*, post: Post, upload: UploadedFile) -> Attachment:
-    """Store one upload on ``post``. Raises ``ValidationError`` (too large, broken image)."""
+def attach(*, post: Post, upload: UploadedFile, alt_text: str = "") -> Attachment:
+    """Store one upload on ``post``. Raises ``ValidationError`` (too large, broken image).
+
+    ``alt_text`` describes an image for people who cannot see it; files ignore it.
+    """
     original = PurePath(upload.name or "file").name[:255] or "file"
     attachment = Attachment(post=post, original_name=original)
     if _looks_like_image(upload, original):
@@ -47,6 +50,7 @@ def attach(*, post: Post, upload: UploadedFile) -> Attachment:
             raise ValidationError({"attachments": [f"{original}: {m}" for m in exc.messages]}) from exc
         extension = PurePath(image.content.name or "image.jpg").suffix
         attachment.is_image = True
+        attachment.alt_text = alt_text.strip()[:500]
         attachment.width, attachment.height = image.width, image.height
         attachment.content_type = "image/png" if extension == ".png" else "image/jpeg"
         attachment.size = image.content.size

@@ -44,6 +44,12 @@ class PostForm(forms.Form):
         required=False,
         help_text=_("Images are shown in the post; other files are linked."),
     )
+    image_description = forms.CharField(
+        label=_("Describe the images"),
+        required=False,
+        max_length=500,
+        help_text=_("For colleagues who use a screen reader: what do the images show?"),
+    )
 
 
 class PostEditForm(forms.Form):

@@ -138,9 +138,13 @@ def post_create(
     body: str,
     visibility: str = Visibility.COMPANY,
     attachments: Sequence[UploadedFile] = (),
+    image_description: str = "",
     space: Space | None = None,
 ) -> Post:
-    """Publish a post (optionally in ``space``, with files) and deliver it to home timelines on commit."""
+    """Publish a post (optionally in ``space``, with files) and deliver it to home timelines on commit.
+
+    ``image_description`` is the alt text of the attached images, as the composer asks for it.
+    """
     # The draft carries the space, so the stream rules decide who may post where.
     access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
@@ -161,7 +165,7 @@ def post_create(
     post.save(force_insert=True)
     _sync_post_links(post, mentioned=mentioned)
     for upload in attachments:
-        attachment_files.attach(post=post, upload=upload)
+        attachment_files.attach(post=post, upload=upload, alt_text=image_description)
     post_id = post.pk
     transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
     return post

@@ -143,6 +143,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
                 attachments=form.cleaned_data["attachments"],
+                image_description=form.cleaned_data["image_description"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

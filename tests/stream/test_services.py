@@ -89,6 +89,12 @@ class TestPostCreate:
         assert file.content_type == "text/html"
         assert file.size == 25
 
+    def test_image_description_becomes_the_images_alt_text(self, employee, make_post):
+        post = make_post(
+            employee, "Équipe", attachments=[image_upload("team.jpg")], image_description="L'équipe au séminaire"
+        )
+        assert Attachment.objects.get(post=post).alt_text == "L'équipe au séminaire"
+
     def test_fake_image_is_refused_and_nothing_is_written(self, employee):
         fake = SimpleUploadedFile("evil.png", b"<html>not an image</html>", content_type="image/png")
         with pytest.raises(ValidationError, match=r"evil\.png"):
