@@ -43,9 +43,9 @@ def clean_image(upload: UploadedFile, *, max_side: int, square: bool = False) ->
     check_size(upload)
     try:
         upload.seek(0)
-        image = Image.open(upload)
-        image_format = image.format
-        image.load()
+        opened = Image.open(upload)
+        image_format = opened.format
+        opened.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             _("This file is not an image we can read. Use a JPEG, PNG, WebP or GIF picture."),
@@ -53,7 +53,7 @@ def clean_image(upload: UploadedFile, *, max_side: int, square: bool = False) ->
         ) from exc
     if image_format not in IMAGE_FORMATS:
         raise ValidationError(_("Use a JPEG, PNG, WebP or GIF picture."), code="image_type")
-    image = ImageOps.exif_transpose(image)
+    image: Image.Image = ImageOps.exif_transpose(opened)
     if square:
         image = ImageOps.fit(image, (max_side, max_side), method=Image.Resampling.LANCZOS)
     else:
