@@ -1,0 +1,48 @@
+"""The dispatcher itself: 404 for what cannot be seen, 403 for what cannot be done."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from essaim import access
+from essaim.access import Action
+from essaim.accounts.models import User
+
+
+class TestRequire:
+    def test_a_person_you_cannot_see_answers_404_even_for_other_actions(self, guest, employee):
+        with pytest.raises(Http404):
+            access.require(guest, Action.FOLLOW, employee)
+
+    def test_a_visible_person_you_may_not_edit_answers_403(self, employee, colleague):
+        with pytest.raises(PermissionDenied):
+            access.require(employee, Action.EDIT, colleague)
+
+    def test_network_actions_answer_403(self, employee):
+        with pytest.raises(PermissionDenied):
+            access.require(employee, Action.ADMINISTER_NETWORK)
+
+    def test_allowed_actions_pass(self, network_admin, colleague):
+        access.require(network_admin, Action.EDIT, colleague)
+        access.require(network_admin, Action.ADMINISTER_NETWORK)
+
+
+class TestVisible:
+    def test_anonymous_sees_nobody(self, employee):
+        assert not access.visible(AnonymousUser(), User.objects.all()).exists()
+
+    def test_a_guest_sees_only_themselves_without_spaces(self, guest, employee):
+        assert list(access.visible(guest, User.objects.all())) == [guest]
+
+    def test_employees_do_not_see_deactivated_people(self, employee, colleague):
+        colleague.is_active = False
+        colleague.save()
+        assert list(access.visible(employee, User.objects.all())) == [employee]
+
+
+def test_a_model_without_a_policy_is_an_error_not_an_open_door(employee):
+    from essaim.people.models import Department
+
+    with pytest.raises(LookupError):
+        access.visible(employee, Department.objects.all())

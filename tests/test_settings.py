@@ -1,0 +1,57 @@
+"""Production mode refuses to start without a secret key and allowed hosts."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import essaim.settings as s; print(s.SESSION_COOKIE_SECURE, s.DEBUG)"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"ESSAIM_DEBUG": "0", "ESSAIM_ALLOWED_HOSTS": "rse.example.com"},
+        {"ESSAIM_DEBUG": "0", "ESSAIM_SECRET_KEY": "k" * 50},
+    ],
+)
+def test_production_refuses_to_start_without_key_or_hosts(env, tmp_path):
+    result = load_settings(ESSAIM_DATA_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_with_key_and_hosts_uses_secure_cookies(tmp_path):
+    result = load_settings(
+        ESSAIM_DATA_DIR=str(tmp_path),
+        ESSAIM_DEBUG="0",
+        ESSAIM_SECRET_KEY="k" * 50,
+        ESSAIM_ALLOWED_HOSTS="rse.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_security_headers_on_every_page(client, db):
+    response = client.get("/accounts/login/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "'nonce-" in csp
+    assert "'unsafe-inline'" not in csp
