@@ -1,14 +1,16 @@
 """Playwright on Debian's Chromium (never a downloaded browser), against pytest-django's live server.
 
-Screenshots land in ``test-artifacts/screenshots/``; ``axe_check`` runs axe-core (from npm)
-on the current page and fails on serious or critical violations.
+One browser per session; each test opens the contexts it needs (desktop 1280 px, phone 360 px,
+dark colour scheme) and signs in through the real login form once, then reuses the signed-in
+state. Screenshots land in ``test-artifacts/screenshots/``; ``axe_violations`` runs axe-core
+(from npm) on the current page and returns its serious or critical violations.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 360, "height": 740}
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -52,23 +56,36 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 860}, bypass_csp=False
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def open_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """``open_page(viewport=PHONE, storage_state=..., color_scheme="dark")``: a new page in its own context."""
+    contexts: list[Any] = []
+
+    def _open(*, viewport: dict[str, int] = DESKTOP, storage_state: Any = None, color_scheme: str = "light") -> Any:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="fr-FR",
+            viewport=viewport,
+            storage_state=storage_state,
+            color_scheme=color_scheme,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def page(open_page: Callable[..., Any]) -> Any:
+    return open_page()
+
+
+@pytest.fixture
+def phone_page(open_page: Callable[..., Any]) -> Any:
+    return open_page(viewport=PHONE)
 
 
 def screenshot(page: Any, name: str) -> Path:
@@ -81,14 +98,32 @@ def screenshot(page: Any, name: str) -> Path:
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page (evaluated, not injected: CSP stays on)."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
+    result = page.evaluate(
+        "async () => JSON.stringify((await axe.run(document, {resultTypes: ['violations']})).violations)"
+    )
     violations: list[dict[str, Any]] = json.loads(result)
     return [v for v in violations if v.get("impact") in {"serious", "critical"}]
 
 
+def describe(violations: list[dict[str, Any]]) -> str:
+    """One readable line per violation and node, for assertion messages."""
+    lines = []
+    for v in violations:
+        for node in v.get("nodes", [])[:5]:
+            lines.append(f"{v['id']} ({v['impact']}): {node.get('target')} — {node.get('failureSummary', '')[:200]}")
+    return "\n".join(lines)
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    width: int = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    return width
+
+
 def sign_in(page: Any, email: str, password: str) -> None:
+    """Through the real login form, as a person would."""
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail", exact=False).first.fill(email)
+    page.locator("input[name=login]").fill(email)
     page.locator("input[type=password]").first.fill(password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
