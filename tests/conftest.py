@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from essaim.accounts.models import User
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
@@ -12,6 +15,14 @@ from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings: object) -> Iterator[None]:
+    """Tests read the English source strings; a test about French asks for it (Accept-Language, user.language)."""
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]  # pytest-django's settings wrapper
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

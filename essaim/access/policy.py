@@ -10,7 +10,7 @@ raises ``PermissionDenied`` (403).
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 
 from essaim.access.actions import Action
 from essaim.access.roles import Actor
-
-M = TypeVar("M", bound=Model)
 
 
 class Policy(Protocol):
@@ -70,6 +68,6 @@ def require(actor: Actor, action: Action, target: Model | type[Model] | None = N
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
-def visible(actor: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
+def visible[T: Model](actor: Actor, queryset: QuerySet[T]) -> QuerySet[T]:
     """The part of ``queryset`` that ``actor`` may see."""
     return _policy_for(queryset.model).visible(actor, queryset)

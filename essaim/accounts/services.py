@@ -29,6 +29,7 @@ from essaim.access.roles import Actor
 from essaim.accounts.models import Invitation, User, handle_from_name
 from essaim.network.selectors import network_settings
 from essaim.people import services as people_services
+from essaim.spaces.services import memberships_sync_for_user
 
 
 @transaction.atomic
@@ -93,6 +94,7 @@ def user_create(
     people_services.profile_ensure(user=user)
     if email_address:
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    memberships_sync_for_user(user=user)  # automatic membership rules apply to newcomers too
     return user
 
 
@@ -115,6 +117,7 @@ def user_reactivate(*, actor: Actor, user: User) -> User:
     require(actor, Action.MANAGE_PEOPLE)
     user.is_active = True
     user.save(update_fields=["is_active"])
+    memberships_sync_for_user(user=user)
     return user
 
 

@@ -21,7 +21,8 @@ from essaim.accounts.models import User
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
 from essaim.people.models import Department, Follow, Profile, ProfileField, ProfileFieldValue, Site, Skill
-from essaim.stream.tasks import rebuild_timeline
+from essaim.spaces.services import memberships_sync_for_user
+from essaim.stream.services import home_timelines_refresh
 
 PHOTO_SIDE = 512
 MAX_CHAIN = 20
@@ -152,6 +153,7 @@ def profile_update(
     """Update a profile. ``skills`` and ``field_values`` (field id → raw value) are left alone when ``None``."""
     access.require(actor, Action.EDIT, profile.user)
     _check_manager(profile, manager)
+    department_changed = profile.department_id != (department.pk if department else None)
     profile.job_title = job_title.strip()
     profile.department = department
     profile.site = site
@@ -165,6 +167,8 @@ def profile_update(
         profile.skills.set(skills_get_or_create(names=skills))
     if field_values is not None:
         _set_field_values(profile, field_values)
+    if department_changed:  # automatic membership rules follow the department
+        memberships_sync_for_user(user=profile.user)
     return profile
 
 
@@ -217,7 +221,7 @@ def follow_create(*, actor: Actor, user: User) -> Follow:
             follow.save()
     except IntegrityError:  # a concurrent request followed first
         return Follow.objects.get(follower=actor, followed=user)
-    _rebuild_home_timeline_on_commit(actor.pk)
+    home_timelines_refresh(user_ids=[actor.pk])
     return follow
 
 
@@ -227,12 +231,7 @@ def follow_delete(*, actor: Actor, user: User) -> None:
     access.require(actor, Action.FOLLOW, user)
     deleted, _ = Follow.objects.filter(follower=actor, followed=user).delete()
     if deleted:
-        _rebuild_home_timeline_on_commit(actor.pk)
-
-
-def _rebuild_home_timeline_on_commit(user_id: int) -> None:
-    """Following changes what the home timeline holds: the stream rebuilds it in the background."""
-    transaction.on_commit(lambda: rebuild_timeline.enqueue(user_id=user_id))
+        home_timelines_refresh(user_ids=[actor.pk])
 
 
 # --- Extra profile fields ---------------------------------------------------------------------------

@@ -395,3 +395,20 @@ __all__ = [
     "tag_unfollow",
     "timeline_rebuild",
 ]
+
+
+def home_timelines_refresh(*, user_ids: Sequence[int]) -> None:
+    """What these people follow or belong to changed: rebuild their home timelines after commit.
+
+    Called by the people app (follows) and the spaces app (memberships); the rebuild runs as a
+    background task per person, so a large change (an "everyone" rule) never blocks a request.
+    """
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return
+
+    def enqueue() -> None:
+        for user_id in ids:
+            tasks.rebuild_timeline.enqueue(user_id=user_id)
+
+    transaction.on_commit(enqueue)

@@ -38,6 +38,15 @@ def queries_for(client, url: str, **kwargs: object) -> int:
 
 
 class TestProfilePage:
+    def test_extra_field_labels_follow_the_readers_language(self, signed_in, employee):
+        field = ProfileFieldFactory(label_fr="Télétravail", label_en="Remote work")
+        ProfileFieldValue.objects.create(profile=employee.profile, field=field, value="2 jours")
+        french = signed_in.get("/@lea.martin", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        english = signed_in.get("/@lea.martin", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Télétravail" in french
+        assert "Remote work" not in french
+        assert "Remote work" in english
+
     def test_shows_the_profile_with_manager_reports_skills_and_extra_fields(
         self, signed_in, employee, colleague, django_assert_max_num_queries
     ):
@@ -63,7 +72,7 @@ class TestProfilePage:
             "Bernard Chef",
             "Éloïse Dupré",
             "Rédaction",
-            "Télétravail",
+            "Remote work",  # the extra field label in the active language
             "2 jours",
             'id="profile-name"',
         ]:

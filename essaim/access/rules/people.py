@@ -1,19 +1,20 @@
 """Who may see a person, edit a profile and follow someone.
 
-Employees see every active person. Guests see themselves (and, once spaces exist, the
-co-members of their spaces). Anonymous visitors see nobody.
+Employees see every active person. Guests see themselves and the active co-members of
+their spaces, nobody else. Anonymous visitors see nobody.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import register
 from essaim.access.roles import Actor
+from essaim.spaces.models import Membership
 
 
 class PersonPolicy:
@@ -24,7 +25,9 @@ class PersonPolicy:
             case Action.VIEW:
                 if roles.is_network_admin(actor) or roles.is_self(actor, obj):
                     return True
-                return obj.is_active and roles.is_employee(actor)
+                if not obj.is_active:
+                    return False
+                return roles.is_employee(actor) or (roles.is_guest(actor) and _shares_a_space(actor, obj.pk))
             case Action.EDIT:
                 return roles.is_self(actor, obj) or roles.is_network_admin(actor)
             case Action.FOLLOW:
@@ -40,8 +43,17 @@ class PersonPolicy:
         if roles.is_employee(actor):
             return queryset.filter(is_active=True)
         if roles.is_signed_in(actor):
-            return queryset.filter(pk=actor.pk)
+            return queryset.filter(Q(pk=actor.pk) | (Q(is_active=True) & Exists(_co_members(actor, OuterRef("pk")))))
         return queryset.none()
+
+
+def _co_members(actor: Actor, user_id: Any) -> QuerySet[Membership]:
+    """Memberships of ``user_id`` in a space where ``actor`` is a member too."""
+    return Membership.objects.filter(user_id=user_id, space__memberships__user_id=actor.pk)
+
+
+def _shares_a_space(actor: Actor, user_id: int) -> bool:
+    return _co_members(actor, user_id).exists()
 
 
 class ProfilePolicy:
@@ -56,7 +68,9 @@ class ProfilePolicy:
         if roles.is_employee(actor):
             return queryset.filter(user__is_active=True)
         if roles.is_signed_in(actor):
-            return queryset.filter(user_id=actor.pk)
+            return queryset.filter(
+                Q(user_id=actor.pk) | (Q(user__is_active=True) & Exists(_co_members(actor, OuterRef("user_id"))))
+            )
         return queryset.none()
 
 

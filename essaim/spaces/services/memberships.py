@@ -12,6 +12,7 @@ from essaim.access.roles import Actor
 from essaim.access.rules.spaces import may_hold_role, may_manage_role
 from essaim.accounts.models import User
 from essaim.spaces.models import AutoMembershipRule, Membership, Space
+from essaim.stream.services import home_timelines_refresh
 
 Role = Membership.Role
 
@@ -25,6 +26,7 @@ def member_add(*, space: Space, user: User, role: str, rule: AutoMembershipRule 
             membership.save()
     except IntegrityError:
         raise ValidationError(_("%(name)s is already a member.") % {"name": user.get_full_name()}) from None
+    home_timelines_refresh(user_ids=[user.pk])
     return membership
 
 
@@ -54,6 +56,7 @@ def membership_leave(*, actor: Actor, space: Space) -> None:
         membership, _("You are the last owner of this space: make someone else owner before you leave.")
     )
     membership.delete()
+    home_timelines_refresh(user_ids=[membership.user_id])
 
 
 @transaction.atomic
@@ -82,3 +85,4 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
         raise ValidationError(_("Only an owner can remove an owner."))
     _check_not_last_owner(membership, _("A space needs an owner: make someone else owner first."))
     membership.delete()
+    home_timelines_refresh(user_ids=[membership.user_id])

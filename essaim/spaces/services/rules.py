@@ -15,6 +15,7 @@ from essaim.access import roles as access_roles
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.spaces.models import AutoMembershipRule, Membership, Space
+from essaim.stream.services import home_timelines_refresh
 
 Role = Membership.Role
 
@@ -36,6 +37,7 @@ def rule_apply(*, rule: AutoMembershipRule) -> int:
         for pk in _rule_matching_users(rule)
     ]
     Membership.objects.bulk_create(added, batch_size=500, ignore_conflicts=True)
+    home_timelines_refresh(user_ids=[m.user_id for m in added])
     return len(added)
 
 
@@ -80,10 +82,12 @@ def memberships_sync_for_user(*, user: User) -> None:
     stale = Membership.objects.filter(user=user, added_by_rule__isnull=False, role=Role.MEMBER).exclude(
         added_by_rule__in=matching
     )
-    stale.exclude(space__auto_rules__in=matching).delete()
+    removed, _counts = stale.exclude(space__auto_rules__in=matching).delete()
     member_of = set(Membership.objects.filter(user=user).values_list("space_id", flat=True))
     added: dict[int, Membership] = {}
     for rule in matching:
         if rule.space_id not in member_of and rule.space_id not in added:
             added[rule.space_id] = Membership(space_id=rule.space_id, user=user, role=Role.MEMBER, added_by_rule=rule)
     Membership.objects.bulk_create(added.values(), ignore_conflicts=True)
+    if removed or added:
+        home_timelines_refresh(user_ids=[user.pk])

@@ -71,3 +71,51 @@ class TestAutomaticRules:
         rule = services.rule_create(actor=owner, space=space)
         services.rule_delete(actor=owner, rule=rule)
         assert Membership.objects.filter(space=space, user=person).exists()
+
+
+class TestRulesFollowPeople:
+    """Rules apply to newcomers and to profile changes, not only when they are created."""
+
+    def test_a_newcomer_joins_the_everyone_space(self, space: Space, owner: User) -> None:
+        from essaim.accounts.services import user_create
+
+        services.rule_create(actor=owner, space=space)
+        newcomer = user_create(email="nouvelle@example.com", first_name="Nina", last_name="Nouvelle", password=None)
+        assert Membership.objects.filter(space=space, user=newcomer).exists()
+
+    def test_moving_department_moves_rule_memberships(self, space: Space, owner: User, network_admin: User) -> None:
+        from essaim.people.services import profile_update
+
+        sales, legal = Department.objects.create(name="Ventes"), Department.objects.create(name="Juridique")
+        services.rule_create(actor=owner, space=space, department_id=sales.pk)
+        person = _in_department(legal)
+        assert not Membership.objects.filter(space=space, user=person).exists()
+
+        def move(department: Department) -> None:
+            profile = person.profile
+            profile_update(
+                actor=network_admin, profile=profile, job_title="", department=department, site=None,
+                phone="", manager=None, languages="", bio="",
+            )  # fmt: skip
+
+        move(sales)
+        assert Membership.objects.filter(space=space, user=person, added_by_rule__isnull=False).exists()
+        move(legal)
+        assert not Membership.objects.filter(space=space, user=person).exists()
+
+
+class TestMembershipsFeedTheHomeTimeline:
+    def test_joining_a_space_brings_its_earlier_posts_home(
+        self, space: Space, owner: User, django_capture_on_commit_callbacks
+    ) -> None:
+        from essaim.core.pagination import Cursor
+        from essaim.stream import selectors as stream_selectors
+        from essaim.stream.services import post_create
+
+        with django_capture_on_commit_callbacks(execute=True):
+            post = post_create(actor=owner, body="Bienvenue dans l'espace", space=space)
+        newcomer = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.membership_join(actor=newcomer, space=space)
+        _pinned, page = stream_selectors.feed_home(actor=newcomer, cursor=Cursor(), with_announcements=False)
+        assert post in page.items
