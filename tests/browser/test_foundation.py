@@ -51,6 +51,7 @@ def test_a_person_signs_in_adds_a_photo_finds_and_follows_a_colleague(
     assert "people/photos/" in (photo.get_attribute("src") or "")
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
     assert page.locator("header.topbar img.avatar").is_visible()  # the top bar shows the new photo too
+    screenshot(page, "profile-with-photo-desktop")
 
     page.goto("/people/")
     page.locator("#dir-q").fill("eloise")
@@ -153,6 +154,15 @@ def test_main_pages_are_accessible_look_right_and_fit_a_phone(
         screenshot(phone, f"{name}-phone")
         overflow[name] = horizontal_overflow(phone)
     assert phone.locator("nav.bottomnav").is_visible()
+
+    desktop.goto("/people/")
+    desktop.keyboard.press("Tab")
+    assert desktop.locator(".skip-link").evaluate(
+        "(el) => el === document.activeElement && el.getBoundingClientRect().top >= 0"
+    )
+    desktop.keyboard.press("Tab")
+    ring = desktop.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert ring == "solid"  # keyboard focus is always visible
     assert not phone.locator("nav.sidenav").is_visible()
 
     dark = open_page(viewport=DESKTOP, storage_state=state, color_scheme="dark")
