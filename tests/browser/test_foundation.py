@@ -30,7 +30,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _png(path: Path) -> Path:
-    Image.new("RGB", (96, 96), (47, 91, 211)).save(path, format="PNG")
+    image = Image.new("RGB", (96, 96), (47, 91, 211))
+    image.paste((242, 193, 78), (24, 24, 72, 72))
+    image.save(path, format="PNG")
     return path
 
 
