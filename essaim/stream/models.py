@@ -127,7 +127,13 @@ class Comment(models.Model):
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+        db_index=False,  # ``comment_replies`` below: a full index made the planners read every top-level comment
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_CHARS)
@@ -139,7 +145,14 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ("id",)
-        indexes = [models.Index(fields=["post", "id"], name="comment_post_id")]
+        indexes = [
+            models.Index(fields=["post", "id"], name="comment_post_id"),
+            # The feed's comment previews: first top-level comments of a post, without the replies.
+            models.Index(fields=["post", "id"], condition=Q(parent__isnull=True), name="comment_post_top"),
+            # Replies of a comment (cascading deletes); top-level comments are not in it, so
+            # ``parent_id IS NULL`` can never be planned on this index.
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="comment_replies"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_id} on {self.post_id}: {self.body[:40]}"
