@@ -55,7 +55,8 @@ def can(actor: Actor, action: Action, target: Model | type[Model] | None = None)
         return _network_policy[0].can(actor, action)
     if isinstance(target, type):
         return _policy_for(target).can(actor, action, None)
-    return _policy_for(type(target)).can(actor, action, target)
+    # ``__class__``, not ``type()``: request.user is a lazy proxy whose type is not the model.
+    return _policy_for(target.__class__).can(actor, action, target)
 
 
 def require(actor: Actor, action: Action, target: Model | type[Model] | None = None) -> None:

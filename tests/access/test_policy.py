@@ -46,3 +46,11 @@ def test_a_model_without_a_policy_is_an_error_not_an_open_door(employee):
 
     with pytest.raises(LookupError):
         access.visible(employee, Department.objects.all())
+
+
+def test_a_lazy_request_user_is_judged_like_the_user(employee):
+    from django.utils.functional import SimpleLazyObject
+
+    lazy = SimpleLazyObject(lambda: employee)
+    assert access.can(employee, Action.EDIT, lazy)
+    access.require(lazy, Action.EDIT, lazy)

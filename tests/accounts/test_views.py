@@ -309,3 +309,25 @@ def test_signed_in_account_pages_render_in_our_layout(client_en: Client, employe
     html = response.content.decode()
     assert 'class="topbar"' in html
     assert "<script>" not in html  # CSP: no inline script without a nonce
+
+
+class TestLanguageSwitch:
+    def test_a_signed_in_person_switches_and_the_choice_is_saved(self, client, employee):
+        client.force_login(employee)
+        response = client.post("/accounts/language/", {"language": "en", "next": "/people/"})
+        assert response.status_code == 302
+        assert response["Location"] == "/people/"
+        employee.refresh_from_db()
+        assert employee.language == "en"
+        assert '<html lang="en">' in client.get("/people/").content.decode()
+        client.post("/accounts/language/", {"language": "fr", "next": "/people/"})
+        assert '<html lang="fr">' in client.get("/people/").content.decode()
+
+    def test_an_anonymous_visitor_gets_a_cookie(self, client, db):
+        response = client.post("/accounts/language/", {"language": "en", "next": "/accounts/login/"})
+        assert response.cookies["django_language"].value == "en"
+        assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+
+    def test_an_outside_next_url_is_ignored(self, client, db):
+        response = client.post("/accounts/language/", {"language": "en", "next": "https://evil.example/"})
+        assert response["Location"] == "/"

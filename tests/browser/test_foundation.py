@@ -84,11 +84,6 @@ def test_the_language_switch_works_before_signing_in(page: Any) -> None:
     assert page.get_by_label("Mot de passe").is_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts/views.py language_set passes request.user (a SimpleLazyObject) to access.require, "
-    "whose policy lookup uses type(target): a signed-in person's language switch answers 500",
-)
 def test_the_language_switch_turns_the_interface_english_and_back_to_french(page: Any, employee: User) -> None:
     sign_in(page, employee.email, PASSWORD)
     page.goto("/people/")

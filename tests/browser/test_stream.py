@@ -85,11 +85,6 @@ def test_a_post_with_a_mention_a_tag_and_an_image_reaches_the_mentioned_colleagu
     assert horizontal_overflow(phone) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts/views.py language_set passes request.user (a SimpleLazyObject) to access.require, "
-    "whose policy lookup uses type(target): a signed-in person's language switch answers 500",
-)
 def test_a_signed_in_reader_switches_the_tag_page_to_english(page: Any, colleague: User) -> None:
     sign_in(page, colleague.email, PASSWORD)
     page.goto("/tags/lancement/")
