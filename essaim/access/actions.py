@@ -15,6 +15,7 @@ class Action(StrEnum):
     INVITE_PEOPLE = "network.invite"
     MANAGE_PEOPLE = "network.manage_people"  # deactivate, reactivate, grant roles
     VIEW_DIRECTORY = "people.directory"
+    VIEW_COMPANY_FEED = "stream.company_feed"
     # people (target: a User)
     FOLLOW = "people.follow"
     VIEW_FOLLOWS = "people.view_follows"

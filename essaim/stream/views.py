@@ -83,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def company(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Action.VIEW_COMPANY_FEED)  # external guests have no company feed
     cursor = _cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor

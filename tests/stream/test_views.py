@@ -187,6 +187,15 @@ class TestPostPages:
         assert response.status_code == 400
         assert "@nobody" in response.text
 
+    def test_feed_post_has_one_reaction_form_with_six_buttons(self, signed_in, employee, make_post):
+        post = make_post(employee, "Une seule forme")
+        html = signed_in.get("/").text
+        react = reverse("stream:reaction-toggle", kwargs={"post_id": post.pk})
+        assert html.count(f'action="{react}"') == 1
+        assert html.count('name="emoji"') == 6
+        assert f'id="reactions-{post.pk}"' in html
+        assert 'name="next" value="/"' in html
+
     def test_reaction_toggle_with_htmx(self, signed_in, employee, make_post):
         post = make_post(employee)
         response = signed_in.post(f"/posts/{post.pk}/react", {"emoji": "🎉"}, **HTMX)
@@ -233,3 +242,19 @@ class TestDownloads:
         assert client.get(f"/attachments/{attachment.pk}/").status_code == 200
         follower.following_set.all().delete()
         assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
+
+
+class TestCompanyFeedForGuests:
+    def test_a_guest_has_no_company_feed_nor_its_link(self, client, guest):
+        client.force_login(guest)
+        assert client.get("/company/").status_code == 403
+        home = client.get("/").content.decode()
+        assert 'href="/company/" class="navlink' not in home
+        assert 'href="/people/" class="navlink' not in home
+
+    def test_an_employee_sees_both_links(self, client, employee):
+        client.force_login(employee)
+        home = client.get("/").content.decode()
+        assert 'href="/company/" class="navlink' in home
+        assert 'href="/people/" class="navlink' in home
+        assert 'href="/manage/"' not in home

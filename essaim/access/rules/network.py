@@ -15,7 +15,7 @@ class Network:
         match action:
             case Action.ADMINISTER_NETWORK | Action.INVITE_PEOPLE | Action.MANAGE_PEOPLE:
                 return roles.is_network_admin(actor)
-            case Action.VIEW_DIRECTORY | Action.CREATE_POST | Action.FOLLOW_TAG:
+            case Action.VIEW_DIRECTORY | Action.VIEW_COMPANY_FEED | Action.CREATE_POST | Action.FOLLOW_TAG:
                 return roles.is_employee(actor)
             case _:
                 return False
