@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -55,8 +56,17 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 def _follow_response(request: HttpRequest, person: User) -> HttpResponse:
+    """htmx gets the new button plus the follower counts swapped out of band; others a redirect."""
     if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx's middleware
-        return render(request, "people/profile_detail.html#follow-button", _follow_context(request, person))
+        context = {
+            **_follow_context(request, person),
+            "counts": selectors.follow_counts_for(actor=request.user, user=person),
+            "can_view_follows": access.can(request.user, Action.VIEW_FOLLOWS, person),
+            "oob": True,
+        }
+        button = render_to_string("people/profile_detail.html#follow-button", context, request=request)
+        counts = render_to_string("people/profile_detail.html#follow-counts", context, request=request)
+        return HttpResponse(button + counts)
     return HttpResponseRedirect(person.get_absolute_url())
 
 

@@ -66,6 +66,7 @@ def test_a_person_signs_in_adds_a_photo_finds_and_follows_a_colleague(
     assert re.search(r"\b0\b", counts.inner_text().split("·")[0])
     page.locator(".follow-form button[aria-pressed=false]").click()
     page.locator(".follow-form button[aria-pressed=true]").wait_for()
+    page.wait_for_function("/\\b1\\b/.test(document.querySelector('.profile__counts').innerText.split('·')[0])")
     page.reload()
     assert re.search(r"\b1\b", counts.inner_text().split("·")[0])
     assert page.locator(".follow-form button[aria-pressed=true]").is_visible()

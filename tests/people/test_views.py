@@ -108,13 +108,15 @@ class TestFollowViews:
         assert response.status_code == 302
         assert not Follow.objects.exists()
 
-    def test_htmx_post_swaps_only_the_button(self, signed_in, employee, colleague):
+    def test_htmx_post_swaps_the_button_and_updates_the_counts_out_of_band(self, signed_in, employee, colleague):
         response = signed_in.post("/@eloise.dupre/follow", headers={"HX-Request": "true"})
         html = response.content.decode()
         assert response.status_code == 200
         assert "<html" not in html
         assert html.strip().startswith("<form")
         assert reverse("people:unfollow", kwargs={"handle": "eloise.dupre"}) in html
+        assert 'id="profile-counts" hx-swap-oob="true"' in html
+        assert "<strong>1</strong> follower" in html
         response = signed_in.post("/@eloise.dupre/unfollow", headers={"HX-Request": "true"})
         assert reverse("people:follow", kwargs={"handle": "eloise.dupre"}) in response.content.decode()
         assert not Follow.objects.exists()
