@@ -29,4 +29,5 @@ class TestUserListFor:
         assert list(selectors.user_list_for(actor=network_admin, query=query)) == [colleague]
 
     def test_search_by_email(self, network_admin: User, colleague: User) -> None:
-        assert list(selectors.user_list_for(actor=network_admin, query=colleague.email.split("@")[0] + "@")) == [colleague]
+        local_part = colleague.email.split("@")[0] + "@"  # person1@ must not match person10@
+        assert list(selectors.user_list_for(actor=network_admin, query=local_part)) == [colleague]
