@@ -218,6 +218,18 @@ class TestPostPages:
         client.force_login(employee)
         assert client.post(f"/posts/{post.pk}/announcement", {"clear": "1"}).status_code == 403
 
+    def test_only_the_announcement_is_pinned_not_the_posts_below_it(self, client, employee, communication, make_post):
+        ordinary = make_post(employee, "Un message ordinaire")
+        announced = make_post(employee, "Une annonce")
+        client.force_login(communication)
+        future = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        client.post(f"/posts/{announced.pk}/announcement", {"expires_at": future})
+        client.force_login(employee)
+        html = client.get("/").text
+        assert html.count("post--pinned") == 1
+        assert f'id="pinned-{announced.pk}"' in html
+        assert f'id="post-{ordinary.pk}"' in html
+
 
 class TestDownloads:
     def test_file_downloads_as_attachment_and_image_inline(self, signed_in, employee, make_post):
