@@ -134,6 +134,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite cannot express UniqueConstraint(nulls_distinct=False); the spaces services check that
+# uniqueness themselves, and PostgreSQL enforces it too.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 # --- Cache: local memory by default, Redis via ESSAIM_REDIS_URL.
 REDIS_URL = env("REDIS_URL")

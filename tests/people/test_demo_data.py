@@ -55,10 +55,10 @@ class TestDemoData:
         assert all(p.skills.exists() for p in profiles)
 
     def test_the_same_seed_gives_the_same_people(self, django_db_blocker):
-        run("--people", "15", "--seed", "3", "--no-photos")
+        run("--people", "15", "--seed", "3", "--no-photos", "--no-activity")
         first = list(User.objects.order_by("pk").values_list("first_name", "last_name", "handle"))
         User.objects.all().delete()
-        run("--people", "15", "--seed", "3", "--no-photos")
+        run("--people", "15", "--seed", "3", "--no-photos", "--no-activity")
         again = list(User.objects.order_by("pk").values_list("first_name", "last_name", "handle"))
         assert first == again
 
@@ -72,3 +72,31 @@ class TestDemoData:
         run("--people", "12", "--no-photos")
         with pytest.raises(CommandError):
             run("--people", "12")
+
+
+class TestDemoActivity:
+    def test_the_first_screen_is_alive_with_spaces_posts_and_an_announcement(self, client):
+        from essaim.spaces.models import Space
+        from essaim.stream.models import Comment, HomeEntry, Post, Reaction
+
+        output = run("--people", "24", "--seed", "5", "--no-photos")
+        assert "posts" in output
+        assert {"Toute l'entreprise", "Direction R&D", "Projet Atlas", "Club photo"} <= set(
+            Space.objects.values_list("name", flat=True)
+        )
+        assert Post.objects.count() >= 10
+        assert Comment.objects.exists()
+        assert Reaction.objects.exists()
+        assert Post.objects.filter(is_announcement=True).count() == 1
+        lea = User.objects.get(email=EMPLOYEE_EMAIL)
+        assert HomeEntry.objects.filter(owner=lea).exists()
+        client.force_login(lea)
+        html = client.get("/").text
+        assert html.count("post--pinned") == 1
+        assert html.count('class="card post') >= 5
+
+    def test_no_activity_loads_people_only(self):
+        from essaim.stream.models import Post
+
+        run("--people", "12", "--no-photos", "--no-activity")
+        assert not Post.objects.exists()

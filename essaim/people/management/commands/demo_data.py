@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from essaim.accounts.models import User
 from essaim.people.demo import ADMIN_EMAIL, DEMO_PASSWORD, EMPLOYEE_EMAIL, demo_company_create
+from essaim.stream.demo import demo_activity_create
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=150, help="How many people (default 150, minimum 12).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same company.")
         parser.add_argument("--no-photos", action="store_true", help="Skip the generated portraits.")
+        parser.add_argument("--no-activity", action="store_true", help="People only: no spaces, posts or reactions.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and User.objects.exists():
@@ -30,11 +32,12 @@ class Command(BaseCommand):
             raise CommandError("--people must be between 1 and 5000.")
         started = time.monotonic()
         result = demo_company_create(people=options["people"], seed=options["seed"], photos=not options["no_photos"])
+        activity = "" if options["no_activity"] else self._activity(result.admin, options["seed"])
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Atelier Boréal is ready: {result.people} people, {result.photos} photos, "
-                f"{result.follows} follows ({elapsed:.1f} s)."
+                f"{result.follows} follows{activity} ({elapsed:.1f} s)."
             )
         )
         self.stdout.write(
@@ -43,4 +46,11 @@ class Command(BaseCommand):
             f"({result.admin.get_full_name()})\n"
             f"  employee:              {result.employee.email}  password: {DEMO_PASSWORD}  "
             f"({result.employee.get_full_name()})\n"
+        )
+
+    def _activity(self, admin: User, seed: int) -> str:
+        activity = demo_activity_create(admin=admin, seed=seed)
+        return (
+            f", {activity.spaces} spaces, {activity.posts} posts, {activity.comments} comments, "
+            f"{activity.reactions} reactions"
         )
