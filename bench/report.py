@@ -13,16 +13,19 @@ ORDER = ("bare", "home_html", "home_json", "home_json_cursor", "post_page", "pos
 
 def rows(report: dict[str, Any]) -> list[str]:
     operations = {"bare": report.get("bare") or {}, **report["operations"]}
+    bare_cpu = (operations["bare"].get("c1") or {}).get("cpu_s_per_1k")
     lines = []
     for name in ORDER:
         figures = operations.get(name)
         if not figures:
             continue
         c1, c16 = figures.get("c1", {}), figures.get("c16", {})
+        cpu = c1.get("cpu_s_per_1k")
+        ratio = f"{cpu / bare_cpu:.1f}" if cpu and bare_cpu else ""
         lines.append(
             f"| {report['size']}-{report['database']} | {name} | {c1.get('p50_ms')} | {c1.get('p99_ms')} "
             f"| {c1.get('rps')} | {c16.get('p50_ms')} | {c16.get('p99_ms')} | {c16.get('rps')} "
-            f"| {c1.get('cpu_s_per_1k')} | {c1.get('non_2xx', 0) + c16.get('non_2xx', 0)} |"
+            f"| {cpu} | {ratio} | {c1.get('non_2xx', 0) + c16.get('non_2xx', 0)} |"
         )
     return lines
 
@@ -30,8 +33,8 @@ def rows(report: dict[str, Any]) -> list[str]:
 def table(paths: list[Path]) -> str:
     header = [
         "| run | operation | c=1 p50 ms | c=1 p99 ms | c=1 req/s | c=16 p50 ms | c=16 p99 ms | c=16 req/s "
-        "| CPU s/1k (c=1) | non-2xx |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| CPU s/1k (c=1) | CPU ÷ bare | non-2xx |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     body: list[str] = []
     extra: list[str] = []

@@ -252,7 +252,9 @@ def account_statuses(
 @timelines.get("/timelines/home", response=list[Status], url_name="timelines-home")
 def timeline_home(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> HttpResponse:
     """Posts from people, spaces and tags you follow (announcements: ``/api/v1/essaim/announcements``)."""
-    _pinned, page = selectors.feed_home(actor=request.user, cursor=cursor_from(request), with_announcements=False)
+    _pinned, page = selectors.feed_home(
+        actor=request.user, cursor=cursor_from(request), with_announcements=False, with_comments=False
+    )
     return page_response(request, response, page)
 
 

@@ -20,6 +20,7 @@ from ninja import Schema
 
 from essaim.accounts.models import User
 from essaim.people.schemas import Account, account_data
+from essaim.stream.links import fast_reverse
 from essaim.stream.models import Attachment, Comment, Emoji, Post, PostRevision, Tag, Visibility
 
 FAVOURITE = Emoji.THUMBS_UP.value
@@ -135,7 +136,11 @@ class Announcement(Schema):
 
 
 def embedded_account(request: HttpRequest, user: User) -> dict[str, Any]:
-    return account_data(request, user, with_org=False)
+    """The author's Account, built once per request and person (a timeline page repeats authors)."""
+    cache: dict[int, dict[str, Any]] = request.__dict__.setdefault("_essaim_accounts", {})
+    if user.pk not in cache:
+        cache[user.pk] = account_data(request, user, with_org=False)
+    return cache[user.pk]
 
 
 def media_data(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
@@ -162,10 +167,17 @@ def media_data(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
     }
 
 
+def _root(request: HttpRequest) -> str:
+    """``https://host`` of the request, computed once per request."""
+    root: str | None = request.__dict__.get("_essaim_root")
+    if root is None:
+        root = request.__dict__["_essaim_root"] = request.build_absolute_uri("/")[:-1]
+    return root
+
+
 def _absolute(request: HttpRequest, html: str) -> str:
     """Relative links in rendered bodies (mentions, tags) made absolute, as Mastodon clients expect."""
-    root = request.build_absolute_uri("/")[:-1]
-    return html.replace('href="/', f'href="{root}/')
+    return html.replace('href="/', f'href="{_root(request)}/')
 
 
 def _reactions(counts: dict[str, Any], mine: Iterable[str]) -> list[dict[str, Any]]:
@@ -202,7 +214,7 @@ def _base(request: HttpRequest, *, author: User, url: str) -> dict[str, Any]:
 
 def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = False) -> dict[str, Any]:
     """A post as a Status. Hydrated posts (``my_reactions``) give ``favourited`` without a query."""
-    url = request.build_absolute_uri(post.get_absolute_url())
+    url = _root(request) + fast_reverse("stream:post-detail", "post_id", post.pk)
     counts = post.reaction_counts or {}
     mine: frozenset[str] = getattr(post, "my_reactions", frozenset())
     files = getattr(post, "images", None)

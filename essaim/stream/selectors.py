@@ -79,10 +79,13 @@ def comment_get_for(*, actor: Actor, comment_id: int) -> Comment:
 # --- hydration ----------------------------------------------------------------------------
 
 
-def hydrate(*, actor: Actor, posts: Sequence[Post]) -> list[Post]:
-    """Load what a feed item shows, for all ``posts`` at once: 3 queries (files, comments, my reactions).
+def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) -> list[Post]:
+    """Load what a feed item shows, for all ``posts`` at once: at most 3 queries (files, comments, my reactions).
 
     Plain ``filter(post_id__in=…)`` queries grouped in Python: cheaper than the prefetch machinery.
+    The denormalised counters say which posts can have comments or reactions, so those queries
+    only ask about them, and are skipped when no post has any. ``with_comments=False`` leaves the
+    comment previews out (the JSON API does not show them): ``post.preview_comments`` is empty.
     """
     posts = list(posts)
     if not posts:
@@ -92,11 +95,14 @@ def hydrate(*, actor: Actor, posts: Sequence[Post]) -> list[Post]:
     for attachment in Attachment.objects.filter(post_id__in=ids).order_by("id"):
         attachments[attachment.post_id].append(attachment)
     comments: dict[int, list[Comment]] = defaultdict(list)
-    for comment in _preview_comments(ids):
-        comments[comment.post_id].append(comment)
+    commented = [p.pk for p in posts if p.comment_count] if with_comments else []
+    if commented:
+        for comment in _preview_comments(commented):
+            comments[comment.post_id].append(comment)
     mine: dict[int, set[str]] = defaultdict(set)
-    if actor is not None and actor.is_authenticated:
-        for post_id, emoji in Reaction.objects.filter(user_id=actor.pk, post_id__in=ids).values_list(
+    reacted = [p.pk for p in posts if p.reaction_counts]
+    if reacted and actor is not None and actor.is_authenticated:
+        for post_id, emoji in Reaction.objects.filter(user_id=actor.pk, post_id__in=reacted).values_list(
             "post_id", "emoji"
         ):
             mine[post_id].add(emoji)
@@ -141,13 +147,15 @@ def announcement_list_for(*, actor: Actor) -> list[Post]:
     return list(queryset.order_by("-id")[:5])
 
 
-def feed_home(*, actor: Actor, cursor: Cursor, with_announcements: bool = True) -> tuple[list[Post], Page[Post]]:
+def feed_home(
+    *, actor: Actor, cursor: Cursor, with_announcements: bool = True, with_comments: bool = True
+) -> tuple[list[Post], Page[Post]]:
     """``(pinned announcements, page)`` of ``actor``'s home feed, read from the materialised timeline.
 
     The timeline gives post ids (one index range scan); the posts are re-checked with
     ``access.visible`` so a deleted or no longer visible post never shows. Pinned announcements
     come only with the first page and are left out of the page itself; they are read in the
-    same query as the page's posts. 5 queries in all (timeline, posts, files, comments, reactions).
+    same query as the page's posts. At most 5 queries (timeline, posts, files, comments, reactions).
     """
     entries = apply_cursor(HomeEntry.objects.filter(owner_id=actor.pk), cursor, field="post_id")
     entry_ids = list(entries.values_list("post_id", flat=True))
@@ -164,7 +172,7 @@ def feed_home(*, actor: Actor, cursor: Cursor, with_announcements: bool = True) 
     pinned_ids = {p.pk for p in pinned}
     by_id = {p.pk: p for p in found}
     items = [by_id[i] for i in wanted if i in by_id and i not in pinned_ids]
-    hydrated = hydrate(actor=actor, posts=pinned + items)
+    hydrated = hydrate(actor=actor, posts=pinned + items, with_comments=with_comments)
     page = Page(items=hydrated[len(pinned) :], next_max_id=ids_page.next_max_id, prev_min_id=ids_page.prev_min_id)
     return hydrated[: len(pinned)], page
 

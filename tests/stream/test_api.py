@@ -205,7 +205,9 @@ class TestTimelines:
         self, api_client: TokenClient, colleague: User, make_post: MakePost, django_assert_max_num_queries: object
     ) -> None:
         for n in range(3):
-            make_post(UserFactory(), f"Post {n}")
+            post = make_post(UserFactory(), f"Post {n}")
+            services.comment_create(actor=colleague, post=post, body="Vu")
+            services.reaction_add(actor=colleague, post=post, emoji="👍")
         api_client.get("/api/v1/timelines/public")  # warm the token's last-use write
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -215,6 +217,7 @@ class TestTimelines:
         for n in range(12):
             post = make_post(UserFactory(), f"More {n}")
             services.comment_create(actor=colleague, post=post, body="Vu")
+            services.reaction_add(actor=colleague, post=post, emoji="👍")
         with CaptureQueriesContext(connection) as large:
             assert len(api_client.get("/api/v1/timelines/public").json()) == 15
         assert len(large.captured_queries) == len(small.captured_queries)
@@ -244,6 +247,33 @@ class TestTimelines:
 
     def test_timelines_need_authentication(self, client: Client, db: None) -> None:
         assert client.get("/api/v1/timelines/public").status_code == 401
+
+    def test_timeline_json_is_exactly_what_the_status_schema_gives(
+        self, api_client: TokenClient, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        """Timelines skip the per-item validation: their JSON must equal the documented schema's."""
+        from ninja.responses import NinjaJSONEncoder
+        from pydantic import TypeAdapter
+
+        from essaim.stream.schemas import Status
+
+        post = make_post(colleague, "Avec @lea.martin et #Atlas")
+        services.comment_create(actor=employee, post=post, body="Bravo")
+        services.reaction_add(actor=employee, post=post, emoji="👍")
+        services.reaction_add(actor=colleague, post=post, emoji="🎉")
+        make_post(colleague, "Un autre", visibility=Visibility.FOLLOWERS)
+        response = api_client.get("/api/v1/timelines/public")
+        assert response["Content-Type"].startswith("application/json")
+        served = response.json()
+        validated = TypeAdapter(list[Status]).validate_python(served)
+        as_ninja_renders = json.dumps([s.model_dump() for s in validated], cls=NinjaJSONEncoder)
+        assert json.loads(as_ninja_renders) == served
+        assert served[0]["favourited"] is True
+        assert served[0]["reactions"] == [
+            {"name": "👍", "count": 1, "me": True},
+            {"name": "🎉", "count": 1, "me": False},
+        ]
+        assert served[0]["created_at"].endswith("Z")
 
 
 class TestTags:

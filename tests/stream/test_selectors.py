@@ -165,6 +165,7 @@ class TestOtherFeeds:
         for i in range(8):
             post = make_post(employee, f"Post {i} #tag")
             services.comment_create(actor=colleague, post=post, body="a")
+            services.reaction_add(actor=colleague, post=post, emoji="👍")
         tag = selectors.tag_get_for(actor=colleague, name="tag")
         # posts, attachments, comments, my reactions
         with django_assert_num_queries(4):
