@@ -33,6 +33,16 @@ class SpaceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Shown on the space's page. Markdown is allowed."),
     )
+    include_subspace_posts = forms.BooleanField(
+        label=_("Show the sub-spaces' posts in this space's stream"),
+        required=False,
+        help_text=_("Each reader sees only the posts of the sub-spaces they may read."),
+    )
+
+    def __init__(self, *args: Any, subspace: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if subspace:  # a sub-space has no sub-spaces of its own
+            del self.fields["include_subspace_posts"]
 
 
 class SpaceImageForm(forms.Form):

@@ -37,6 +37,11 @@ class Space(TimeStampedModel):
     welcome = models.TextField(
         _("welcome text"), max_length=5000, blank=True, help_text=_("Shown on the space's page. Markdown is allowed.")
     )
+    include_subspace_posts = models.BooleanField(
+        _("show sub-spaces' posts"),
+        default=False,
+        help_text=_("The space's stream also shows the posts of its sub-spaces that the reader may see."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -198,3 +203,24 @@ class AutoMembershipRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id or '*'} → {self.space_id}"
+
+
+class SpacePin(models.Model):
+    """A post of the space that its moderators keep on top of the space's stream."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="pins")
+    post = models.ForeignKey("stream.Post", on_delete=models.CASCADE, related_name="space_pins")
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pinned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pinned post")
+        verbose_name_plural = _("pinned posts")
+        ordering = ("-pinned_at",)
+        constraints = [models.UniqueConstraint(fields=["post"], name="one_pin_per_post")]
+        indexes = [models.Index(fields=["space", "-pinned_at"], name="space_pin_space")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} pinned in {self.space_id}"

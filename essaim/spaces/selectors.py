@@ -82,6 +82,24 @@ def space_get_for(*, actor: Actor, slug: str) -> Space:
         raise Http404 from None
 
 
+def space_get_by_id_for(*, actor: Actor, space_id: int) -> Space:
+    """The space with this id, or 404 when missing or not visible (the API and the composer name spaces by id)."""
+    if not 0 < space_id < 1 << 63:
+        raise Http404
+    try:
+        return space_list_for(actor=actor).get(pk=space_id)
+    except Space.DoesNotExist:
+        raise Http404 from None
+
+
+def space_get_by_ref_for(*, actor: Actor, ref: str) -> Space:
+    """The space named by its id (digits) or its address (slug), or 404."""
+    ref = ref.strip()
+    if ref.isdigit() and len(ref) <= 19:
+        return space_get_by_id_for(actor=actor, space_id=int(ref))
+    return space_get_for(actor=actor, slug=ref)
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     q: str = ""

@@ -45,6 +45,8 @@ urlpatterns = [
         {"decision": "refuse"},
         name="join-request-refuse",
     ),
+    path("<slug:slug>/pins/<int:post_id>/", manage.post_pin, {"pin": True}, name="post-pin"),
+    path("<slug:slug>/pins/<int:post_id>/remove/", manage.post_pin, {"pin": False}, name="post-unpin"),
     path("<slug:slug>/invitations/", manage.invitations, name="space-invitations"),
     path(
         "<slug:slug>/invitations/<int:invitation_id>/revoke/",

@@ -50,6 +50,15 @@ class PostForm(forms.Form):
         max_length=500,
         help_text=_("For colleagues who use a screen reader: what do the images show?"),
     )
+    # The space to post into (its id), on a space's page. Its members and readers decide who sees the
+    # post there, so the form then has no visibility field (the view resolves and checks the space).
+    space = forms.CharField(required=False, max_length=140, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, space: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if space is not None:
+            del self.fields["visibility"]
+            self.fields["space"].initial = space.pk
 
 
 class PostEditForm(forms.Form):

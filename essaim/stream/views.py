@@ -21,9 +21,11 @@ from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people.selectors import person_get_for
+from essaim.spaces import selectors as spaces_selectors
+from essaim.spaces.views.pages import space_page
 from essaim.stream import selectors, services
 from essaim.stream.forms import PostForm
-from essaim.stream.models import Post
+from essaim.stream.models import Post, Visibility
 
 FEED_TEMPLATE = "stream/feed.html"
 
@@ -134,22 +136,33 @@ def tag_follow(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def post_create(request: HttpRequest) -> HttpResponse:
-    """The composer. Success goes back to the feed; an error re-renders the feed with what was typed."""
-    form = PostForm(request.POST, request.FILES)
-    back = safe_next(request, "/")
+    """The composer. Success goes back to the feed; an error re-renders the feed with what was typed.
+
+    From a space's page the form carries ``space`` (its id or address): the space is looked up through the
+    spaces selectors (404 when the poster may not see it), the post goes into it (the space's roles decide,
+    and the visibility choice does not apply there), success goes back to the space's page and an error
+    re-renders that page.
+    """
+    space_ref = request.POST.get("space", "").strip()
+    space = spaces_selectors.space_get_by_ref_for(actor=me(request), ref=space_ref) if space_ref else None
+    form = PostForm(request.POST, request.FILES, space=space)
+    back = space.get_absolute_url() if space is not None else safe_next(request, "/")
     if form.is_valid():
         try:
-            post = services.post_create(
+            services.post_create(
                 actor=me(request),
                 body=form.cleaned_data["body"],
-                visibility=form.cleaned_data["visibility"],
+                visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
                 attachments=form.cleaned_data["attachments"],
                 image_description=form.cleaned_data["image_description"],
+                space=space,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect(back if post else "/")
+            return redirect(back)
+    if space is not None:
+        return space_page(request, space, form=form, status=400)
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=400)

@@ -11,7 +11,8 @@ visible to the space's members, and to every employee when the space is public; 
 visibility field does not widen that (compliance officers read every space, as in
 ``rules/spaces.py``; posting, commenting and reacting in a space also need the space's role).
 Network administrators get no extra *reading* right (they do not read secret spaces they are
-not in) but may delete any post they can see.
+not in) but may delete any post they can see. A space's moderators (and its admins and owners)
+delete the posts and comments of their space.
 
 ``visible`` is one SQL filter made of ``EXISTS`` subqueries: no Python loop, any page size.
 Comments, reactions, mentions and attachments follow their post.
@@ -75,6 +76,11 @@ def _space_allows(actor: Actor, action: Action, space: Any) -> bool:
     return space is None or can(actor, action, space)
 
 
+def _moderates(actor: Actor, post: Any) -> bool:
+    """Whether ``actor`` moderates the space ``post`` is in (moderators, admins and owners of an active space)."""
+    return post.space_id is not None and can(actor, Action.MODERATE, post.space)
+
+
 class PostPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
         if obj is None:
@@ -90,7 +96,7 @@ class PostPolicy:
                 return roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
             case Action.DELETE:
                 return _can_read_post(actor, obj) and (
-                    roles.is_self(actor, obj.author) or roles.is_network_admin(actor)
+                    roles.is_self(actor, obj.author) or roles.is_network_admin(actor) or _moderates(actor, obj)
                 )
             case Action.COMMENT | Action.REACT:
                 return _can_read_post(actor, obj) and _space_allows(actor, action, obj.space)
@@ -122,6 +128,7 @@ class CommentPolicy:
                     roles.is_self(actor, obj.author)
                     or roles.is_self(actor, obj.post.author)
                     or roles.is_network_admin(actor)
+                    or _moderates(actor, obj.post)
                 )
             case _:
                 return False

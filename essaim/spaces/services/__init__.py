@@ -20,6 +20,7 @@ from essaim.spaces.services.memberships import (
     membership_remove,
     membership_role_change,
 )
+from essaim.spaces.services.pins import space_pin_add, space_pin_remove
 from essaim.spaces.services.rules import memberships_sync_for_user, rule_apply, rule_create, rule_delete
 from essaim.spaces.services.spaces import (
     space_archive,
@@ -50,6 +51,8 @@ __all__ = [
     "space_create",
     "space_delete",
     "space_image_set",
+    "space_pin_add",
+    "space_pin_remove",
     "space_unarchive",
     "space_update",
 ]

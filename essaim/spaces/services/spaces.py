@@ -60,6 +60,13 @@ def _check_visibility_under(parent: Space | None, visibility: str) -> None:
         )
 
 
+def _check_subspace_posts(parent: Space | None, include_subspace_posts: bool) -> None:
+    if parent is not None and include_subspace_posts:
+        raise ValidationError(
+            {"include_subspace_posts": _("A sub-space has no sub-spaces: only a parent space can show their posts.")}
+        )
+
+
 @transaction.atomic
 def space_create(
     *,
@@ -69,6 +76,7 @@ def space_create(
     description: str = "",
     welcome: str = "",
     parent: Space | None = None,
+    include_subspace_posts: bool = False,
 ) -> Space:
     """Create a space (or a sub-space of ``parent``); its creator becomes its owner."""
     if parent is None:
@@ -81,6 +89,7 @@ def space_create(
     if visibility not in NARROWNESS:
         raise ValidationError({"visibility": _("Choose public, private or secret.")})
     _check_visibility_under(parent, visibility)
+    _check_subspace_posts(parent, include_subspace_posts)
     space = Space(
         name=name,
         slug=_unique_slug(name),
@@ -90,6 +99,7 @@ def space_create(
         parent=parent,
         created_by=actor,
         search_key=fold(name),
+        include_subspace_posts=include_subspace_posts,
     )
     space.full_clean()
     space.save()
@@ -99,14 +109,27 @@ def space_create(
 
 @transaction.atomic
 def space_update(
-    *, actor: Actor, space: Space, name: str, visibility: str, description: str = "", welcome: str = ""
+    *,
+    actor: Actor,
+    space: Space,
+    name: str,
+    visibility: str,
+    description: str = "",
+    welcome: str = "",
+    include_subspace_posts: bool | None = None,
 ) -> Space:
-    """Change the space's name, visibility and texts; sub-spaces are narrowed to stay within it."""
+    """Change the space's name, visibility, texts and stream option; sub-spaces are narrowed to stay within it.
+
+    ``include_subspace_posts=None`` keeps the current setting.
+    """
     access.require(actor, Action.EDIT_SETTINGS, space)
     space.name = _check_name(name, exclude_pk=space.pk)
     if visibility not in NARROWNESS:
         raise ValidationError({"visibility": _("Choose public, private or secret.")})
     _check_visibility_under(space.parent, visibility)
+    if include_subspace_posts is not None:
+        _check_subspace_posts(space.parent, include_subspace_posts)
+        space.include_subspace_posts = include_subspace_posts
     space.visibility = visibility
     space.description = description.strip()
     space.welcome = welcome.strip()

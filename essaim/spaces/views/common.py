@@ -22,6 +22,7 @@ PERMISSIONS = {
     "approve": Action.APPROVE_MEMBERS,
     "change_role": Action.CHANGE_ROLE,
     "remove": Action.REMOVE_MEMBER,
+    "moderate": Action.MODERATE,
     "settings": Action.EDIT_SETTINGS,
     "archive": Action.ARCHIVE,
     "delete": Action.DELETE,

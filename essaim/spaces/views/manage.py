@@ -23,6 +23,7 @@ from essaim.spaces.forms import DecisionForm, InvitationForm, RoleForm, RuleForm
 from essaim.spaces.models import AutoMembershipRule, Space
 from essaim.spaces.views.common import add_service_errors, error_response
 from essaim.spaces.views.pages import space_context
+from essaim.stream import selectors as stream_selectors
 
 
 def _settings_page(request: HttpRequest, space: Space, **forms: Any) -> HttpResponse:
@@ -37,7 +38,9 @@ def _settings_page(request: HttpRequest, space: Space, **forms: Any) -> HttpResp
                 "description": space.description,
                 "visibility": space.visibility,
                 "welcome": space.welcome,
-            }
+                "include_subspace_posts": space.include_subspace_posts,
+            },
+            subspace=space.parent_id is not None,
         ),
         image_form=forms.get("image_form") or SpaceImageForm(),
         rule_form=forms.get("rule_form") or RuleForm(departments=departments),
@@ -53,7 +56,7 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _settings_page(request, space)
     access.require(request.user, Action.EDIT_SETTINGS, space)
-    form = SpaceForm(request.POST)
+    form = SpaceForm(request.POST, subspace=space.parent_id is not None)
     if form.is_valid():
         try:
             services.space_update(actor=request.user, space=space, **form.cleaned_data)
@@ -251,3 +254,24 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
         return error_response(request, exc)
     messages.success(request, _("The invitation is withdrawn."))
     return redirect_or_htmx(request, reverse("spaces:space-invitations", kwargs={"slug": space.slug}))
+
+
+# --- Pinned posts
+
+
+@login_required
+@require_POST
+def post_pin(request: HttpRequest, slug: str, post_id: int, pin: bool) -> HttpResponse:
+    """Pin (or unpin) one of the space's posts on top of its stream: moderators, admins and owners."""
+    space = selectors.space_get_for(actor=request.user, slug=slug)
+    post = stream_selectors.post_get_for(actor=request.user, post_id=post_id)
+    try:
+        if pin:
+            services.space_pin_add(actor=request.user, space=space, post=post)
+            messages.success(request, _("The post is pinned on top of the space."))
+        else:
+            services.space_pin_remove(actor=request.user, space=space, post=post)
+            messages.success(request, _("The post is no longer pinned."))
+    except ValidationError as exc:
+        return error_response(request, exc)
+    return redirect_or_htmx(request, space.get_absolute_url())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -14,13 +14,16 @@ from django.views.decorators.http import require_GET
 
 from essaim import access
 from essaim.access import Action
+from essaim.accounts.models import User
 from essaim.core.markdown import render_markdown
-from essaim.core.pagination import Page, paginate, parse_cursor
+from essaim.core.pagination import parse_cursor
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import RoleForm, SpaceForm
 from essaim.spaces.models import Space
 from essaim.spaces.views.common import add_service_errors, error_response, permissions
-from essaim.stream import selectors as stream_selectors
+from essaim.stream import space_feeds
+from essaim.stream.forms import PostForm
+from essaim.stream.models import Post
 
 
 def _next_url(request: HttpRequest, next_cursor: str | None) -> str | None:
@@ -64,7 +67,11 @@ def space_new(request: HttpRequest) -> HttpResponse:
     parent_slug = request.GET.get("parent") or request.POST.get("parent") or ""
     parent = selectors.space_get_for(actor=request.user, slug=parent_slug) if parent_slug else None
     access.require(request.user, Action.EDIT_SETTINGS if parent else Action.CREATE_SPACE, parent or Space)
-    form = SpaceForm(request.POST or None, initial={"visibility": parent.visibility} if parent else None)
+    form = SpaceForm(
+        request.POST or None,
+        initial={"visibility": parent.visibility} if parent else None,
+        subspace=parent is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             space = services.space_create(actor=request.user, parent=parent, **form.cleaned_data)
@@ -86,17 +93,45 @@ def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
     }
 
 
-def _space_posts(request: HttpRequest, space: Space) -> Page[Any] | None:
-    """The space's posts, newest first, through the stream app's selectors (``None`` when not readable)."""
-    if not access.can(request.user, Action.READ_POSTS, space):
-        return None
+def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = None, status: int = 200) -> HttpResponse:
+    """The space's page: welcome, sub-spaces, the composer, pinned posts and the stream.
+
+    The stream (through the stream app's ``space_feeds``) shows the sub-spaces' posts too when the space
+    asks for it. ``stream:post-create`` renders this page again, with what was typed in ``form``, when a
+    post into the space is refused. A bad cursor raises ``ValidationError``.
+    """
+    actor = request.user
     cursor = parse_cursor(request.GET)
-    page = paginate(stream_selectors.post_list_for(actor=request.user).filter(space=space), cursor)
-    return Page(
-        items=stream_selectors.hydrate(actor=request.user, posts=page.items),
-        next_max_id=page.next_max_id,
-        prev_min_id=page.prev_min_id,
+    readable = access.can(actor, Action.READ_POSTS, space)
+    posts = (
+        space_feeds.feed_space(actor=actor, space=space, cursor=cursor, with_subspaces=space.include_subspace_posts)
+        if readable
+        else None
     )
+    if request.htmx and cursor.max_id is not None:  # type: ignore[attr-defined]
+        return render(
+            request, "spaces/space_detail.html#posts", {"space": space, "posts": posts, **_post_perms(request, space)}
+        )
+    context = space_context(request, space)
+    draft = Post(author=cast(User, actor), space=space)  # the stream rules decide who may post where
+    can_post = access.can(actor, Action.CREATE_POST, draft)
+    context.update(
+        welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
+        subspaces=selectors.subspace_list_for(actor=actor, space=space),
+        members=selectors.membership_preview_for(actor=actor, space=space),
+        pending_request=selectors.pending_join_request(actor=actor, space=space),
+        posts=posts,
+        pinned_posts=space_feeds.pinned_in_space_for(actor=actor, space=space)
+        if readable and cursor.is_first_page
+        else [],
+        can_post=can_post,
+        form=form or PostForm(space=space),
+    )
+    return render(request, "spaces/space_detail.html", context, status=status)
+
+
+def _post_perms(request: HttpRequest, space: Space) -> dict[str, Any]:
+    return {"perms": {"moderate": access.can(request.user, Action.MODERATE, space)}}
 
 
 @login_required
@@ -104,20 +139,9 @@ def _space_posts(request: HttpRequest, space: Space) -> Page[Any] | None:
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = selectors.space_get_for(actor=request.user, slug=slug)
     try:
-        posts = _space_posts(request, space)
+        return space_page(request, space)
     except ValidationError as exc:
         return error_response(request, exc)
-    if request.htmx and request.GET.get("max_id"):  # type: ignore[attr-defined]
-        return render(request, "spaces/space_detail.html#posts", {"space": space, "posts": posts})
-    context = space_context(request, space)
-    context.update(
-        welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
-        subspaces=selectors.subspace_list_for(actor=request.user, space=space),
-        members=selectors.membership_preview_for(actor=request.user, space=space),
-        pending_request=selectors.pending_join_request(actor=request.user, space=space),
-        posts=posts,
-    )
-    return render(request, "spaces/space_detail.html", context)
 
 
 @login_required

@@ -122,3 +122,26 @@ class TestArchiveAndDelete:
     def test_space_admin_cannot_delete(self, space: Space, space_admin: User) -> None:
         with pytest.raises(PermissionDenied):
             services.space_delete(actor=space_admin, space=space)
+
+
+class TestSubSpacePostsOption:
+    def test_a_parent_space_shows_its_sub_spaces_posts_when_asked(self, employee: User) -> None:
+        space = services.space_create(actor=employee, name="Parent", include_subspace_posts=True)
+        assert space.include_subspace_posts is True
+        services.space_update(actor=employee, space=space, name="Parent", visibility=space.visibility)
+        assert space.include_subspace_posts is True  # None keeps the setting
+        services.space_update(
+            actor=employee, space=space, name="Parent", visibility=space.visibility, include_subspace_posts=False
+        )
+        space.refresh_from_db()
+        assert space.include_subspace_posts is False
+
+    def test_a_sub_space_cannot_ask_for_it(self, employee: User) -> None:
+        parent = services.space_create(actor=employee, name="Parent")
+        with pytest.raises(ValidationError, match="only a parent space"):
+            services.space_create(actor=employee, name="Enfant", parent=parent, include_subspace_posts=True)
+        child = services.space_create(actor=employee, name="Enfant", parent=parent)
+        with pytest.raises(ValidationError, match="only a parent space"):
+            services.space_update(
+                actor=employee, space=child, name="Enfant", visibility=child.visibility, include_subspace_posts=True
+            )

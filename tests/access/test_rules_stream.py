@@ -1,0 +1,96 @@
+"""Stream rules that involve spaces: a space's moderators delete the posts and comments of their space."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from essaim import access
+from essaim.access import Action
+from essaim.accounts.models import User
+from essaim.spaces.models import Membership, Space
+from essaim.stream import services
+from essaim.stream.models import Comment, Post
+from tests.accounts.factories import UserFactory
+from tests.spaces.factories import SpaceFactory, member
+
+Role = Membership.Role
+
+
+@pytest.fixture
+def space(db: None) -> Space:
+    return SpaceFactory(visibility=Space.Visibility.PRIVATE)
+
+
+@pytest.fixture
+def author(space: Space) -> User:
+    return member(space).user
+
+
+@pytest.fixture
+def post(space: Space, author: User) -> Post:
+    return services.post_create(actor=author, body="Un message", space=space)
+
+
+@pytest.fixture
+def comment(post: Post, space: Space) -> Comment:
+    return services.comment_create(actor=member(space).user, post=post, body="Un commentaire")
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.READER, False),
+        (Role.MEMBER, False),
+        (Role.MODERATOR, True),
+        (Role.ADMIN, True),
+        (Role.OWNER, True),
+    ],
+)
+def test_space_roles_that_delete_others_posts_and_comments(
+    space: Space, post: Post, comment: Comment, role: str, allowed: bool
+) -> None:
+    actor = member(space, role).user
+    assert access.can(actor, Action.DELETE, post) is allowed
+    assert access.can(actor, Action.DELETE, comment) is allowed
+
+
+def test_a_moderator_deletes_a_post_through_the_service(space: Space, post: Post) -> None:
+    services.post_delete(actor=member(space, Role.MODERATOR).user, post=post)
+    assert not Post.objects.filter(pk=post.pk).exists()
+
+
+def test_a_moderator_deletes_a_comment_through_the_service(space: Space, post: Post, comment: Comment) -> None:
+    services.comment_delete(actor=member(space, Role.MODERATOR).user, comment=comment)
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    post.refresh_from_db()
+    assert post.comment_count == 0
+
+
+def test_moderating_one_space_gives_nothing_in_another(space: Space, post: Post) -> None:
+    other = SpaceFactory(visibility=Space.Visibility.PUBLIC)
+    moderator = member(other, Role.MODERATOR).user
+    Membership.objects.create(space=space, user=moderator, role=Role.MEMBER)
+    assert access.can(moderator, Action.DELETE, post) is False
+
+
+def test_a_moderator_of_a_parent_space_does_not_moderate_its_sub_spaces(space: Space) -> None:
+    child = SpaceFactory(parent=space, visibility=Space.Visibility.PRIVATE)
+    child_post = services.post_create(actor=member(child).user, body="Dans l'enfant", space=child)
+    moderator = member(space, Role.MODERATOR).user
+    Membership.objects.create(space=child, user=moderator, role=Role.MEMBER)
+    assert access.can(moderator, Action.DELETE, child_post) is False
+
+
+def test_posts_outside_spaces_stay_for_their_author_and_network_admins(db: None) -> None:
+    author = UserFactory()
+    post = services.post_create(actor=author, body="Hors espace")
+    assert access.can(UserFactory(), Action.DELETE, post) is False
+    assert access.can(author, Action.DELETE, post) is True
+
+
+def test_an_archived_space_is_read_only_even_for_its_moderators(space: Space, post: Post) -> None:
+    moderator = member(space, Role.MODERATOR).user
+    Space.objects.filter(pk=space.pk).update(archived_at=timezone.now())
+    post = Post.objects.select_related("space").get(pk=post.pk)
+    assert access.can(moderator, Action.DELETE, post) is False
