@@ -38,12 +38,14 @@ errors.install(api)
 def _mount() -> None:
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
+    from essaim.spaces.api import router as spaces_router
     from essaim.stream import api as stream_api
 
     api.add_router("/v1/", people_router)
     api.add_router("/v1/", people_directory_router)
     for router in (stream_api.router, stream_api.timelines, stream_api.tags, stream_api.essaim):
         api.add_router("/v1/", router)
+    api.add_router("/v1/", spaces_router)
 
 
 _mount()

@@ -213,7 +213,9 @@ def pending_join_request(*, actor: Actor, space: Space) -> JoinRequest | None:
 
 def space_invitation_list_for(*, actor: Actor, space: Space) -> list[SpaceInvitation]:
     access.require(actor, Action.INVITE_MEMBERS, space)
-    pending = space.invitations.filter(status=SpaceInvitation.Status.PENDING).select_related("user__profile")
+    pending = space.invitations.filter(status=SpaceInvitation.Status.PENDING).select_related(
+        "user__profile", "invited_by__profile", "space"
+    )
     return list(pending.order_by("-created_at"))
 
 
@@ -234,7 +236,7 @@ def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:
     if not actor.is_authenticated:
         return []
     pending = SpaceInvitation.objects.filter(_mine(actor), status=SpaceInvitation.Status.PENDING)
-    return list(pending.select_related("space", "invited_by__profile").order_by("-created_at"))
+    return list(pending.select_related("space", "user__profile", "invited_by__profile").order_by("-created_at"))
 
 
 def my_invitation_get(*, actor: Actor, invitation_id: int) -> SpaceInvitation:

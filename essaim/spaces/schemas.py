@@ -1,0 +1,199 @@
+"""JSON shapes of Essaim's spaces API (``/api/v1/spaces/…``): spaces, members, join requests, invitations.
+
+People inside them are Mastodon Account entities (without counts, so lists cost a fixed number of
+queries); a space's posts are Mastodon Status entities (``essaim.stream.schemas``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Schema
+from pydantic import Field
+
+from essaim import access
+from essaim.accounts.models import User
+from essaim.people.schemas import Account, account_data
+from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
+from essaim.spaces.views.common import PERMISSIONS
+
+# --- output -------------------------------------------------------------------------------
+
+
+class SpaceEntity(Schema):
+    id: str
+    slug: str
+    name: str
+    description: str
+    welcome: str
+    visibility: str = Field(description="public, private or secret.")
+    parent_id: str | None
+    archived: bool
+    archived_at: datetime | None
+    created_at: datetime
+    url: str
+    avatar: str | None
+    banner: str | None
+    include_subspace_posts: bool = Field(description="The space's statuses include its sub-spaces' posts.")
+    member_count: int
+    role: str | None = Field(description="Your role in the space (owner, admin, moderator, member, reader), if any.")
+    permissions: dict[str, bool] = Field(description="What you may do here: read, post, invite, settings, …")
+
+
+class Member(Schema):
+    id: str
+    account: Account
+    role: str
+    created_at: datetime
+
+
+class JoinRequestEntity(Schema):
+    id: str
+    space_id: str
+    account: Account
+    message: str
+    status: str = Field(description="pending, approved or refused.")
+    response: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class SpaceSummary(Schema):
+    """Enough to show a space an invitation leads to (even a secret one the invitee cannot see yet)."""
+
+    id: str
+    slug: str
+    name: str
+    visibility: str
+    url: str
+
+
+class InvitationEntity(Schema):
+    id: str
+    space: SpaceSummary
+    account: Account | None
+    email: str
+    role: str
+    status: str = Field(description="pending, accepted, declined or revoked.")
+    invited_by: Account | None
+    created_at: datetime
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+class SpaceCreate(Schema):
+    name: str = Field(..., max_length=200)
+    visibility: str = Field("public", description="public, private or secret.")
+    description: str = Field("", max_length=300)
+    welcome: str = Field("", max_length=5000, description="Shown on the space's page (Markdown).")
+    parent_id: str | None = Field(None, description="Create a sub-space of this space (you must run it).")
+    include_subspace_posts: bool = False
+
+
+class SpaceUpdate(Schema):
+    """Only the fields sent change."""
+
+    name: str | None = Field(None, max_length=200)
+    visibility: str | None = None
+    description: str | None = Field(None, max_length=300)
+    welcome: str | None = Field(None, max_length=5000)
+    include_subspace_posts: bool | None = None
+
+
+class RoleChange(Schema):
+    role: str = Field(..., description="owner, admin, moderator, member or reader.")
+
+
+class JoinRequestCreate(Schema):
+    message: str = Field("", max_length=1000)
+
+
+class Decision(Schema):
+    response: str = Field("", max_length=1000, description="An optional answer to the person.")
+
+
+class InvitationCreate(Schema):
+    account_id: str | None = Field(None, description="Invite a colleague by account id…")
+    email: str = Field("", max_length=254, description="…or an external guest by e-mail address.")
+    role: str = Field("member", description="The role they get when they accept.")
+
+
+# --- builders -----------------------------------------------------------------------------
+
+
+def _file_url(request: HttpRequest, file: Any) -> str | None:
+    return request.build_absolute_uri(file.url) if file else None
+
+
+def space_data(request: HttpRequest, space: Space, *, member_count: int) -> dict[str, Any]:
+    """A space as :class:`SpaceEntity`; load it with the viewer's role (``selectors.space_list_for``)."""
+    role = getattr(space, "viewer_role", None)
+    return {
+        "id": str(space.pk),
+        "slug": space.slug,
+        "name": space.name,
+        "description": space.description,
+        "welcome": space.welcome,
+        "visibility": space.visibility,
+        "parent_id": str(space.parent_id) if space.parent_id else None,
+        "archived": space.archived_at is not None,
+        "archived_at": space.archived_at,
+        "created_at": space.created_at,
+        "url": request.build_absolute_uri(space.get_absolute_url()),
+        "avatar": _file_url(request, space.avatar),
+        "banner": _file_url(request, space.banner),
+        "include_subspace_posts": space.include_subspace_posts,
+        "member_count": member_count,
+        "role": role,
+        "permissions": {name: access.can(request.user, action, space) for name, action in PERMISSIONS.items()},
+    }
+
+
+def _account(request: HttpRequest, user: User | None) -> dict[str, Any] | None:
+    return account_data(request, user, with_org=False) if user is not None else None
+
+
+def member_data(request: HttpRequest, membership: Membership) -> dict[str, Any]:
+    return {
+        "id": str(membership.pk),
+        "account": account_data(request, membership.user, with_org=False),
+        "role": membership.role,
+        "created_at": membership.created_at,
+    }
+
+
+def join_request_data(request: HttpRequest, join_request: JoinRequest) -> dict[str, Any]:
+    return {
+        "id": str(join_request.pk),
+        "space_id": str(join_request.space_id),
+        "account": account_data(request, join_request.user, with_org=False),
+        "message": join_request.message,
+        "status": join_request.status,
+        "response": join_request.response,
+        "created_at": join_request.created_at,
+        "decided_at": join_request.decided_at,
+    }
+
+
+def invitation_data(request: HttpRequest, invitation: SpaceInvitation) -> dict[str, Any]:
+    """Load it with ``select_related("space", "user__profile", "invited_by__profile")``."""
+    space = invitation.space
+    return {
+        "id": str(invitation.pk),
+        "space": {
+            "id": str(space.pk),
+            "slug": space.slug,
+            "name": space.name,
+            "visibility": space.visibility,
+            "url": request.build_absolute_uri(space.get_absolute_url()),
+        },
+        "account": _account(request, invitation.user),
+        "email": invitation.email,
+        "role": invitation.role,
+        "status": invitation.status,
+        "invited_by": _account(request, invitation.invited_by),
+        "created_at": invitation.created_at,
+    }
