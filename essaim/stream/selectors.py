@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -42,6 +42,7 @@ from essaim.stream.models import (
 )
 
 PREVIEW_COMMENTS = 2
+PINNED_MAX = 5
 MAX_ID = (1 << 63) - 1
 
 
@@ -144,7 +145,7 @@ def _hydrated_page(actor: Actor, page: Page[Post]) -> Page[Post]:
 def announcement_list_for(*, actor: Actor) -> list[Post]:
     """Active announcements ``actor`` may read, newest first (not hydrated)."""
     queryset = post_list_for(actor=actor).filter(is_announcement=True, announcement_expires_at__gt=timezone.now())
-    return list(queryset.order_by("-id")[:5])
+    return list(queryset.order_by("-id")[:PINNED_MAX])
 
 
 def feed_home(
@@ -155,20 +156,25 @@ def feed_home(
     The timeline gives post ids (one index range scan); the posts are re-checked with
     ``access.visible`` so a deleted or no longer visible post never shows. Pinned announcements
     come only with the first page and are left out of the page itself; they are read in the
-    same query as the page's posts. At most 5 queries (timeline, posts, files, comments, reactions).
+    same query as the page's posts. At most 6 queries (timeline, active announcement ids, posts,
+    files, comments, reactions).
     """
     entries = apply_cursor(HomeEntry.objects.filter(owner_id=actor.pk), cursor, field="post_id")
     entry_ids = list(entries.values_list("post_id", flat=True))
     ids_page = page_from_rows([_Id(i) for i in entry_ids], cursor, key="pk")
     wanted = [i.pk for i in ids_page.items]
     with_pins = with_announcements and cursor.is_first_page
-    # One visibility-checked query for the page and the pinned announcements together.
-    condition = Q(pk__in=wanted)
+    # One visibility-checked query for the page and the pinned announcements together. The
+    # active announcements' ids come first from their small partial index: an ``OR`` with a
+    # subquery made PostgreSQL scan every post.
     if with_pins:
         active = Post.objects.filter(is_announcement=True, announcement_expires_at__gt=timezone.now())
-        condition |= Q(pk__in=active.values("pk"))  # two id lists: both planned on the primary key
-    found = list(post_list_for(actor=actor).filter(condition)) if wanted or with_pins else []
-    pinned = sorted((p for p in found if with_pins and p.is_active_announcement), key=lambda p: -p.pk)[:5]
+        # A margin over PINNED_MAX: some of the newest may be invisible to ``actor`` (e.g. a guest).
+        wanted_or_pinned = [*wanted, *active.order_by("-id").values_list("id", flat=True)[: PINNED_MAX * 10]]
+    else:
+        wanted_or_pinned = wanted
+    found = list(post_list_for(actor=actor).filter(pk__in=wanted_or_pinned)) if wanted_or_pinned else []
+    pinned = sorted((p for p in found if with_pins and p.is_active_announcement), key=lambda p: -p.pk)[:PINNED_MAX]
     pinned_ids = {p.pk for p in pinned}
     by_id = {p.pk: p for p in found}
     items = [by_id[i] for i in wanted if i in by_id and i not in pinned_ids]

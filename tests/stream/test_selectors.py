@@ -127,8 +127,8 @@ class TestHomeFeed:
             services.comment_create(actor=colleague, post=post, body="b")
             services.comment_create(actor=colleague, post=post, body="c")
             services.reaction_add(actor=employee, post=post, emoji="👍")
-        # entries, posts with the pinned announcements, attachments, comments, my reactions
-        with django_assert_num_queries(5):
+        # entries, announcement ids, posts with the pinned announcements, attachments, comments, my reactions
+        with django_assert_num_queries(6):
             _pinned, page = selectors.feed_home(actor=employee, cursor=Cursor())
             assert all(len(p.preview_comments) == 2 for p in page.items)
             assert all(p.my_reactions == {"👍"} for p in page.items)

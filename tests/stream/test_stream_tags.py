@@ -21,9 +21,11 @@ class TestPostLinks:
 
 class TestAvatar:
     def test_initials_on_a_colour_when_there_is_no_photo(self, employee):
-        expected = Template('{% include "includes/avatar.html" with person=person size="sm" %}').render(
-            Context({"person": employee})
-        ).strip()
+        expected = (
+            Template('{% include "includes/avatar.html" with person=person size="sm" %}')
+            .render(Context({"person": employee}))
+            .strip()
+        )
         assert str(avatar(employee, "sm")) == expected
         assert ">LM</span>" in expected
 
