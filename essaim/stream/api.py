@@ -322,28 +322,34 @@ def reaction_groups(request: HttpRequest, post: Post) -> list[dict[str, Any]]:
     ]
 
 
+def reaction_response(request: HttpRequest, post: Post) -> HttpResponse:
+    """``reaction_groups`` pre-serialised: a popular post lists hundreds of accounts, and
+    re-validating each against ``ReactionGroup`` cost more than reading them (see ``page_response``)."""
+    return HttpResponse(render_json(reaction_groups(request, post)), content_type="application/json; charset=utf-8")
+
+
 @essaim.get("/essaim/statuses/{status_id}/reactions", response=list[ReactionGroup], url_name="essaim-reactions")
-def reactions(request: HttpRequest, status_id: str) -> list[dict[str, Any]]:
-    return reaction_groups(request, find_post(request, status_id))
+def reactions(request: HttpRequest, status_id: str) -> HttpResponse:
+    return reaction_response(request, find_post(request, status_id))
 
 
 @essaim.put(
     "/essaim/statuses/{status_id}/reactions/{emoji}", response=list[ReactionGroup], url_name="essaim-reaction-add"
 )
-def reaction_add(request: HttpRequest, status_id: str, emoji: str) -> list[dict[str, Any]]:
+def reaction_add(request: HttpRequest, status_id: str, emoji: str) -> HttpResponse:
     """React with one of 👍 ❤️ 🎉 😄 😮 🙏 (URL-encoded); reacting twice changes nothing."""
     post = find_post(request, status_id)
     services.reaction_add(actor=current_user(request), post=post, emoji=emoji)
-    return reaction_groups(request, post)
+    return reaction_response(request, post)
 
 
 @essaim.delete(
     "/essaim/statuses/{status_id}/reactions/{emoji}", response=list[ReactionGroup], url_name="essaim-reaction-remove"
 )
-def reaction_remove(request: HttpRequest, status_id: str, emoji: str) -> list[dict[str, Any]]:
+def reaction_remove(request: HttpRequest, status_id: str, emoji: str) -> HttpResponse:
     post = find_post(request, status_id)
     services.reaction_remove(actor=current_user(request), post=post, emoji=emoji)
-    return reaction_groups(request, post)
+    return reaction_response(request, post)
 
 
 # --- Essaim: announcements ------------------------------------------------------------------

@@ -292,6 +292,25 @@ class TestTags:
 
 
 class TestReactions:
+    def test_reaction_groups_json_is_exactly_what_the_schema_gives(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        from ninja.responses import NinjaJSONEncoder
+        from pydantic import TypeAdapter
+
+        from essaim.stream.schemas import ReactionGroup
+
+        post = make_post(colleague, "Réagissez")
+        services.reaction_add(actor=colleague, post=post, emoji="❤️")
+        response = api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/👍")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/json")
+        served = response.json()
+        validated = TypeAdapter(list[ReactionGroup]).validate_python(served)
+        assert json.loads(json.dumps([g.model_dump() for g in validated], cls=NinjaJSONEncoder)) == served
+        assert [(g["emoji"], g["count"], g["me"]) for g in served if g["count"]] == [("👍", 1, True), ("❤️", 1, False)]
+        assert served[0]["accounts"][0]["username"] == "lea.martin"
+
     def test_react_list_and_take_back(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
         post = make_post(colleague, "Fête")
         groups = api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉").json()
