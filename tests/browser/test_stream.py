@@ -86,6 +86,9 @@ def test_a_post_with_a_mention_a_tag_and_an_image_reaches_the_mentioned_colleagu
 
 
 def test_a_signed_in_reader_switches_the_tag_page_to_english(page: Any, colleague: User) -> None:
+    from essaim.stream.services import post_create
+
+    post_create(actor=colleague, body="Le #lancement approche.")
     sign_in(page, colleague.email, PASSWORD)
     page.goto("/tags/lancement/")
     assert page.locator("html").get_attribute("lang") == "fr"
