@@ -21,6 +21,7 @@ class Action(StrEnum):
     VIEW_FOLLOWS = "people.view_follows"
     # stream
     CREATE_POST = "stream.create_post"
+    UPLOAD_MEDIA = "stream.upload_media"
     COMMENT = "stream.comment"
     REACT = "stream.react"
     ANNOUNCE = "stream.announce"

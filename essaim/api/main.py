@@ -46,6 +46,7 @@ def _mount() -> None:
     for router in (stream_api.router, stream_api.timelines, stream_api.tags, stream_api.essaim):
         api.add_router("/v1/", router)
     api.add_router("/v1/", spaces_router)
+    api.add_router("/", stream_api.media)
 
 
 _mount()

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as NinjaStatus
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
@@ -32,11 +32,13 @@ from essaim.stream.schemas import (
     FROM_MASTODON,
     Announcement,
     Context,
+    MediaAttachment,
     ReactionGroup,
     Status,
     StatusEdit,
     TagEntity,
     history_data,
+    media_data,
     status_from_comment,
     status_from_post,
     tag_data,
@@ -46,6 +48,7 @@ router = Router(tags=["statuses"])
 timelines = Router(tags=["timelines"])
 tags = Router(tags=["tags"])
 essaim = Router(tags=["essaim: reactions and announcements"])
+media = Router(tags=["media"])
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -120,7 +123,9 @@ class StatusCreate(Schema):
     visibility: str = Field(
         "public", description="public (the company), private (your followers), direct (mentioned people)."
     )
-    media_ids: list[str] = Field(default_factory=list, description="Not supported yet: must be empty.")
+    media_ids: list[str] = Field(
+        default_factory=list, description="Ids of your uploads from POST /api/v2/media to attach (at most 10)."
+    )
     sensitive: bool = False
     spoiler_text: str = ""
     language: str | None = None
@@ -134,12 +139,8 @@ class StatusUpdate(Schema):
 def status_create(request: HttpRequest) -> dict[str, Any]:
     """Publish a post, or a comment when ``in_reply_to_id`` is given."""
     data = parse_body(request, StatusCreate)
-    if data.media_ids:
-        raise ApiError(
-            422,
-            _("Attachments are not supported by the API yet"),
-            _("Publish the post without media_ids, or attach files from the web page."),
-        )
+    if data.media_ids and data.in_reply_to_id:
+        raise ValidationError({"media_ids": _("Comments cannot carry files: attach them to a post.")})
     if data.in_reply_to_id:
         target = find_status(request, data.in_reply_to_id)
         if isinstance(target, Comment):
@@ -152,8 +153,29 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
     visibility = FROM_MASTODON.get(data.visibility)
     if visibility is None:
         raise ValidationError({"visibility": _("Choose public, unlisted, private or direct.")})
-    post = services.post_create(actor=current_user(request), body=data.status, visibility=visibility)
+    media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
+    post = services.post_create(actor=current_user(request), body=data.status, visibility=visibility, media=media)
     return post_status(request, post, with_source=True)
+
+
+# --- media (Mastodon: upload first, then reference the ids in a status) -------------------
+
+
+def _media_upload(request: HttpRequest, file: UploadedFile, description: str) -> dict[str, Any]:
+    attachment = services.media_upload(actor=current_user(request), upload=file, description=description)
+    return media_data(request, attachment)
+
+
+@media.post("/v2/media", response={200: MediaAttachment}, url_name="media-create")
+def media_create(request: HttpRequest, file: File[UploadedFile], description: Form[str] = "") -> dict[str, Any]:
+    """Upload an image or a file; it stays private to you until a status takes it (``media_ids``)."""
+    return _media_upload(request, file, description)
+
+
+@media.post("/v1/media", response={200: MediaAttachment}, url_name="media-create-v1")
+def media_create_v1(request: HttpRequest, file: File[UploadedFile], description: Form[str] = "") -> dict[str, Any]:
+    """Mastodon's older path for the same upload."""
+    return _media_upload(request, file, description)
 
 
 @router.get("/statuses/{status_id}", response=Status, url_name="statuses-detail")

@@ -12,6 +12,7 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 
+from essaim.accounts.models import User
 from essaim.core.uploads import check_size, clean_image
 from essaim.stream.models import Attachment, Post, attachment_storage
 
@@ -34,13 +35,13 @@ def _safe_name(name: str) -> str:
     return cleaned[-120:] or "file"
 
 
-def attach(*, post: Post, upload: UploadedFile, alt_text: str = "") -> Attachment:
-    """Store one upload on ``post``. Raises ``ValidationError`` (too large, broken image).
+def attach(*, post: Post | None, upload: UploadedFile, uploaded_by: User, alt_text: str = "") -> Attachment:
+    """Store one upload on ``post`` (or pending, when ``post`` is None). Raises ``ValidationError``.
 
     ``alt_text`` describes an image for people who cannot see it; files ignore it.
     """
     original = PurePath(upload.name or "file").name[:255] or "file"
-    attachment = Attachment(post=post, original_name=original)
+    attachment = Attachment(post=post, uploaded_by=uploaded_by, original_name=original)
     if _looks_like_image(upload, original):
         try:
             image = clean_image(upload, max_side=IMAGE_MAX_SIDE)

@@ -240,12 +240,16 @@ class TagFollow(models.Model):
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
-    return f"stream/{attachment.post_id}/{attachment.pk}-{filename}"
+    return f"stream/{attachment.post_id or 'uploads'}/{attachment.pk}-{filename}"
 
 
 class Attachment(models.Model):
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    # Null while an upload waits for its post (the API's media first, then the status).
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     file = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=120)

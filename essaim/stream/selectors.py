@@ -16,10 +16,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from essaim import access
 from essaim.access.roles import Actor
@@ -92,7 +94,7 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
     if not posts:
         return posts
     ids = [p.pk for p in posts]
-    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    attachments: dict[int | None, list[Attachment]] = defaultdict(list)
     for attachment in Attachment.objects.filter(post_id__in=ids).order_by("id"):
         attachments[attachment.post_id].append(attachment)
     comments: dict[int, list[Comment]] = defaultdict(list)
@@ -234,6 +236,26 @@ def attachment_get_for(*, actor: Actor, attachment_id: int) -> Attachment:
         return access.visible(actor, Attachment.objects.select_related("post")).get(pk=_check_id(attachment_id))
     except Attachment.DoesNotExist:
         raise Http404 from None
+
+
+def media_pending_for(*, actor: Actor, ids: Sequence[str | int]) -> list[Attachment]:
+    """``actor``'s uploads still waiting for a post, in the order asked; an unknown id is a ValidationError."""
+    try:
+        wanted = [_check_id(int(i)) for i in ids]
+    except (TypeError, ValueError, Http404):
+        raise ValidationError({"media_ids": _("These media ids are not valid.")}) from None
+    found = {
+        a.pk: a
+        for a in access.visible(
+            actor, Attachment.objects.filter(pk__in=wanted, post__isnull=True, uploaded_by=actor.pk)
+        )
+    }
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise ValidationError(
+            {"media_ids": _("These media are not your pending uploads: %(ids)s.") % {"ids": ", ".join(missing)}}
+        )
+    return [found[i] for i in wanted]
 
 
 def my_reactions_on(*, actor: Actor, post: Post) -> set[str]:

@@ -139,18 +139,22 @@ def post_create(
     visibility: str = Visibility.COMPANY,
     attachments: Sequence[UploadedFile] = (),
     image_description: str = "",
+    media: Sequence[Attachment] = (),
     space: Space | None = None,
 ) -> Post:
     """Publish a post (optionally in ``space``, with files) and deliver it to home timelines on commit.
 
     ``image_description`` is the alt text of the attached images, as the composer asks for it.
+    ``media`` are the actor's earlier uploads (:func:`media_upload`) that this post takes.
     """
     # The draft carries the space, so the stream rules decide who may post where.
     access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": _("Choose who can see this post.")})
-    if len(attachments) > MAX_ATTACHMENTS:
+    if any(item.post_id is not None or item.uploaded_by_id != actor.pk for item in media):
+        raise ValidationError({"media": _("These files are not your pending uploads.")})
+    if len(attachments) + len(media) > MAX_ATTACHMENTS:
         raise ValidationError(
             {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
         )
@@ -165,7 +169,9 @@ def post_create(
     post.save(force_insert=True)
     _sync_post_links(post, mentioned=mentioned)
     for upload in attachments:
-        attachment_files.attach(post=post, upload=upload, alt_text=image_description)
+        attachment_files.attach(post=post, upload=upload, uploaded_by=actor, alt_text=image_description)
+    if media:
+        Attachment.objects.filter(pk__in=[item.pk for item in media], post__isnull=True).update(post=post)
     post_id = post.pk
     transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
     return post
@@ -395,6 +401,16 @@ __all__ = [
     "tag_unfollow",
     "timeline_rebuild",
 ]
+
+
+@transaction.atomic
+def media_upload(*, actor: User, upload: UploadedFile, description: str = "") -> Attachment:
+    """Upload a file before its post exists (Mastodon's media API); ``post_create(media=...)`` takes it.
+
+    Until then only its uploader can see it.
+    """
+    access.require(actor, Action.UPLOAD_MEDIA)
+    return attachment_files.attach(post=None, upload=upload, uploaded_by=actor, alt_text=description)
 
 
 def home_timelines_refresh(*, user_ids: Sequence[int]) -> None:

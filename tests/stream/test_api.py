@@ -369,3 +369,54 @@ class TestAnnouncements:
             {"status_id": str(post.pk), "expires_at": expires},
         )
         assert response.status_code == 422  # type: ignore[attr-defined]
+
+
+class TestMedia:
+    """Mastodon's two steps: upload to /api/v2/media, then publish a status with its id."""
+
+    def test_upload_then_publish_with_media_ids(self, api_client: TokenClient, employee: User) -> None:
+        from tests.stream.factories import image_upload
+
+        uploaded = api_client.post("/api/v2/media", {"file": image_upload("equipe.jpg"), "description": "L'équipe"})
+        assert uploaded.status_code == 200
+        media = uploaded.json()
+        assert media["type"] == "image"
+        assert media["description"] == "L'équipe"
+        response = post_json(api_client, "/api/v1/statuses", {"status": "Photo d'équipe", "media_ids": [media["id"]]})
+        assert response.status_code == 200  # type: ignore[attr-defined]
+        status = response.json()  # type: ignore[attr-defined]
+        assert [m["id"] for m in status["media_attachments"]] == [media["id"]]
+        assert api_client.get(status["media_attachments"][0]["url"].replace("http://testserver", "")).status_code == 200
+
+    def test_a_pending_upload_is_private_to_its_uploader(self, api_client: TokenClient, colleague: User) -> None:
+        uploaded = api_client.post("/api/v1/media", {"file": _text_file()}).json()
+        other = token_client_for(colleague)
+        assert other.get(f"/attachments/{uploaded['id']}/").status_code == 404
+        response = post_json(other, "/api/v1/statuses", {"status": "Je prends", "media_ids": [uploaded["id"]]})
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert "pending uploads" in response.json()["error"]  # type: ignore[attr-defined]
+
+    def test_an_upload_is_taken_once(self, api_client: TokenClient) -> None:
+        uploaded = api_client.post("/api/v2/media", {"file": _text_file()}).json()
+        first = post_json(api_client, "/api/v1/statuses", {"status": "Un", "media_ids": [uploaded["id"]]})
+        again = post_json(api_client, "/api/v1/statuses", {"status": "Deux", "media_ids": [uploaded["id"]]})
+        assert first.status_code == 200  # type: ignore[attr-defined]
+        assert again.status_code == 422  # type: ignore[attr-defined]
+        assert Post.objects.count() == 1
+
+    def test_garbage_media_ids_and_fake_images_are_refused(self, api_client: TokenClient) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        bad_ids = post_json(api_client, "/api/v1/statuses", {"status": "x", "media_ids": ["abc"]})
+        assert bad_ids.status_code == 422  # type: ignore[attr-defined]
+        fake = SimpleUploadedFile("photo.png", b"<html>not an image</html>", content_type="image/png")
+        assert api_client.post("/api/v2/media", {"file": fake}).status_code == 422
+
+    def test_anonymous_cannot_upload(self, client: Client) -> None:
+        assert client.post("/api/v2/media", {"file": _text_file()}).status_code == 401
+
+
+def _text_file() -> object:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("notes.txt", b"compte rendu", content_type="text/plain")

@@ -138,7 +138,7 @@ class CommentPolicy:
 
 
 class FollowsPostPolicy:
-    """Reactions, mentions and attachments: visible with their post; changed only through the post's rules."""
+    """Reactions and mentions: visible with their post; changed only through the post's rules."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
         if obj is None or action is not Action.VIEW:
@@ -147,6 +147,23 @@ class FollowsPostPolicy:
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return _visible_posts(actor, queryset, prefix="post__")
+
+
+class AttachmentPolicy:
+    """A post's files follow their post; an upload still waiting for its post is its uploader's only."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None or action is not Action.VIEW:
+            return False
+        if obj.post_id is None:
+            return roles.is_signed_in(actor) and obj.uploaded_by_id == actor.pk
+        return _can_read_post(actor, obj.post)
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        with_post = _visible_posts(actor, queryset.filter(post__isnull=False), prefix="post__")
+        if not roles.is_signed_in(actor):
+            return with_post
+        return queryset.filter(Q(pk__in=with_post.values("pk")) | Q(post__isnull=True, uploaded_by_id=actor.pk))
 
 
 class TagPolicy:
@@ -169,5 +186,5 @@ register("stream.Post", PostPolicy())
 register("stream.Comment", CommentPolicy())
 register("stream.Reaction", FollowsPostPolicy())
 register("stream.Mention", FollowsPostPolicy())
-register("stream.Attachment", FollowsPostPolicy())
+register("stream.Attachment", AttachmentPolicy())
 register("stream.Tag", TagPolicy())

@@ -1,0 +1,27 @@
+"""A personal token opens read-only pages (attachment downloads), never unsafe ones."""
+
+from django.test import Client
+
+from essaim.api.services import personal_token_create
+
+
+def bearer(user, client: Client | None = None) -> Client:
+    _token, raw = personal_token_create(actor=user, name="script")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_a_token_reads_a_page_as_its_owner(employee):
+    response = bearer(employee).get("/people/")
+    assert response.status_code == 200
+    assert "Léa" in response.text
+
+
+def test_a_wrong_token_is_treated_as_signed_out(db):
+    client = Client(headers={"Authorization": "Bearer essaim_not-a-token"})
+    assert client.get("/people/").status_code == 302
+
+
+def test_a_token_never_authorises_an_unsafe_page_request(employee, colleague):
+    response = bearer(employee).post(f"/@{colleague.handle}/follow")
+    assert response.status_code == 302  # to the sign-in page: no session, no follow
+    assert not employee.following_set.exists()
