@@ -231,6 +231,14 @@ def _mine(actor: Actor) -> Q:
     return Q(user_id=actor.pk) | Q(user__isnull=True, email__iexact=actor.email)
 
 
+def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
+    """The spaces ``actor`` belongs to, most recently joined first (one query), for the side column."""
+    if not actor.is_authenticated:
+        return []
+    mine = space_list_for(actor=actor).filter(memberships__user_id=actor.pk, archived_at__isnull=True)
+    return list(mine.order_by("-memberships__created_at")[:limit])
+
+
 def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:
     """Pending invitations addressed to ``actor`` (by account or by e-mail address)."""
     if not actor.is_authenticated:

@@ -49,3 +49,31 @@ class TestMyInvitations:
         newcomer = GuestFactory(email="new@partner.example")
         assert [i.space for i in selectors.my_invitation_list(actor=newcomer)] == [space]
         assert selectors.my_invitation_list(actor=UserFactory()) == []
+
+
+class TestMySpaces:
+    def test_lists_my_live_spaces_newest_membership_first_in_one_query(self, db, django_assert_num_queries) -> None:
+        from django.utils import timezone
+
+        from essaim.spaces.selectors import my_space_list
+        from tests.accounts.factories import UserFactory
+        from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+        me = UserFactory()
+        older, newer, archived = SpaceFactory(), SpaceFactory(), SpaceFactory(archived_at=timezone.now())
+        for space in (older, newer, archived):
+            MembershipFactory(space=space, user=me)
+        SpaceFactory()  # not mine
+        with django_assert_num_queries(1):
+            assert my_space_list(actor=me) == [newer, older]
+
+    def test_the_home_feed_shows_my_spaces_in_the_side_column(self, db, client) -> None:
+        from tests.accounts.factories import UserFactory
+        from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+        me = UserFactory()
+        MembershipFactory(space=SpaceFactory(name="Club photo"), user=me)
+        client.force_login(me)
+        html = client.get("/").text
+        assert 'id="my-spaces-title"' in html
+        assert "Club photo" in html
