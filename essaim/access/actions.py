@@ -25,6 +25,7 @@ class Action(StrEnum):
     COMMENT = "stream.comment"
     REACT = "stream.react"
     ANNOUNCE = "stream.announce"
+    HIDE = "stream.hide"
     FOLLOW_TAG = "stream.follow_tag"
     # spaces (target: a Space; CREATE_SPACE targets the Space class). VIEW, DELETE, CREATE_POST (post in the
     # space), COMMENT and REACT also apply to a Space.

@@ -33,6 +33,7 @@ def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str,
         "detail": True,
         "can_delete": access.can(request.user, Action.DELETE, post),
         "can_announce": access.can(request.user, Action.ANNOUNCE, post),
+        "can_hide": access.can(request.user, Action.HIDE, post),
         **extra,
     }
 
@@ -182,6 +183,15 @@ def announcement(request: HttpRequest, post_id: int) -> HttpResponse:
             return redirect(post.get_absolute_url())
     context = _detail_context(request, post, announce_form=form)
     return render(request, "stream/post_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Moderation: hide (``hidden=1``) or show again (``hidden=0``) a post."""
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    services.post_hide(actor=me(request), post=post, hidden=request.POST.get("hidden") != "0")
+    return redirect(post.get_absolute_url())
 
 
 @login_required

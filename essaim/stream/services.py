@@ -428,3 +428,13 @@ def home_timelines_refresh(*, user_ids: Sequence[int]) -> None:
             tasks.rebuild_timeline.enqueue(user_id=user_id)
 
     transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
+    """Moderation: hide a post from everyone but its author and its moderators, or show it again."""
+    access.require(actor, Action.HIDE, post)
+    post.hidden_at = timezone.now() if hidden else None
+    post.hidden_by = actor if hidden else None
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    return post

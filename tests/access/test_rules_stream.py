@@ -94,3 +94,49 @@ def test_an_archived_space_is_read_only_even_for_its_moderators(space: Space, po
     Space.objects.filter(pk=space.pk).update(archived_at=timezone.now())
     post = Post.objects.select_related("space").get(pk=post.pk)
     assert access.can(moderator, Action.DELETE, post) is False
+
+
+class TestHiddenPosts:
+    """Moderators hide a post without deleting it: only its author and its moderators still read it."""
+
+    @pytest.mark.parametrize(
+        ("role", "allowed"),
+        [(Role.READER, False), (Role.MEMBER, False), (Role.MODERATOR, True), (Role.ADMIN, True), (Role.OWNER, True)],
+    )
+    def test_who_may_hide_a_post_of_the_space(self, space: Space, post: Post, role: str, allowed: bool) -> None:
+        assert access.can(member(space, role).user, Action.HIDE, post) is allowed
+
+    def test_a_hidden_post_stays_for_its_author_and_moderators_only(
+        self, space: Space, post: Post, author: User
+    ) -> None:
+        moderator, reader = member(space, Role.MODERATOR).user, member(space).user
+        services.post_hide(actor=moderator, post=post)
+        for person, sees in ((author, True), (moderator, True), (reader, False)):
+            assert access.visible(person, Post.objects.all()).filter(pk=post.pk).exists() is sees
+            assert access.can(person, Action.VIEW, post) is sees
+        services.post_hide(actor=moderator, post=post, hidden=False)
+        assert access.can(reader, Action.VIEW, post)
+
+    def test_a_member_cannot_hide(self, space: Space, post: Post) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        with pytest.raises(PermissionDenied):
+            services.post_hide(actor=member(space).user, post=post)
+
+    def test_network_admins_hide_company_posts_and_still_see_them(self, db: None) -> None:
+        author, reader, admin = UserFactory(), UserFactory(), UserFactory(is_network_admin=True)
+        company_post = services.post_create(actor=author, body="Hors sujet")
+        services.post_hide(actor=admin, post=company_post)
+        assert access.can(admin, Action.VIEW, company_post)
+        assert access.can(author, Action.VIEW, company_post)
+        assert not access.can(reader, Action.VIEW, company_post)
+
+    def test_hiding_from_the_post_page(self, client, space: Space, post: Post) -> None:
+        moderator, reader = member(space, Role.MODERATOR).user, member(space).user
+        client.force_login(moderator)
+        assert "Hide this post" in client.get(f"/posts/{post.pk}/").text
+        assert client.post(f"/posts/{post.pk}/hide", {"hidden": "1"}).status_code == 302
+        assert "Hidden by moderation" in client.get(f"/posts/{post.pk}/").text
+        client.force_login(reader)
+        assert client.get(f"/posts/{post.pk}/").status_code == 404
+        assert client.post(f"/posts/{post.pk}/hide", {"hidden": "0"}).status_code == 404

@@ -52,7 +52,25 @@ def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
     outside |= Q(**{f"{prefix}visibility": "followers"}) & Q(follows)
     if roles.is_employee(actor):
         outside |= Q(**{f"{prefix}visibility": "company"})
-    return (Q(**{f"{prefix}space__isnull": False}) & in_space) | (Q(**{f"{prefix}space__isnull": True}) & outside)
+    readable = (Q(**{f"{prefix}space__isnull": False}) & in_space) | (Q(**{f"{prefix}space__isnull": True}) & outside)
+    return readable & _not_hidden_from(actor, prefix)
+
+
+def _not_hidden_from(actor: Actor, prefix: str) -> Q:
+    """A post hidden by moderation stays readable by its author and by whoever may moderate it."""
+    from essaim.spaces.models import Membership
+
+    shown = Q(**{f"{prefix}hidden_at__isnull": True}) | Q(**{f"{prefix}author_id": actor.pk})
+    moderating = Membership.objects.filter(
+        user_id=actor.pk, space_id=OuterRef(f"{prefix}space_id"), role__in=MODERATING_ROLES
+    )
+    shown |= Q(Exists(moderating))
+    if roles.is_network_admin(actor):
+        shown |= Q(**{f"{prefix}space__isnull": True})
+    return shown
+
+
+MODERATING_ROLES = ("owner", "admin", "moderator")
 
 
 def _visible_posts(actor: Actor, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
@@ -97,6 +115,10 @@ class PostPolicy:
             case Action.DELETE:
                 return _can_read_post(actor, obj) and (
                     roles.is_self(actor, obj.author) or roles.is_network_admin(actor) or _moderates(actor, obj)
+                )
+            case Action.HIDE:  # space moderators in their space; network admins outside spaces
+                return _can_read_post(actor, obj) and (
+                    _moderates(actor, obj) or (obj.space_id is None and roles.is_network_admin(actor))
                 )
             case Action.COMMENT | Action.REACT:
                 return _can_read_post(actor, obj) and _space_allows(actor, action, obj.space)
