@@ -75,7 +75,7 @@ def _follow_response(request: HttpRequest, person: User) -> HttpResponse:
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
     person = selectors.person_get_for(actor=request.user, handle=handle)
     services.follow_create(actor=request.user, user=person)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
         messages.success(request, _("You now follow %(name)s.") % {"name": person.get_full_name()})
     return _follow_response(request, person)
 
@@ -85,7 +85,7 @@ def follow(request: HttpRequest, handle: str) -> HttpResponse:
 def unfollow(request: HttpRequest, handle: str) -> HttpResponse:
     person = selectors.person_get_for(actor=request.user, handle=handle)
     services.follow_delete(actor=request.user, user=person)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
         messages.success(request, _("You no longer follow %(name)s.") % {"name": person.get_full_name()})
     return _follow_response(request, person)
 
@@ -172,7 +172,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "first_url": first_url,
         "is_first_page": cursor is None,
     }
-    if request.htmx and cursor is not None:  # type: ignore[attr-defined]
+    if request.htmx and cursor is not None:  # type: ignore[attr-defined]  # set by django-htmx
         return render(request, "people/directory.html#results", context)
     context.update(
         departments=selectors.departments_list(),
@@ -206,7 +206,7 @@ def _follow_list(request: HttpRequest, handle: str, *, followers: bool) -> HttpR
     page = select(actor=request.user, user=person, before=before)
     next_url = f"{request.path}?{urlencode({'before': page.next_cursor})}" if page.next_cursor else None
     context = {"person": person, "page": page, "next_url": next_url, "followers": followers}
-    if request.htmx and before is not None:  # type: ignore[attr-defined]
+    if request.htmx and before is not None:  # type: ignore[attr-defined]  # set by django-htmx
         return render(request, "people/follow_list.html#results", context)
     return render(request, "people/follow_list.html", context)
 

@@ -110,6 +110,7 @@ def space_list(request: HttpRequest, response: HttpResponse, params: Query[Space
         actor=request.user, filters=filters, cursor=selectors.Cursor.decode(params.after)
     )
     _keyset_link(request, response, page.next_cursor)
+    # member_count is annotated by the directory selector
     return [space_data(request, space, member_count=space.member_count) for space in page.items]  # type: ignore[attr-defined]
 
 

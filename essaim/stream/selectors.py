@@ -111,10 +111,10 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
             mine[post_id].add(emoji)
     for post in posts:
         files = attachments.get(post.pk, [])
-        post.images = [a for a in files if a.is_image]  # type: ignore[attr-defined]
-        post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]
-        post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]
-        post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]
+        post.images = [a for a in files if a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
+        post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
+        post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
+        post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
     return posts
 
 

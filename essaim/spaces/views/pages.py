@@ -57,7 +57,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             ("archived", "archived"),
         ],
     }
-    if request.htmx and cursor is not None:  # type: ignore[attr-defined]
+    if request.htmx and cursor is not None:  # type: ignore[attr-defined]  # set by django-htmx
         return render(request, "spaces/space_directory.html#results", context)
     return render(request, "spaces/space_directory.html", context)
 
@@ -108,7 +108,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         if readable
         else None
     )
-    if request.htmx and cursor.max_id is not None:  # type: ignore[attr-defined]
+    if request.htmx and cursor.max_id is not None:  # type: ignore[attr-defined]  # set by django-htmx
         return render(
             request, "spaces/space_detail.html#posts", {"space": space, "posts": posts, **_post_perms(request, space)}
         )
@@ -155,6 +155,6 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(
         page=page, q=q, next_url=_next_url(request, page.next_cursor), role_form=RoleForm(), is_first_page=not cursor
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
         return render(request, "spaces/space_members.html#member-results", context)
     return render(request, "spaces/space_members.html", context)
