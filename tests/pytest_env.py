@@ -1,8 +1,20 @@
-"""Loaded with ``-p`` before Django: test-only environment (fast hashing, temporary data dir)."""
+"""Loaded with ``-p`` before Django: test-only environment (fast hashing, temporary data dir).
+
+With Redis (the PostgreSQL run), each xdist worker gets its own Redis database: the workers
+share one server, and a test's ``cache.clear()`` or cached network settings must not reach
+another worker's tests.
+"""
 
 import os
+import re
 import tempfile
 
 os.environ.setdefault("ESSAIM_FAST_PASSWORD_HASHER", "1")
 os.environ.setdefault("ESSAIM_DATA_DIR", tempfile.mkdtemp(prefix="essaim-tests-"))
 os.environ.setdefault("ESSAIM_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+
+_redis = os.environ.get("ESSAIM_REDIS_URL", "")
+if _redis:
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _database = 15 - _worker % 8  # databases 8 to 15 are the tests'
+    os.environ["ESSAIM_REDIS_URL"] = re.sub(r"(/\d+)?$", f"/{_database}", _redis.rstrip("/"), count=1)
