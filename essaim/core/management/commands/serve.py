@@ -17,6 +17,7 @@ target, and large audiences need the task anyway.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -68,10 +69,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+            with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stop both, quietly
+                while all(process.poll() is None for process in processes):
+                    time.sleep(0.5)
         finally:
             stop()
             for process in processes:
