@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.text import fold
 from essaim.spaces.models import Space
@@ -438,3 +439,14 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
     return post
+
+
+@transaction.atomic
+def media_purge_unattached(*, older_than: timedelta) -> int:
+    """Delete uploads that no post took within ``older_than`` (a system job: ``manage.py purge_media``)."""
+    stale = Attachment.objects.filter(post__isnull=True, id__lt=id_floor(timezone.now() - older_than))
+    files = list(stale.values_list("file", "thumbnail"))
+    count = len(files)
+    stale.delete()
+    transaction.on_commit(lambda: attachment_files.delete_files(files))
+    return count
