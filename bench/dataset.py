@@ -1,14 +1,21 @@
-"""A reproducible benchmark dataset: people, follows, posts, comments, reactions, home timelines.
+"""A reproducible benchmark dataset: people, follows, spaces, posts, comments, reactions, home timelines.
 
 ``make_plan(size, seed)`` builds everything in memory from one ``random.Random(seed)`` (pure
 Python, no database); ``load_plan(plan)`` writes it with the fastest path each database
 offers, inside one transaction: ``executemany`` on SQLite, ``COPY`` on PostgreSQL. Nothing
 that changes semantics is disabled: constraints, indexes and foreign keys stay on.
 
+Spaces: a few all-company spaces everyone belongs to (as an automatic rule would make them),
+ordinary spaces whose sizes follow a Zipf law (a few very large, most of a few dozen members),
+a few sub-spaces, and many dormant spaces (1-5 members, no posts) so that the directory's
+search has the size of a real company's. Most posts are written in one of the author's spaces.
+
 Home timelines are materialised with the stream's own delivery rules
-(``essaim.stream.timelines.audience``): the author, the people mentioned, the author's
-followers for company and followers-only posts, the followers of its tags for company posts;
-each timeline keeps its newest ``HOME_TIMELINE_CAP`` posts, as ``rebuild``/``trim`` do.
+(``essaim.stream.timelines.audience``): outside spaces, the author, the people mentioned, the
+author's followers for company and followers-only posts, the followers of its tags for company
+posts; in a space, its members, plus (only when the space is public) the author's followers,
+the people mentioned and the tags' followers. Each timeline keeps its newest
+``HOME_TIMELINE_CAP`` posts, as ``rebuild``/``trim`` do.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from typing import Any
 
 from essaim.core.ids import SEQUENCE_BITS, id_floor
 
-DATASET_VERSION = 1
+DATASET_VERSION = 2  # 2: spaces, memberships and posts in spaces
 SEED = 20240601
 PASSWORD = "bench-password-0123"  # noqa: S105 - every benchmark person's known password
 
@@ -43,14 +50,25 @@ class Size:
     reactions: int
     days: int = 90
     tags: int = 200
+    # Spaces: ``spaces_active`` (the all-company ones included) get posts; the rest, up to
+    # ``spaces_total``, are dormant. Ordinary active spaces have Zipf sizes: ``space_top`` of them
+    # have ``space_max`` members and the median one ``space_median`` (never fewer than ``space_floor``).
+    spaces_active: int = 0
+    spaces_total: int = 0
+    space_max: int = 0
+    space_median: int = 0
+    space_top: int = 1
+    space_floor: int = 5
 
 
 SIZES = {
-    "toy": Size("toy", people=30, follows_mean=5, power_law_out_degree=False, posts=120, comments=200, reactions=300),
+    "toy": Size("toy", people=30, follows_mean=5, power_law_out_degree=False, posts=120, comments=200, reactions=300,
+                spaces_active=8, spaces_total=20, space_max=15, space_median=6, space_top=1, space_floor=3),
     "S": Size("S", people=1_000, follows_mean=50, power_law_out_degree=False, posts=10_000, comments=20_000,
-              reactions=50_000),
+              reactions=50_000, spaces_active=20, spaces_total=2_000, space_max=500, space_median=20, space_top=2),
     "M": Size("M", people=10_000, follows_mean=100, power_law_out_degree=True, posts=200_000, comments=400_000,
-              reactions=1_000_000),
+              reactions=1_000_000, spaces_active=200, spaces_total=20_000, space_max=5_000, space_median=50,
+              space_top=3),
 }  # fmt: skip
 
 # Popularity: person i (0 = the CEO) is followed with weight (i + 1) ** -POPULARITY_EXPONENT;
@@ -137,6 +155,67 @@ TAG_WORDS = [
     "support",
     "ventes",
 ]
+# Spaces. Posts in spaces store the visibility the composer gives them (the space decides who reads).
+SPACE_POST_SHARE = 0.6
+SPACE_POST_VISIBILITY = "company"
+COMPANY_SPACES = ("Toute l'entreprise", "Actualités de l'entreprise", "Entraide & questions")
+COMPANY_SPACE_SHARE = 0.1  # of an author's space posts (more for the people in no other active space)
+SPACE_VISIBILITY_MIX = (("public", 0.50), ("private", 0.35), ("secret", 0.15))
+NARROWNESS = {"public": 0, "private": 1, "secret": 2}  # as essaim.spaces.services.spaces
+SUBSPACE_SHARE = 0.05  # of the ordinary active spaces
+ARCHIVED_SHARE = 0.05  # of the dormant spaces
+DEPARTMENTS = [
+    "Ventes", "Marketing", "Finance", "Ressources humaines", "Juridique", "Achats", "Logistique", "Production",
+    "Qualité", "R&D", "Informatique", "Sécurité", "Communication", "Service client", "Direction générale",
+    "Contrôle de gestion", "Comptabilité", "Paie", "Formation", "Innovation", "Data", "Design", "Support",
+    "Exploitation", "Maintenance", "Relations sociales", "Immobilier", "Santé au travail",
+]  # fmt: skip
+PLACES = [
+    "Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Lille", "Bordeaux", "Strasbourg", "Rennes", "Montpellier",
+    "Grenoble", "Nice", "Dijon", "Besançon", "Orléans", "Reims", "Le Mans", "Angers", "Brest", "Nîmes",
+    "Saint-Étienne", "Clermont-Ferrand", "Genève", "Lausanne", "Bruxelles", "Liège", "Montréal", "Québec",
+    "Luxembourg", "Casablanca", "Dakar", "Abidjan", "Tunis", "Barcelone", "Milan", "Munich", "Londres", "Dublin",
+    "Amsterdam", "Évry", "Nord", "Sud", "Est", "Ouest", "Île-de-France", "Outre-mer",
+]  # fmt: skip
+CODENAMES = [
+    "Atlas", "Orion", "Hermès", "Zéphyr", "Phénix", "Pégase", "Andromède", "Cassiopée", "Mercure", "Vénus",
+    "Saturne", "Jupiter", "Neptune", "Pluton", "Callisto", "Titan", "Rhéa", "Téthys", "Hélios", "Séléné", "Éole",
+    "Borée", "Iris", "Artémis", "Apollon", "Athéna", "Héra", "Déméter", "Perséphone", "Arès", "Héphaïstos", "Éos",
+    "Nyx", "Chronos", "Gaïa", "Prométhée", "Icare", "Dédale", "Ariane", "Thésée", "Ulysse", "Pénélope", "Achille",
+    "Hector", "Énée", "Castor", "Pollux", "Véga", "Altaïr", "Deneb", "Sirius", "Rigel", "Bételgeuse", "Aldébaran",
+    "Antarès", "Polaris", "Capella", "Arcturus", "Procyon", "Mistral", "Sirocco", "Tramontane", "Alizé", "Noroît",
+    "Cèdre", "Érable", "Chêne", "Tilleul", "Séquoia", "Mélèze", "Églantine", "Lavande", "Boréal", "Quasar",
+    "Nébuleuse", "Comète", "Horizon", "Odyssée", "Kepler", "Lumière",
+]  # fmt: skip
+HOBBIES = [
+    "vélo", "course à pied", "randonnée", "photo", "lecture", "échecs", "cuisine", "jardinage", "yoga", "escalade",
+    "football", "basket", "tennis", "badminton", "musique", "chorale", "théâtre", "cinéma", "jeux de société",
+    "voile", "ski", "natation", "couture", "bricolage", "œnologie", "pâtisserie", "danse", "peinture",
+    "astronomie", "poterie",
+]  # fmt: skip
+TOPICS = [
+    "accessibilité", "écoconception", "télétravail", "bien-être", "diversité", "parentalité", "handicap",
+    "développement durable", "mobilité douce", "intelligence artificielle", "cybersécurité", "qualité de vie",
+    "sobriété numérique", "mentorat", "onboarding", "management", "relation client", "RGPD", "open source",
+    "data science", "cloud", "DevOps", "design system", "UX", "agilité", "lean", "RSE", "éthique",
+    "veille technologique", "égalité femmes-hommes",
+]  # fmt: skip
+QUALIFIERS = ["2025", "2026", "phase 2", "pilote", "V2", "international", "France", "Europe", "Nord", "Sud"]
+NAME_PATTERNS = (
+    ("Équipe {dept} {place}", 3.0),
+    ("{dept} – {place}", 2.0),
+    ("Projet {code}", 1.0),
+    ("Projet {code} {qual}", 1.0),
+    ("Projet {code} – {place}", 3.0),
+    ("{code} – {dept} {place}", 4.0),
+    ("Club {hobby} {place}", 2.0),
+    ("Communauté {topic}", 0.5),
+    ("Comité {topic} {place}", 1.5),
+    ("Groupe de travail {topic} – {dept}", 1.5),
+    ("{topic} – {dept} {place}", 2.0),
+    ("Task force {code} {qual}", 0.5),
+    ("Afterwork {place}", 0.3),
+)  # fmt: skip
 MENTION_SLOT = "zzmention{}zz"
 TAG_SLOT = "zztag{}zz"
 TEMPLATES = 400
@@ -151,6 +230,26 @@ class Person:
 
 
 @dataclass
+class SpaceRow:
+    name: str
+    slug: str
+    visibility: str
+    created_at: datetime
+    members: list[int]  # person indexes, the owner first
+    roles: dict[int, str]  # the members who are not plain members: one owner, admins, moderators
+    parent: int | None = None  # plan index of the parent space (one level, as the app allows)
+    company: bool = False  # everyone is a member, through an automatic rule for every department
+    archived: bool = False
+    include_subspace_posts: bool = False
+    description: str = ""
+
+    def joined_at(self, position: int, before: datetime) -> datetime:
+        """When the ``position``-th member joined: spread between the space's creation and ``before``."""
+        span = max(1, int((before - self.created_at).total_seconds()))
+        return self.created_at + timedelta(seconds=(position * 7_919 + 1) % span)
+
+
+@dataclass
 class PostRow:
     id: int
     author: int
@@ -159,6 +258,7 @@ class PostRow:
     template: int
     mentions: tuple[int, ...]
     tags: tuple[int, ...]
+    space: int | None = None  # plan index of its space
     comment_count: int = 0
     reaction_counts: dict[str, int] = field(default_factory=dict)
 
@@ -178,6 +278,15 @@ class Plan:
     reactions: list[tuple[int, int, str, datetime]]  # (post index, person, emoji, created_at)
     home: dict[int, list[int]]  # owner person index -> post indexes, newest first, capped
     follower_counts: Counter[int] = field(default_factory=Counter)
+    spaces: list[SpaceRow] = field(default_factory=list)  # the active ones first (posts go there), then dormant
+
+    @property
+    def active_spaces(self) -> list[SpaceRow]:
+        return self.spaces[: self.size.spaces_active]
+
+    @property
+    def membership_count(self) -> int:
+        return sum(len(space.members) for space in self.spaces)
 
     def body(self, post: PostRow) -> str:
         text = self.templates[post.template][0]
@@ -186,9 +295,6 @@ class Plan:
         for slot, tag in enumerate(post.tags):
             text = text.replace(TAG_SLOT.format(slot), self.tags[tag])
         return text
-
-    def followers_of(self, person: int) -> list[int]:
-        return sorted(f for f, g in self.follows if g == person)
 
 
 def _weighted(rng: random.Random, mix: Sequence[tuple[str, float]]) -> str:
@@ -233,7 +339,7 @@ def _follows(rng: random.Random, size: Size) -> list[tuple[int, int]]:
     n = size.people
     cumulative = _cumulative(n, POPULARITY_EXPONENT)
     population = range(n)
-    follows = []
+    follows: list[tuple[int, int]] = []
     for follower in range(n):
         if size.power_law_out_degree:
             k = int(min(n - 1, max(5, rng.lognormvariate(math.log(size.follows_mean) - 0.5, 1.0))))
@@ -269,6 +375,177 @@ def _templates(rng: random.Random) -> list[tuple[str, int, int]]:
     return templates
 
 
+def space_sizes(size: Size) -> list[int]:
+    """Members of the ordinary active spaces by rank: Zipf, ``size(r) = min(max, round(K * r ** -a))``.
+
+    ``a`` and ``K`` are solved so that ranks 1 to ``space_top`` have ``space_max`` members and the
+    median rank ``space_median``; no space is smaller than ``space_floor`` or larger than the company.
+    """
+    count = size.spaces_active - len(COMPANY_SPACES)
+    if count <= 0:
+        return []
+    median_rank = (count + 1) / 2
+    top = min(size.space_top, count)
+    if median_rank <= top:
+        return [min(size.space_max, size.people)] * count
+    exponent = math.log(size.space_max / size.space_median) / math.log(median_rank / top)
+    scale = size.space_max * top**exponent
+    return [
+        min(size.people, max(size.space_floor, min(size.space_max, round(scale * rank**-exponent))))
+        for rank in range(1, count + 1)
+    ]
+
+
+def _space_names(rng: random.Random, count: int) -> list[str]:
+    """``count`` realistic names, distinct once folded (the app refuses two names that fold alike)."""
+    from essaim.core.text import fold
+
+    names = list(COMPANY_SPACES[:count])
+    seen = {fold(name) for name in names}
+    patterns = [p for p, _ in NAME_PATTERNS]
+    weights = list(itertools.accumulate(w for _, w in NAME_PATTERNS))
+    while len(names) < count:
+        pattern = rng.choices(patterns, cum_weights=weights)[0]
+        name = pattern.format(
+            dept=rng.choice(DEPARTMENTS),
+            place=rng.choice(PLACES),
+            code=rng.choice(CODENAMES),
+            hobby=rng.choice(HOBBIES),
+            topic=rng.choice(TOPICS),
+            qual=rng.choice(QUALIFIERS),
+        )
+        name = name[0].upper() + name[1:]
+        if fold(name) in seen:  # "Club vélo Lyon" exists: this one is "Club vélo Lyon 2026" or the like
+            name = f"{name} {rng.choice(QUALIFIERS)}"
+            if fold(name) in seen:
+                continue
+        seen.add(fold(name))
+        names.append(name)
+    return names
+
+
+def space_slug(name: str, taken: set[str]) -> str:
+    """The address ``essaim.spaces.services.spaces`` gives a new space with this name (``taken``: the earlier ones)."""
+    from django.utils.text import slugify
+
+    from essaim.core.text import fold
+    from essaim.spaces.services.spaces import RESERVED_SLUGS
+
+    base = slugify(fold(name))[:120].strip("-") or "space"
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def _exact_mix(rng: random.Random, count: int, mix: Sequence[tuple[str, float]]) -> list[str]:
+    """``count`` values in the proportions of ``mix`` (rounded; the last takes the rest), shuffled."""
+    values: list[str] = []
+    for value, weight in mix[:-1]:
+        values += [value] * round(weight * count)
+    values = values[:count] + [mix[-1][0]] * max(0, count - len(values))
+    rng.shuffle(values)
+    return values
+
+
+def _roles(members: Sequence[int]) -> dict[int, str]:
+    """One owner (the first member), then one or two admins and up to two moderators, by size."""
+    admins = 1 if len(members) < 20 else 2
+    moderators = 0 if len(members) < 10 else 1 if len(members) < 100 else 2
+    roles = {members[0]: "owner"}
+    for person in members[1 : 1 + admins]:
+        roles[person] = "admin"
+    for person in members[1 + admins : 1 + admins + moderators]:
+        roles[person] = "moderator"
+    return roles
+
+
+def _spaces(rng: random.Random, size: Size, start: datetime) -> list[SpaceRow]:
+    """All-company spaces, Zipf-sized ordinary spaces (a few of them sub-spaces), then dormant ones."""
+    if not size.spaces_total:
+        return []
+    n = size.people
+    names = _space_names(rng, size.spaces_total)
+    taken: set[str] = set()
+    earliest = start - timedelta(days=720)
+
+    def created() -> datetime:
+        return earliest + timedelta(seconds=rng.random() * (start - earliest).total_seconds() * 0.9)
+
+    spaces = []
+    for i, name in enumerate(names[: len(COMPANY_SPACES)]):
+        members = list(range(n))
+        owner = 0 if i == 0 else rng.randrange(n)  # the CEO owns the first one
+        members.remove(owner)
+        rng.shuffle(members)
+        members.insert(0, owner)
+        spaces.append(
+            SpaceRow(name, space_slug(name, taken), "public", created(), members, _roles(members), company=True)
+        )
+    sizes = space_sizes(size)
+    ordinary = len(spaces)
+    visibilities = _exact_mix(rng, len(sizes), SPACE_VISIBILITY_MIX)
+    for name, members_count, visibility in zip(
+        names[ordinary : ordinary + len(sizes)], sizes, visibilities, strict=True
+    ):
+        members = rng.sample(range(n), members_count)
+        spaces.append(SpaceRow(name, space_slug(name, taken), visibility, created(), members, _roles(members)))
+    _make_subspaces(rng, spaces, first=ordinary, top=size.space_top)
+    for space in spaces[len(COMPANY_SPACES) :]:
+        space.description = f"L'espace de « {space.name} » : nouvelles, questions et documents."
+    for name in names[len(spaces) :]:
+        members = rng.sample(range(n), rng.randint(1, 5))
+        visibility = _weighted(rng, SPACE_VISIBILITY_MIX)
+        archived = rng.random() < ARCHIVED_SHARE
+        spaces.append(
+            SpaceRow(name, space_slug(name, taken), visibility, created(), members, _roles(members), archived=archived)
+        )
+    return spaces
+
+
+def _make_subspaces(rng: random.Random, spaces: list[SpaceRow], *, first: int, top: int) -> None:
+    """Turn a few ordinary spaces into sub-spaces of larger ones: members drawn from the parent's,
+    visibility never wider than the parent's (as the services enforce), one level only."""
+    candidates = list(range(first + top, len(spaces)))
+    if len(candidates) < 2:
+        return
+    count = max(1, round(SUBSPACE_SHARE * (len(spaces) - first)))
+    children = sorted(rng.sample(candidates[1:], min(count, len(candidates) - 1)))
+    for child_index in children:
+        parents = [i for i in range(first, child_index) if spaces[i].parent is None and i not in children]
+        parent_index = rng.choice(parents)
+        parent, child = spaces[parent_index], spaces[child_index]
+        child.parent = parent_index
+        if NARROWNESS[child.visibility] < NARROWNESS[parent.visibility]:
+            child.visibility = parent.visibility
+        child.members = rng.sample(parent.members, min(len(child.members), len(parent.members)))
+        child.roles = _roles(child.members)
+        child.created_at = max(child.created_at, parent.created_at + timedelta(days=1))
+        parent.include_subspace_posts = parent.include_subspace_posts or rng.random() < 0.5
+
+
+class _SpacePicker:
+    """Which of an author's active spaces a post goes to: an all-company space ``COMPANY_SPACE_SHARE`` of
+    the time (or when the author is in no other space), else one of the author's other spaces. Built once
+    (person -> their spaces), so picking costs no scan of the memberships."""
+
+    def __init__(self, active: Sequence[SpaceRow], people: int) -> None:
+        self.company = [index for index, space in enumerate(active) if space.company]
+        self.spaces: list[list[int]] = [[] for _ in range(people)]
+        for index, space in enumerate(active):
+            if not space.company:
+                for person in space.members:
+                    self.spaces[person].append(index)
+
+    def pick(self, rng: random.Random, person: int) -> int | None:
+        mine = self.spaces[person]
+        if self.company and (not mine or rng.random() < COMPANY_SPACE_SHARE):
+            return rng.choice(self.company)
+        return rng.choice(mine) if mine else None
+
+
 def make_plan(size: Size, *, seed: int = SEED, end: datetime | None = None) -> Plan:
     """Everything the dataset holds, decided by ``seed`` alone (and ``end``, today at 00:00 UTC)."""
     rng = random.Random(seed)
@@ -290,8 +567,10 @@ def make_plan(size: Size, *, seed: int = SEED, end: datetime | None = None) -> P
         }
     )
     templates = _templates(rng)
+    spaces = _spaces(rng, size, start)
+    space_picker = _SpacePicker(spaces[: size.spaces_active], n)
 
-    # Posts: authors by a power law of activity, times uniform over the period.
+    # Posts: authors by a power law of activity, times uniform over the period; most in one of the author's spaces.
     activity = list(range(n))
     rng.shuffle(activity)
     activity_cumulative = _cumulative(n, ACTIVITY_EXPONENT)
@@ -299,25 +578,31 @@ def make_plan(size: Size, *, seed: int = SEED, end: datetime | None = None) -> P
     posts = []
     for _ in range(size.posts):
         author = activity[rng.choices(range(n), cum_weights=activity_cumulative)[0]]
+        space = space_picker.pick(rng, author) if rng.random() < SPACE_POST_SHARE else None
         template = rng.randrange(TEMPLATES)
         _, mention_slots, tag_slots = templates[template]
+        # In a space, people mention its members (in the tiny ones, anybody).
+        pool = spaces[space].members if space is not None and len(spaces[space].members) > 3 else range(n)
         mentions: list[int] = []
         while len(mentions) < mention_slots:
-            person = rng.randrange(n)
+            person = rng.choice(pool)
             if person != author and person not in mentions:
                 mentions.append(person)
         tag_ids = tuple(dict.fromkeys(rng.choices(range(size.tags), cum_weights=tag_cumulative, k=tag_slots)))
         tag_ids = tag_ids + tuple(t for t in range(size.tags) if t not in tag_ids)[: tag_slots - len(tag_ids)]
-        visibility = _weighted(rng, VISIBILITY_MIX)
+        visibility = _weighted(rng, VISIBILITY_MIX) if space is None else SPACE_POST_VISIBILITY
         if visibility == "mentioned" and not mentions:
             visibility = "followers"
         created = start + timedelta(seconds=rng.random() * span)
         posts.append(
-            PostRow(time_id(rng, created, taken), author, created, visibility, template, tuple(mentions), tag_ids)
+            PostRow(
+                time_id(rng, created, taken), author, created, visibility, template, tuple(mentions), tag_ids, space
+            )
         )
     posts.sort(key=lambda p: p.id)
 
-    # Comments and reactions go to the posts everyone can see, half of them to popular authors' posts.
+    # Comments and reactions go to the posts their writers may comment on and react to: outside spaces, the
+    # company posts (anyone); in a space, its members. Half of them go to popular authors' posts.
     public = [i for i, p in enumerate(posts) if p.visibility == "company"]
     popular_weights = list(itertools.accumulate(1 + follower_counts[posts[i].author] for i in public))
 
@@ -325,6 +610,9 @@ def make_plan(size: Size, *, seed: int = SEED, end: datetime | None = None) -> P
         if rng.random() < 0.5:
             return rng.choice(public)
         return public[rng.choices(range(len(public)), cum_weights=popular_weights)[0]]
+
+    def pick_person(post: PostRow) -> int:
+        return rng.randrange(n) if post.space is None else rng.choice(spaces[post.space].members)
 
     def after(post: PostRow) -> datetime:
         return min(end - timedelta(seconds=1), post.created_at + timedelta(seconds=rng.expovariate(1 / 21_600)))
@@ -335,14 +623,15 @@ def make_plan(size: Size, *, seed: int = SEED, end: datetime | None = None) -> P
         index = pick_post()
         created = after(posts[index])
         body = rng.choice(comment_texts)
-        comments.append((time_id(rng, created, taken), index, rng.randrange(n), created, body))
+        comments.append((time_id(rng, created, taken), index, pick_person(posts[index]), created, body))
         posts[index].comment_count += 1
     comments.sort()
 
-    reactions = []
+    reactions: list[tuple[int, int, str, datetime]] = []
     reacted: set[tuple[int, int]] = set()
     while len(reactions) < size.reactions:
-        index, person = pick_post(), rng.randrange(n)
+        index = pick_post()
+        person = pick_person(posts[index])
         if (index, person) in reacted:
             continue
         reacted.add((index, person))
@@ -353,35 +642,75 @@ def make_plan(size: Size, *, seed: int = SEED, end: datetime | None = None) -> P
 
     plan = Plan(size, seed, end, people, follows, tags, tag_follows, templates, posts, comments, reactions, {})
     plan.follower_counts = follower_counts
+    plan.spaces = spaces
     plan.home = home_timelines(plan)
     return plan
 
 
 def home_timelines(plan: Plan, *, cap: int | None = None) -> dict[int, list[int]]:
-    """Each person's materialised timeline, newest post first, with the stream's delivery rules."""
+    """Each person's materialised timeline, newest post first, with the stream's delivery rules.
+
+    Posts are walked newest first, so a timeline that reaches ``cap`` is complete: its owner then leaves
+    every audience group (an author's followers, a tag's followers, a space's members) they are in, and
+    later posts never look at them again. The work is proportional to the entries kept, not to the sum of
+    the audiences (an all-company space's posts would otherwise visit everyone, every time).
+    """
     from essaim.stream.timelines import HOME_TIMELINE_CAP
 
     cap = cap or HOME_TIMELINE_CAP
-    followers: dict[int, list[int]] = {}
-    for follower, followed in plan.follows:
-        followers.setdefault(followed, []).append(follower)
-    tag_followers: dict[int, list[int]] = {}
-    for person, tag in plan.tag_follows:
-        tag_followers.setdefault(tag, []).append(person)
+    groups = _OpenGroups(plan)
     home: dict[int, list[int]] = {}
     for index in range(len(plan.posts) - 1, -1, -1):  # newest first, so the cap keeps the newest
-        post = plan.posts[index]
-        owners = {post.author, *post.mentions}
-        if post.visibility in {"company", "followers"}:
-            owners.update(followers.get(post.author, ()))
-        if post.visibility == "company":
-            for tag in post.tags:
-                owners.update(tag_followers.get(tag, ()))
-        for owner in owners:
+        for owner in groups.audience(plan.posts[index]):
             timeline = home.setdefault(owner, [])
             if len(timeline) < cap:
                 timeline.append(index)
+                if len(timeline) == cap:
+                    groups.close(owner)
     return home
+
+
+class _OpenGroups:
+    """The audience groups of ``timelines.audience``, holding only the owners whose timeline is not full."""
+
+    EMPTY: frozenset[int] = frozenset()
+
+    def __init__(self, plan: Plan) -> None:
+        self.followers: dict[int, set[int]] = {}
+        for follower, followed in plan.follows:
+            self.followers.setdefault(followed, set()).add(follower)
+        self.tag_followers: dict[int, set[int]] = {}
+        for person, tag in plan.tag_follows:
+            self.tag_followers.setdefault(tag, set()).add(person)
+        self.members = [set(space.members) for space in plan.spaces]
+        self.public = [space.visibility == "public" for space in plan.spaces]
+        self.groups_of: dict[int, list[set[int]]] = {}
+        for group in itertools.chain(self.followers.values(), self.tag_followers.values(), self.members):
+            for person in group:
+                self.groups_of.setdefault(person, []).append(group)
+
+    def audience(self, post: PostRow) -> set[int]:
+        """The owners to deliver ``post`` to (the author and the mentioned people even when their timeline is full)."""
+        owners = {post.author}
+        if post.space is not None:  # members; the others only when the space is public
+            owners.update(self.members[post.space])
+            if not self.public[post.space]:
+                return owners
+            with_followers = with_tags = True
+        else:
+            with_followers = post.visibility in {"company", "followers"}
+            with_tags = post.visibility == "company"
+        owners.update(post.mentions)
+        if with_followers:
+            owners.update(self.followers.get(post.author, self.EMPTY))
+        if with_tags:
+            for tag in post.tags:
+                owners.update(self.tag_followers.get(tag, self.EMPTY))
+        return owners
+
+    def close(self, owner: int) -> None:
+        for group in self.groups_of.get(owner, ()):
+            group.discard(owner)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -475,6 +804,61 @@ class Writer:
         return count
 
 
+def _write_spaces(plan: Plan, uid: list[int], counts: dict[str, int]) -> list[int]:
+    """Spaces (parents before their sub-spaces: the ids come from the database), the all-company spaces'
+    automatic rules and every membership. Returns each plan space's database id."""
+    from essaim.core.text import fold
+    from essaim.spaces.models import AutoMembershipRule, Membership, Space
+
+    start = plan.end - timedelta(days=plan.size.days)
+    fields = [
+        "name", "slug", "description", "visibility", "parent", "archived_at", "search_key",
+        "include_subspace_posts", "created_by", "created_at", "updated_at",
+    ]  # fmt: skip
+    writer = Writer(Space, fields)
+    ids: dict[str, int] = {}
+
+    def rows(level: list[SpaceRow]) -> Iterable[tuple[Any, ...]]:
+        for space in level:
+            parent = None if space.parent is None else ids[plan.spaces[space.parent].slug]
+            archived = start - timedelta(days=7) if space.archived else None
+            owner = uid[space.members[0]]
+            yield (
+                space.name, space.slug, space.description, space.visibility, parent, archived, fold(space.name),
+                space.include_subspace_posts, owner, space.created_at, space.created_at,
+            )  # fmt: skip
+
+    counts["spaces"] = 0
+    for level in ([s for s in plan.spaces if s.parent is None], [s for s in plan.spaces if s.parent is not None]):
+        counts["spaces"] += writer.write(rows(level))
+        ids.update(Space.objects.values_list("slug", "pk"))  # a fresh database: only the plan's spaces
+    space_ids = [ids[space.slug] for space in plan.spaces]
+
+    company = [i for i, space in enumerate(plan.spaces) if space.company]
+    Writer(AutoMembershipRule, ["space", "created_by", "created_at"]).write(
+        (space_ids[i], uid[plan.spaces[i].members[0]], plan.spaces[i].created_at) for i in company
+    )
+    rule_ids = dict(AutoMembershipRule.objects.values_list("space_id", "pk"))
+
+    def memberships() -> Iterable[tuple[Any, ...]]:
+        for index, space in enumerate(plan.spaces):
+            rule = rule_ids.get(space_ids[index])
+            for position, person in enumerate(space.members):
+                role = space.roles.get(person, "member")
+                yield (
+                    space_ids[index],
+                    uid[person],
+                    role,
+                    space.joined_at(position, start),
+                    rule if role == "member" else None,
+                )
+
+    counts["memberships"] = Writer(Membership, ["space", "user", "role", "created_at", "added_by_rule"]).write(
+        memberships()
+    )
+    return space_ids
+
+
 def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, int]:
     """Write ``plan`` into the (freshly migrated, empty) default database in one transaction."""
     from django.contrib.auth.hashers import make_password
@@ -516,13 +900,28 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
         tid = [tag_ids[fold(t)] for t in plan.tags]
         Writer(TagFollow, ["user", "tag", "created_at"]).write((uid[p], tid[t], joined) for p, t in plan.tag_follows)
 
+        space_ids = _write_spaces(plan, uid, counts)
+        log(f"  spaces and memberships: {counts['spaces']:,} / {counts['memberships']:,}")
+
         rendered = _rendered_templates(plan)
         counts["posts"] = Writer(
-            Post, ["id", "author", "body", "body_html", "visibility", "created_at", "comment_count", "reaction_counts"]
+            Post,
+            [
+                "id",
+                "author",
+                "space",
+                "body",
+                "body_html",
+                "visibility",
+                "created_at",
+                "comment_count",
+                "reaction_counts",
+            ],
         ).write(
             (
                 p.id,
                 uid[p.author],
+                None if p.space is None else space_ids[p.space],
                 plan.body(p),
                 post_html(plan, rendered, p),
                 p.visibility,
@@ -536,7 +935,7 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
         Writer(PostTag, ["post", "tag"]).write((p.id, tid[t]) for p in plan.posts for t in p.tags)
         log(f"  posts: {counts['posts']:,}")
 
-        comment_html = {}
+        comment_html: dict[str, str] = {}
         from essaim.stream.services import render_body
 
         counts["comments"] = Writer(Comment, ["id", "post", "author", "body", "body_html", "created_at"]).write(

@@ -66,3 +66,65 @@ def visibility_pair() -> tuple[int, int, int]:
     author, followers = min(((row["followed"], row["n"]) for row in counts), key=lambda r: (abs(r[1] - 50), r[0]))
     last = Follow.objects.filter(followed_id=author).order_by("-follower_id").values_list("follower_id", flat=True)[0]
     return author, last, followers
+
+
+def space_reader_ids(count: int, *, seed: int) -> list[tuple[int, int, str]]:
+    """``count`` (member id, space id, address): a space drawn among those with posts, then one of its members."""
+    from essaim.spaces.models import Membership, Space
+    from essaim.stream.models import Post
+
+    with_posts = sorted(set(Post.objects.filter(space__isnull=False).values_list("space_id", flat=True)))
+    if not with_posts:
+        return []
+    rng = random.Random(seed)
+    slugs = dict(Space.objects.filter(pk__in=with_posts).values_list("pk", "slug"))
+    members: dict[int, list[int]] = {}
+    picks = []
+    for _ in range(count):
+        space_id = rng.choice(with_posts)
+        if space_id not in members:
+            members[space_id] = sorted(Membership.objects.filter(space_id=space_id).values_list("user_id", flat=True))
+        picks.append((rng.choice(members[space_id]), space_id, slugs[space_id]))
+    return picks
+
+
+def directory_names() -> list[str]:
+    """The names of the spaces an employee finds in the directory (listed and active: no secret or archived)."""
+    from essaim.spaces.models import Space
+
+    listed = Space.objects.exclude(visibility=Space.Visibility.SECRET).filter(archived_at__isnull=True)
+    return list(listed.order_by("pk").values_list("name", flat=True))
+
+
+def space_visibility_target() -> dict[str, int]:
+    """The largest space that is not an all-company one, a plain member who posts there, and the person
+    whose home entry ``timelines._insert`` writes last (owners are inserted by ascending id): the highest
+    id of the post's audience (its members; with the author's followers when the space is public)."""
+    from django.db.models import Count
+
+    from essaim.people.models import Follow
+    from essaim.spaces.models import AutoMembershipRule, Membership, Space
+
+    company = AutoMembershipRule.objects.filter(department__isnull=True).values("space_id")
+    sizes = (
+        Membership.objects.exclude(space_id__in=company)
+        .filter(space__archived_at__isnull=True)
+        .values("space_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "space_id")
+    )
+    space_id = sizes[0]["space_id"]
+    space = Space.objects.get(pk=space_id)
+    members = sorted(Membership.objects.filter(space_id=space_id).values_list("user_id", flat=True))
+    writers = sorted(Membership.objects.filter(space_id=space_id, role="member").values_list("user_id", flat=True))
+    author = random.Random(4).choice([pk for pk in writers if pk != members[-1]])
+    audience = set(members)
+    if space.visibility == Space.Visibility.PUBLIC:
+        audience.update(Follow.objects.filter(followed_id=author).values_list("follower_id", flat=True))
+    return {
+        "space_id": space_id,
+        "author": author,
+        "last": max(audience),
+        "members": len(members),
+        "audience": len(audience),
+    }

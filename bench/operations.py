@@ -1,7 +1,7 @@
-"""The measured operations: for each, a request factory built from dataset people and posts.
+"""The measured operations: for each, a request factory built from dataset people, posts and spaces.
 
-Where an operation has both an API form and a page form (post creation, reaction), the
-API is preferred and the page form is the fallback, chosen by probing the server once.
+Where an operation has both an API form and a page form (post creation, reaction, a post into a
+space), the API is preferred and the page form is the fallback, chosen by probing the server once.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -18,6 +19,8 @@ from bench.identities import Identity
 
 EMOJIS = ("👍", "❤️", "🎉", "😄", "😮", "🙏")
 HOME_JSON = "/api/v1/timelines/home?limit=20"
+SPACE_JSON = "/api/v1/spaces/{space_id}/statuses?limit=20"
+SPACE_API_FIELD = "space_id"  # what POST /api/v1/statuses would take to post into a space (probed in the OpenAPI)
 
 
 @dataclass
@@ -31,6 +34,15 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class SpaceReader:
+    """A member of a space with posts, who reads its stream."""
+
+    who: Identity
+    space_id: int
+    slug: str
+
+
+@dataclass(frozen=True)
 class Fixtures:
     readers: Sequence[Identity]
     writers: Sequence[Identity]
@@ -38,6 +50,36 @@ class Fixtures:
     post_ids: Sequence[int]  # company posts with comments, for the post page and reactions
     mention_handles: Sequence[str]
     tags: Sequence[str]
+    space_readers: Sequence[SpaceReader] = ()
+    search_queries: Sequence[str] = ()  # what people type in the space directory's search box
+
+
+def search_queries(names: Sequence[str], *, count: int, seed: int) -> list[str]:
+    """What people type in the space directory's search box: the start of a space's name from one of
+    its words, as they go (2-3 letters: many spaces match; 4-7: fewer; 8-16, often over two words: a
+    handful), half of them without accents or capitals (the search folds both)."""
+    from essaim.core.text import fold
+
+    rng = random.Random(seed)
+    queries: list[str] = []
+    while len(queries) < count:
+        name = rng.choice(names)
+        starts = [i for i, ch in enumerate(name) if ch.isalnum() and (i == 0 or name[i - 1] == " ")]
+        start = rng.choice(starts)
+        length = rng.choice((rng.randint(2, 3), rng.randint(4, 7), rng.randint(8, 16)))
+        query = name[start : start + length].strip()
+        if len(query) < 2:
+            continue
+        queries.append(fold(query) if rng.random() < 0.5 else query)
+    return queries
+
+
+def search_matches(names: Sequence[str], query: str) -> int:
+    """How many of ``names`` the directory finds for ``query`` (``spaces.selectors.space_directory_for``'s rule)."""
+    from essaim.core.text import fold
+
+    q = fold(query)
+    return sum(1 for name in names if (key := fold(name)).startswith(q) or f" {q}" in key)
 
 
 def _post_body(fixtures: Fixtures, i: int) -> str:
@@ -73,7 +115,55 @@ def read_operations(fixtures: Fixtures) -> list[Operation]:
         Operation("home_json", home_json),
         Operation("home_json_cursor", home_json_cursor),
         Operation("post_page", post_page, via="page"),
+        *space_operations(fixtures),
     ]
+
+
+def space_operations(fixtures: Fixtures) -> list[Operation]:
+    """A space's stream (JSON API and page) read by its members, and the directory's search as people type."""
+    members, queries, readers = fixtures.space_readers, fixtures.search_queries, fixtures.readers
+    operations = []
+
+    def space_json(i: int) -> Request:
+        reader = members[i % len(members)]
+        return Request("GET", SPACE_JSON.format(space_id=reader.space_id), reader.who.bearer_headers())
+
+    def space_html(i: int) -> Request:
+        reader = members[i % len(members)]
+        return Request("GET", f"/spaces/{reader.slug}/", reader.who.session_headers())
+
+    def space_search(i: int) -> Request:
+        # The directory's form is a plain GET of the whole page (its search box has no htmx).
+        query = urlencode({"q": queries[i % len(queries)], "scope": ""})
+        return Request("GET", f"/spaces/?{query}", readers[(i * 7) % len(readers)].session_headers())
+
+    if members:
+        operations += [Operation("space_json", space_json), Operation("space_html", space_html, via="page")]
+    if queries and readers:
+        operations.append(Operation("space_search", space_search, via="page"))
+    return operations
+
+
+def space_post_request(author: Identity, space_id: int, body: str, *, via: str) -> Request:
+    """A post into a space: ``POST /api/v1/statuses`` if the API takes a space, else the space page's composer."""
+    if via == "api":
+        payload = {"status": body, "visibility": "public", SPACE_API_FIELD: str(space_id)}
+        return Request("POST", "/api/v1/statuses", author.bearer_headers(), json=payload)
+    form = {"body": body, "space": str(space_id)}
+    return Request("POST", "/posts/new", author.session_headers(csrf=True), form=form)
+
+
+def api_takes_a_space(openapi: dict[str, Any]) -> bool:
+    """Whether ``POST /api/v1/statuses`` documents ``SPACE_API_FIELD`` (an unknown field would be ignored,
+    and the post would land outside the space: so ask the OpenAPI document, not the endpoint)."""
+    operation = openapi.get("paths", {}).get("/api/v1/statuses", {}).get("post", {})
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        schema = content.get("schema", {})
+        if "$ref" in schema:
+            schema = openapi.get("components", {}).get("schemas", {}).get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if SPACE_API_FIELD in schema.get("properties", {}):
+            return True
+    return False
 
 
 def post_create_candidates(fixtures: Fixtures) -> list[Operation]:

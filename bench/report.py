@@ -8,7 +8,18 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDER = ("bare", "home_html", "home_json", "home_json_cursor", "post_page", "post_create", "reaction")
+ORDER = (
+    "bare",
+    "home_html",
+    "home_json",
+    "home_json_cursor",
+    "post_page",
+    "post_create",
+    "reaction",
+    "space_json",
+    "space_html",
+    "space_search",
+)
 
 
 def rows(report: dict[str, Any]) -> list[str]:
@@ -49,7 +60,29 @@ def table(paths: list[Path]) -> str:
             f"{vis.get('missed')} missed); peak RSS {report.get('peak_rss_mb')} MB; "
             f"load average at the end {report['machine'].get('loadavg_at_end')}"
         )
+        extra += space_lines(report)
     return "\n".join(header + body) + "\n\n" + "\n".join(extra)
+
+
+def space_lines(report: dict[str, Any]) -> list[str]:
+    """The post-in-a-space visibility and what the directory searches found, when the run measured them."""
+    lines = []
+    run = f"{report['size']}-{report['database']}"
+    vis = report.get("space_visibility")
+    if vis:
+        lines.append(
+            f"- {run}: space visibility p50 {vis.get('p50_ms')} ms, p99 {vis.get('p99_ms')} ms "
+            f"({vis.get('trials')} trials, a space of {vis.get('space_members')} members, "
+            f"{vis.get('audience')} timelines, {vis.get('missed')} missed, via {vis.get('via')})"
+        )
+    search = report.get("space_search_queries")
+    if search and "space_search" in report.get("operations", {}):
+        lines.append(
+            f"- {run}: space search over {search.get('listed_spaces')} listed spaces, {search.get('queries')} "
+            f"typed prefixes finding p10 {search.get('matches_p10')} / p50 {search.get('matches_p50')} / "
+            f"p90 {search.get('matches_p90')} / max {search.get('matches_max')} spaces"
+        )
+    return lines
 
 
 def main() -> int:

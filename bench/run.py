@@ -1,7 +1,7 @@
 """``python -m bench.run --size S|M --db sqlite|postgres``: generate (or reuse) the dataset,
 start the production stack on loopback, measure every operation at concurrency 1 and 16,
-measure how fast a post reaches a follower's home feed, and write
-``bench/results/<SIZE>-<db>.json``.
+measure how fast a post reaches a follower's home feed and how fast a post in the largest
+space reaches its last member's, and write ``bench/results/<SIZE>-<db>.json``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from bench.driver import LoadResult, Request, percentile, run_load, send
-from bench.operations import Fixtures, Operation, post_create_candidates, probe, reaction_candidates, read_operations
+from bench.operations import (
+    Fixtures,
+    Operation,
+    SpaceReader,
+    api_takes_a_space,
+    post_create_candidates,
+    probe,
+    reaction_candidates,
+    read_operations,
+    search_matches,
+    search_queries,
+    space_post_request,
+)
 from bench.server import REPO, Server, Target
 
 RESULTS = REPO / "bench" / "results"
@@ -127,11 +139,19 @@ def ensure_dataset(target: Target, *, force: bool) -> dict[str, Any]:
 # --- fixtures -----------------------------------------------------------------------------
 
 
-def make_fixtures() -> tuple[Fixtures, dict[str, Any]]:
+def make_fixtures() -> tuple[Fixtures, dict[str, Any], dict[str, Any]]:
     from django.db import connections
 
-    from bench.identities import identity_for, sample_people, visibility_pair
+    from bench.identities import (
+        directory_names,
+        identity_for,
+        sample_people,
+        space_reader_ids,
+        space_visibility_target,
+        visibility_pair,
+    )
     from essaim.accounts.models import User
+    from essaim.spaces.models import Space
     from essaim.stream.models import HomeEntry, Post, Tag
 
     readers = [identity_for(pk) for pk in sample_people(200, seed=1)]
@@ -151,6 +171,11 @@ def make_fixtures() -> tuple[Fixtures, dict[str, Any]]:
     post_ids = random.Random(3).sample(posts, min(500, len(posts)))
     handles = list(User.objects.order_by("pk").values_list("handle", flat=True)[:500])
     tags = list(Tag.objects.order_by("pk").values_list("folded", flat=True)[:20])
+    space_readers = [
+        SpaceReader(identity_for(user_id), space_id, slug) for user_id, space_id, slug in space_reader_ids(100, seed=5)
+    ]
+    names = directory_names()
+    queries = search_queries(names, count=300, seed=6) if names else []
     author, follower, followers = visibility_pair()
     # The follower polls with several tokens: the API's rate limit is per token, and polling is not reading.
     pair = {
@@ -158,8 +183,33 @@ def make_fixtures() -> tuple[Fixtures, dict[str, Any]]:
         "followers_tokens": [identity_for(follower) for _ in range(10)],
         "followers": followers,
     }
+    space_pair: dict[str, Any] = {"search": _search_profile(names, queries)}
+    if Space.objects.exists():
+        target = space_visibility_target()
+        space_pair.update(
+            target,
+            author=identity_for(target["author"]),
+            last_tokens=[identity_for(target["last"]) for _ in range(10)],
+        )
     connections.close_all()
-    return Fixtures(readers, writers, cursors, post_ids, handles, tags), pair
+    fixtures = Fixtures(readers, writers, cursors, post_ids, handles, tags, space_readers, queries)
+    return fixtures, pair, space_pair
+
+
+def _search_profile(names: list[str], queries: list[str]) -> dict[str, Any]:
+    """How many listed spaces the typed queries find (a few find many, most find a handful), for the report."""
+    if not queries:
+        return {}
+    matches = sorted(search_matches(names, q) for q in queries)
+    return {
+        "queries": len(queries),
+        "listed_spaces": len(names),
+        "matches_p10": matches[len(matches) // 10],
+        "matches_p50": matches[len(matches) // 2],
+        "matches_p90": matches[len(matches) * 9 // 10],
+        "matches_max": matches[-1],
+        "examples": queries[:8],
+    }
 
 
 # --- measuring ----------------------------------------------------------------------------
@@ -278,6 +328,62 @@ def _latest_post_of(user_id: int) -> str:
     return str(post_id)
 
 
+async def _space_via(server: Server) -> str:
+    """``api`` when ``POST /api/v1/statuses`` documents a space to post into, else ``page`` (the composer)."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
+        response = await client.get("/api/openapi.json")
+    return "api" if response.status_code == 200 and api_takes_a_space(response.json()) else "page"
+
+
+async def _space_visibility(server: Server, space_pair: dict[str, Any], trials: int) -> dict[str, Any]:
+    """A member posts into the largest space; its last-delivered member polls their home feed until it shows."""
+    import httpx
+
+    via = await _space_via(server)
+    author, pollers, space_id = space_pair["author"], space_pair["last_tokens"], space_pair["space_id"]
+    latencies: list[float] = []
+    missed = throttled = polls = failed = 0
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
+        for trial in range(trials):
+            body = f"Space visibility trial {trial} at {time.time():.3f}"
+            response = await send(client, space_post_request(author, space_id, body, via=via))
+            created = time.perf_counter()
+            if response.status_code not in {200, 302}:
+                failed += 1
+                continue
+            if via == "api":
+                post_id = str(response.json()["id"])
+            else:
+                post_id = await asyncio.to_thread(_latest_post_of, author.user_id)
+            while time.perf_counter() - created < 10.0:
+                poller = pollers[polls % len(pollers)]
+                polls += 1
+                poll = await send(client, Request("GET", "/api/v1/timelines/home?limit=20", poller.bearer_headers()))
+                throttled += poll.status_code == 429
+                if poll.status_code == 200 and any(str(item.get("id")) == post_id for item in poll.json()):
+                    latencies.append((time.perf_counter() - created) * 1000)
+                    break
+                await asyncio.sleep(0.005)
+            else:
+                missed += 1
+            await asyncio.sleep(random.Random(trial).uniform(0.05, 0.3))  # spread over the worker's poll cycle
+    return {
+        "space_members": space_pair["members"],
+        "audience": space_pair["audience"],
+        "trials": trials,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "missed": missed,
+        "failed_posts": failed,
+        "polls": polls,
+        "throttled_polls": throttled,
+        "via": via,
+    }
+
+
 def profile_operation(name: str, fixtures: Fixtures, count: int) -> None:
     """Run ``count`` requests of one read operation in-process under cProfile and print the hot spots."""
     from django.test import Client
@@ -318,6 +424,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=5000, help="request budget per measure")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("ESSAIM_WEB_THREADS", "4")))
     parser.add_argument("--trials", type=int, default=40, help="visibility-latency trials")
+    parser.add_argument("--space-trials", type=int, default=15, help="trials of a post in the largest space")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the dataset even if it is current")
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated operations to measure (default: all)")
@@ -337,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     stamp = ensure_dataset(target, force=args.regenerate)
     if args.generate_only:
         return 0
-    fixtures, pair = make_fixtures()
+    fixtures, pair, space_pair = make_fixtures()
     if args.profile:
         profile_operation(args.profile, fixtures, count=300)
         return 0
@@ -364,6 +471,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"  visibility p50 {visibility['p50_ms']} ms, p99 {visibility['p99_ms']} ms,"
                 f" missed {visibility['missed']}"
             )
+        space_visibility = None
+        if "space_id" in space_pair and (not wanted or "space_visibility" in wanted):
+            log(f"Space visibility latency ({space_pair['members']:,} members, {space_pair['audience']:,} timelines)…")
+            space_visibility = asyncio.run(_space_visibility(server, space_pair, args.space_trials))
+            wait_for_deliveries()
+            log(
+                f"  space visibility p50 {space_visibility['p50_ms']} ms, p99 {space_visibility['p99_ms']} ms,"
+                f" missed {space_visibility['missed']} (via {space_visibility['via']})"
+            )
         peak = server.peak_rss_mb()
     finally:
         server.stop()
@@ -384,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
         "operations": {name: figures for name, figures in results.items() if name != "bare"},
         "bare": results.get("bare"),
         "visibility": visibility,
+        "space_visibility": space_visibility,
+        "space_search_queries": space_pair.get("search"),
         "peak_rss_mb": round(peak, 1),
     }
     if not args.no_save:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.db.models import Count, Q
 
-from bench.dataset import SIZES, load_plan, make_plan
+from bench.dataset import NARROWNESS, SIZES, SPACE_POST_VISIBILITY, load_plan, make_plan, space_sizes
 from essaim.accounts.models import User
+from essaim.core.text import fold
 from essaim.people.models import Follow
+from essaim.spaces.models import AutoMembershipRule, Membership, Space
 from essaim.stream import timelines
 from essaim.stream.models import Comment, HomeEntry, Mention, Post, Reaction
 from essaim.stream.services import render_body
@@ -59,6 +62,84 @@ def test_loading_writes_every_row(loaded):
     assert Comment.objects.count() == TOY.comments
     assert Reaction.objects.count() == TOY.reactions
     assert Mention.objects.count() == sum(len(p.mentions) for p in loaded.posts)
+    assert Space.objects.count() == TOY.spaces_total
+    assert Membership.objects.count() == loaded.membership_count
+    assert Post.objects.filter(space__isnull=False).count() == sum(p.space is not None for p in loaded.posts)
+
+
+def test_memberships_are_the_plans(loaded):
+    by_slug = {space.slug: space for space in loaded.spaces}
+    for space in Space.objects.all():
+        members = set(Membership.objects.filter(space=space).values_list("user__handle", flat=True))
+        assert members == {loaded.people[p].handle for p in by_slug[space.slug].members}, space.name
+
+
+def test_all_company_spaces_have_everyone_through_a_rule(loaded):
+    company = Space.objects.filter(auto_rules__isnull=False, auto_rules__department__isnull=True)
+    assert company.count() == 3
+    for space in company:
+        assert space.visibility == Space.Visibility.PUBLIC
+        assert space.memberships.count() == TOY.people
+        assert space.memberships.filter(role="member", added_by_rule__isnull=True).count() == 0
+    assert AutoMembershipRule.objects.count() == 3
+
+
+def test_every_space_has_exactly_one_owner(loaded):
+    owners = Space.objects.annotate(owners=Count("memberships", filter=Q(memberships__role="owner")))
+    assert sorted(set(owners.values_list("owners", flat=True))) == [1]
+    for space in Space.objects.select_related("created_by"):
+        assert space.memberships.get(role="owner").user == space.created_by
+
+
+def test_a_sub_space_is_never_wider_than_its_parent(loaded):
+    children = Space.objects.filter(parent__isnull=False).select_related("parent")
+    assert children.exists()
+    for child in children:
+        assert NARROWNESS[child.visibility] >= NARROWNESS[child.parent.visibility]
+        assert child.parent.parent_id is None  # one level, as the services allow
+
+
+def test_search_keys_and_addresses_are_the_apps(loaded):
+    from django.utils.text import slugify
+
+    spaces = list(Space.objects.all())
+    for space in spaces:
+        assert space.search_key == fold(space.name)
+        assert space.slug.startswith(slugify(fold(space.name))[:120].strip("-"))
+    assert len({s.search_key for s in spaces}) == len(spaces)  # the app refuses two names that fold alike
+
+
+def test_every_visibility_is_among_the_spaces_with_posts(plan):
+    active = plan.active_spaces
+    assert {s.visibility for s in active} == {"public", "private", "secret"}
+    assert {p.space for p in plan.posts if p.space is not None} <= set(range(len(active)))
+
+
+def test_posts_in_spaces_store_what_the_composer_stores_and_are_written_by_members(loaded):
+    posts = Post.objects.filter(space__isnull=False)
+    assert set(posts.values_list("visibility", flat=True)) == {SPACE_POST_VISIBILITY}
+    members = set(Membership.objects.values_list("space_id", "user_id"))
+    assert {(p.space_id, p.author_id) for p in posts} <= members
+
+
+def test_comments_and_reactions_in_spaces_come_from_members(loaded):
+    members = set(Membership.objects.values_list("space_id", "user_id"))
+    comments = Comment.objects.filter(post__space__isnull=False).values_list("post__space_id", "author_id")
+    reactions = Reaction.objects.filter(post__space__isnull=False).values_list("post__space_id", "user_id")
+    assert comments.exists()
+    assert reactions.exists()
+    assert set(comments) <= members
+    assert set(reactions) <= members
+
+
+def test_space_sizes_follow_zipf_with_the_requested_head_and_median():
+    sizes = space_sizes(SIZES["M"])
+    assert len(sizes) == 197
+    assert sizes[:3] == [5_000] * 3
+    assert sizes[3] < 5_000
+    assert 45 <= sizes[len(sizes) // 2] <= 55
+    assert min(sizes) >= 5
+    assert sizes == sorted(sizes, reverse=True)
 
 
 def test_everyone_signs_in_with_the_known_password(loaded, client):
@@ -73,18 +154,30 @@ def test_post_html_is_what_the_stream_renders(loaded):
 
 
 def test_denormalised_counters_match_the_rows(loaded):
-    for post in Post.objects.all()[:60]:
+    for post in Post.objects.all():
         assert post.comment_count == Comment.objects.filter(post=post).count()
         reactions = Counter(Reaction.objects.filter(post=post).values_list("emoji", flat=True))
         assert post.reaction_counts == dict(reactions)
 
 
 def test_home_timelines_match_the_streams_own_rebuild(loaded):
-    for user in User.objects.order_by("pk")[:10]:
+    # Everyone (30 people): members and outsiders of public, private and secret spaces alike.
+    in_spaces = 0
+    for user in User.objects.order_by("pk"):
         generated = set(HomeEntry.objects.filter(owner=user).values_list("post_id", flat=True))
         timelines.rebuild(user=user)
         rebuilt = set(HomeEntry.objects.filter(owner=user).values_list("post_id", flat=True))
         assert generated == rebuilt, user.handle
+        in_spaces += Post.objects.filter(pk__in=generated, space__isnull=False).count()
+    assert in_spaces
+
+
+def test_home_timelines_follow_the_delivery_rules_of_space_posts(loaded):
+    """The same as ``timelines.audience`` says, post by post, before any cap (toy timelines stay under it)."""
+    home = set(HomeEntry.objects.values_list("owner_id", "post_id"))
+    for post in Post.objects.filter(space__isnull=False).select_related("space"):
+        expected = timelines.audience(post)
+        assert {owner for owner, post_id in home if post_id == post.pk} == expected, post.pk
 
 
 def test_home_timelines_are_capped_keeping_the_newest(plan):
