@@ -1,10 +1,11 @@
 """THE permission module: the only place that decides who may see and do what.
 
 Use ``can(actor, action, target)``, ``require(actor, action, target)`` and
-``visible(actor, queryset)`` from :mod:`essaim.access.policy`; never test roles elsewhere.
+``visible(actor, queryset)`` (or ``visible_among(actor, rows)`` for rows already loaded)
+from :mod:`essaim.access.policy`; never test roles elsewhere.
 """
 
 from essaim.access.actions import Action
-from essaim.access.policy import can, require, visible
+from essaim.access.policy import can, require, visible, visible_among
 
-__all__ = ["Action", "can", "require", "visible"]
+__all__ = ["Action", "can", "require", "visible", "visible_among"]

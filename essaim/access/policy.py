@@ -10,7 +10,8 @@ raises ``PermissionDenied`` (403).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -25,6 +26,13 @@ class Policy(Protocol):
     def can(self, actor: Actor, action: Action, obj: Any) -> bool: ...
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]: ...
+
+
+@runtime_checkable
+class LoadedRowsPolicy(Protocol):
+    """A policy that can also decide ``visible`` on rows already loaded (see ``visible_among``)."""
+
+    def visible_among(self, actor: Actor, objects: Sequence[Any]) -> list[Any]: ...
 
 
 class NetworkPolicy(Protocol):
@@ -72,3 +80,25 @@ def require(actor: Actor, action: Action, target: Model | type[Model] | None = N
 def visible[T: Model](actor: Actor, queryset: QuerySet[T]) -> QuerySet[T]:
     """The part of ``queryset`` that ``actor`` may see."""
     return _policy_for(queryset.model).visible(actor, queryset)
+
+
+def visible_among[T: Model](actor: Actor, objects: Sequence[T]) -> list[T]:
+    """The ``objects`` (already loaded, all of one model) that ``actor`` may see, in their order.
+
+    The same rule as ``visible``, for a page of rows read by primary key (a materialised
+    timeline): a policy that implements ``visible_among`` decides on the loaded rows with a few
+    small lookups instead of one SQL filter (for posts, building that filter cost more than
+    running it); any other policy is asked through ``visible`` on those primary keys.
+    """
+    if not objects:
+        return []
+    model = objects[0].__class__
+    policy = _policy_for(model)
+    if isinstance(policy, LoadedRowsPolicy):
+        return policy.visible_among(actor, objects)
+    allowed = set(
+        policy.visible(actor, model._default_manager.filter(pk__in=[o.pk for o in objects])).values_list(
+            "pk", flat=True
+        )
+    )
+    return [o for o in objects if o.pk in allowed]

@@ -20,6 +20,7 @@ Comments, reactions, mentions and attachments follow their post.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -79,6 +80,67 @@ def _visible_posts(actor: Actor, queryset: QuerySet[Any], prefix: str = "") -> Q
     return queryset.filter(post_visibility_q(actor, prefix))
 
 
+def _readable_among(actor: Actor, posts: Sequence[Any]) -> list[Any]:
+    """``post_visibility_q`` decided in Python on loaded posts (with ``space`` loaded), in order.
+
+    At most three small queries, each only when the page needs it: the actor's memberships in
+    the page's spaces, their follows among the authors of followers-only posts, and their
+    mentions in the posts nothing else opens. ``tests/access/test_visible_among.py`` checks that
+    both forms agree on every kind of post and actor.
+    """
+    from essaim.people.models import Follow
+    from essaim.spaces.models import Membership
+    from essaim.stream.models import Mention
+
+    if not roles.is_signed_in(actor):
+        return []
+    me = actor.pk
+    employee = roles.is_employee(actor)
+    compliance = roles.is_compliance_officer(actor)
+    space_ids = {p.space_id for p in posts if p.space_id is not None}
+    roles_in: dict[int, str] = (
+        dict(Membership.objects.filter(user_id=me, space_id__in=space_ids).values_list("space_id", "role"))
+        if space_ids
+        else {}
+    )
+    outside = [p for p in posts if p.space_id is None and p.author_id != me]
+    followers_only = {p.author_id for p in outside if p.visibility == "followers"}
+    followed = (
+        set(Follow.objects.filter(follower_id=me, followed_id__in=followers_only).values_list("followed_id", flat=True))
+        if followers_only
+        else set()
+    )
+
+    def opened(p: Any) -> bool:  # readable outside spaces without a mention
+        return (employee and p.visibility == "company") or (p.visibility == "followers" and p.author_id in followed)
+
+    unsure = [p.pk for p in outside if not opened(p)]
+    mentioned = (
+        set(
+            Mention.objects.filter(user_id=me, post_id__in=unsure, comment__isnull=True).values_list(
+                "post_id", flat=True
+            )
+        )
+        if unsure
+        else set()
+    )
+
+    def readable(p: Any) -> bool:
+        if p.space_id is not None:
+            return p.space_id in roles_in or compliance or (employee and p.space.visibility == "public")
+        return p.author_id == me or opened(p) or p.pk in mentioned
+
+    def shown(p: Any) -> bool:
+        return (
+            p.hidden_at is None
+            or p.author_id == me
+            or roles_in.get(p.space_id) in MODERATING_ROLES
+            or (p.space_id is None and roles.is_network_admin(actor))
+        )
+
+    return [p for p in posts if readable(p) and shown(p)]
+
+
 def _can_read_post(actor: Actor, post: Any) -> bool:
     from essaim.stream.models import Post
 
@@ -134,6 +196,9 @@ class PostPolicy:
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return _visible_posts(actor, queryset)
+
+    def visible_among(self, actor: Actor, objects: Sequence[Any]) -> list[Any]:
+        return _readable_among(actor, objects)
 
 
 class CommentPolicy:
