@@ -7,13 +7,16 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
-from django import template
+from django import forms, template
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -54,6 +57,26 @@ def avatar_colour(user: object) -> int:
     return digest[0] % AVATAR_COLOURS
 
 
+def reltime_bucket(value: datetime, now: datetime | None = None) -> tuple[str, int]:
+    """What ``reltime``'s label depends on, cheaply: it changes exactly when the label does.
+
+    For cache keys (``stream.cards``): computing the label itself (``timesince``, ``date_format``)
+    cost more than rendering a cached card saves. The exact-date tooltip depends on the value,
+    the language and the time zone, which such keys carry anyway.
+    """
+    delta = (now or timezone.now()) - value
+    seconds = int(delta.total_seconds())
+    if seconds < 60:
+        return ("now", 0)
+    if delta.days >= 7:
+        return ("date", timezone.localtime(value).toordinal())
+    if delta.days:
+        return ("days", delta.days)
+    if seconds >= 3600:
+        return ("hours", seconds // 3600)
+    return ("minutes", seconds // 60)
+
+
 @register.simple_tag
 def reltime(value: datetime | None) -> SafeString:
     """``<time>`` with a relative label ("il y a 5 min") and the exact date as a tooltip."""
@@ -70,3 +93,26 @@ def reltime(value: datetime | None) -> SafeString:
     else:
         label = date_format(local, "DATE_FORMAT")
     return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, label)
+
+
+FORM_FIELDS_TEMPLATE = "includes/form_fields.html"
+
+
+@register.simple_tag
+def fixed_form_fields(form: forms.BaseForm) -> SafeString:
+    """``includes/form_fields.html`` for a form whose fields depend only on its class, initial values
+    and the language (the composer on every feed page): an unbound one is rendered once per such
+    combination and then comes from the cache. A bound form (with the user's input or errors) is
+    always rendered. Forms whose choices come from the database must not use this tag.
+    """
+    if form.is_bound:
+        return mark_safe(render_to_string(FORM_FIELDS_TEMPLATE, {"form": form}))  # noqa: S308 - autoescaped template
+    identity = (type(form).__module__, type(form).__qualname__, form.prefix, list(form.fields))
+    initial = sorted((name, repr(value)) for name, value in form.initial.items())
+    digest = hashlib.blake2b(repr((identity, initial, get_language())).encode(), digest_size=16).hexdigest()
+    key = f"essaim:form-fields:{digest}"
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render_to_string(FORM_FIELDS_TEMPLATE, {"form": form})
+        cache.set(key, html, 24 * 3600)
+    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping template above

@@ -7,15 +7,19 @@ the same URLs from patterns reversed once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django import template
+from django.template import Context
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from essaim.core.templatetags.essaim import avatar_colour, initials
+from essaim.stream.cards import render_cards
 from essaim.stream.links import fast_reverse
 from essaim.stream.models import Comment, Emoji, Post
 
@@ -60,6 +64,18 @@ def comment_links(comment: Comment) -> dict[str, str]:
         "edit": fast_reverse("stream:comment-edit", "comment_id", comment.pk),
         "delete": fast_reverse("stream:comment-delete", "comment_id", comment.pk),
     }
+
+
+@register.simple_tag(takes_context=True)
+def post_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeString:
+    """The cards of a page of posts, shared through the cache (``essaim.stream.cards``)."""
+    return render_cards(context, posts, **flags)
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context: Context, post: Post, **flags: Any) -> SafeString:
+    """One post's card, shared through the cache (``essaim.stream.cards``)."""
+    return render_cards(context, [post], **flags)
 
 
 @register.simple_tag

@@ -1,0 +1,117 @@
+"""Rendered post cards, shared across requests and viewers through the cache.
+
+Rendering the cards was about three quarters of a feed page's CPU (bench/README.md): the
+Django template engine resolving a few hundred variables per post. A card's HTML depends on
+the post, its author, its files and preview comments, and on a few facts about the viewer:
+whether they wrote the post or a preview comment, whether they may delete it, which reactions
+are theirs, their language and time zone. ``card_key`` hashes exactly those inputs, so two
+viewers share a card only when it renders identically for both; any change to an input (an
+edit, a new comment, a reaction, moderation, a renamed space, a new photo, the relative time
+moving from "5 min" to "6 min") makes a new key, and the stale entry ages out of the cache.
+Nothing has to invalidate anything, and the visibility check stays where it was: a card is
+only ever drawn for a post the feed's selector returned.
+
+Two inputs vary per request and are left out of the key: the CSRF token and the page address
+the reaction form comes back to. Cards are rendered with fixed slots for both, filled in when
+the page is assembled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template import Context, Engine
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from essaim.core.templatetags.essaim import reltime_bucket
+from essaim.stream.models import Comment, Post
+
+CARD_TEMPLATE = "stream/includes/post.html"
+CARD_TIMEOUT = 24 * 3600
+KEY_VERSION = 1
+CSRF_SLOT = "essaim-csrf-slot-3f9c1b"
+NEXT_SLOT = "/essaim-next-slot-3f9c1b"
+
+
+def _person(user: Any) -> tuple[Any, ...]:
+    profile = getattr(user, "profile", None)
+    photo = getattr(profile, "photo", None)
+    return (
+        user.pk,
+        user.first_name,
+        user.last_name,
+        user.is_guest,
+        getattr(profile, "job_title", ""),
+        str(photo or ""),
+    )
+
+
+def _comment(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
+    return (
+        comment.pk,
+        comment.edited_at,
+        comment.author_id == viewer_id,
+        _person(comment.author),
+        comment.created_at,
+        reltime_bucket(comment.created_at),
+    )
+
+
+def card_key(post: Post, *, viewer_id: int | None, flags: dict[str, Any]) -> str:
+    """The cache key of ``post``'s card for this viewer: a digest of everything the card shows."""
+    files = [*getattr(post, "images", ()), *getattr(post, "files", ())]
+    space = post.space
+    inputs = (
+        KEY_VERSION,
+        post.pk,
+        post.edited_at,
+        post.visibility,
+        (space.pk, space.name) if space is not None else None,
+        post.hidden_at is not None,
+        post.is_active_announcement,
+        post.comment_count,
+        sorted((post.reaction_counts or {}).items()),
+        sorted(getattr(post, "my_reactions", ())),
+        [(f.pk, f.is_image, f.original_name, f.alt_text, f.size) for f in files],
+        _person(post.author),
+        post.author_id == viewer_id,
+        post.created_at,
+        reltime_bucket(post.created_at),
+        [_comment(c, viewer_id) for c in getattr(post, "preview_comments", ())],
+        get_language(),
+        timezone.get_current_timezone_name(),
+        sorted((name, bool(value)) for name, value in flags.items()),
+    )
+    return "essaim:card:" + hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
+
+
+def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeString:
+    """The cards of ``posts`` (hydrated by a feed selector), from the cache where it has them.
+
+    ``flags`` are the template variables a card reads besides the post (``pinned``,
+    ``can_delete``, ``detail``); they are part of the key. One cache round trip per call.
+    """
+    request = context["request"]
+    user = context.get("user")
+    viewer_id = getattr(user, "pk", None)
+    keys = [card_key(post, viewer_id=viewer_id, flags=flags) for post in posts]
+    cached: dict[str, str] = cache.get_many(keys) if keys else {}
+    rendered: dict[str, str] = {}
+    if len(cached) < len(keys):
+        template = Engine.get_default().get_template(CARD_TEMPLATE)
+        for key, post in zip(keys, posts, strict=True):
+            if key not in cached:
+                with context.push(post=post, next_url=NEXT_SLOT, csrf_token=CSRF_SLOT, **flags):
+                    rendered[key] = template.render(context)
+        cache.set_many(rendered, CARD_TIMEOUT)
+    html = "".join(cached.get(key) or rendered.get(key, "") for key in keys)
+    return mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here
+        html.replace(CSRF_SLOT, get_token(request)).replace(NEXT_SLOT, escape(request.get_full_path()))
+    )
