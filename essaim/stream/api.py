@@ -25,8 +25,10 @@ from essaim.api.pagination import PageParams, add_link_header, cursor_from
 from essaim.core.pagination import Page
 from essaim.people.api import person_by_id
 from essaim.people.schemas import account_data
+from essaim.spaces import selectors as spaces_selectors
+from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.stream.models import POST_MAX_CHARS, Comment, Emoji, Post
+from essaim.stream.models import POST_MAX_CHARS, Comment, Emoji, Post, Visibility
 from essaim.stream.schemas import (
     FAVOURITE,
     FROM_MASTODON,
@@ -54,8 +56,13 @@ media = Router(tags=["media"])
 # --- helpers ------------------------------------------------------------------------------
 
 
+def _is_id(raw: str) -> bool:
+    """Whether ``raw`` is a 64-bit id as Mastodon spells them: ASCII digits (``"²".isdigit()`` is true too)."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 19 and 0 < int(raw) < 1 << 63
+
+
 def _parse_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 19:
+    if not _is_id(raw):
         raise Http404
     return int(raw)
 
@@ -121,7 +128,9 @@ class StatusCreate(Schema):
     status: str = Field("", description=f"The text (Markdown), at most {POST_MAX_CHARS} characters.")
     in_reply_to_id: str | None = Field(None, description="Reply to this status: the reply is a comment.")
     visibility: str = Field(
-        "public", description="public (the company), private (your followers), direct (mentioned people)."
+        "public",
+        description="public (the company), private (your followers), direct (mentioned people). "
+        "In a space: public, or leave it out.",
     )
     media_ids: list[str] = Field(
         default_factory=list, description="Ids of your uploads from POST /api/v2/media to attach (at most 10)."
@@ -129,32 +138,71 @@ class StatusCreate(Schema):
     sensitive: bool = False
     spoiler_text: str = ""
     language: str | None = None
+    space_id: str | None = Field(
+        None,
+        description="Essaim: post into this space (its id from /api/v1/spaces). The space's members and readers "
+        "see the post, whatever its visibility. A space you cannot see answers 404, one you may not post in 403.",
+    )
 
 
 class StatusUpdate(Schema):
     status: str = Field(..., description="The new text.")
 
 
-@router.post("/statuses", response={200: Status}, url_name="statuses-create", openapi_extra=body_openapi(StatusCreate))
-def status_create(request: HttpRequest) -> dict[str, Any]:
-    """Publish a post, or a comment when ``in_reply_to_id`` is given."""
-    data = parse_body(request, StatusCreate)
-    if data.media_ids and data.in_reply_to_id:
-        raise ValidationError({"media_ids": _("Comments cannot carry files: attach them to a post.")})
-    if data.in_reply_to_id:
-        target = find_status(request, data.in_reply_to_id)
-        if isinstance(target, Comment):
-            comment = services.comment_create(
-                actor=current_user(request), post=target.post, body=data.status, parent=target
-            )
-        else:
-            comment = services.comment_create(actor=current_user(request), post=target, body=data.status)
-        return comment_status(request, comment, with_source=True)
+def find_space(request: HttpRequest, space_id: str) -> Space:
+    """The space a new status names: a malformed id is invalid input (422), a space you may not see is missing (404).
+
+    A malformed id is refused rather than ignored: a post meant for a space must never land in the company feed.
+    """
+    if not _is_id(space_id):
+        raise ValidationError({"space_id": _("This is not a space id: send the id of a space as a string of digits.")})
+    return spaces_selectors.space_get_by_id_for(actor=request.user, space_id=int(space_id))
+
+
+def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
+    """Essaim's visibility for a new post.
+
+    In a space, the space's members and readers decide who sees the post: it is stored as "company", as the page's
+    composer stores it (the rules never widen a space post with it). A narrower choice (private, direct) is refused
+    there rather than silently widened to the whole space.
+    """
     visibility = FROM_MASTODON.get(data.visibility)
     if visibility is None:
         raise ValidationError({"visibility": _("Choose public, unlisted, private or direct.")})
+    if space is not None and visibility != Visibility.COMPANY:
+        message = _("In a space, the space decides who sees the post: send visibility “public”, or leave it out.")
+        raise ValidationError({"visibility": message})
+    return visibility
+
+
+def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str) -> dict[str, Any]:
+    """A comment on the status ``in_reply_to_id`` (a post, or a comment whose thread it joins).
+
+    A reply goes where its post is; a ``space_id`` naming another space is refused, not ignored.
+    """
+    if data.media_ids:
+        raise ValidationError({"media_ids": _("Comments cannot carry files: attach them to a post.")})
+    target = find_status(request, in_reply_to_id)
+    post = target.post if isinstance(target, Comment) else target
+    if data.space_id is not None and find_space(request, data.space_id).pk != post.space_id:
+        raise ValidationError({"space_id": _("A reply goes into its post's space: leave space_id out.")})
+    parent = target if isinstance(target, Comment) else None
+    comment = services.comment_create(actor=current_user(request), post=post, body=data.status, parent=parent)
+    return comment_status(request, comment, with_source=True)
+
+
+@router.post("/statuses", response={200: Status}, url_name="statuses-create", openapi_extra=body_openapi(StatusCreate))
+def status_create(request: HttpRequest) -> dict[str, Any]:
+    """Publish a post (into a space with Essaim's ``space_id``), or a comment when ``in_reply_to_id`` is given."""
+    data = parse_body(request, StatusCreate)
+    if data.in_reply_to_id:
+        return reply_create(request, data, data.in_reply_to_id)
+    space = find_space(request, data.space_id) if data.space_id is not None else None
+    visibility = post_visibility(data, space=space)
     media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
-    post = services.post_create(actor=current_user(request), body=data.status, visibility=visibility, media=media)
+    post = services.post_create(
+        actor=current_user(request), body=data.status, visibility=visibility, media=media, space=space
+    )
     return post_status(request, post, with_source=True)
 
 

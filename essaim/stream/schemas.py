@@ -95,6 +95,7 @@ class Status(Schema):
     pinned: bool
     filtered: list[Any]
     reactions: list[StatusReaction]
+    space_id: str | None  # Essaim: the space the post (or a comment's post) is in; its members and readers see it
 
 
 class Context(Schema):
@@ -235,6 +236,7 @@ def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = Fa
         "favourited": FAVOURITE in mine,
         "pinned": post.is_active_announcement,
         "reactions": _reactions(counts, mine),
+        "space_id": str(post.space_id) if post.space_id is not None else None,
     }
 
 
@@ -260,6 +262,7 @@ def status_from_comment(
         "favourited": False,
         "pinned": False,
         "reactions": [],
+        "space_id": str(post.space_id) if post.space_id is not None else None,
     }
 
 

@@ -1,8 +1,10 @@
 """The spaces permission matrix: role × space kind × action → allowed / 403 / 404, stated once below.
 
 Every cell is checked against ``access.can`` / ``access.require`` and, for the actions a page or an
-endpoint of the spaces app carries, against that HTTP surface. Sub-spaces (whose members are not members
-of the parent) must answer exactly like top-level spaces: the same table applies to both.
+endpoint carries, against that HTTP surface (the spaces app's pages, and posting into a space from the
+space page's composer and through ``POST /api/v1/statuses`` with ``space_id``). Sub-spaces (whose
+members are not members of the parent) must answer exactly like top-level spaces: the same table applies
+to both.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils import timezone
 from essaim import access
 from essaim.access import Action
 from essaim.spaces.models import Membership, Space
+from essaim.stream.models import Post
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.spaces.factories import SpaceFactory
 
@@ -239,7 +242,7 @@ def test_visible_matches_view_in_one_query(
     }
 
 
-# --- HTTP surfaces of the spaces app
+# --- HTTP surfaces
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,11 @@ class Surface:
     success: int = 200
     htmx: bool = False
     data: tuple[tuple[str, str], ...] = ()
+    space_field: str = ""  # the URL names no space: the body carries the space's id in this field
+    api: bool = False  # the JSON API: anonymous gets 401 instead of the sign-in page
 
+
+POST_BODY = "Point d'étape"
 
 SURFACES = {
     "space-page": Surface("view", "spaces:space-detail"),
@@ -264,6 +271,17 @@ SURFACES = {
     "request": Surface("request_join", "spaces:space-request", method="post", success=302, data=(("message", "Hi"),)),
     "leave": Surface("leave", "spaces:space-leave", method="post", success=302),
     "archive": Surface("archive", "spaces:space-archive", method="post", success=302),
+    "post-composer": Surface(
+        "post", "stream:post-create", method="post", success=302, data=(("body", POST_BODY),), space_field="space"
+    ),
+    "post-api": Surface(
+        "post",
+        "api-json:statuses-create",
+        method="post",
+        data=(("status", POST_BODY),),
+        space_field="space_id",
+        api=True,
+    ),
 }
 
 
@@ -295,17 +313,26 @@ def test_http(  # noqa: PLR0917 - parametrized cells
         module_client.logout()
     else:
         module_client.force_login(actor)
-    url = reverse(spec.url_name, kwargs={"slug": space.slug})
+    url = reverse(spec.url_name) if spec.space_field else reverse(spec.url_name, kwargs={"slug": space.slug})
     data = dict(spec.data)
+    if spec.space_field:
+        data[spec.space_field] = str(space.pk)
     if surface == "archive" and kind == "archived" and placement == "top":
         data["restore"] = "1"  # un-archive (a sub-space waits for its parent; archiving again changes nothing)
     headers = {"HX-Request": "true"} if spec.htmx else {}
     response = getattr(module_client, spec.method)(url, data, headers=headers)
     answer = expected(role, kind, spec.action)
+    if role == "anonymous" and spec.api:  # a token or a session first, whatever the space
+        assert response.status_code == 401
+        return
     if role == "anonymous":  # sign in first, whatever the space
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
         return
     assert response.status_code == (spec.success if answer == "ok" else int(answer))
+    if spec.action == "post":  # into that space, never elsewhere (a company-wide post would be a leak)
+        posted = Post.objects.filter(author_id=actor.pk, body=POST_BODY)
+        assert {p.space_id for p in posted} <= {space.pk}
+        assert posted.filter(space=space).exists() is (answer == "ok")
     if spec.htmx and answer == "ok":
         assert b"<html" not in response.content

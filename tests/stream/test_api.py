@@ -161,6 +161,10 @@ class TestStatusReadEditDelete:
         of_reply = api_client.get(f"/api/v1/statuses/{reply.pk}/context").json()
         assert [a["id"] for a in of_reply["ancestors"]] == [str(post.pk), str(first.pk)]
 
+    @pytest.mark.parametrize("status_id", ["²", "0", "9" * 19])
+    def test_ids_that_are_not_64_bit_numbers_are_404(self, api_client: TokenClient, status_id: str) -> None:
+        assert api_client.get(f"/api/v1/statuses/{status_id}").status_code == 404
+
 
 class TestFavourite:
     def test_favourite_is_a_thumbs_up_reaction(
