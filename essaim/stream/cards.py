@@ -12,8 +12,9 @@ Nothing has to invalidate anything, and the visibility check stays where it was:
 only ever drawn for a post the feed's selector returned.
 
 Two inputs vary per request and are left out of the key: the CSRF token and the page address
-the reaction form comes back to. Cards are rendered with fixed slots for both, filled in when
-the page is assembled.
+the reaction form comes back to. Cards are rendered with a marker in their place, replaced when
+the page is assembled. The markers are derived from ``SECRET_KEY`` (``slots``): a fixed marker
+could be typed into a post, whose readers would then each see their own token in its text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template import Context, Engine
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -36,8 +38,12 @@ from essaim.stream.models import Comment, Post
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
 KEY_VERSION = 1
-CSRF_SLOT = "essaim-csrf-slot-3f9c1b"
-NEXT_SLOT = "/essaim-next-slot-3f9c1b"
+
+
+def slots() -> tuple[str, str]:
+    """The CSRF-token and return-address markers: nobody can write them without the secret key."""
+    digest = salted_hmac("essaim.stream.cards.slots", "v1", algorithm="sha256").hexdigest()
+    return f"essaim-csrf-{digest[:24]}", f"/essaim-next-{digest[24:48]}"
 
 
 def _person(user: Any) -> tuple[Any, ...]:
@@ -45,6 +51,7 @@ def _person(user: Any) -> tuple[Any, ...]:
     photo = getattr(profile, "photo", None)
     return (
         user.pk,
+        user.handle,
         user.first_name,
         user.last_name,
         user.is_guest,
@@ -102,16 +109,17 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
     user = context.get("user")
     viewer_id = getattr(user, "pk", None)
     keys = [card_key(post, viewer_id=viewer_id, flags=flags) for post in posts]
+    csrf_slot, next_slot = slots()
     cached: dict[str, str] = cache.get_many(keys) if keys else {}
     rendered: dict[str, str] = {}
     if len(cached) < len(keys):
         template = Engine.get_default().get_template(CARD_TEMPLATE)
         for key, post in zip(keys, posts, strict=True):
             if key not in cached:
-                with context.push(post=post, next_url=NEXT_SLOT, csrf_token=CSRF_SLOT, **flags):
+                with context.push(post=post, next_url=next_slot, csrf_token=csrf_slot, **flags):
                     rendered[key] = template.render(context)
         cache.set_many(rendered, CARD_TIMEOUT)
     html = "".join(cached.get(key) or rendered.get(key, "") for key in keys)
     return mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here
-        html.replace(CSRF_SLOT, get_token(request)).replace(NEXT_SLOT, escape(request.get_full_path()))
+        html.replace(csrf_slot, get_token(request)).replace(next_slot, escape(request.get_full_path()))
     )

