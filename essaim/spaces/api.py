@@ -365,7 +365,11 @@ def space_statuses(
         response.content = render_json([post_status(request, post) for post in pinned])
         return response
     page = space_feeds.feed_space(
-        actor=request.user, space=space, cursor=cursor, with_subspaces=space.include_subspace_posts
+        actor=request.user,
+        space=space,
+        cursor=cursor,
+        with_subspaces=space.include_subspace_posts,
+        with_comments=False,
     )
     return page_response(request, response, page)
 
