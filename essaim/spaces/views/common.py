@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -32,8 +33,9 @@ PERMISSIONS = {
 }
 
 
-def permissions(request: HttpRequest, space: Space) -> dict[str, bool]:
-    return {name: access.can(request.user, action, space) for name, action in PERMISSIONS.items()}
+def permissions(request: HttpRequest, space: Space, names: Iterable[str] = PERMISSIONS) -> dict[str, bool]:
+    """``perms`` for the templates: every answer, or only ``names`` (a directory row shows two buttons)."""
+    return {name: access.can(request.user, PERMISSIONS[name], space) for name in names}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -42,7 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     cursor = selectors.Cursor.decode(request.GET.get("after"))
     page = selectors.space_directory_for(actor=request.user, filters=filters, cursor=cursor)
-    rows = [(space, permissions(request, space)) for space in page.items]
+    rows = [(space, permissions(request, space, names=("join", "request"))) for space in page.items]
     context: dict[str, Any] = {
         "rows": rows,
         "filters": filters,
