@@ -48,3 +48,22 @@ def id_floor(at: datetime) -> int:
 
 def id_time(identifier: int) -> datetime:
     return datetime.fromtimestamp(((identifier >> SEQUENCE_BITS) + EPOCH_MS) / 1000, tz=UTC)
+
+
+# --- ids typed by people and clients ------------------------------------------------------
+
+MAX_ID = (1 << 63) - 1  # the largest id a 64-bit signed column holds
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is ASCII digits only. ``str.isdigit`` is not enough: ``"²".isdigit()`` is
+    true and ``int("²")`` raises, which made such a path or cursor answer 500."""
+    return text.isascii() and text.isdigit()
+
+
+def parse_id(raw: str | None) -> int | None:
+    """``raw`` as a positive 64-bit id, or ``None`` for anything else (callers answer 404 or 400)."""
+    if not raw or not is_digits(raw) or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None

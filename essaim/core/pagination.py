@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from essaim.core.ids import is_digits
+
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 40
 MAX_ID_VALUE = (1 << 63) - 1
@@ -49,7 +51,7 @@ class Page[T]:
 
 def _parse_id(raw: str, name: str) -> int:
     raw = raw.strip()
-    if not raw.isdigit() or len(raw) > 19 or int(raw) > MAX_ID_VALUE:
+    if not is_digits(raw) or len(raw) > 19 or int(raw) > MAX_ID_VALUE:
         raise ValidationError(
             _("The %(name)s parameter must be a post id (a positive whole number).") % {"name": name},
             code="bad_cursor",
@@ -69,7 +71,7 @@ def parse_cursor(
     limit = default_limit
     if raw_limit not in (None, ""):
         text = str(raw_limit).strip()
-        if not text.isdigit() or not 1 <= int(text) <= max_limit:
+        if not is_digits(text) or not 1 <= int(text) <= max_limit:
             raise ValidationError(
                 _("The limit parameter must be a whole number from 1 to %(max)d.") % {"max": max_limit},
                 code="bad_limit",

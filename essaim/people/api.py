@@ -14,6 +14,7 @@ from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.api.errors import ApiError
+from essaim.core.ids import parse_id
 from essaim.people import selectors, services
 from essaim.people.schemas import (
     Account,
@@ -41,10 +42,11 @@ def statuses_count_for(*, actor: Any, user: User) -> int:
 
 def person_by_id(actor: Any, account_id: str) -> User:
     """A visible person by Mastodon id, or 404 (a non-numeric id is just missing)."""
-    if not account_id.isdigit():
+    identifier = parse_id(account_id)
+    if identifier is None:
         raise Http404
     try:
-        return selectors.person_list_for(actor=actor).select_related(*ACCOUNT_RELATED).get(pk=int(account_id))
+        return selectors.person_list_for(actor=actor).select_related(*ACCOUNT_RELATED).get(pk=identifier)
     except User.DoesNotExist:
         raise Http404 from None
 
@@ -120,7 +122,7 @@ class RelationshipParams(Schema):
 @router.get("/accounts/relationships", response=list[Relationship], url_name="accounts-relationships")
 def relationships(request: HttpRequest, params: Query[RelationshipParams]) -> list[dict[str, Any]]:
     """Whether you follow each person and they follow you (ids that are not visible are left out)."""
-    ids = [int(raw) for raw in params.ids if raw.isdigit()][:SEARCH_MAX]
+    ids = [i for i in map(parse_id, params.ids) if i is not None][:SEARCH_MAX]
     people = list(selectors.person_list_for(actor=request.user).filter(pk__in=ids))
     return [
         relationship_data(
@@ -174,9 +176,10 @@ class FollowPageParams(Schema):
 def _before(params: FollowPageParams) -> int | None:
     if params.max_id in (None, ""):
         return None
-    if not params.max_id.isdigit():
+    identifier = parse_id(params.max_id)
+    if identifier is None:
         raise ApiError(400, _("Invalid cursor"), _("“max_id” must come from a previous page's Link header."))
-    return int(params.max_id)
+    return identifier
 
 
 @router.get("/accounts/{account_id}/followers", response=list[Account], url_name="accounts-followers")

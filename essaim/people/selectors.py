@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from essaim import access
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
+from essaim.core.ids import parse_id
 from essaim.core.text import fold
 from essaim.people.models import Department, Follow, Profile, ProfileField, Site, Skill
 
@@ -64,9 +65,10 @@ class Cursor:
         if not raw:
             return None
         pk, _sep, key = raw.partition(":")
-        if not pk.isdigit() or len(key) > 310:
+        identifier = parse_id(pk)
+        if identifier is None or len(key) > 310:
             return None
-        return cls(sort_key=key, id=int(pk))
+        return cls(sort_key=key, id=identifier)
 
 
 @dataclass(frozen=True)

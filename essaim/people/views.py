@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.core.ids import parse_id
 from essaim.people import selectors, services
 from essaim.people.forms import ProfileFieldForm, ProfileForm
 from essaim.people.models import Profile
@@ -183,7 +184,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 18 else None
+    return parse_id(raw)
 
 
 @login_required

@@ -24,6 +24,7 @@ from essaim.accounts.models import User
 from essaim.api.auth import current_user
 from essaim.api.body import body_openapi, parse_body
 from essaim.api.pagination import PageParams, cursor_from
+from essaim.core.ids import parse_id
 from essaim.people.api import person_by_id
 from essaim.spaces import selectors, services
 from essaim.spaces.models import Space
@@ -50,7 +51,6 @@ from essaim.stream.schemas import Status
 
 router = Router(tags=["essaim: spaces"])
 
-MAX_ID = (1 << 63) - 1
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -58,9 +58,10 @@ MAX_ID = (1 << 63) - 1
 
 def _id(raw: str) -> int:
     """A path id: anything but a positive 64-bit number is simply missing (404)."""
-    if not raw.isdigit() or len(raw) > 19 or not 0 < int(raw) <= MAX_ID:
+    identifier = parse_id(raw)
+    if identifier is None:
         raise Http404
-    return int(raw)
+    return identifier
 
 
 def _space(request: HttpRequest, space_id: str) -> Space:

@@ -17,6 +17,7 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.accounts.models import User
+from essaim.core.ids import parse_id
 from essaim.core.text import fold
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 
@@ -39,9 +40,10 @@ class Cursor:
         if not raw:
             return None
         pk, _sep, key = raw.partition(":")
-        if not pk.isdigit() or len(pk) > 18 or len(key) > 400:
+        identifier = parse_id(pk)
+        if identifier is None or len(key) > 400:
             return None
-        return cls(key=key, id=int(pk))
+        return cls(key=key, id=identifier)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ def space_get_by_id_for(*, actor: Actor, space_id: int) -> Space:
 def space_get_by_ref_for(*, actor: Actor, ref: str) -> Space:
     """The space named by its id (digits) or its address (slug), or 404."""
     ref = ref.strip()
-    if ref.isdigit() and len(ref) <= 19:
-        return space_get_by_id_for(actor=actor, space_id=int(ref))
+    if (space_id := parse_id(ref)) is not None:
+        return space_get_by_id_for(actor=actor, space_id=space_id)
     return space_get_for(actor=actor, slug=ref)
 
 

@@ -22,6 +22,7 @@ from essaim.api.auth import current_user
 from essaim.api.body import body_openapi, parse_body
 from essaim.api.errors import ApiError
 from essaim.api.pagination import PageParams, add_link_header, cursor_from
+from essaim.core.ids import parse_id
 from essaim.core.pagination import Page
 from essaim.people.api import person_by_id
 from essaim.people.schemas import account_data
@@ -57,8 +58,8 @@ media = Router(tags=["media"])
 
 
 def _is_id(raw: str) -> bool:
-    """Whether ``raw`` is a 64-bit id as Mastodon spells them: ASCII digits (``"²".isdigit()`` is true too)."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= 19 and 0 < int(raw) < 1 << 63
+    """Whether ``raw`` is a 64-bit id as Mastodon spells them (``essaim.core.ids.parse_id``)."""
+    return parse_id(raw) is not None
 
 
 def _parse_id(raw: str) -> int:
