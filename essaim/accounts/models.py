@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core.links import fast_reverse
 from essaim.core.text import fold
 
 HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?"
@@ -113,9 +114,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.kind == self.Kind.GUEST
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("people:profile", kwargs={"handle": self.handle})
+        return fast_reverse("people:profile", "handle", self.handle)
 
 
 class Invitation(models.Model):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 
 from essaim.accounts.models import User
+from essaim.core.http import absolute_url
 
 
 class AccountField(Schema):
@@ -87,6 +88,14 @@ class DirectoryPage(Schema):
     next_cursor: str | None
 
 
+def _missing_avatar(request: HttpRequest) -> str:
+    """The placeholder's absolute URL, looked up once per request (a static-files manifest lookup)."""
+    url: str | None = request.__dict__.get("_essaim_missing_avatar")
+    if url is None:
+        url = request.__dict__["_essaim_missing_avatar"] = absolute_url(request, static("api/missing-avatar.png"))
+    return url
+
+
 def account_data(
     request: HttpRequest,
     user: User,
@@ -103,11 +112,9 @@ def account_data(
     leave them out so a timeline needs no extra query.
     """
     profile = getattr(user, "profile", None)
-    url = request.build_absolute_uri(user.get_absolute_url())
+    url = absolute_url(request, user.get_absolute_url())
     avatar = (
-        request.build_absolute_uri(profile.photo.url)
-        if profile is not None and profile.photo
-        else request.build_absolute_uri(static("api/missing-avatar.png"))
+        absolute_url(request, profile.photo.url) if profile is not None and profile.photo else _missing_avatar(request)
     )
     job_title = profile.job_title if profile is not None else ""
     department = profile.department.name if with_org and profile is not None and profile.department else None

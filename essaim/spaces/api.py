@@ -52,7 +52,6 @@ from essaim.stream.schemas import Status
 router = Router(tags=["essaim: spaces"])
 
 
-
 # --- helpers ------------------------------------------------------------------------------
 
 

@@ -19,8 +19,9 @@ from django.urls import reverse
 from ninja import Schema
 
 from essaim.accounts.models import User
+from essaim.core.http import site_root
+from essaim.core.links import fast_reverse
 from essaim.people.schemas import Account, account_data
-from essaim.stream.links import fast_reverse
 from essaim.stream.models import Attachment, Comment, Emoji, Post, PostRevision, Tag, Visibility
 
 FAVOURITE = Emoji.THUMBS_UP.value
@@ -168,17 +169,9 @@ def media_data(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _root(request: HttpRequest) -> str:
-    """``https://host`` of the request, computed once per request."""
-    root: str | None = request.__dict__.get("_essaim_root")
-    if root is None:
-        root = request.__dict__["_essaim_root"] = request.build_absolute_uri("/")[:-1]
-    return root
-
-
 def _absolute(request: HttpRequest, html: str) -> str:
     """Relative links in rendered bodies (mentions, tags) made absolute, as Mastodon clients expect."""
-    return html.replace('href="/', f'href="{_root(request)}/')
+    return html.replace('href="/', f'href="{site_root(request)}/')
 
 
 def _reactions(counts: dict[str, Any], mine: Iterable[str]) -> list[dict[str, Any]]:
@@ -215,7 +208,7 @@ def _base(request: HttpRequest, *, author: User, url: str) -> dict[str, Any]:
 
 def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = False) -> dict[str, Any]:
     """A post as a Status. Hydrated posts (``my_reactions``) give ``favourited`` without a query."""
-    url = _root(request) + fast_reverse("stream:post-detail", "post_id", post.pk)
+    url = site_root(request) + fast_reverse("stream:post-detail", "post_id", post.pk)
     counts = post.reaction_counts or {}
     mine: frozenset[str] = getattr(post, "my_reactions", frozenset())
     files = getattr(post, "images", None)

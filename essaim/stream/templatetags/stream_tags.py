@@ -1,7 +1,7 @@
 """Helpers that keep a feed page cheap to render: one URL set per post, avatars and the reaction bar.
 
 A feed page draws 20 posts with a dozen links each; ``{% url %}`` resolved the URL patterns
-every time (about 360 ``reverse`` calls per page). ``essaim.stream.links.fast_reverse`` gives
+every time (about 360 ``reverse`` calls per page). ``essaim.core.links.fast_reverse`` gives
 the same URLs from patterns reversed once.
 """
 
@@ -18,9 +18,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from essaim.core.links import fast_reverse
 from essaim.core.templatetags.essaim import avatar_colour, initials
 from essaim.stream.cards import render_cards
-from essaim.stream.links import fast_reverse
 from essaim.stream.models import Comment, Emoji, Post
 
 register = template.Library()

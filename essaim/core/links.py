@@ -1,4 +1,4 @@
-"""URLs of posts, comments and files without re-resolving the URL patterns each time.
+"""URLs of posts, comments, files and profiles without re-resolving the URL patterns each time.
 
 ``reverse`` walks the resolver for every call; a feed needs about a dozen one-argument URLs per
 post. Each pattern is reversed once (per script prefix) with a sentinel, then filled in with

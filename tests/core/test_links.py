@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from essaim.stream.links import fast_reverse
+from essaim.core.links import fast_reverse
 
 
 class TestFastReverse:
