@@ -422,7 +422,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per operation and concurrency")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds before each measure")
     parser.add_argument("--max-requests", type=int, default=5000, help="request budget per measure")
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("ESSAIM_WEB_THREADS", "4")))
+    parser.add_argument("--workers", type=int, default=None, help="web workers (default: manage.py serve's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per web worker (default: serve's)")
     parser.add_argument("--trials", type=int, default=40, help="visibility-latency trials")
     parser.add_argument("--space-trials", type=int, default=15, help="trials of a post in the largest space")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the dataset even if it is current")
@@ -450,7 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     wanted = {name for name in args.only.split(",") if name}
-    server = Server(target, threads=args.threads)
+    from essaim.core.management.commands.serve import default_threads, default_workers
+
+    args.workers = args.workers or default_workers()
+    args.threads = args.threads or default_threads()
+    server = Server(target, threads=args.threads, workers=args.workers)
     log(f"Starting the server ({server.workers} workers × {args.threads} threads, one task worker)…")
     server.start()
     results: dict[str, Any] = {}

@@ -124,7 +124,7 @@ def status_kb(pid: int, key: str) -> int:
 @dataclass
 class Server:
     target: Target
-    threads: int = 4
+    threads: int = 1
     workers: int = 2
     process: subprocess.Popen[bytes] | None = None
     port: int = 0

@@ -13,6 +13,15 @@ Measured idle cost of one polling worker (S dataset, SQLite, a loaded 2-core mac
 and 437 ms (S, PostgreSQL, on a machine at load 5-6). Delivering inline in the request was not chosen: it would put
 the fan-out (one bulk insert per post) in ``POST /statuses``' latency, which has its own
 target, and large audiences need the task anyway.
+
+Web workers: one thread each, twice as many processes as cores (``--workers``/``--threads``,
+``ESSAIM_WEB_WORKERS``/``ESSAIM_WEB_THREADS``). Measured on the benchmark's M dataset, SQLite,
+2 cores, home feed at concurrency 16 (req/s JSON / HTML): 2 workers × 4 threads 173 / 61 (the
+machine 70–89 % busy: threads of one process wait on each other for the GIL around every
+database call), 2 × 1 237 / 111, 3 × 1 254 / 124, 4 × 1 249 / 114; at concurrency 1 all are
+alike. Twice the cores keeps that throughput while a slow client (an upload over a phone
+network) holds only one worker of several; behind a buffering reverse proxy, one per core is
+enough.
 """
 
 from __future__ import annotations
@@ -30,13 +39,23 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def default_workers() -> int:
+    """``ESSAIM_WEB_WORKERS``, else twice the cores (at least 2)."""
+    return int(os.environ.get("ESSAIM_WEB_WORKERS") or max(2, 2 * (os.cpu_count() or 1)))
+
+
+def default_threads() -> int:
+    """``ESSAIM_WEB_THREADS``, else 1 (see the module's docstring)."""
+    return int(os.environ.get("ESSAIM_WEB_THREADS") or 1)
+
+
 class Command(BaseCommand):
     help = "Serve Essaim: web server and task worker, supervised together."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("ESSAIM_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("ESSAIM_WEB_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("ESSAIM_WEB_THREADS", "4")))
+        parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument("--threads", type=int, default=default_threads())
         parser.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
         parser.add_argument(
             "--worker-interval",

@@ -1,4 +1,4 @@
-"""``manage.py serve``: the task worker's polling interval bounds how soon a post is delivered."""
+"""``manage.py serve``: web workers, and the task worker's polling interval that bounds how soon a post is delivered."""
 
 from __future__ import annotations
 
@@ -20,3 +20,19 @@ def test_the_interval_comes_from_the_environment_or_the_command_line(monkeypatch
     monkeypatch.setenv("ESSAIM_WORKER_INTERVAL", "0.25")
     assert _options()["worker_interval"] == pytest.approx(0.25)
     assert _options("--worker-interval", "1")["worker_interval"] == pytest.approx(1.0)
+
+
+def test_web_workers_are_single_threaded_processes_twice_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESSAIM_WEB_WORKERS", raising=False)
+    monkeypatch.delenv("ESSAIM_WEB_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert (_options()["workers"], _options()["threads"]) == (4, 1)
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert _options()["workers"] == 2
+
+
+def test_workers_and_threads_come_from_the_environment_or_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESSAIM_WEB_WORKERS", "3")
+    monkeypatch.setenv("ESSAIM_WEB_THREADS", "2")
+    assert (_options()["workers"], _options()["threads"]) == (3, 2)
+    assert _options("--workers", "5", "--threads", "1")["workers"] == 5
