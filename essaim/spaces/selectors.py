@@ -237,8 +237,10 @@ def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
     """The spaces ``actor`` belongs to, most recently joined first (one query), for the side column."""
     if not actor.is_authenticated:
         return []
-    mine = space_list_for(actor=actor).filter(memberships__user_id=actor.pk, archived_at__isnull=True)
-    return list(mine.order_by("-memberships__created_at")[:limit])
+    # The actor's memberships, then the rule on their spaces (``access.visible_among``): two small
+    # queries instead of the directory's filter, which cost ten times its own run to build.
+    joined = Membership.objects.filter(user_id=actor.pk, space__archived_at__isnull=True).select_related("space")
+    return access.visible_among(actor, [m.space for m in joined.order_by("-created_at")[:limit]])
 
 
 def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:

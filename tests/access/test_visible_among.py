@@ -247,3 +247,22 @@ class TestFallbackThroughVisible:
         comments = list(Comment.objects.all())
         with django_assert_num_queries(1):
             access.visible_among(world.actors["employee"], comments)
+
+
+class TestSpaces:
+    """Spaces too: the side column lists the actor's spaces through ``visible_among``."""
+
+    def test_the_space_policy_has_a_loaded_rows_form(self) -> None:
+        assert isinstance(_policy_for(Space), LoadedRowsPolicy)
+
+    @pytest.mark.parametrize("actor_name", ACTORS)
+    def test_spaces_get_the_same_answer_as_visible(self, world: World, actor_name: str) -> None:
+        actor = world.actors[actor_name]
+        expected = list(access.visible(actor, Space.objects.order_by("pk")).values_list("pk", flat=True))
+        assert _ids(access.visible_among(actor, list(Space.objects.order_by("pk")))) == expected
+
+    @pytest.mark.parametrize("actor_name", [a for a in ACTORS if a != "anonymous"])
+    def test_at_most_one_query(self, world: World, actor_name: str, django_assert_max_num_queries: Any) -> None:
+        spaces = list(Space.objects.all())
+        with django_assert_max_num_queries(1):
+            access.visible_among(world.actors[actor_name], spaces)
