@@ -122,6 +122,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "essaim.sqlite3"),
+            # Keep each worker's connection: a new one per request re-read the schema and started
+            # with an empty page cache (bench/README.md).
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
