@@ -14,14 +14,14 @@ and 437 ms (S, PostgreSQL, on a machine at load 5-6). Delivering inline in the r
 the fan-out (one bulk insert per post) in ``POST /statuses``' latency, which has its own
 target, and large audiences need the task anyway.
 
-Web workers: one thread each, twice as many processes as cores (``--workers``/``--threads``,
+Web workers: one thread each, one process per core plus one (``--workers``/``--threads``,
 ``ESSAIM_WEB_WORKERS``/``ESSAIM_WEB_THREADS``). Measured on the benchmark's M dataset, SQLite,
-2 cores, home feed at concurrency 16 (req/s JSON / HTML): 2 workers × 4 threads 173 / 61 (the
+2 cores, home feed at concurrency 16, req/s JSON / HTML: 2 workers × 4 threads 173 / 61 (the
 machine 70–89 % busy: threads of one process wait on each other for the GIL around every
-database call), 2 × 1 237 / 111, 3 × 1 254 / 124, 4 × 1 249 / 114; at concurrency 1 all are
-alike. Twice the cores keeps that throughput while a slow client (an upload over a phone
-network) holds only one worker of several; behind a buffering reverse proxy, one per core is
-enough.
+database call); with one thread, 2 workers 436 / 223, 3 workers 403 / 221, 4 workers 379 / 169
+(each process warms its own card cache, ``stream.cards``, unless Redis is configured). One
+more process than cores keeps nearly all of that while a slow client (an upload over a phone
+network) holds one worker of several; behind a buffering reverse proxy, one per core is enough.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def default_workers() -> int:
-    """``ESSAIM_WEB_WORKERS``, else twice the cores (at least 2)."""
-    return int(os.environ.get("ESSAIM_WEB_WORKERS") or max(2, 2 * (os.cpu_count() or 1)))
+    """``ESSAIM_WEB_WORKERS``, else one per core plus one (at least 2)."""
+    return int(os.environ.get("ESSAIM_WEB_WORKERS") or max(2, (os.cpu_count() or 1) + 1))
 
 
 def default_threads() -> int:

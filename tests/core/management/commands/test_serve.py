@@ -22,11 +22,11 @@ def test_the_interval_comes_from_the_environment_or_the_command_line(monkeypatch
     assert _options("--worker-interval", "1")["worker_interval"] == pytest.approx(1.0)
 
 
-def test_web_workers_are_single_threaded_processes_twice_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_web_workers_are_single_threaded_processes_one_per_core_plus_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ESSAIM_WEB_WORKERS", raising=False)
     monkeypatch.delenv("ESSAIM_WEB_THREADS", raising=False)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    assert (_options()["workers"], _options()["threads"]) == (4, 1)
+    assert (_options()["workers"], _options()["threads"]) == (3, 1)
     monkeypatch.setattr("os.cpu_count", lambda: None)
     assert _options()["workers"] == 2
 
