@@ -16,9 +16,9 @@ target, and large audiences need the task anyway.
 
 Web workers: one thread each, one process per core plus one (``--workers``/``--threads``,
 ``ESSAIM_WEB_WORKERS``/``ESSAIM_WEB_THREADS``). Measured on the benchmark's M dataset, SQLite,
-2 cores, home feed at concurrency 16, req/s JSON / HTML: 2 workers × 4 threads 173 / 61 (the
-machine 70–89 % busy: threads of one process wait on each other for the GIL around every
-database call); with one thread, 2 workers 436 / 223, 3 workers 403 / 221, 4 workers 379 / 169
+2 cores, home feed at concurrency 16, req/s JSON / HTML: 2 workers × 4 threads 169 / 173 (the
+machine only 67 % busy on JSON: threads of one process wait on each other for the GIL around
+every database call); with one thread, 2 workers 436 / 223, 3 workers 403 / 221, 4 workers 379 / 169
 (each process warms its own card cache, ``stream.cards``, unless Redis is configured). One
 more process than cores keeps nearly all of that while a slow client (an upload over a phone
 network) holds one worker of several; behind a buffering reverse proxy, one per core is enough.
