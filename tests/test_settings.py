@@ -1,4 +1,4 @@
-"""Production mode refuses to start without a secret key and allowed hosts."""
+"""Settings: production refuses to start without a secret key and allowed hosts; database connections."""
 
 import os
 import subprocess
@@ -55,3 +55,30 @@ def test_security_headers_on_every_page(client, db):
     assert "frame-ancestors 'none'" in csp
     assert "'nonce-" in csp
     assert "'unsafe-inline'" not in csp
+
+
+def _database(tmp_path: Path, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
+    environment.update(ESSAIM_DATA_DIR=str(tmp_path), **env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import essaim.settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d)"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_sqlite_connections_are_kept_between_requests(tmp_path):
+    assert _database(tmp_path).startswith("600 ")
+
+
+def test_postgresql_connections_are_kept_and_never_jit_compile(tmp_path):
+    printed = _database(
+        tmp_path, ESSAIM_DATABASE_URL="postgres://u@127.0.0.1:5432/essaim?options=-c%20statement_timeout%3D5000"
+    )
+    assert printed.startswith("600 ")
+    assert "-c jit=off" in printed
+    assert "statement_timeout" in printed, "options given in the URL are kept"

@@ -23,7 +23,10 @@ from essaim.spaces.models import Membership, Space
 from essaim.stream.models import HomeEntry, Mention, Post, PostTag, TagFollow, Visibility
 
 HOME_TIMELINE_CAP = 1000
-BATCH = 2000
+# Rows per INSERT, each its own transaction in the task: on SQLite (one writer at a time) a
+# post being written waits at most for one batch (≈ 3 ms for 500 rows) rather than a whole
+# large audience (a 5,000-member space).
+BATCH = 500
 
 
 def _insert(owner_ids: Iterable[int], post_id: int) -> int:
