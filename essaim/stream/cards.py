@@ -38,6 +38,10 @@ from essaim.stream.models import Comment, Post
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
 KEY_VERSION = 1
+# The template variables a card reads besides the post, with the value a page that does not
+# give them has: every card is rendered and keyed with all three, so the same post drawn on the
+# home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
+FLAG_DEFAULTS = {"pinned": False, "can_delete": False, "detail": False}
 
 
 def slots() -> tuple[str, str]:
@@ -108,6 +112,7 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
     request = context["request"]
     user = context.get("user")
     viewer_id = getattr(user, "pk", None)
+    flags = {**FLAG_DEFAULTS, **{name: bool(value) for name, value in flags.items()}}
     keys = [card_key(post, viewer_id=viewer_id, flags=flags) for post in posts]
     csrf_slot, next_slot = slots()
     cached: dict[str, str] = cache.get_many(keys) if keys else {}

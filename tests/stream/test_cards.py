@@ -156,6 +156,16 @@ class TestSharing:
         assert rendered == []
         assert get_many.call_count == 1
 
+    def test_a_card_drawn_on_the_home_feed_serves_the_space_page(self, post: Post, viewers: tuple[User, User]) -> None:
+        """The home feed says ``pinned=False``, a space page ``can_delete=False``: the same card."""
+        _render([post.pk], viewers[0])
+        request = RequestFactory().get("/spaces/atelier/")
+        request.user = viewers[0]
+        space_style = Engine.get_default().from_string("{% load stream_tags %}{% post_card post can_delete=False %}")
+        with card_renders() as rendered:
+            space_style.render(RequestContext(request, {"post": _load(post.pk, viewers[0])}))
+        assert rendered == []
+
     def test_only_the_missing_cards_are_rendered(self, post: Post, author: User, viewers: tuple[User, User]) -> None:
         _render([post.pk], viewers[0])
         other = services.post_create(actor=author, body="Deuxième")
