@@ -45,10 +45,10 @@ run: setup ## Install, migrate, load demo data if the database is new, and serve
 	$(PY) manage.py demo_data --if-empty
 	$(PY) manage.py serve --bind $(ESSAIM_BIND)
 
-browsers: ## Install Debian's Chromium for browser tests (root only; never a downloaded browser)
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
-		else echo "Browser tests need /usr/bin/chromium: sudo apt-get install chromium"; fi; fi
+browsers: ## Install Debian's Chromium and an emoji font for browser tests (root only; never a downloaded browser)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji) >/dev/null; \
+		else echo "Browser tests need /usr/bin/chromium (and fonts-noto-color-emoji for the screenshots): sudo apt-get install chromium fonts-noto-color-emoji"; fi; fi
 
 lint: setup-dev ## ruff, ruff format --check, mypy, import contracts, migrations check
 	$(VENV)/bin/ruff check .
