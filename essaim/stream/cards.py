@@ -9,7 +9,8 @@ viewers share a card only when it renders identically for both; any change to an
 edit, a new comment, a reaction, moderation, a renamed space, a new photo, the relative time
 moving from "5 min" to "6 min") makes a new key, and the stale entry ages out of the cache.
 Nothing has to invalidate anything, and the visibility check stays where it was: a card is
-only ever drawn for a post the feed's selector returned.
+only ever drawn for a post the feed's selector returned. (A change made behind the services'
+back — a post's HTML edited in the Django admin — shows once the entry expires, within a day.)
 
 Two inputs vary per request and are left out of the key: the CSRF token and the page address
 the reaction form comes back to. Cards are rendered with a marker in their place, replaced when
