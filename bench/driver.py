@@ -77,29 +77,28 @@ def check_loopback(base_url: str) -> None:
         raise ValueError("the load driver only targets 127.0.0.1")
 
 
-async def send(client: httpx.AsyncClient, request: Request) -> httpx.Response:
-    client.cookies.clear()  # each request carries its own identity, never one the jar kept
+def _headers_and_body(request: Request) -> tuple[dict[str, str], bytes]:
+    """The request's own headers plus its body's type, and the body (JSON or a form) as bytes."""
     headers = dict(request.headers)
-    content = None
     if request.json is not None:
-        content = json.dumps(request.json).encode()
         headers["Content-Type"] = "application/json"
-    elif request.form is not None:
-        content = urlencode(request.form).encode()
+        return headers, json.dumps(request.json).encode()
+    if request.form is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    return await client.request(request.method, request.path, headers=headers, content=content)
+        return headers, urlencode(request.form).encode()
+    return headers, b""
+
+
+async def send(client: httpx.AsyncClient, request: Request) -> httpx.Response:
+    """One request through httpx (probes and visibility polls, where the client's cost does not matter)."""
+    client.cookies.clear()  # each request carries its own identity, never one the jar kept
+    headers, body = _headers_and_body(request)
+    return await client.request(request.method, request.path, headers=headers, content=body or None)
 
 
 def encode(request: Request, host: str) -> bytes:
     """The request as HTTP/1.1 bytes, keep-alive, with its own identity and no cookie jar."""
-    headers = dict(request.headers)
-    body = b""
-    if request.json is not None:
-        body = json.dumps(request.json).encode()
-        headers["Content-Type"] = "application/json"
-    elif request.form is not None:
-        body = urlencode(request.form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    headers, body = _headers_and_body(request)
     lines = [f"{request.method} {request.path} HTTP/1.1", f"Host: {host}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     if body or request.method in {"POST", "PUT", "PATCH"}:

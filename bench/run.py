@@ -16,11 +16,16 @@ import pstats
 import random
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.driver import LoadResult, Request, percentile, run_load, send
+from bench.identities import Identity
 from bench.operations import (
     Fixtures,
     Operation,
@@ -275,12 +280,49 @@ def measure(server: Server, operation: Operation, args: argparse.Namespace) -> d
     return figures
 
 
-async def _visibility(server: Server, pair: dict[str, Any], post_op: Operation, trials: int) -> dict[str, Any]:
-    import httpx
+@dataclass
+class _Pollers:
+    """A reader polling their home feed JSON until a post shows, with several tokens (the API's rate
+    limit is per token, and polling is not reading)."""
 
-    author, pollers = pair["author"], pair["followers_tokens"]
+    tokens: Sequence[Identity]
+    polls: int = 0
+    throttled: int = 0
+
+    async def until_visible(
+        self, client: httpx.AsyncClient, post_id: str, created: float, timeout_s: float = 10.0
+    ) -> float | None:
+        """Milliseconds from ``created`` until ``post_id`` is in the home feed, or ``None`` after ``timeout_s``."""
+        while time.perf_counter() - created < timeout_s:
+            token = self.tokens[self.polls % len(self.tokens)]
+            self.polls += 1
+            poll = await send(client, Request("GET", "/api/v1/timelines/home?limit=20", token.bearer_headers()))
+            self.throttled += poll.status_code == 429
+            if poll.status_code == 200 and any(str(item.get("id")) == post_id for item in poll.json()):
+                return (time.perf_counter() - created) * 1000
+            await asyncio.sleep(0.005)
+        return None
+
+    def summary(self, latencies: list[float], *, trials: int, via: str) -> dict[str, Any]:
+        return {
+            "trials": trials,
+            "p50_ms": round(percentile(latencies, 50), 1),
+            "p99_ms": round(percentile(latencies, 99), 1),
+            "max_ms": round(max(latencies), 1) if latencies else None,
+            "missed": trials - len(latencies),
+            "polls": self.polls,
+            "throttled_polls": self.throttled,
+            "via": via,
+        }
+
+
+async def _spread(trial: int) -> None:
+    await asyncio.sleep(random.Random(trial).uniform(0.05, 0.3))  # spread over the worker's poll cycle
+
+
+async def _visibility(server: Server, pair: dict[str, Any], post_op: Operation, trials: int) -> dict[str, Any]:
+    author, pollers = pair["author"], _Pollers(pair["followers_tokens"])
     latencies: list[float] = []
-    missed = throttled = polls = 0
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
         for trial in range(trials):
             body = {"status": f"Visibility trial {trial} at {time.time():.3f}", "visibility": "public"}
@@ -293,29 +335,10 @@ async def _visibility(server: Server, pair: dict[str, Any], post_op: Operation, 
                 await send(client, Request("POST", "/posts/new", author.session_headers(csrf=True), form=form))
                 created = time.perf_counter()
                 post_id = await asyncio.to_thread(_latest_post_of, author.user_id)
-            while time.perf_counter() - created < 10.0:
-                follower = pollers[polls % len(pollers)]
-                polls += 1
-                poll = await send(client, Request("GET", "/api/v1/timelines/home?limit=20", follower.bearer_headers()))
-                throttled += poll.status_code == 429
-                if poll.status_code == 200 and any(str(item.get("id")) == post_id for item in poll.json()):
-                    latencies.append((time.perf_counter() - created) * 1000)
-                    break
-                await asyncio.sleep(0.005)
-            else:
-                missed += 1
-            await asyncio.sleep(random.Random(trial).uniform(0.05, 0.3))  # spread over the worker's poll cycle
-    return {
-        "author_followers": pair["followers"],
-        "trials": trials,
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
-        "max_ms": round(max(latencies), 1) if latencies else None,
-        "missed": missed,
-        "polls": polls,
-        "throttled_polls": throttled,
-        "via": post_op.via,
-    }
+            if (latency := await pollers.until_visible(client, post_id, created)) is not None:
+                latencies.append(latency)
+            await _spread(trial)
+    return {"author_followers": pair["followers"], **pollers.summary(latencies, trials=trials, via=post_op.via)}
 
 
 def _latest_post_of(user_id: int) -> str:
@@ -330,8 +353,6 @@ def _latest_post_of(user_id: int) -> str:
 
 async def _space_via(server: Server) -> str:
     """``api`` when ``POST /api/v1/statuses`` documents a space to post into, else ``page`` (the composer)."""
-    import httpx
-
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
         response = await client.get("/api/openapi.json")
     return "api" if response.status_code == 200 and api_takes_a_space(response.json()) else "page"
@@ -339,12 +360,11 @@ async def _space_via(server: Server) -> str:
 
 async def _space_visibility(server: Server, space_pair: dict[str, Any], trials: int) -> dict[str, Any]:
     """A member posts into the largest space; its last-delivered member polls their home feed until it shows."""
-    import httpx
-
     via = await _space_via(server)
-    author, pollers, space_id = space_pair["author"], space_pair["last_tokens"], space_pair["space_id"]
+    author, space_id = space_pair["author"], space_pair["space_id"]
+    pollers = _Pollers(space_pair["last_tokens"])
     latencies: list[float] = []
-    missed = throttled = polls = failed = 0
+    failed = 0
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
         for trial in range(trials):
             body = f"Space visibility trial {trial} at {time.time():.3f}"
@@ -357,30 +377,16 @@ async def _space_visibility(server: Server, space_pair: dict[str, Any], trials: 
                 post_id = str(response.json()["id"])
             else:
                 post_id = await asyncio.to_thread(_latest_post_of, author.user_id)
-            while time.perf_counter() - created < 10.0:
-                poller = pollers[polls % len(pollers)]
-                polls += 1
-                poll = await send(client, Request("GET", "/api/v1/timelines/home?limit=20", poller.bearer_headers()))
-                throttled += poll.status_code == 429
-                if poll.status_code == 200 and any(str(item.get("id")) == post_id for item in poll.json()):
-                    latencies.append((time.perf_counter() - created) * 1000)
-                    break
-                await asyncio.sleep(0.005)
-            else:
-                missed += 1
-            await asyncio.sleep(random.Random(trial).uniform(0.05, 0.3))  # spread over the worker's poll cycle
+            if (latency := await pollers.until_visible(client, post_id, created)) is not None:
+                latencies.append(latency)
+            await _spread(trial)
+    figures = pollers.summary(latencies, trials=trials - failed, via=via)
     return {
         "space_members": space_pair["members"],
         "audience": space_pair["audience"],
+        **figures,
         "trials": trials,
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
-        "max_ms": round(max(latencies), 1) if latencies else None,
-        "missed": missed,
         "failed_posts": failed,
-        "polls": polls,
-        "throttled_polls": throttled,
-        "via": via,
     }
 
 

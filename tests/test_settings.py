@@ -10,11 +10,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Cookies and debug mode, then the database: CONN_MAX_AGE and the whole entry.
+PRINT_SETTINGS = (
+    "import essaim.settings as s; d = s.DATABASES['default']; "
+    "print(s.SESSION_COOKIE_SECURE, s.DEBUG); print(d['CONN_MAX_AGE'], d)"
+)
+
+
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", "import essaim.settings as s; print(s.SESSION_COOKIE_SECURE, s.DEBUG)"],
+    return subprocess.run(  # noqa: S603 - this interpreter, code from this file
+        [sys.executable, "-c", PRINT_SETTINGS],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -44,7 +51,7 @@ def test_production_with_key_and_hosts_uses_secure_cookies(tmp_path):
         ESSAIM_ALLOWED_HOSTS="rse.example.com",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "False"]
+    assert result.stdout.splitlines()[0].split() == ["True", "False"]
 
 
 def test_security_headers_on_every_page(client, db):
@@ -58,17 +65,9 @@ def test_security_headers_on_every_page(client, db):
 
 
 def _database(tmp_path: Path, **env: str) -> str:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
-    environment.update(ESSAIM_DATA_DIR=str(tmp_path), **env)
-    result = subprocess.run(
-        [sys.executable, "-c", "import essaim.settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d)"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
+    result = load_settings(ESSAIM_DATA_DIR=str(tmp_path), **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[1]
 
 
 def test_sqlite_connections_are_kept_between_requests(tmp_path):
