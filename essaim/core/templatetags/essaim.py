@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -108,14 +109,14 @@ def fixed_form_fields(form: forms.BaseForm) -> SafeString:
     if form.is_bound:
         return mark_safe(render_to_string(FORM_FIELDS_TEMPLATE, {"form": form}))  # noqa: S308 - autoescaped template
     # The fields themselves, not only their names: a form may set a field's initial value or
-    # choices in ``__init__`` (PostForm puts the space's id on its hidden ``space`` field).
+    # choices in ``__init__`` (PostForm puts the space's id on its hidden ``space`` field). Lazy
+    # translations are written out (in the current language), never as object addresses.
     fields = [
-        (name, type(f).__name__, repr(f.initial), repr(getattr(f, "choices", None)), f.required, f.widget.attrs)
+        (name, type(f).__name__, f.initial, getattr(f, "choices", None), f.required, f.widget.attrs, f.label)
         for name, f in form.fields.items()
     ]
-    identity = (type(form).__module__, type(form).__qualname__, form.prefix, repr(fields))
-    initial = sorted((name, repr(value)) for name, value in form.initial.items())
-    digest = hashlib.blake2b(repr((identity, initial, get_language())).encode(), digest_size=16).hexdigest()
+    identity = (type(form).__module__, type(form).__qualname__, form.prefix, fields, form.initial, get_language())
+    digest = hashlib.blake2b(json.dumps(identity, default=str, sort_keys=True).encode(), digest_size=16).hexdigest()
     key = f"essaim:form-fields:{digest}"
     html: str | None = cache.get(key)
     if html is None:
