@@ -156,10 +156,12 @@ def feed_home(
     """``(pinned announcements, page)`` of ``actor``'s home feed, read from the materialised timeline.
 
     The timeline gives post ids (one index range scan); the posts are re-checked with
-    ``access.visible`` so a deleted or no longer visible post never shows. Pinned announcements
-    come only with the first page and are left out of the page itself; they are read in the
-    same query as the page's posts. At most 6 queries (timeline, active announcement ids, posts,
-    files, comments, reactions).
+    ``access.visible_among`` so a deleted or no longer visible post never shows. Pinned
+    announcements come only with the first page and are left out of the page itself; they are
+    read in the same query as the page's posts. A fixed number of queries whatever the page size:
+    timeline, active announcement ids, posts, up to three for the visibility rule (the reader's
+    roles in the page's spaces, follows, mentions — each only when the page needs it), files,
+    comments, reactions.
     """
     entries = apply_cursor(HomeEntry.objects.filter(owner_id=actor.pk), cursor, field="post_id")
     entry_ids = list(entries.values_list("post_id", flat=True))

@@ -31,8 +31,9 @@ def feed_space(
     (callers check ``Action.READ_POSTS`` on the space first).
 
     ``with_subspaces`` adds the posts of its sub-spaces, each filtered by ``access.visible`` (a secret
-    sub-space's posts reach only its members). At most 4 queries: posts, then the hydration
-    (``with_comments=False`` leaves the comment previews out, as the JSON API does not show them).
+    sub-space's posts reach only its members). A fixed number of queries: posts, the reader's role
+    in the space (for hidden posts), then the hydration (``with_comments=False`` leaves the comment
+    previews out, as the JSON API does not show them).
     """
     pinned = SpacePin.objects.filter(space_id=space.pk).values("post_id")
     if with_subspaces:
