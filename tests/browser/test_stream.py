@@ -27,8 +27,20 @@ def _photo(path: Path) -> Path:
     return path
 
 
-def _loaded(page: Any, image: Any) -> bool:
-    return bool(page.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle()))
+def _loaded(page: Any, image: Any, timeout_ms: int = 10_000) -> bool:
+    """Whether the image has loaded (decoded, with a width) within ``timeout_ms``.
+
+    Checking once right after the post appears raced the thumbnail's download (seen once in CI).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout_ms
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_a_post_with_a_mention_a_tag_and_an_image_reaches_the_mentioned_colleague(
