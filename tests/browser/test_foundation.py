@@ -51,7 +51,8 @@ def test_a_person_signs_in_adds_a_photo_finds_and_follows_a_colleague(
     photo = page.locator(".profile__head img.avatar")
     assert photo.is_visible()
     assert "people/photos/" in (photo.get_attribute("src") or "")
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
+    # Loaded (not only present): waited for, as a single check can race the download.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle(), timeout=10_000)
     assert page.locator("header.topbar img.avatar").is_visible()  # the top bar shows the new photo too
     screenshot(page, "profile-with-photo-desktop")
 
