@@ -109,8 +109,9 @@ def encode(request: Request, host: str) -> bytes:
 async def _read_chunked(reader: asyncio.StreamReader) -> None:
     while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
         await reader.readexactly(size + 2)
-    while await reader.readuntil(b"\r\n") != b"\r\n":  # trailers, then the empty line
-        pass
+    line = await reader.readuntil(b"\r\n")
+    while line != b"\r\n":  # trailers, then the empty line
+        line = await reader.readuntil(b"\r\n")
 
 
 class Connection:
