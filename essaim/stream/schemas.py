@@ -15,11 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Schema
 
 from essaim.accounts.models import User
-from essaim.core.http import site_root
+from essaim.core.http import absolute_url, site_root
 from essaim.core.links import fast_reverse
 from essaim.people.schemas import Account, account_data
 from essaim.stream.models import Attachment, Comment, Emoji, Post, PostRevision, Tag, Visibility
@@ -146,9 +145,9 @@ def embedded_account(request: HttpRequest, user: User) -> dict[str, Any]:
 
 
 def media_data(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
-    url = request.build_absolute_uri(reverse("stream:attachment", kwargs={"attachment_id": attachment.pk}))
+    url = absolute_url(request, fast_reverse("stream:attachment", "attachment_id", attachment.pk))
     preview = (
-        request.build_absolute_uri(reverse("stream:attachment-thumbnail", kwargs={"attachment_id": attachment.pk}))
+        absolute_url(request, fast_reverse("stream:attachment-thumbnail", "attachment_id", attachment.pk))
         if attachment.is_image
         else None
     )
