@@ -4,7 +4,7 @@ Feeds return a :class:`essaim.core.pagination.Page` of *hydrated* posts: each po
 
 * ``post.author`` with ``author.profile`` (``select_related``) and ``post.space``;
 * ``post.attachments.all()`` (prefetched), split as ``post.images`` / ``post.files``;
-* ``post.preview_comments``: its first ``PREVIEW_COMMENTS`` top-level comments (authors loaded);
+* ``post.preview_comments``: its first top-level comments (``previews.PreviewComment``);
 * ``post.my_reactions``: the set of emoji the actor used on it.
 
 Hydration costs a fixed number of queries whatever the page size (see ``hydrate``).
@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +41,8 @@ from essaim.stream.models import (
     TagFollow,
     Visibility,
 )
+from essaim.stream.previews import PreviewComment, comment_previews
 
-PREVIEW_COMMENTS = 2
 PINNED_MAX = 5
 MAX_ID = (1 << 63) - 1
 
@@ -97,11 +96,10 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
     attachments: dict[int | None, list[Attachment]] = defaultdict(list)
     for attachment in Attachment.objects.filter(post_id__in=ids).order_by("id"):
         attachments[attachment.post_id].append(attachment)
-    comments: dict[int, list[Comment]] = defaultdict(list)
+    comments: dict[int, list[PreviewComment]] = defaultdict(list)
     commented = [p.pk for p in posts if p.comment_count] if with_comments else []
-    if commented:
-        for comment in _preview_comments(commented):
-            comments[comment.post_id].append(comment)
+    for comment in comment_previews(commented):
+        comments[comment.post_id].append(comment)
     mine: dict[int, set[str]] = defaultdict(set)
     reacted = [p.pk for p in posts if p.reaction_counts]
     if reacted and actor is not None and actor.is_authenticated:
@@ -116,23 +114,6 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
     return posts
-
-
-def _preview_comments(post_ids: list[int]) -> QuerySet[Comment]:
-    """The first ``PREVIEW_COMMENTS`` top-level comments of each post, in one query.
-
-    The ranks are computed on ids only, over the partial index ``comment_post_top``
-    (``(post_id, id) WHERE parent_id IS NULL``): only the top-level comments of these posts
-    are read, never the whole table. The outer query then loads just the kept rows by
-    primary key, with their authors.
-    """
-    ranked = (
-        Comment.objects.filter(post_id__in=post_ids, parent__isnull=True)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("post_id")], order_by=F("id").asc()))
-        .filter(rank__lte=PREVIEW_COMMENTS)
-        .values("id")
-    )
-    return Comment.objects.filter(pk__in=ranked).select_related("author__profile").order_by("post_id", "id")
 
 
 def _hydrated_page(actor: Actor, page: Page[Post]) -> Page[Post]:
