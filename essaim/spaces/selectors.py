@@ -237,10 +237,12 @@ def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
     """The spaces ``actor`` belongs to, most recently joined first (one query), for the side column."""
     if not actor.is_authenticated:
         return []
-    # The actor's memberships, then the rule on their spaces (``access.visible_among``): two small
-    # queries instead of the directory's filter, which cost ten times its own run to build.
-    joined = Membership.objects.filter(user_id=actor.pk, space__archived_at__isnull=True).select_related("space")
-    return access.visible_among(actor, [m.space for m in joined.order_by("-created_at")[:limit]])
+    # The actor's spaces through their memberships, then the rule on them (``access.visible_among``):
+    # small queries instead of the directory's filter, which cost ten times its own run to build.
+    # Only what the list shows and the rule reads is loaded: it is on every page.
+    joined = Space.objects.filter(memberships__user_id=actor.pk, archived_at__isnull=True)
+    shown = joined.only("pk", "name", "slug", "avatar", "visibility").order_by("-memberships__created_at")
+    return access.visible_among(actor, list(shown[:limit]))
 
 
 def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:

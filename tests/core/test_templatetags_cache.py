@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from hypothesis import strategies as st
 
+from essaim.core import fragments
 from essaim.core.templatetags import essaim as tags
 from essaim.core.templatetags.essaim import fixed_form_fields, reltime, reltime_bucket
 from essaim.stream.forms import PostForm
@@ -134,7 +135,12 @@ class TestReltimeBucket:
 
 @contextmanager
 def _counting_renders() -> Iterator[mock.MagicMock]:
-    with mock.patch.object(tags, "render_to_string", wraps=render_to_string) as spy:
+    # Bound forms are rendered by the tag itself, unbound ones through ``core.fragments``.
+    spy = mock.MagicMock(wraps=render_to_string)
+    with (
+        mock.patch.object(tags, "render_to_string", new=spy),
+        mock.patch.object(fragments, "render_to_string", new=spy),
+    ):
         yield spy
 
 

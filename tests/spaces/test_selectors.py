@@ -77,3 +77,21 @@ class TestMySpaces:
         html = client.get("/").text
         assert 'id="my-spaces-title"' in html
         assert "Club photo" in html
+
+    def test_the_side_column_follows_a_renamed_space_and_a_new_membership(self, db, client) -> None:
+        """The list is cached by what it shows (``core.fragments``): any change shows at once."""
+        from tests.accounts.factories import UserFactory
+        from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+        me = UserFactory()
+        club = SpaceFactory(name="Club photo")
+        MembershipFactory(space=club, user=me)
+        client.force_login(me)
+        assert "Club photo" in client.get("/").text
+        club.name = "Club vidéo"
+        club.save()
+        MembershipFactory(space=SpaceFactory(name="Chorale"), user=me)
+        html = client.get("/").text
+        assert "Club vidéo" in html
+        assert "Chorale" in html
+        assert "Club photo" not in html

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import datetime
 from functools import lru_cache
 
 from django import forms, template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from essaim.core.fragments import render_cached
 
 register = template.Library()
 
@@ -115,11 +114,30 @@ def fixed_form_fields(form: forms.BaseForm) -> SafeString:
         (name, type(f).__name__, f.initial, getattr(f, "choices", None), f.required, f.widget.attrs, f.label)
         for name, f in form.fields.items()
     ]
-    identity = (type(form).__module__, type(form).__qualname__, form.prefix, fields, form.initial, get_language())
-    digest = hashlib.blake2b(json.dumps(identity, default=str, sort_keys=True).encode(), digest_size=16).hexdigest()
-    key = f"essaim:form-fields:{digest}"
-    html: str | None = cache.get(key)
-    if html is None:
-        html = render_to_string(FORM_FIELDS_TEMPLATE, {"form": form})
-        cache.set(key, html, 24 * 3600)
-    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping template above
+    identity = (type(form).__module__, type(form).__qualname__, form.prefix, fields, form.initial)
+    return render_cached(FORM_FIELDS_TEMPLATE, {"form": form}, identity=identity)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        context[self.name] = mark_safe(self.nodelist.render(context))  # noqa: S308 - rendered by the autoescaping engine
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """``{% capture as name %}…{% endcapture %}``: render a block once, show it as often as needed.
+
+    The main navigation appears twice on every page (the side column, the phone's bottom bar):
+    rendering its links once saved a tenth of a millisecond per link.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
