@@ -153,6 +153,9 @@ def test_main_pages_are_accessible_look_right_and_fit_a_phone(
         screenshot(phone, f"{name}-phone")
         overflow[name] = horizontal_overflow(phone)
     assert phone.locator("nav.bottomnav").is_visible()
+    # One set of links for both bars: the phone's keeps the everyday ones.
+    assert not phone.locator("nav.bottomnav").get_by_role("link", name="Administration").is_visible()
+    assert desktop.locator("nav.sidenav").get_by_role("link", name="Administration").is_visible()
 
     desktop.goto("/people/")
     desktop.keyboard.press("Tab")

@@ -270,3 +270,15 @@ class TestCompanyFeedForGuests:
         assert 'href="/company/" class="navlink' in home
         assert 'href="/people/" class="navlink' in home
         assert 'href="/manage/"' not in home
+
+
+class TestNavigation:
+    def test_the_side_and_bottom_bars_show_the_same_links_rendered_once(self, client, network_admin):
+        client.force_login(network_admin)
+        home = client.get("/").content.decode()
+        side = home.split('<nav class="sidenav"', 1)[1].split("</nav>", 1)[0]
+        bottom = home.split('<nav class="bottomnav"', 1)[1].split("</nav>", 1)[0]
+        assert side.split(">", 1)[1].strip() == bottom.split(">", 1)[1].strip()
+        assert 'href="/" class="navlink is-current" aria-current="page"' in side
+        # The phone's bar hides the administration link (``.bottomnav .navlink--wide`` in the CSS).
+        assert 'href="/manage/" class="navlink navlink--wide"' in bottom
