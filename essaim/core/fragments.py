@@ -3,9 +3,12 @@
 The key is a hash of the fragment's *identity* — the values its template reads, plus the
 language — so two requests share an entry only when it renders identically for both, and a
 change to any input makes a new key: nothing has to invalidate anything, which also holds with
-one local-memory cache per process. (``stream.cards`` does the same for post cards, with
-per-request markers.) A fragment that shows anything per request (a CSRF token, the page's
-address) must not be cached this way.
+one local-memory cache per process. (``stream.cards`` does the same for post cards.)
+
+A fragment may show the request's CSRF token: it is rendered with a marker in its place
+(``slots``), replaced on the way out. The markers are derived from ``SECRET_KEY``: a fixed
+marker could be typed into a post, whose readers would then each see their own token in it.
+Anything else that varies per request (the page's address…) goes into the identity.
 """
 
 from __future__ import annotations
@@ -16,11 +19,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template import Context, NodeList
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 3600
+
+
+def narrow(html: str) -> str:
+    """``html`` with every character beyond Latin-1 written as a character reference (``&#128077;``).
+
+    The same page for a browser, but a string of one byte per character for Python: a single
+    emoji made CPython store a whole page at four bytes per character, and the template engine
+    copies the page's text at every level of nesting (bench/README.md). For HTML text and
+    attribute values only: never for the inside of ``<script>`` or ``<style>``.
+    """
+    return html if html.isascii() else html.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
 
 
 def fragment_key(kind: str, identity: Any) -> str:
@@ -37,6 +54,26 @@ def render_cached(template_name: str, context: Mapping[str, Any], *, identity: A
     key = fragment_key(template_name, identity)
     html: str | None = cache.get(key)
     if html is None:
-        html = render_to_string(template_name, dict(context))
+        html = narrow(render_to_string(template_name, dict(context)))
         cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 - rendered by the autoescaping template engine
+
+
+def slots() -> tuple[str, str]:
+    """The CSRF-token and return-address markers: nobody can write them without the secret key."""
+    digest = salted_hmac("essaim.stream.cards.slots", "v1", algorithm="sha256").hexdigest()
+    return f"essaim-csrf-{digest[:24]}", f"/essaim-next-{digest[24:48]}"
+
+
+def render_block(context: Context, nodelist: NodeList, *, kind: str, identity: Any) -> SafeString:
+    """A template block (``{% fragment %}``) from the cache, its CSRF token filled for this request."""
+    csrf_slot = slots()[0]
+    key = fragment_key(f"block:{kind}", identity)
+    html: str | None = cache.get(key)
+    if html is None:
+        with context.push(csrf_token=csrf_slot):
+            html = narrow(nodelist.render(context))
+        cache.set(key, html, TIMEOUT)
+    if csrf_slot in html:
+        html = html.replace(csrf_slot, get_token(context["request"]))
+    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping engine; the token is alphanumeric

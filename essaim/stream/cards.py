@@ -28,11 +28,11 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template import Context, Engine
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from essaim.core.fragments import narrow, slots
 from essaim.core.templatetags.essaim import reltime_bucket
 from essaim.stream.models import Comment, Post
 
@@ -43,12 +43,6 @@ KEY_VERSION = 1
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
 FLAG_DEFAULTS = {"pinned": False, "can_delete": False, "detail": False}
-
-
-def slots() -> tuple[str, str]:
-    """The CSRF-token and return-address markers: nobody can write them without the secret key."""
-    digest = salted_hmac("essaim.stream.cards.slots", "v1", algorithm="sha256").hexdigest()
-    return f"essaim-csrf-{digest[:24]}", f"/essaim-next-{digest[24:48]}"
 
 
 def _person(user: Any) -> tuple[Any, ...]:
@@ -123,7 +117,7 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
         for key, post in zip(keys, posts, strict=True):
             if key not in cached:
                 with context.push(post=post, next_url=next_slot, csrf_token=csrf_slot, **flags):
-                    rendered[key] = template.render(context)
+                    rendered[key] = narrow(template.render(context))
         cache.set_many(rendered, CARD_TIMEOUT)
     html = "".join(cached.get(key) or rendered.get(key, "") for key in keys)
     return mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here

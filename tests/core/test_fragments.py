@@ -1,15 +1,20 @@
-"""Fragments cached under a digest of what they show, and ``{% capture %}``."""
+"""Fragments cached under a digest of what they show, ``{% fragment %}``, ``{% capture %}`` and ``narrow``."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from unittest import mock
 
+import hypothesis
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
+from django.utils.html import escape
+from hypothesis import strategies as st
 
 from essaim.core import fragments
-from essaim.core.fragments import fragment_key, render_cached
+from essaim.core.fragments import fragment_key, narrow, render_cached, slots
 
 TEMPLATE = "spaces/includes/my_spaces.html"
 
@@ -66,3 +71,47 @@ class TestCapture:
     def test_a_bad_call_is_a_syntax_error(self) -> None:
         with pytest.raises(TemplateSyntaxError):
             Template("{% load essaim %}{% capture x %}{% endcapture %}")
+
+
+class TestNarrow:
+    def test_latin1_stays_and_anything_wider_becomes_a_character_reference(self) -> None:
+        assert narrow("Café à l'écoute") == "Café à l'écoute"
+        assert narrow('<button title="J’aime">👍 2</button>') == '<button title="J&#8217;aime">&#128077; 2</button>'
+
+    @hypothesis.given(st.text())
+    def test_a_browser_reads_the_same_text_in_one_byte_per_character(self, text: str) -> None:
+        html = escape(text)
+        narrowed = narrow(html)
+        assert max(map(ord, narrowed), default=0) <= 0xFF
+        assert unescape(narrowed) == unescape(html)
+
+
+class TestFragmentTag:
+    TEMPLATE = (
+        "{% load essaim %}{% fragment 'box' name %}<form>{% csrf_token %}{{ name }} {{ count }}</form>{% endfragment %}"
+    )
+
+    def _render(self, rf, **context) -> str:
+        request = rf.get("/")
+        return Template(self.TEMPLATE).render(Context({"request": request, **context}))
+
+    def test_the_block_is_cached_under_its_values(self, rf) -> None:
+        first = self._render(rf, name="Léa", count=1)
+        assert "Léa 1" in first
+        assert "Léa 1" in self._render(rf, name="Léa", count=2)  # ``count`` is not a value of the block
+        assert "Noé 3" in self._render(rf, name="Noé", count=3)
+
+    def test_each_request_gets_its_own_csrf_token(self, rf) -> None:
+        tokens = {re.search(r'value="([^"]+)"', self._render(rf, name="Léa")).group(1) for _ in range(2)}
+        assert len(tokens) == 2
+        assert not any(slot in self._render(rf, name="Léa") for slot in slots())
+
+    def test_the_language_is_part_of_the_key(self, rf) -> None:
+        template = "{% load essaim i18n %}{% fragment 'lang' %}{% translate 'Home' %}{% endfragment %}"
+        assert Template(template).render(Context({"request": rf.get("/")})) == "Home"
+        with translation.override("fr"):
+            assert Template(template).render(Context({"request": rf.get("/")})) == "Accueil"
+
+    def test_a_fragment_needs_a_quoted_name(self) -> None:
+        with pytest.raises(TemplateSyntaxError):
+            Template("{% load essaim %}{% fragment box %}{% endfragment %}")

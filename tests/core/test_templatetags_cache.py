@@ -168,7 +168,8 @@ class TestFixedFormFields:
 
     def test_the_cached_fields_are_those_of_a_fresh_render(self) -> None:
         fixed_form_fields(PostForm())
-        assert fixed_form_fields(PostForm()) == render_to_string(tags.FORM_FIELDS_TEMPLATE, {"form": PostForm()})
+        fresh = render_to_string(tags.FORM_FIELDS_TEMPLATE, {"form": PostForm()})
+        assert fixed_form_fields(PostForm()) == fragments.narrow(fresh)
 
     def test_a_bound_form_with_errors_is_always_rendered_and_shows_them(self) -> None:
         form = PostForm({"body": "", "visibility": "nobody"})

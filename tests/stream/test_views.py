@@ -282,3 +282,27 @@ class TestNavigation:
         assert 'href="/" class="navlink is-current" aria-current="page"' in side
         # The phone's bar hides the administration link (``.bottomnav .navlink--wide`` in the CSS).
         assert 'href="/manage/" class="navlink navlink--wide"' in bottom
+
+
+class TestCachedPageParts:
+    """The top bar, navigation and cards come from the cache (``core.fragments``, ``stream.cards``)."""
+
+    def test_each_person_gets_their_own_top_bar_and_a_working_sign_out(self, employee, colleague):
+        from django.test import Client
+
+        for person in (employee, colleague):
+            client = Client(enforce_csrf_checks=True)
+            client.force_login(person)
+            home = client.get("/").content.decode()
+            assert f"<strong>{person.get_full_name()}</strong>" in home
+            token = home.split('action="/accounts/logout/">', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+            assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+            assert client.get("/").status_code == 302  # signed out
+
+    def test_the_page_is_written_in_latin1_with_references_for_wider_characters(self, client, employee, make_post):
+        post = make_post(employee, "Bravo l’équipe 🎉")
+        services.reaction_add(actor=employee, post=post, emoji="👍")
+        client.force_login(employee)
+        home = client.get("/").content.decode()
+        assert max(map(ord, home)) <= 0xFF
+        assert "Bravo l&#8217;équipe &#127881;" in home

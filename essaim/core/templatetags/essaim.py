@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from essaim.core.fragments import render_cached
+from essaim.core.fragments import render_block, render_cached
 
 register = template.Library()
 
@@ -141,3 +141,29 @@ def capture(parser: template.base.Parser, token: template.base.Token) -> Capture
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[2])
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, kind: str, identity: list[template.base.FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.kind = kind
+        self.identity = identity
+
+    def render(self, context: template.Context) -> str:
+        identity = [str(value.resolve(context)) for value in self.identity]
+        return render_block(context, self.nodelist, kind=self.kind, identity=identity)
+
+
+@register.tag
+def fragment(parser: template.base.Parser, token: template.base.Token) -> FragmentNode:
+    """``{% fragment "name" value… %}…{% endfragment %}``: a block cached under its values and the language.
+
+    The values must be everything the block reads (``core.fragments``): two requests share the
+    HTML when they give the same values. ``{% csrf_token %}`` inside is filled per request.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% fragment "name" value… %}…{% endfragment %}')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
