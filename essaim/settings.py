@@ -166,10 +166,9 @@ TASKS = {
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, loading the person with their profile (``accounts.backends``).
 AUTHENTICATION_BACKENDS = [
-    "essaim.accounts.backends.ModelBackend",
-    "essaim.accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
