@@ -63,6 +63,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Files are attached when the post is published and only go with it: feeds skip looking for
+    # files when no post of the page has any (most pages).
+    attachment_count = models.PositiveSmallIntegerField(default=0, editable=False)
     # {"👍": 3, "🎉": 1}: kept exact by the reaction services.
     reaction_counts = models.JSONField(default=dict, blank=True, editable=False)
     is_announcement = models.BooleanField(_("announcement"), default=False, editable=False)

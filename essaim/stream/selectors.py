@@ -85,17 +85,18 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
     """Load what a feed item shows, for all ``posts`` at once: at most 3 queries (files, comments, my reactions).
 
     Plain ``filter(post_id__in=…)`` queries grouped in Python: cheaper than the prefetch machinery.
-    The denormalised counters say which posts can have comments or reactions, so those queries
+    The denormalised counters say which posts have files, comments or reactions, so those queries
     only ask about them, and are skipped when no post has any. ``with_comments=False`` leaves the
     comment previews out (the JSON API does not show them): ``post.preview_comments`` is empty.
     """
     posts = list(posts)
     if not posts:
         return posts
-    ids = [p.pk for p in posts]
     attachments: dict[int | None, list[Attachment]] = defaultdict(list)
-    for attachment in Attachment.objects.filter(post_id__in=ids).order_by("id"):
-        attachments[attachment.post_id].append(attachment)
+    with_files = [p.pk for p in posts if p.attachment_count]
+    if with_files:
+        for attachment in Attachment.objects.filter(post_id__in=with_files).order_by("id"):
+            attachments[attachment.post_id].append(attachment)
     comments: dict[int, list[PreviewComment]] = defaultdict(list)
     commented = [p.pk for p in posts if p.comment_count] if with_comments else []
     for comment in comment_previews(commented):

@@ -165,6 +165,7 @@ def post_create(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
         )
     post = Post(author=actor, body=body, visibility=visibility, space=space)
+    post.attachment_count = len(attachments) + len(media)
     post.body_html = render_body(body, mentioned=mentioned)
     post.full_clean()
     post.save(force_insert=True)

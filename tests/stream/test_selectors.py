@@ -15,6 +15,7 @@ from essaim.spaces.models import Space
 from essaim.stream import selectors, services
 from essaim.stream.models import Post, Visibility
 from tests.accounts.factories import UserFactory
+from tests.stream.factories import image_upload
 
 
 @pytest.fixture
@@ -120,18 +121,21 @@ class TestHomeFeed:
         assert last.next_max_id is None
 
     @pytest.mark.parametrize("size", [1, 12])
-    def test_constant_query_count(self, employee, colleague, make_post, django_assert_num_queries, size):
+    @pytest.mark.parametrize("files", [False, True])
+    def test_constant_query_count(self, employee, colleague, make_post, django_assert_num_queries, size, files):  # noqa: PLR0917 - pytest fixtures
         for i in range(size):
-            post = make_post(employee, f"Post {i} avec #tag", attachments=[])
+            post = make_post(employee, f"Post {i} avec #tag", attachments=[image_upload()] if files else [])
             services.comment_create(actor=colleague, post=post, body="a")
             services.comment_create(actor=colleague, post=post, body="b")
             services.comment_create(actor=colleague, post=post, body="c")
             services.reaction_add(actor=employee, post=post, emoji="👍")
-        # entries, announcement ids, posts with the pinned announcements, attachments, comments, my reactions
-        with django_assert_num_queries(6):
+        # entries, announcement ids, posts with the pinned announcements, comments, my reactions;
+        # the files only when a post of the page has some (``Post.attachment_count``)
+        with django_assert_num_queries(6 if files else 5):
             _pinned, page = selectors.feed_home(actor=employee, cursor=Cursor())
             assert all(len(p.preview_comments) == 2 for p in page.items)
             assert all(p.my_reactions == {"👍"} for p in page.items)
+            assert all(len(p.images) == (1 if files else 0) for p in page.items)
 
 
 class TestOtherFeeds:
@@ -163,7 +167,7 @@ class TestOtherFeeds:
     @pytest.mark.parametrize("feed", ["company", "tag", "profile"])
     def test_constant_query_count(self, employee, colleague, make_post, django_assert_num_queries, feed):
         for i in range(8):
-            post = make_post(employee, f"Post {i} #tag")
+            post = make_post(employee, f"Post {i} #tag", attachments=[image_upload()] if i % 2 else [])
             services.comment_create(actor=colleague, post=post, body="a")
             services.reaction_add(actor=colleague, post=post, emoji="👍")
         tag = selectors.tag_get_for(actor=colleague, name="tag")

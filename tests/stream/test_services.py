@@ -88,6 +88,13 @@ class TestPostCreate:
         assert not file.is_image
         assert file.content_type == "text/html"
         assert file.size == 25
+        assert post.attachment_count == Post.objects.get(pk=post.pk).attachment_count == 2
+
+    def test_earlier_uploads_count_among_the_posts_files(self, employee, make_post):
+        pending = services.media_upload(actor=employee, upload=image_upload("avant.jpg"))
+        post = make_post(employee, "Avec une photo envoyée avant", media=[pending], attachments=[image_upload()])
+        assert Post.objects.get(pk=post.pk).attachment_count == 2
+        assert make_post(employee, "Sans fichier").attachment_count == 0
 
     def test_image_description_becomes_the_images_alt_text(self, employee, make_post):
         post = make_post(

@@ -38,7 +38,9 @@ class TestFeeds:
 
         def publish(n: int) -> None:
             for i in range(n):
-                post = make_post(employee, f"Nouvelle n°{i} #atelier", attachments=[image_upload()] if i == 0 else [])
+                # The newest has a file: both pages then ask for files (``Post.attachment_count``).
+                files = [image_upload()] if i == n - 1 else []
+                post = make_post(employee, f"Nouvelle n°{i} #atelier", attachments=files)
                 services.comment_create(actor=colleague, post=post, body="Bravo")
                 services.reaction_add(actor=employee, post=post, emoji="👍")
 
