@@ -407,7 +407,7 @@ def profile_operation(name: str, fixtures: Fixtures, count: int) -> None:
     profiler.disable()
     log(f"{name}: {(time.perf_counter() - began) / count * 1000:.2f} ms per request in-process (with cProfile)")
     stats = pstats.Stats(profiler).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(35)
+    stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "35")))
     stats.sort_stats("tottime").print_stats(20)
 
 
