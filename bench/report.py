@@ -85,8 +85,24 @@ def space_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def instructions_table(paths: list[Path]) -> str:
+    """``bench.instructions``' counts: millions of instructions per request and the ratio to bare."""
+    lines = ["| run | operation | instructions per request | ÷ bare |", "|---|---|---|---|"]
+    for path in paths:
+        report = json.loads(path.read_text())
+        run = f"{report['size']}-{report['database']}"
+        for name, count in report["instructions"].items():
+            lines.append(f"| {run} | {name} | {count / 1e6:.2f} M | {report['ratio_to_bare'].get(name, '')} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
-    print(table(sorted(RESULTS.glob("*.json"))))
+    paths = sorted(RESULTS.glob("*.json"))
+    counted = [p for p in paths if p.name.endswith("-instructions.json")]
+    print(table([p for p in paths if p not in counted]))
+    if counted:
+        print()
+        print(instructions_table(counted))
     return 0
 
 

@@ -234,7 +234,10 @@ def _mine(actor: Actor) -> Q:
 
 
 def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
-    """The spaces ``actor`` belongs to, most recently joined first (one query), for the side column."""
+    """The spaces ``actor`` belongs to, most recently joined first, for the side column.
+
+    One query, and a second for the rule when some of them are private or secret.
+    """
     if not actor.is_authenticated:
         return []
     # The actor's spaces through their memberships, then the rule on them (``access.visible_among``):
