@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template import Context, NodeList
@@ -61,8 +63,25 @@ def render_cached(template_name: str, context: Mapping[str, Any], *, identity: A
 
 def slots() -> tuple[str, str]:
     """The CSRF-token and return-address markers: nobody can write them without the secret key."""
-    digest = salted_hmac("essaim.stream.cards.slots", "v1", algorithm="sha256").hexdigest()
+    return _slots_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _slots_for(secret: str) -> tuple[str, str]:
+    digest = salted_hmac("essaim.stream.cards.slots", "v1", secret=secret, algorithm="sha256").hexdigest()
     return f"essaim-csrf-{digest[:24]}", f"/essaim-next-{digest[24:48]}"
+
+
+def csrf_token(context: Context) -> str:
+    """The request's CSRF token, as the page's other forms show it.
+
+    The ``csrf`` context processor makes it once per page; each call of ``get_token`` would
+    mask the secret anew, 32 calls to the system's random source each.
+    """
+    token = context.get("csrf_token")
+    if token is None or str(token) in slots():
+        return get_token(context["request"])
+    return str(token)
 
 
 def render_block(context: Context, nodelist: NodeList, *, kind: str, identity: Any) -> SafeString:
@@ -75,5 +94,5 @@ def render_block(context: Context, nodelist: NodeList, *, kind: str, identity: A
             html = narrow(nodelist.render(context))
         cache.set(key, html, TIMEOUT)
     if csrf_slot in html:
-        html = html.replace(csrf_slot, get_token(context["request"]))
+        html = html.replace(csrf_slot, csrf_token(context))
     return mark_safe(html)  # noqa: S308 - rendered by the autoescaping engine; the token is alphanumeric

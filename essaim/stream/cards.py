@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template import Context, Engine
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from essaim.core.fragments import narrow, slots
+from essaim.core.fragments import csrf_token, narrow, slots
 from essaim.core.templatetags.essaim import reltime_bucket
 from essaim.stream.models import Comment, Post
 
@@ -59,19 +59,39 @@ def _person(user: Any) -> tuple[Any, ...]:
     )
 
 
-def _comment(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
+def _comment(comment: Comment, viewer_id: int | None, now: datetime) -> tuple[Any, ...]:
     return (
         comment.pk,
         comment.edited_at,
         comment.author_id == viewer_id,
         _person(comment.author),
         comment.created_at,
-        reltime_bucket(comment.created_at),
+        reltime_bucket(comment.created_at, now),
     )
 
 
-def card_key(post: Post, *, viewer_id: int | None, flags: dict[str, Any]) -> str:
-    """The cache key of ``post``'s card for this viewer: a digest of everything the card shows."""
+def _surroundings(flags: dict[str, Any]) -> tuple[Any, ...]:
+    """What every card of a request shares in its key: computed once per page, not per card."""
+    return (
+        get_language(),
+        timezone.get_current_timezone_name(),
+        sorted((name, bool(value)) for name, value in flags.items()),
+    )
+
+
+def card_key(
+    post: Post,
+    *,
+    viewer_id: int | None,
+    flags: dict[str, Any],
+    surroundings: tuple[Any, ...] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The cache key of ``post``'s card for this viewer: a digest of everything the card shows.
+
+    ``surroundings`` (``_surroundings(flags)``) and ``now`` may be given once for a whole page.
+    """
+    now = now or timezone.now()
     files = [*getattr(post, "images", ()), *getattr(post, "files", ())]
     space = post.space
     inputs = (
@@ -89,11 +109,9 @@ def card_key(post: Post, *, viewer_id: int | None, flags: dict[str, Any]) -> str
         _person(post.author),
         post.author_id == viewer_id,
         post.created_at,
-        reltime_bucket(post.created_at),
-        [_comment(c, viewer_id) for c in getattr(post, "preview_comments", ())],
-        get_language(),
-        timezone.get_current_timezone_name(),
-        sorted((name, bool(value)) for name, value in flags.items()),
+        reltime_bucket(post.created_at, now),
+        [_comment(c, viewer_id, now) for c in getattr(post, "preview_comments", ())],
+        surroundings or _surroundings(flags),
     )
     return "essaim:card:" + hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
 
@@ -108,7 +126,8 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
     user = context.get("user")
     viewer_id = getattr(user, "pk", None)
     flags = {**FLAG_DEFAULTS, **{name: bool(value) for name, value in flags.items()}}
-    keys = [card_key(post, viewer_id=viewer_id, flags=flags) for post in posts]
+    surroundings, now = _surroundings(flags), timezone.now()
+    keys = [card_key(post, viewer_id=viewer_id, flags=flags, surroundings=surroundings, now=now) for post in posts]
     csrf_slot, next_slot = slots()
     cached: dict[str, str] = cache.get_many(keys) if keys else {}
     rendered: dict[str, str] = {}
@@ -121,5 +140,5 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
         cache.set_many(rendered, CARD_TIMEOUT)
     html = "".join(cached.get(key) or rendered.get(key, "") for key in keys)
     return mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here
-        html.replace(csrf_slot, get_token(request)).replace(next_slot, escape(request.get_full_path()))
+        html.replace(csrf_slot, csrf_token(context)).replace(next_slot, escape(request.get_full_path()))
     )

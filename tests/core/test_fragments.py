@@ -115,3 +115,22 @@ class TestFragmentTag:
     def test_a_fragment_needs_a_quoted_name(self) -> None:
         with pytest.raises(TemplateSyntaxError):
             Template("{% load essaim %}{% fragment box %}{% endfragment %}")
+
+
+class TestCsrfToken:
+    def test_the_pages_token_when_the_context_has_one(self, rf) -> None:
+        assert fragments.csrf_token(Context({"request": rf.get("/"), "csrf_token": "le-jeton"})) == "le-jeton"
+
+    def test_a_token_of_its_own_without_one_or_inside_a_fragment(self, rf) -> None:
+        request = rf.get("/")
+        made = fragments.csrf_token(Context({"request": request}))
+        assert made
+        assert made not in slots()
+        inside = Context({"request": request, "csrf_token": slots()[0]})
+        assert fragments.csrf_token(inside) not in slots()
+
+    def test_the_slots_are_computed_once_per_secret_key(self, settings) -> None:
+        first = slots()
+        assert slots() is first
+        settings.SECRET_KEY = "une-autre-clef-secrete-" * 3
+        assert set(slots()).isdisjoint(first)

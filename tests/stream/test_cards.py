@@ -464,3 +464,20 @@ def test_a_post_that_quotes_a_marker_shows_it_as_written(
     body = re.search(r'<div class="post__body">(.*?)</div>', page, flags=re.DOTALL)
     assert body
     assert slot.lstrip("/") in body.group(1)
+
+
+def test_the_whole_page_carries_one_token_made_once(
+    home_posts: list[Post], viewers: tuple[User, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards and cached fragments reuse the page's token (``fragments.csrf_token``): masking it
+    anew for each of them cost a sixth of the page (32 calls to the system's random source each)."""
+    from django.middleware import csrf
+
+    made: list[str] = []
+    real = csrf._mask_cipher_secret
+    monkeypatch.setattr(csrf, "_mask_cipher_secret", lambda secret: made.append(secret) or real(secret))
+    page = _signed_in(viewers[0]).get("/").text
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1
+    assert page.count('name="csrfmiddlewaretoken"') > 5  # cards, top bar, language switch, composer
+    assert len(made) == 1
