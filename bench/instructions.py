@@ -8,7 +8,9 @@ operation runs in-process (Django's test client, no HTTP server) under
 turns counting on (``callgrind_control -i on``), serves each reader once more and turns it off.
 The clock is frozen in the child so that post cards keep their "5 min ago" for the whole run, as
 they do within a minute in production. Results: ``bench/results/<SIZE>-<db>-instructions.json``
-(instructions per request and the ratio to ``bare``), and the table printed.
+(instructions per request, the ratio to ``bare`` and the database's state: ``bench.run``'s
+``post_create`` adds posts, which changes the pages, so counts compare only on the same state),
+and the table printed.
 
 ``--repo`` measures another checkout (``git worktree add /tmp/before <commit>``) on the same
 dataset, for before/after ratios.
@@ -122,17 +124,26 @@ def main(argv: list[str] | None = None) -> int:
         measured = pool.map(lambda op: count(args.repo, target, op, args.requests), wanted)
         counts = dict(zip(wanted, measured, strict=True))
     bare = counts.get("bare")
+    from essaim.stream.models import Post
+
+    # ``bench.run`` writes posts (``post_create``): counts compare only on the same database state.
+    state = {
+        "posts": Post.objects.count(),
+        "newest_post_id": Post.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    }
     report: dict[str, Any] = {
         "size": args.size,
         "database": args.db,
         "repo": str(args.repo),
         "requests": args.requests,
+        "dataset_state": state,
         "instructions": counts,
         "ratio_to_bare": {name: round(n / bare, 2) for name, n in counts.items()} if bare else {},
     }
     for name, n in counts.items():
         ratio = f"{n / bare:5.1f} × bare" if bare else ""
         print(f"  {name:12s} {n / 1e6:7.2f} M instructions per request  {ratio}")
+    print(f"  (database state: {state['posts']:,} posts, newest id {state['newest_post_id']})")
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"{args.size}-{args.db}-instructions.json"

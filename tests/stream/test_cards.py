@@ -469,8 +469,8 @@ def test_a_post_that_quotes_a_marker_shows_it_as_written(
 def test_the_whole_page_carries_one_token_made_once(
     home_posts: list[Post], viewers: tuple[User, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cards and cached fragments reuse the page's token (``fragments.csrf_token``): masking it
-    anew for each of them cost a sixth of the page (32 calls to the system's random source each)."""
+    """Cards and cached fragments reuse the page's token (``fragments.csrf_token``) instead of
+    masking it anew for each of them (32 calls to the system's random source each)."""
     from django.middleware import csrf
 
     made: list[str] = []
