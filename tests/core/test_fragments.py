@@ -121,13 +121,20 @@ class TestCsrfToken:
     def test_the_pages_token_when_the_context_has_one(self, rf) -> None:
         assert fragments.csrf_token(Context({"request": rf.get("/"), "csrf_token": "le-jeton"})) == "le-jeton"
 
-    def test_a_token_of_its_own_without_one_or_inside_a_fragment(self, rf) -> None:
-        request = rf.get("/")
-        made = fragments.csrf_token(Context({"request": request}))
+    def test_a_token_of_its_own_without_one(self, rf) -> None:
+        made = fragments.csrf_token(Context({"request": rf.get("/")}))
         assert made
         assert made not in slots()
-        inside = Context({"request": request, "csrf_token": slots()[0]})
-        assert fragments.csrf_token(inside) not in slots()
+
+    def test_a_fragment_inside_a_fragment_caches_no_real_token(self, rf) -> None:
+        template = Template(
+            "{% load essaim %}{% fragment 'outer' %}<form>{% csrf_token %}</form>"
+            "{% fragment 'inner' %}<form>{% csrf_token %}</form>{% endfragment %}{% endfragment %}"
+        )
+        pages = [template.render(Context({"request": rf.get("/"), "csrf_token": f"jeton-{i}"})) for i in range(2)]
+        assert pages[0].count("jeton-0") == 2
+        assert pages[1].count("jeton-1") == 2  # the second page comes from the cache
+        assert "jeton-0" not in pages[1]
 
     def test_the_slots_are_computed_once_per_secret_key(self, settings) -> None:
         first = slots()
