@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.server import REPO, Target
 
-OPERATIONS = ("bare", "home_html", "home_json", "post_page")
+OPERATIONS = ("bare", "home_html", "home_json", "post_page", "space_html")
 RESULTS = REPO / "bench" / "results"
 
 
@@ -43,13 +43,14 @@ def _child(operation: str, count: int) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from bench.identities import identity_for, sample_people
+    from bench.identities import identity_for, sample_people, space_reader_ids
     from essaim.stream.models import Post
 
     frozen = timezone.now()
     timezone.now = lambda: frozen  # the cards' relative times stay put during the run
     readers = [identity_for(pk) for pk in sample_people(count, seed=1)]
     posts = list(Post.objects.filter(visibility="company", space__isnull=True, comment_count__gte=2)[:count])
+    spaces = [(identity_for(user_id), slug) for user_id, _space_id, slug in space_reader_ids(count, seed=5)]
     client = Client(SERVER_NAME="127.0.0.1")
 
     def request(i: int) -> None:
@@ -60,8 +61,11 @@ def _child(operation: str, count: int) -> None:
             response = client.get("/", headers=reader.session_headers())
         elif operation == "home_json":
             response = client.get("/api/v1/timelines/home?limit=20", headers=reader.bearer_headers())
-        else:
+        elif operation == "post_page":
             response = client.get(f"/posts/{posts[i % len(posts)].pk}/", headers=reader.session_headers())
+        else:
+            member, slug = spaces[i]
+            response = client.get(f"/spaces/{slug}/", headers=member.session_headers())
         if response.status_code != 200:
             raise RuntimeError(f"{operation}: {response.status_code}")
 

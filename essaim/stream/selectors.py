@@ -3,7 +3,7 @@
 Feeds return a :class:`essaim.core.pagination.Page` of *hydrated* posts: each post carries
 
 * ``post.author`` with ``author.profile`` (``select_related``) and ``post.space``;
-* ``post.attachments.all()`` (prefetched), split as ``post.images`` / ``post.files``;
+* ``post.images`` / ``post.files``: its attachments (looked up only for posts that have some);
 * ``post.preview_comments``: its first top-level comments (``previews.PreviewComment``);
 * ``post.my_reactions``: the set of emoji the actor used on it.
 
