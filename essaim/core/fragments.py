@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -53,12 +53,17 @@ def render_cached(template_name: str, context: Mapping[str, Any], *, identity: A
 
     ``identity`` must cover everything the template reads from ``context``.
     """
-    key = fragment_key(template_name, identity)
+    html = _cached(fragment_key(template_name, identity), lambda: render_to_string(template_name, dict(context)))
+    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping template engine
+
+
+def _cached(key: str, render: Callable[[], str]) -> str:
+    """The HTML under ``key``, rendered (and narrowed) on a miss."""
     html: str | None = cache.get(key)
     if html is None:
-        html = narrow(render_to_string(template_name, dict(context)))
+        html = narrow(render())
         cache.set(key, html, TIMEOUT)
-    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping template engine
+    return html
 
 
 def slots() -> tuple[str, str]:
@@ -90,12 +95,12 @@ def csrf_token(context: Context) -> str:
 def render_block(context: Context, nodelist: NodeList, *, kind: str, identity: Any) -> SafeString:
     """A template block (``{% fragment %}``) from the cache, its CSRF token filled for this request."""
     csrf_slot = slots()[0]
-    key = fragment_key(f"block:{kind}", identity)
-    html: str | None = cache.get(key)
-    if html is None:
+
+    def render() -> str:
         with context.push(csrf_token=csrf_slot):
-            html = narrow(nodelist.render(context))
-        cache.set(key, html, TIMEOUT)
+            return str(nodelist.render(context))
+
+    html = _cached(fragment_key(f"block:{kind}", identity), render)
     if csrf_slot in html:
         html = html.replace(csrf_slot, csrf_token(context))
     return mark_safe(html)  # noqa: S308 - rendered by the autoescaping engine; the token is alphanumeric
