@@ -53,6 +53,7 @@ def _child(operation: str, count: int) -> None:
     spaces = [(identity_for(user_id), slug) for user_id, _space_id, slug in space_reader_ids(count, seed=5)]
     client = Client(SERVER_NAME="127.0.0.1")
 
+    # Not ``bench.operations``' factories: their fixtures take 20 s to build, minutes under valgrind.
     def request(i: int) -> None:
         reader = readers[i]
         if operation == "bare":
