@@ -25,14 +25,13 @@ from django.utils.translation import gettext as _
 from essaim import access
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
-from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows, paginate
+from essaim.core.pagination import Cursor, Page, page_from_rows, paginate
 from essaim.core.text import fold
 from essaim.people.models import Profile
 from essaim.stream.models import (
     Attachment,
     Comment,
     Emoji,
-    HomeEntry,
     Post,
     PostRevision,
     PostTag,
@@ -41,6 +40,7 @@ from essaim.stream.models import (
     TagFollow,
     Visibility,
 )
+from essaim.stream.post_rows import home_timeline_page, posts_by_id
 from essaim.stream.previews import PreviewComment, comment_previews
 
 PINNED_MAX = 5
@@ -137,44 +137,36 @@ def feed_home(
 ) -> tuple[list[Post], Page[Post]]:
     """``(pinned announcements, page)`` of ``actor``'s home feed, read from the materialised timeline.
 
-    The timeline gives post ids (one index range scan); the posts are re-checked with
-    ``access.visible_among`` so a deleted or no longer visible post never shows. Pinned
-    announcements come only with the first page and are left out of the page itself; they are
-    read in the same query as the page's posts. A fixed number of queries whatever the page size:
-    timeline, active announcement ids, posts, up to three for the visibility rule (the reader's
-    roles in the page's spaces, follows, mentions — each only when the page needs it), files,
-    comments, reactions.
+    The timeline's page comes with its posts (one index range scan, then each post by primary
+    key); the posts are re-checked with ``access.visible_among`` so a deleted or no longer visible
+    post never shows. Pinned announcements come only with the first page and are left out of the
+    page itself. A fixed number of queries whatever the page size: the timeline's posts, active
+    announcement ids, the announcements not on the page (only when there are some), up to three
+    for the visibility rule (the reader's roles in the page's spaces, follows, mentions — each only
+    when the page needs it), files, comments, reactions.
     """
-    entries = apply_cursor(HomeEntry.objects.filter(owner_id=actor.pk), cursor, field="post_id")
-    entry_ids = list(entries.values_list("post_id", flat=True))
-    ids_page = page_from_rows([_Id(i) for i in entry_ids], cursor, key="pk")
-    wanted = [i.pk for i in ids_page.items]
+    # The timeline's page joined to its posts, authors and spaces: one query (``post_rows``).
+    rows = home_timeline_page(owner_id=actor.pk, cursor=cursor)
+    page_rows = page_from_rows(rows, cursor)
     with_pins = with_announcements and cursor.is_first_page
-    # One visibility-checked query for the page and the pinned announcements together. The
-    # active announcements' ids come first from their small partial index: an ``OR`` with a
-    # subquery made PostgreSQL scan every post.
+    loaded = {p.pk: p for p in page_rows.items}
     if with_pins:
+        # The active announcements' ids from their small partial index (an ``OR`` with a subquery
+        # made PostgreSQL scan every post), with a margin over PINNED_MAX: some of the newest may
+        # be invisible to ``actor`` (e.g. a guest). Those not on the page are loaded by id.
         active = Post.objects.filter(is_announcement=True, announcement_expires_at__gt=timezone.now())
-        # A margin over PINNED_MAX: some of the newest may be invisible to ``actor`` (e.g. a guest).
-        wanted_or_pinned = [*wanted, *active.order_by("-id").values_list("id", flat=True)[: PINNED_MAX * 10]]
-    else:
-        wanted_or_pinned = wanted
-    # The rows by primary key, then the visibility rule decided on them (``access.visible_among``):
-    # the SQL form of the rule cost twice as much to build as the query itself.
-    loaded = Post.objects.select_related("author__profile", "space").filter(pk__in=wanted_or_pinned)
-    found = access.visible_among(actor, list(loaded)) if wanted_or_pinned else []
+        active_ids = list(active.order_by("-id").values_list("id", flat=True)[: PINNED_MAX * 10])
+        loaded |= posts_by_id([i for i in active_ids if i not in loaded])
+    # The visibility rule decided on the loaded rows (``access.visible_among``): the SQL form of
+    # the rule cost twice as much to build as the query itself.
+    found = access.visible_among(actor, list(loaded.values()))
     pinned = sorted((p for p in found if with_pins and p.is_active_announcement), key=lambda p: -p.pk)[:PINNED_MAX]
     pinned_ids = {p.pk for p in pinned}
     by_id = {p.pk: p for p in found}
-    items = [by_id[i] for i in wanted if i in by_id and i not in pinned_ids]
+    items = [by_id[p.pk] for p in page_rows.items if p.pk in by_id and p.pk not in pinned_ids]
     hydrated = hydrate(actor=actor, posts=pinned + items, with_comments=with_comments)
-    page = Page(items=hydrated[len(pinned) :], next_max_id=ids_page.next_max_id, prev_min_id=ids_page.prev_min_id)
+    page = Page(items=hydrated[len(pinned) :], next_max_id=page_rows.next_max_id, prev_min_id=page_rows.prev_min_id)
     return hydrated[: len(pinned)], page
-
-
-@dataclass(frozen=True)
-class _Id:
-    pk: int
 
 
 def feed_company(*, actor: Actor, cursor: Cursor) -> Page[Post]:

@@ -129,13 +129,35 @@ class TestHomeFeed:
             services.comment_create(actor=colleague, post=post, body="b")
             services.comment_create(actor=colleague, post=post, body="c")
             services.reaction_add(actor=employee, post=post, emoji="👍")
-        # entries, announcement ids, posts with the pinned announcements, comments, my reactions;
-        # the files only when a post of the page has some (``Post.attachment_count``)
-        with django_assert_num_queries(6 if files else 5):
+        # the timeline's posts, announcement ids, comments, my reactions; the files only when a
+        # post of the page has some (``Post.attachment_count``)
+        with django_assert_num_queries(5 if files else 4):
             _pinned, page = selectors.feed_home(actor=employee, cursor=Cursor())
             assert all(len(p.preview_comments) == 2 for p in page.items)
             assert all(p.my_reactions == {"👍"} for p in page.items)
             assert all(len(p.images) == (1 if files else 0) for p in page.items)
+
+
+    def test_an_announcement_off_the_page_costs_one_query_more(
+        self, employee, colleague, network_admin, make_post, django_assert_num_queries
+    ):
+        announcement = make_post(colleague, "Annonce")
+        services.announcement_set(actor=network_admin, post=announcement, expires_at=timezone.now() + timedelta(days=1))
+        for i in range(6):
+            make_post(employee, f"Post {i}")
+        # the timeline's posts, announcement ids, the announcement by id (it is older than the page)
+        with django_assert_num_queries(3):
+            pinned, page = selectors.feed_home(actor=employee, cursor=Cursor(limit=3))
+        assert pinned == [announcement]
+        assert announcement not in page.items
+        assert len(page.items) == 3
+
+    def test_reads_newer_pages_with_min_id_and_since_id(self, employee, make_post):
+        posts = [make_post(employee, f"n°{i}") for i in range(5)]
+        _pinned, up = selectors.feed_home(actor=employee, cursor=Cursor(limit=2, min_id=posts[1].pk))
+        assert [p.pk for p in up.items] == [posts[3].pk, posts[2].pk]
+        _pinned, since = selectors.feed_home(actor=employee, cursor=Cursor(limit=2, since_id=posts[1].pk))
+        assert [p.pk for p in since.items] == [posts[4].pk, posts[3].pk]
 
 
 class TestOtherFeeds:

@@ -1,0 +1,86 @@
+"""Model instances from hand-written SQL, built the way the ORM's own iterator builds them.
+
+A feed page reads twenty-odd posts with their authors, profiles and spaces. The ORM took longer
+to build that ``select_related`` query (three joins, sixty columns) than the database took to
+answer it, at every request, for a query whose shape never changes (bench/README.md). A module
+that needs such a query writes its SQL once; :class:`ModelColumns` gives it the select list of
+one model's concrete columns under a table alias and turns the matching slice of each row back
+into an instance with the ORM's own pieces: the database backend's converters and the field's
+(``from_db_value``), then ``Model.from_db``. The instances are the ORM's: a related object can be
+attached with :func:`attach`, and everything downstream (templates, serializers, the permission
+rules) sees no difference — ``tests/core/test_rows.py`` compares them with the ORM's field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
+from django.db.models.expressions import Col
+
+type Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+
+
+class ModelColumns[M: Model]:
+    """Every concrete column of ``model`` under the SQL alias ``alias``, and the way back to an instance."""
+
+    def __init__(self, model: type[M], alias: str) -> None:
+        self.model = model
+        self.alias = alias
+        self.fields: list[Field[Any, Any]] = list(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        self.width = len(self.fields)
+        self._pk_index = self.fields.index(model._meta.pk)
+        self._converters: dict[str, list[tuple[int, list[Converter], Col]]] = {}
+
+    def select(self, connection: BaseDatabaseWrapper) -> str:
+        """``alias."column", …`` in the model's field order: the slice :meth:`build` reads back."""
+        quote = connection.ops.quote_name
+        return ", ".join(f"{self.alias}.{quote(cast(str, field.column))}" for field in self.fields)
+
+    def build(self, row: Sequence[Any], start: int, connection: BaseDatabaseWrapper) -> M | None:
+        """The instance in ``row[start:start + width]``; ``None`` when its key is null (an outer join's miss)."""
+        values = list(row[start : start + self.width])
+        if values[self._pk_index] is None:
+            return None
+        for index, converters, expression in self._converters_for(connection):
+            value = values[index]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[index] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+    def _converters_for(self, connection: BaseDatabaseWrapper) -> list[tuple[int, list[Converter], Col]]:
+        """The converters ``SQLCompiler.get_converters`` would apply to these columns, worked out once per database."""
+        found = self._converters.get(connection.alias)
+        if found is None:
+            found = []
+            for index, field in enumerate(self.fields):
+                expression = field.get_col(self.alias)
+                converters = [*connection.ops.get_db_converters(expression), *expression.get_db_converters(connection)]
+                if converters:
+                    found.append((index, converters, expression))
+            self._converters[connection.alias] = found
+        return found
+
+
+def attach(instance: Model, field_name: str, related: Model | None) -> None:
+    """Cache ``related`` as ``instance.<field_name>``, forward or reverse, as ``select_related`` does.
+
+    A reverse one-to-one left ``None`` raises ``RelatedObjectDoesNotExist`` on access, like the ORM's.
+    """
+    field: Any = instance._meta.get_field(field_name)
+    field.set_cached_value(instance, related)
+    if related is None:
+        return
+    if field.auto_created:  # a reverse one-to-one (``user.profile``): its field caches the way back
+        field.field.set_cached_value(related, instance)
+    elif field.one_to_one:
+        field.remote_field.set_cached_value(related, instance)
+
+
+def placeholders(count: int) -> str:
+    """``%s, %s, …``: the parameter markers of an ``IN (…)`` list (the values go as parameters, never in the text)."""
+    return ", ".join(["%s"] * count)

@@ -1,0 +1,105 @@
+"""stream.post_rows: feed posts read by hand-written SQL equal the ORM's select_related form."""
+
+from __future__ import annotations
+
+import pytest
+
+from essaim.core.pagination import Cursor, apply_cursor, page_from_rows
+from essaim.people.models import Profile
+from essaim.stream.models import HomeEntry, Post, Visibility
+from essaim.stream.post_rows import home_timeline_page, posts_by_id
+
+
+def _orm(ids: list[int]) -> dict[int, Post]:
+    return {p.pk: p for p in Post.objects.select_related("author__profile", "space").filter(pk__in=ids)}
+
+
+def _same(built: Post, orm: Post) -> None:
+    for model_field in Post._meta.concrete_fields:
+        assert getattr(built, model_field.attname) == getattr(orm, model_field.attname), model_field.name
+    assert built.author == orm.author
+    assert built.author.get_full_name() == orm.author.get_full_name()
+    assert built.author.profile == orm.author.profile
+    assert built.author.profile.photo == orm.author.profile.photo
+    assert built.author.profile.job_title == orm.author.profile.job_title
+    assert built.space == orm.space
+    if orm.space is not None:
+        assert (built.space.name, built.space.visibility, built.space.slug) == (
+            orm.space.name,
+            orm.space.visibility,
+            orm.space.slug,
+        )
+
+
+class TestPostsById:
+    def test_equal_to_the_orms_form_in_and_out_of_spaces(self, employee, member, public_space, join, make_post):
+        join(member, public_space)
+        posts = [make_post(employee, "Pour tous #vélo"), make_post(member, "Dans l'espace", space=public_space)]
+        ids = [p.pk for p in posts]
+        built, orm = posts_by_id(ids), _orm(ids)
+        assert built.keys() == orm.keys()
+        for pk in ids:
+            _same(built[pk], orm[pk])
+
+    def test_relations_are_loaded_with_the_posts(self, employee, make_post, django_assert_num_queries):
+        post = make_post(employee, "Salut")
+        with django_assert_num_queries(1):
+            (loaded,) = posts_by_id([post.pk]).values()
+            assert loaded.author.profile.job_title == employee.profile.job_title
+            assert loaded.space is None
+
+    def test_an_author_without_a_profile_raises_as_with_the_orm(self, employee, make_post):
+        post = make_post(employee, "Salut")
+        Profile.objects.filter(user=employee).delete()
+        (loaded,) = posts_by_id([post.pk]).values()
+        with pytest.raises(Profile.DoesNotExist):
+            _ = loaded.author.profile
+
+    def test_missing_ids_are_left_out_and_no_ids_cost_no_query(self, employee, make_post, django_assert_num_queries):
+        post = make_post(employee, "Salut")
+        assert list(posts_by_id([post.pk, post.pk + 1])) == [post.pk]
+        with django_assert_num_queries(0):
+            assert posts_by_id([]) == {}
+
+
+class TestHomeTimelinePage:
+    @pytest.mark.parametrize(
+        "cursor_of",
+        [
+            lambda ids: Cursor(limit=3),
+            lambda ids: Cursor(limit=2, max_id=ids[3]),
+            lambda ids: Cursor(limit=2, since_id=ids[1]),
+            lambda ids: Cursor(limit=2, min_id=ids[1]),
+            lambda ids: Cursor(limit=40),
+        ],
+        ids=["first", "max_id", "since_id", "min_id", "all"],
+    )
+    def test_the_same_rows_as_the_timelines_cursor(self, employee, colleague, make_post, cursor_of):
+        ids = [make_post(employee if i % 2 else colleague, f"n°{i}").pk for i in range(6)]
+        cursor = cursor_of(ids)
+        entries = apply_cursor(HomeEntry.objects.filter(owner_id=employee.pk), cursor, field="post_id")
+        expected = list(entries.values_list("post_id", flat=True))
+        rows = home_timeline_page(owner_id=employee.pk, cursor=cursor)
+        assert [p.pk for p in rows] == expected
+        orm = _orm(expected)
+        for post in rows:
+            _same(post, orm[post.pk])
+
+    def test_pages_like_page_from_rows_expects(self, employee, make_post):
+        ids = [make_post(employee, f"n°{i}").pk for i in range(5)]
+        page = page_from_rows(home_timeline_page(owner_id=employee.pk, cursor=Cursor(limit=2)), Cursor(limit=2))
+        assert [p.pk for p in page.items] == [ids[4], ids[3]]
+        assert page.next_max_id == ids[3]
+
+    def test_only_the_owners_timeline(self, employee, colleague, make_post):
+        make_post(colleague, "Pour mes abonnés", visibility=Visibility.FOLLOWERS)  # employee does not follow
+        mine = make_post(employee, "À moi")
+        assert mine.pk in [p.pk for p in home_timeline_page(owner_id=employee.pk, cursor=Cursor())]
+        assert home_timeline_page(owner_id=10**12, cursor=Cursor()) == []
+
+    def test_one_query(self, employee, make_post, django_assert_num_queries):
+        for i in range(4):
+            make_post(employee, f"n°{i}")
+        with django_assert_num_queries(1):
+            rows = home_timeline_page(owner_id=employee.pk, cursor=Cursor())
+            assert all(p.author.profile is not None for p in rows)
