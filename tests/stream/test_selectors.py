@@ -137,7 +137,6 @@ class TestHomeFeed:
             assert all(p.my_reactions == {"👍"} for p in page.items)
             assert all(len(p.images) == (1 if files else 0) for p in page.items)
 
-
     def test_an_announcement_off_the_page_costs_one_query_more(
         self, employee, colleague, network_admin, make_post, django_assert_num_queries
     ):
