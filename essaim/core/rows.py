@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
@@ -24,12 +25,19 @@ type Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
 
 class ModelColumns[M: Model]:
-    """Every concrete column of ``model`` under the SQL alias ``alias``, and the way back to an instance."""
+    """The concrete columns of ``model`` under the SQL alias ``alias``, and the way back to an instance.
 
-    def __init__(self, model: type[M], alias: str) -> None:
+    ``only`` names the fields to read (the primary key always is); the others are deferred, as
+    with ``QuerySet.only``: reading one later costs a query.
+    """
+
+    def __init__(self, model: type[M], alias: str, *, only: Sequence[str] = ()) -> None:
         self.model = model
         self.alias = alias
-        self.fields: list[Field[Any, Any]] = list(model._meta.concrete_fields)
+        pk = model._meta.pk
+        self.fields: list[Field[Any, Any]] = [
+            f for f in model._meta.concrete_fields if not only or f is pk or f.name in only or f.attname in only
+        ]
         self.attnames = [field.attname for field in self.fields]
         self.width = len(self.fields)
         self._pk_index = self.fields.index(model._meta.pk)
@@ -79,6 +87,13 @@ def attach(instance: Model, field_name: str, related: Model | None) -> None:
         field.field.set_cached_value(related, instance)
     elif field.one_to_one:
         field.remote_field.set_cached_value(related, instance)
+
+
+def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``sql`` run with ``params`` on the default database."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def placeholders(count: int) -> str:

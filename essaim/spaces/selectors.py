@@ -7,7 +7,9 @@ extra query: list pages stay at a constant number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.db import connection
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -18,6 +20,7 @@ from essaim.access.roles import Actor
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.ids import parse_id
+from essaim.core.rows import ModelColumns, fetch
 from essaim.core.text import fold
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 
@@ -242,10 +245,22 @@ def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
         return []
     # The actor's spaces through their memberships, then the rule on them (``access.visible_among``):
     # small queries instead of the directory's filter, which cost ten times its own run to build.
-    # Only what the list shows and the rule reads is loaded: it is on every page.
-    joined = Space.objects.filter(memberships__user_id=actor.pk, archived_at__isnull=True)
-    shown = joined.only("pk", "name", "slug", "avatar", "visibility").order_by("-memberships__created_at")
-    return access.visible_among(actor, list(shown[:limit]))
+    # Only what the list shows and the rule reads is loaded, in SQL written once: it is on every
+    # page, and the ORM took several times longer to build the query than to run it.
+    rows = fetch(_my_spaces_sql(connection.vendor), [actor.pk, limit])
+    return access.visible_among(actor, [space for row in rows if (space := _MY_SPACE.build(row, 0, connection))])
+
+
+_MY_SPACE = ModelColumns(Space, "s", only=("name", "slug", "avatar", "visibility"))
+
+
+@cache
+def _my_spaces_sql(vendor: str) -> str:
+    return (
+        f"SELECT {_MY_SPACE.select(connection)} FROM {Membership._meta.db_table} m "  # noqa: S608 - names from the models' meta
+        f"JOIN {Space._meta.db_table} s ON s.id = m.space_id "
+        "WHERE m.user_id = %s AND s.archived_at IS NULL ORDER BY m.created_at DESC LIMIT %s"
+    )
 
 
 def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:

@@ -13,6 +13,7 @@ equal to the ORM's form on every field.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -30,8 +31,9 @@ _PROFILE = ModelColumns(Profile, "pr")
 _SPACE = ModelColumns(Space, "s")
 
 
-def _select(source: str = f"{Post._meta.db_table} p") -> str:
-    """The select list and joins, from ``source`` (which names the posts' table ``p``)."""
+@cache
+def _select(vendor: str, source: str = f"{Post._meta.db_table} p") -> str:
+    """The select list and joins, from ``source`` (which names the posts' table ``p``), once per database."""
     columns = ", ".join(c.select(connection) for c in (_POST, _AUTHOR, _PROFILE, _SPACE))
     return (
         f"SELECT {columns} FROM {source} "  # noqa: S608 - names from the models' meta; values are parameters
@@ -65,7 +67,7 @@ def posts_by_id(post_ids: Sequence[int]) -> dict[int, Post]:
     """The posts among ``post_ids`` that exist, by id, each with ``author.profile`` and ``space`` loaded."""
     if not post_ids:
         return {}
-    sql = f"{_select()} WHERE p.id IN ({placeholders(len(post_ids))})"
+    sql = f"{_select(connection.vendor)} WHERE p.id IN ({placeholders(len(post_ids))})"
     return {post.pk: post for post in _posts(sql, list(post_ids))}
 
 
@@ -83,5 +85,5 @@ def home_timeline_page(*, owner_id: int, cursor: Cursor) -> list[Post]:
             params.append(value)
     order = "ASC" if cursor.min_id is not None else "DESC"
     source = f"{HomeEntry._meta.db_table} e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
-    sql = f"{_select(source)} WHERE {' AND '.join(conditions)} ORDER BY e.post_id {order} LIMIT %s"
+    sql = f"{_select(connection.vendor, source)} WHERE {' AND '.join(conditions)} ORDER BY e.post_id {order} LIMIT %s"
     return _posts(sql, [*params, cursor.limit + 1])

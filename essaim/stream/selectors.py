@@ -26,8 +26,10 @@ from essaim import access
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.core.pagination import Cursor, Page, page_from_rows, paginate
+from essaim.core.rows import fetch, placeholders
 from essaim.core.text import fold
 from essaim.people.models import Profile
+from essaim.stream import announcements
 from essaim.stream.models import (
     Attachment,
     Comment,
@@ -104,9 +106,7 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
     mine: dict[int, set[str]] = defaultdict(set)
     reacted = [p.pk for p in posts if p.reaction_counts]
     if reacted and actor is not None and actor.is_authenticated:
-        for post_id, emoji in Reaction.objects.filter(user_id=actor.pk, post_id__in=reacted).values_list(
-            "post_id", "emoji"
-        ):
+        for post_id, emoji in _my_reactions(actor.pk, reacted):
             mine[post_id].add(emoji)
     for post in posts:
         files = attachments.get(post.pk, [])
@@ -115,6 +115,16 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
     return posts
+
+
+def _my_reactions(user_id: int, post_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """``(post id, emoji)`` of ``user_id``'s reactions to ``post_ids``: on every feed page, so written
+    in SQL (over the ``(post, user, emoji)`` unique index) rather than built by the ORM each time."""
+    sql = (
+        f"SELECT post_id, emoji FROM {Reaction._meta.db_table} "  # noqa: S608 - the table from the model's meta
+        f"WHERE user_id = %s AND post_id IN ({placeholders(len(post_ids))})"
+    )
+    return fetch(sql, [user_id, *post_ids])
 
 
 def _hydrated_page(actor: Actor, page: Page[Post]) -> Page[Post]:
@@ -151,11 +161,9 @@ def feed_home(
     with_pins = with_announcements and cursor.is_first_page
     loaded = {p.pk: p for p in page_rows.items}
     if with_pins:
-        # The active announcements' ids from their small partial index (an ``OR`` with a subquery
-        # made PostgreSQL scan every post), with a margin over PINNED_MAX: some of the newest may
-        # be invisible to ``actor`` (e.g. a guest). Those not on the page are loaded by id.
-        active = Post.objects.filter(is_announcement=True, announcement_expires_at__gt=timezone.now())
-        active_ids = list(active.order_by("-id").values_list("id", flat=True)[: PINNED_MAX * 10])
+        # The active announcements' ids (from their small partial index, shared for a few seconds
+        # through the cache: ``announcements``); those not on the page are loaded by id.
+        active_ids = announcements.active_ids()
         loaded |= posts_by_id([i for i in active_ids if i not in loaded])
     # The visibility rule decided on the loaded rows (``access.visible_among``): the SQL form of
     # the rule cost twice as much to build as the query itself.

@@ -28,8 +28,8 @@ from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.text import fold
 from essaim.spaces.models import Space
+from essaim.stream import announcements, tasks
 from essaim.stream import attachments as attachment_files
-from essaim.stream import tasks
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
     POST_MAX_CHARS,
@@ -359,6 +359,8 @@ def announcement_set(*, actor: User, post: Post, expires_at: datetime) -> Post:
     post.announcement_expires_at = expires_at
     post.announced_by = actor
     post.save(update_fields=["is_announcement", "announcement_expires_at", "announced_by"])
+    announcements.forget()  # now, and again once committed: a reader may cache the old list in between
+    transaction.on_commit(announcements.forget)
     return post
 
 
@@ -369,6 +371,8 @@ def announcement_clear(*, actor: User, post: Post) -> Post:
     post.announcement_expires_at = None
     post.announced_by = None
     post.save(update_fields=["is_announcement", "announcement_expires_at", "announced_by"])
+    announcements.forget()  # now, and again once committed: a reader may cache the old list in between
+    transaction.on_commit(announcements.forget)
     return post
 
 
