@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
@@ -89,9 +89,15 @@ def attach(instance: Model, field_name: str, related: Model | None) -> None:
         field.remote_field.set_cached_value(related, instance)
 
 
+def database() -> BaseDatabaseWrapper:
+    """This thread's default database connection itself: the ``django.db.connection`` proxy looks it
+    up again at every attribute, which building a page of instances did a few hundred times."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Every row of ``sql`` run with ``params`` on the default database."""
-    with connection.cursor() as cursor:
+    with database().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

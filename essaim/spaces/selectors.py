@@ -20,7 +20,7 @@ from essaim.access.roles import Actor
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.ids import parse_id
-from essaim.core.rows import ModelColumns, fetch
+from essaim.core.rows import ModelColumns, database, fetch
 from essaim.core.text import fold
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 
@@ -247,8 +247,9 @@ def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
     # small queries instead of the directory's filter, which cost ten times its own run to build.
     # Only what the list shows and the rule reads is loaded, in SQL written once: it is on every
     # page, and the ORM took several times longer to build the query than to run it.
-    rows = fetch(_my_spaces_sql(connection.vendor), [actor.pk, limit])
-    return access.visible_among(actor, [space for row in rows if (space := _MY_SPACE.build(row, 0, connection))])
+    db = database()
+    rows = fetch(_my_spaces_sql(db.vendor), [actor.pk, limit])
+    return access.visible_among(actor, [space for row in rows if (space := _MY_SPACE.build(row, 0, db))])
 
 
 _MY_SPACE = ModelColumns(Space, "s", only=("name", "slug", "avatar", "visibility"))

@@ -20,7 +20,7 @@ from django.db import connection
 
 from essaim.accounts.models import User
 from essaim.core.pagination import Cursor
-from essaim.core.rows import ModelColumns, attach, placeholders
+from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.people.models import Profile
 from essaim.spaces.models import Space
 from essaim.stream.models import HomeEntry, Post
@@ -44,21 +44,20 @@ def _select(vendor: str, source: str = f"{Post._meta.db_table} p") -> str:
 
 
 def _posts(sql: str, params: Sequence[Any]) -> list[Post]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    db = database()
+    rows = fetch(sql, params)
     posts = []
     author_at = _POST.width
     profile_at = author_at + _AUTHOR.width
     space_at = profile_at + _PROFILE.width
     for row in rows:
-        post = _POST.build(row, 0, connection)
-        author = _AUTHOR.build(row, author_at, connection)
+        post = _POST.build(row, 0, db)
+        author = _AUTHOR.build(row, author_at, db)
         assert post is not None  # inner joins: never null
         assert author is not None
-        attach(author, "profile", _PROFILE.build(row, profile_at, connection))
+        attach(author, "profile", _PROFILE.build(row, profile_at, db))
         attach(post, "author", author)
-        attach(post, "space", _SPACE.build(row, space_at, connection))
+        attach(post, "space", _SPACE.build(row, space_at, db))
         posts.append(post)
     return posts
 

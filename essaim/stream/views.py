@@ -68,7 +68,6 @@ def _feed_response(
     if getattr(request, "htmx", False) and request.GET.get("max_id"):
         return render(request, f"{FEED_TEMPLATE}#page", context)
     context.setdefault("can_post", access.can(request.user, Action.CREATE_POST))
-    context.setdefault("form", PostForm())
     return render(request, FEED_TEMPLATE, context, status=status)
 
 
@@ -102,8 +101,7 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     tag = selectors.tag_get_for(actor=me(request), name=name)
     page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
     followed = selectors.tag_is_followed(actor=me(request), tag=tag)
-    form = PostForm(initial={"body": f"#{tag.name} "})
-    context = {"feed": "tag", "tag": tag, "tag_followed": followed, "form": form}
+    context = {"feed": "tag", "tag": tag, "tag_followed": followed, "composer_initial": f"#{tag.name} "}
     return _feed_response(request, page=page, context=context)
 
 

@@ -308,3 +308,49 @@ class TestCachedPageParts:
         home = client.get("/").content.decode()
         assert max(map(ord, home)) <= 0xFF
         assert "Bravo l&#8217;équipe &#127881;" in home
+
+    def test_the_empty_composer_is_built_once_then_shared_with_a_working_token(self, employee, colleague, monkeypatch):
+        from django.test import Client
+
+        from essaim.stream.templatetags import stream_tags
+
+        built: list[object] = []
+
+        class CountedPostForm(stream_tags.PostForm):
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                built.append(kwargs)
+                super().__init__(*args, **kwargs)
+
+        monkeypatch.setattr(stream_tags, "PostForm", CountedPostForm)
+        for person in (employee, colleague, employee):
+            client = Client(enforce_csrf_checks=True)
+            client.force_login(person)
+            home = client.get("/").content.decode()
+            form = home.split('action="/posts/new"', 1)[1]
+            assert 'name="next" value="/"' in form
+            token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+            data = {"body": "Bonjour", "visibility": "company", "csrfmiddlewaretoken": token}
+            assert client.post("/posts/new", data).status_code == 302  # the cached form's token is this person's
+        assert len(built) == 1
+
+    def test_each_page_has_its_own_empty_composer(self, client, employee, member, public_space, join, make_post):  # noqa: PLR0917 - pytest fixtures
+        join(member, public_space)
+        make_post(employee, "À #vélo")
+        client.force_login(member)
+        home = client.get("/").content.decode()
+        tag = client.get("/tags/velo/").content.decode()
+        space = client.get(public_space.get_absolute_url()).content.decode()
+        assert 'name="visibility"' in home
+        assert 'name="next" value="/tags/velo/"' in tag
+        assert "#vélo </textarea>" in tag
+        assert f'name="space" value="{public_space.pk}"' in space
+        assert 'name="visibility"' not in space.split("data-composer", 1)[1].split("</form>", 1)[0]
+
+    def test_a_refused_post_comes_back_with_its_text_not_the_empty_composer(self, client, employee):
+        client.force_login(employee)
+        client.get("/")  # the empty composer is now cached
+        response = client.post("/posts/new", {"body": "", "visibility": "company"})
+        assert response.status_code == 400
+        again = client.post("/posts/new", {"body": "x" * 20_001, "visibility": "company"})
+        assert again.status_code == 400
+        assert "x" * 20_001 in again.content.decode()

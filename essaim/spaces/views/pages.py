@@ -125,7 +125,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         if readable and cursor.is_first_page
         else [],
         can_post=can_post,
-        form=form or PostForm(space=space),
+        form=form,  # None: the composer's cached empty form (``stream/includes/composer.html``)
     )
     return render(request, "spaces/space_detail.html", context, status=status)
 

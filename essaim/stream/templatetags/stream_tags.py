@@ -21,9 +21,19 @@ from django.utils.translation import get_language
 from essaim.core.links import fast_reverse
 from essaim.core.templatetags.essaim import avatar_colour, initials
 from essaim.stream.cards import render_cards
+from essaim.stream.forms import PostForm
 from essaim.stream.models import Comment, Emoji, Post
 
 register = template.Library()
+
+
+@register.simple_tag
+def new_post_form(space: Any = None, initial_body: str = "") -> PostForm:
+    """``{% new_post_form space body as form %}``: an empty composer's form, into ``space`` (or not),
+    its text starting with ``initial_body``. Used inside the composer's cached fragment, so it is
+    only built when that fragment is rendered; the fragment's values (the page, the space, the
+    initial text) are everything the form depends on."""
+    return PostForm(space=space or None, initial={"body": initial_body} if initial_body else None)
 
 
 @dataclass(frozen=True, slots=True)
