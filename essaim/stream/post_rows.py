@@ -44,20 +44,29 @@ def _select(vendor: str, source: str = f"{Post._meta.db_table} p") -> str:
 
 
 def _posts(sql: str, params: Sequence[Any]) -> list[Post]:
+    """The posts of ``sql``'s rows; an author or a space met twice is built once and shared, as
+    ``prefetch_related`` shares its objects (a page's twenty posts have a dozen authors)."""
     db = database()
     rows = fetch(sql, params)
     posts = []
+    authors: dict[int, User] = {}
+    spaces: dict[int | None, Space | None] = {None: None}
     author_at = _POST.width
     profile_at = author_at + _AUTHOR.width
     space_at = profile_at + _PROFILE.width
     for row in rows:
         post = _POST.build(row, 0, db)
-        author = _AUTHOR.build(row, author_at, db)
         assert post is not None  # inner joins: never null
-        assert author is not None
-        attach(author, "profile", _PROFILE.build(row, profile_at, db))
+        author = authors.get(post.author_id)
+        if author is None:
+            author = _AUTHOR.build(row, author_at, db)
+            assert author is not None
+            attach(author, "profile", _PROFILE.build(row, profile_at, db))
+            authors[post.author_id] = author
         attach(post, "author", author)
-        attach(post, "space", _SPACE.build(row, space_at, db))
+        if post.space_id not in spaces:
+            spaces[post.space_id] = _SPACE.build(row, space_at, db)
+        attach(post, "space", spaces[post.space_id])
         posts.append(post)
     return posts
 

@@ -103,3 +103,12 @@ class TestHomeTimelinePage:
         with django_assert_num_queries(1):
             rows = home_timeline_page(owner_id=employee.pk, cursor=Cursor())
             assert all(p.author.profile is not None for p in rows)
+
+
+def test_an_author_and_a_space_met_twice_are_one_instance(employee, member, public_space, join, make_post):
+    join(member, public_space)
+    posts = [make_post(member, f"n°{i}", space=public_space) for i in range(3)]
+    loaded = list(posts_by_id([p.pk for p in posts]).values())
+    assert len({id(p.author) for p in loaded}) == 1
+    assert len({id(p.space) for p in loaded}) == 1
+    assert loaded[0].author.profile is loaded[1].author.profile

@@ -1,0 +1,40 @@
+"""Django's database sessions, each request's session read with SQL written once.
+
+Every signed-in request reads its session. The ORM built that one-row query anew each time, at a
+cost several times the database's own (bench/README.md); this store runs the same statement
+(the key, and not expired) written once, and returns the ORM's own ``Session`` instance
+(``core.rows``). Everything else — saving, expiry, cycling the key on sign-in — is Django's.
+``SESSION_ENGINE`` names this module; the table, the data and the cookies are Django's, so
+switching to or from it signs nobody out.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib.sessions.backends import db as database_sessions
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from essaim.core.rows import ModelColumns, database, fetch
+
+_SESSION = ModelColumns(Session, "s")
+
+
+@cache
+def _sql(vendor: str) -> str:
+    return (
+        f"SELECT {_SESSION.select(database())} FROM {Session._meta.db_table} s "  # noqa: S608 - names from the model's meta
+        "WHERE s.session_key = %s AND s.expire_date > %s"
+    )
+
+
+class SessionStore(database_sessions.SessionStore):
+    def _get_session_from_db(self) -> Session | None:
+        db = database()
+        now = db.ops.adapt_datetimefield_value(timezone.now())
+        rows = fetch(_sql(db.vendor), [self.session_key, now])
+        if not rows:
+            self._session_key = None  # as Django's: a missing or expired session starts anew
+            return None
+        return _SESSION.build(rows[0], 0, db)
