@@ -9,12 +9,14 @@ from django.core.cache import cache
 from django.utils import translation
 
 from essaim.accounts.models import User
+from essaim.core import fragments
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+    fragments.forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -25,14 +25,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.template import Context, Engine
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from essaim.core.fragments import csrf_token, narrow, slots
+from essaim.core.fragments import csrf_token, get_html, narrow, set_html, slots
 from essaim.core.templatetags.essaim import reltime_bucket
 from essaim.stream.models import Comment, Post
 
@@ -129,7 +128,7 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
     surroundings, now = _surroundings(flags), timezone.now()
     keys = [card_key(post, viewer_id=viewer_id, flags=flags, surroundings=surroundings, now=now) for post in posts]
     csrf_slot, next_slot = slots()
-    cached: dict[str, str] = cache.get_many(keys) if keys else {}
+    cached = get_html(keys) if keys else {}
     rendered: dict[str, str] = {}
     if len(cached) < len(keys):
         template = Engine.get_default().get_template(CARD_TEMPLATE)
@@ -137,7 +136,7 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
             if key not in cached:
                 with context.push(post=post, next_url=next_slot, csrf_token=csrf_slot, **flags):
                     rendered[key] = narrow(template.render(context))
-        cache.set_many(rendered, CARD_TIMEOUT)
+        set_html(rendered, CARD_TIMEOUT)
     html = "".join(cached.get(key) or rendered.get(key, "") for key in keys)
     return mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here
         html.replace(csrf_slot, csrf_token(context)).replace(next_slot, escape(request.get_full_path()))

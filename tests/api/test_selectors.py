@@ -17,6 +17,21 @@ class TestPersonalTokenAuthenticate:
         services.personal_token_create(actor=employee, name="A")
         assert selectors.personal_token_authenticate(raw=raw) is None
 
+    def test_a_revoked_token_finds_nothing(self, employee: User) -> None:
+        token, raw = services.personal_token_create(actor=employee, name="A")
+        services.personal_token_revoke(actor=employee, token=token)
+        assert selectors.personal_token_authenticate(raw=raw) is None
+
+    def test_one_query_gives_the_token_with_its_owner(self, employee: User, django_assert_num_queries: object) -> None:
+        token, raw = services.personal_token_create(actor=employee, name="A")
+        with django_assert_num_queries(1):  # type: ignore[operator]
+            found = selectors.personal_token_authenticate(raw=raw)
+            assert found is not None
+            assert found.user == employee
+            assert found.user.is_active is True
+        assert found.token_hash == token.token_hash
+        assert found.created_at == token.created_at
+
     def test_a_deactivated_persons_token_finds_nothing(self, employee: User) -> None:
         _token, raw = services.personal_token_create(actor=employee, name="A")
         User.objects.filter(pk=employee.pk).update(is_active=False)

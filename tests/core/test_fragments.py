@@ -8,6 +8,7 @@ from unittest import mock
 
 import hypothesis
 import pytest
+from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 from django.utils.html import escape
@@ -141,3 +142,25 @@ class TestCsrfToken:
         assert slots() is first
         settings.SECRET_KEY = "une-autre-clef-secrete-" * 3
         assert set(slots()).isdisjoint(first)
+
+
+class TestLocalCopy:
+    """Keys name their content, so this process keeps recent entries in front of the shared cache."""
+
+    def test_an_entry_is_read_back_here_without_the_shared_cache(self):
+        fragments.set_html({"essaim:test:a": "<p>a</p>"})
+        with mock.patch.object(fragments.cache, "get_many") as shared:
+            assert fragments.get_html(["essaim:test:a"]) == {"essaim:test:a": "<p>a</p>"}
+        shared.assert_not_called()
+
+    def test_another_processs_entries_come_from_the_shared_cache_and_stay(self):
+        cache.set("essaim:test:b", "<p>b</p>")
+        assert fragments.get_html(["essaim:test:b", "essaim:test:none"]) == {"essaim:test:b": "<p>b</p>"}
+        cache.delete("essaim:test:b")
+        assert fragments.get_html(["essaim:test:b"]) == {"essaim:test:b": "<p>b</p>"}
+
+    def test_the_copy_is_bounded_oldest_out_first(self, monkeypatch):
+        monkeypatch.setattr(fragments, "LOCAL_ENTRIES", 3)
+        for name in "abcd":
+            fragments.set_html({f"essaim:test:{name}": name})
+        assert list(fragments._local) == ["essaim:test:b", "essaim:test:c", "essaim:test:d"]
