@@ -10,21 +10,20 @@ switching to or from it signs nobody out.
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.contrib.sessions.backends import db as database_sessions
 from django.contrib.sessions.models import Session
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from essaim.core.rows import ModelColumns, database, fetch
+from essaim.core.rows import ModelColumns, database, fetch, statement
 
 _SESSION = ModelColumns(Session, "s")
 
 
-@cache
-def _sql(vendor: str) -> str:
+@statement
+def _sql(db: BaseDatabaseWrapper) -> str:
     return (
-        f"SELECT {_SESSION.select(database())} FROM {Session._meta.db_table} s "  # noqa: S608 - names from the model's meta
+        f"SELECT {_SESSION.select(db)} FROM {Session._meta.db_table} s "  # noqa: S608 - names from the model's meta
         "WHERE s.session_key = %s AND s.expire_date > %s"
     )
 
@@ -33,7 +32,7 @@ class SessionStore(database_sessions.SessionStore):
     def _get_session_from_db(self) -> Session | None:
         db = database()
         now = db.ops.adapt_datetimefield_value(timezone.now())
-        rows = fetch(_sql(db.vendor), [self.session_key, now])
+        rows = fetch(_sql(), [self.session_key, now])
         if not rows:
             self._session_key = None  # as Django's: a missing or expired session starts anew
             return None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -12,7 +11,7 @@ from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.api.models import PersonalToken
 from essaim.api.services import TOKEN_PREFIX, hash_token
-from essaim.core.rows import ModelColumns, attach, database, fetch
+from essaim.core.rows import ModelColumns, attach, database, fetch, statement
 
 
 def personal_token_list_for(*, actor: Actor) -> QuerySet[PersonalToken]:
@@ -35,7 +34,7 @@ def personal_token_authenticate(*, raw: str) -> PersonalToken | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     db = database()
-    rows = fetch(_token_sql(db.vendor), [hash_token(raw), True])
+    rows = fetch(_token_sql(), [hash_token(raw), True])
     if not rows:
         return None
     token, user = _TOKEN.build(rows[0], 0, db), _OWNER.build(rows[0], _TOKEN.width, db)
@@ -48,9 +47,8 @@ _TOKEN = ModelColumns(PersonalToken, "t")
 _OWNER = ModelColumns(User, "u")
 
 
-@cache
-def _token_sql(vendor: str) -> str:
-    db = database()
+@statement
+def _token_sql(db: BaseDatabaseWrapper) -> str:
     return (
         f"SELECT {_TOKEN.select(db)}, {_OWNER.select(db)} FROM {PersonalToken._meta.db_table} t "  # noqa: S608 - names from the models' meta
         f"JOIN {User._meta.db_table} u ON u.id = t.user_id "

@@ -95,6 +95,24 @@ def database() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
+def statement(build: Callable[[BaseDatabaseWrapper], str]) -> Callable[[], str]:
+    """``@statement``: ``build(connection)``'s SQL, built once per database vendor and then reused.
+
+    For the statements whose text never changes (their values go as parameters): the select
+    lists of :class:`ModelColumns` quote names the way the connection's backend does.
+    """
+    built: dict[str, str] = {}
+
+    def sql() -> str:
+        db = database()
+        text = built.get(db.vendor)
+        if text is None:
+            text = built[db.vendor] = build(db)
+        return text
+
+    return sql
+
+
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Every row of ``sql`` run with ``params`` on the default database."""
     with database().cursor() as cursor:

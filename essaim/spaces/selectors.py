@@ -7,9 +7,8 @@ extra query: list pages stay at a constant number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -20,7 +19,7 @@ from essaim.access.roles import Actor
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.ids import parse_id
-from essaim.core.rows import ModelColumns, database, fetch
+from essaim.core.rows import ModelColumns, database, fetch, statement
 from essaim.core.text import fold
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 
@@ -248,17 +247,17 @@ def my_space_list(*, actor: Actor, limit: int = 6) -> list[Space]:
     # Only what the list shows and the rule reads is loaded, in SQL written once: it is on every
     # page, and the ORM took several times longer to build the query than to run it.
     db = database()
-    rows = fetch(_my_spaces_sql(db.vendor), [actor.pk, limit])
+    rows = fetch(_my_spaces_sql(), [actor.pk, limit])
     return access.visible_among(actor, [space for row in rows if (space := _MY_SPACE.build(row, 0, db))])
 
 
 _MY_SPACE = ModelColumns(Space, "s", only=("name", "slug", "avatar", "visibility"))
 
 
-@cache
-def _my_spaces_sql(vendor: str) -> str:
+@statement
+def _my_spaces_sql(db: BaseDatabaseWrapper) -> str:
     return (
-        f"SELECT {_MY_SPACE.select(connection)} FROM {Membership._meta.db_table} m "  # noqa: S608 - names from the models' meta
+        f"SELECT {_MY_SPACE.select(db)} FROM {Membership._meta.db_table} m "  # noqa: S608 - names from the models' meta
         f"JOIN {Space._meta.db_table} s ON s.id = m.space_id "
         "WHERE m.user_id = %s AND s.archived_at IS NULL ORDER BY m.created_at DESC LIMIT %s"
     )

@@ -13,14 +13,13 @@ equal to the ORM's form on every field.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from essaim.accounts.models import User
 from essaim.core.pagination import Cursor
-from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
+from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders, statement
 from essaim.people.models import Profile
 from essaim.spaces.models import Space
 from essaim.stream.models import HomeEntry, Post
@@ -31,16 +30,25 @@ _PROFILE = ModelColumns(Profile, "pr")
 _SPACE = ModelColumns(Space, "s")
 
 
-@cache
-def _select(vendor: str, source: str = f"{Post._meta.db_table} p") -> str:
-    """The select list and joins, from ``source`` (which names the posts' table ``p``), once per database."""
-    columns = ", ".join(c.select(connection) for c in (_POST, _AUTHOR, _PROFILE, _SPACE))
+def _select(db: BaseDatabaseWrapper, source: str) -> str:
+    """The select list and joins, from ``source`` (which names the posts' table ``p``)."""
+    columns = ", ".join(c.select(db) for c in (_POST, _AUTHOR, _PROFILE, _SPACE))
     return (
         f"SELECT {columns} FROM {source} "  # noqa: S608 - names from the models' meta; values are parameters
         f"JOIN {User._meta.db_table} u ON u.id = p.author_id "
         f"LEFT JOIN {Profile._meta.db_table} pr ON pr.user_id = u.id "
         f"LEFT JOIN {Space._meta.db_table} s ON s.id = p.space_id"
     )
+
+
+@statement
+def _posts_sql(db: BaseDatabaseWrapper) -> str:
+    return _select(db, f"{Post._meta.db_table} p")
+
+
+@statement
+def _timeline_sql(db: BaseDatabaseWrapper) -> str:
+    return _select(db, f"{HomeEntry._meta.db_table} e JOIN {Post._meta.db_table} p ON p.id = e.post_id")
 
 
 def _posts(sql: str, params: Sequence[Any]) -> list[Post]:
@@ -75,7 +83,7 @@ def posts_by_id(post_ids: Sequence[int]) -> dict[int, Post]:
     """The posts among ``post_ids`` that exist, by id, each with ``author.profile`` and ``space`` loaded."""
     if not post_ids:
         return {}
-    sql = f"{_select(connection.vendor)} WHERE p.id IN ({placeholders(len(post_ids))})"
+    sql = f"{_posts_sql()} WHERE p.id IN ({placeholders(len(post_ids))})"
     return {post.pk: post for post in _posts(sql, list(post_ids))}
 
 
@@ -92,6 +100,5 @@ def home_timeline_page(*, owner_id: int, cursor: Cursor) -> list[Post]:
             conditions.append(f"e.post_id {operator} %s")
             params.append(value)
     order = "ASC" if cursor.min_id is not None else "DESC"
-    source = f"{HomeEntry._meta.db_table} e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
-    sql = f"{_select(connection.vendor, source)} WHERE {' AND '.join(conditions)} ORDER BY e.post_id {order} LIMIT %s"
+    sql = f"{_timeline_sql()} WHERE {' AND '.join(conditions)} ORDER BY e.post_id {order} LIMIT %s"
     return _posts(sql, [*params, cursor.limit + 1])

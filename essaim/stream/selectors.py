@@ -119,7 +119,7 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
 
 def _my_reactions(user_id: int, post_ids: Sequence[int]) -> list[tuple[int, str]]:
     """``(post id, emoji)`` of ``user_id``'s reactions to ``post_ids``: on every feed page, so written
-    in SQL (over the ``(post, user, emoji)`` unique index) rather than built by the ORM each time."""
+    in SQL (over the ``(user, post)`` index) rather than built by the ORM each time."""
     sql = (
         f"SELECT post_id, emoji FROM {Reaction._meta.db_table} "  # noqa: S608 - the table from the model's meta
         f"WHERE user_id = %s AND post_id IN ({placeholders(len(post_ids))})"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from essaim.accounts.models import User
-from essaim.core.rows import ModelColumns, attach, placeholders
+from essaim.core.rows import ModelColumns, attach, placeholders, statement
 from essaim.people.models import Profile
 from essaim.stream import services
 from essaim.stream.models import Post
@@ -103,3 +103,16 @@ class TestAttach:
 def test_placeholders_are_markers_only():
     assert placeholders(3) == "%s, %s, %s"
     assert placeholders(1) == "%s"
+
+
+def test_a_statement_is_built_once_per_database_then_reused():
+    built: list[str] = []
+
+    @statement
+    def sql(db):
+        built.append(db.vendor)
+        return f"SELECT {POST.select(db)} FROM stream_post p"  # noqa: S608 - test SQL
+
+    assert sql() == sql()
+    assert built == [connection.vendor]
+    assert f"p.{connection.ops.quote_name('body_html')}" in sql()
