@@ -5,6 +5,7 @@ from __future__ import annotations
 from essaim.people.models import Follow
 from essaim.stream import timelines
 from essaim.stream.models import HomeEntry, Visibility
+from tests.accounts.factories import UserFactory
 
 
 def _owners(post):
@@ -53,3 +54,52 @@ def test_trim_keeps_the_newest(employee, make_post):
 def test_delivering_a_deleted_post_does_nothing(db):
     assert timelines.deliver(post_id=123) == 0
     assert not HomeEntry.objects.exists()
+
+
+def test_the_timeline_has_no_index_on_the_owner_alone(db):
+    """The primary key (owner, post) serves owner lookups: an index on the owner alone would only
+    add a random write to every delivered row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, HomeEntry._meta.db_table)
+    indexed = [c["columns"] for c in constraints.values() if c["index"] or c["primary_key"]]
+    assert ["owner_id", "post_id"] in indexed
+    assert ["owner_id"] not in indexed
+
+
+def test_delivering_twice_keeps_one_entry_per_owner(employee, follower, make_post):
+    post = make_post(employee, "Une seule fois")
+    assert timelines.deliver(post_id=post.pk) == 2
+    assert HomeEntry.objects.filter(post=post).count() == 2
+
+
+def test_a_large_audience_is_delivered_in_batches(employee, make_post, monkeypatch):
+    monkeypatch.setattr(timelines, "BATCH", 2)
+    readers = {UserFactory().pk for _ in range(5)}
+    Follow.objects.bulk_create([Follow(follower_id=pk, followed=employee) for pk in readers])
+    post = make_post(employee, "Pour tous mes abonnés")
+    assert _owners(post) == {employee.pk, *readers}
+
+
+def test_trim_leaves_a_short_timeline_alone(employee, make_post):
+    make_post(employee, "Seul message")
+    assert timelines.trim(owner_id=employee.pk, keep=2) == 0
+    assert HomeEntry.objects.filter(owner=employee).count() == 1
+
+
+def test_delivery_trims_the_timelines_it_samples_back_to_the_cap(employee, follower, make_post, monkeypatch):
+    monkeypatch.setattr(timelines, "HOME_TIMELINE_CAP", 3)
+    monkeypatch.setattr(timelines, "TRIM_EVERY", 1)  # every timeline written to is sampled
+    posts = [make_post(employee, f"n°{i}") for i in range(6)]
+    for owner in (employee, follower):
+        kept = set(HomeEntry.objects.filter(owner=owner).values_list("post_id", flat=True))
+        assert kept == {p.pk for p in posts[-3:]}
+
+
+def test_delivery_leaves_the_timelines_it_does_not_sample(employee, make_post, monkeypatch):
+    monkeypatch.setattr(timelines, "HOME_TIMELINE_CAP", 1)
+    monkeypatch.setattr(timelines, "TRIM_EVERY", 10**9)  # in practice, nobody is sampled
+    for i in range(3):
+        make_post(employee, f"n°{i}")
+    assert HomeEntry.objects.filter(owner=employee).count() == 3
