@@ -121,12 +121,16 @@ def _tags_for(body: str) -> list[Tag]:
     return tags
 
 
-def _sync_post_links(post: Post, *, mentioned: Sequence[User]) -> None:
-    Mention.objects.filter(post=post, comment__isnull=True).exclude(user__in=mentioned).delete()
-    Mention.objects.bulk_create([Mention(post=post, user=u) for u in mentioned], ignore_conflicts=True)
+def _sync_post_links(post: Post, *, mentioned: Sequence[User], new: bool = False) -> None:
+    """Record the post's mentions and tags; after an edit (not ``new``), drop those the text lost."""
     tags = _tags_for(post.body)
-    PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
-    PostTag.objects.bulk_create([PostTag(post=post, tag=t) for t in tags], ignore_conflicts=True)
+    if not new:
+        Mention.objects.filter(post=post, comment__isnull=True).exclude(user__in=mentioned).delete()
+        PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
+    if mentioned:
+        Mention.objects.bulk_create([Mention(post=post, user=u) for u in mentioned], ignore_conflicts=True)
+    if tags:
+        PostTag.objects.bulk_create([PostTag(post=post, tag=t) for t in tags], ignore_conflicts=True)
 
 
 # --- posts --------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ def post_create(
     post.body_html = render_body(body, mentioned=mentioned)
     post.full_clean()
     post.save(force_insert=True)
-    _sync_post_links(post, mentioned=mentioned)
+    _sync_post_links(post, mentioned=mentioned, new=True)
     for upload in attachments:
         attachment_files.attach(post=post, upload=upload, uploaded_by=actor, alt_text=image_description)
     if media:
