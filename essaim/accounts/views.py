@@ -85,7 +85,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render(request, "accounts/invitation_accept.html", context, status=400)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="essaim.accounts.backends.ModelBackend")
     messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.first_name})
     return HttpResponseRedirect("/")
 
