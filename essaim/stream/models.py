@@ -281,10 +281,16 @@ class HomeEntry(models.Model):
     """One line of someone's materialised home timeline: ``post`` is delivered to ``owner``."""
 
     pk = models.CompositePrimaryKey("owner", "post")
+    # A derived index of posts, rebuilt at will (``timelines.rebuild``), written a few thousand rows
+    # per post: no foreign-key constraints in the database, whose checks were 80 % of PostgreSQL's
+    # time inserting a batch (bench/README.md). Deleting a post or a person still deletes its
+    # entries (Django's cascade), and feeds join the posts, so an entry can never show a missing one.
     # The primary key's index starts with the owner: a second one on the owner alone would only
     # cost every delivered row one more random write.
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         verbose_name = _("home timeline entry")

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, OuterRef, Q
 
 from essaim import access
@@ -39,7 +40,21 @@ BATCH = 500
 def _insert_sql(db: BaseDatabaseWrapper) -> str:
     # An entry already there (a re-delivery, a rebuild that got there first) is left as it is.
     table = HomeEntry._meta.db_table
-    return f"INSERT INTO {table} (owner_id, post_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608 - the model's table
+    if db.vendor == "postgresql":  # the batch as one array: one statement, not one per row
+        return (
+            f"INSERT INTO {table} (owner_id, post_id) "  # noqa: S608 - the model's table
+            "SELECT owner, %s FROM unnest(%s::bigint[]) AS owner ON CONFLICT DO NOTHING"
+        )
+    return f"INSERT INTO {table} (owner_id, post_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
+
+
+def _insert_batch(cursor: CursorWrapper, owners: list[int], post_id: int) -> None:
+    """SQLite runs its prepared statement per row in C (≈ 3 µs a row); PostgreSQL, sent one row per
+    statement, took 20 µs a row, so it gets the batch as an array."""
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(_insert_sql(), [post_id, owners])
+    else:
+        cursor.executemany(_insert_sql(), [(owner, post_id) for owner in owners])
 
 
 @statement
@@ -56,13 +71,13 @@ def _trim_sql(db: BaseDatabaseWrapper) -> str:
 def _insert(owner_ids: Iterable[int], post_id: int) -> int:
     """One entry per owner, in batches of ``BATCH``, trimming the sampled timelines in the same
     transaction. Plain rows rather than ``bulk_create``: building a model instance per row cost
-    35 µs, ten times what the database took to insert it (bench/README.md)."""
+    35 µs, ten times what SQLite took to insert it (bench/README.md)."""
     owners = sorted(set(owner_ids))
-    insert, cut = _insert_sql(), _trim_sql()
+    cut = _trim_sql()
     for start in range(0, len(owners), BATCH):
         batch = owners[start : start + BATCH]
         with transaction.atomic(), database().cursor() as cursor:
-            cursor.executemany(insert, [(owner, post_id) for owner in batch])
+            _insert_batch(cursor, batch, post_id)
             trimmed = [(o, o, HOME_TIMELINE_CAP) for o in batch if (o + post_id) % TRIM_EVERY == 0]
             if trimmed:
                 cursor.executemany(cut, trimmed)

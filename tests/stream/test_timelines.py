@@ -103,3 +103,22 @@ def test_delivery_leaves_the_timelines_it_does_not_sample(employee, make_post, m
     for i in range(3):
         make_post(employee, f"n°{i}")
     assert HomeEntry.objects.filter(owner=employee).count() == 3
+
+
+def test_the_timeline_has_no_foreign_key_constraints_in_the_database(db):
+    """A derived index written thousands of rows a post: the database checks no reference."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, HomeEntry._meta.db_table)
+    assert not [name for name, c in constraints.items() if c["foreign_key"]]
+
+
+def test_deleting_a_post_or_a_person_still_deletes_their_entries(employee, follower, make_post):
+    post = make_post(employee, "Bientôt supprimé")
+    kept = make_post(employee, "Reste")
+    post.delete()
+    assert not HomeEntry.objects.filter(post_id=post.pk).exists()
+    follower.delete()
+    assert not HomeEntry.objects.filter(owner_id=follower.pk).exists()
+    assert HomeEntry.objects.filter(owner=employee, post=kept).exists()
