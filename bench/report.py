@@ -61,6 +61,13 @@ def table(paths: list[Path]) -> str:
             f"load average at the end {report['machine'].get('loadavg_at_end')}"
         )
         extra += space_lines(report)
+        created = report["operations"].get("post_create") or {}
+        if "delivered_rps" in created.get("c1", {}):
+            extra.append(
+                f"- {report['size']}-{report['database']}: posts delivered to every home timeline, per second "
+                f"(the window stretched until the task queue is empty): {created['c1']['delivered_rps']} at c=1, "
+                f"{created['c16']['delivered_rps']} at c=16"
+            )
     return "\n".join(header + body) + "\n\n" + "\n".join(extra)
 
 
