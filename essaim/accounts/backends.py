@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import auth_backends
+from asgiref.sync import sync_to_async
 from django.contrib.auth import backends
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -51,6 +52,10 @@ class _SignedInUser:
     def get_user(self, user_id: Any) -> User | None:
         user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
+
+    async def aget_user(self, user_id: Any) -> User | None:
+        """The same under ASGI (``ModelBackend`` has its own, through the ORM)."""
+        return await sync_to_async(self.get_user)(user_id)
 
 
 class ModelBackend(_SignedInUser, backends.ModelBackend):

@@ -39,6 +39,16 @@ def test_the_user_comes_with_their_profile_in_one_query(backend, django_assert_n
     assert user.profile.user is user
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_async_path_reads_the_same_way():
+    from asgiref.sync import async_to_sync
+
+    person = UserFactory()
+    user = async_to_sync(ModelBackend().aget_user)(person.pk)
+    assert user == person
+    assert "profile" in user._state.fields_cache
+
+
 def test_an_inactive_user_is_not_signed_in():
     person = UserFactory(is_active=False)
     assert ModelBackend().get_user(person.pk) is None
