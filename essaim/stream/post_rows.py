@@ -2,7 +2,8 @@
 
 What ``Post.objects.select_related("author__profile", "space")`` loads, for the feeds' two shapes:
 posts by id (``posts_by_id``) and a page of someone's materialised home timeline joined to its posts
-(``home_timeline_page``: one query instead of the timeline's then the posts'). Building the ORM's
+(``home_timeline_page``: one query instead of the timeline's then the posts'), and a page of a
+space's stream (``space_page``). Building the ORM's
 form of these queries cost about three times what the database takes to run them, on every feed
 page (bench/README.md); their shape never changes, so the SQL is written once here and the rows
 become the ORM's own instances through ``core.rows.ModelColumns``. Only placeholders go into the
@@ -21,7 +22,7 @@ from essaim.accounts.models import User
 from essaim.core.pagination import Cursor
 from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders, statement
 from essaim.people.models import Profile
-from essaim.spaces.models import Space
+from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import HomeEntry, Post
 
 _POST = ModelColumns(Post, "p")
@@ -87,6 +88,16 @@ def posts_by_id(post_ids: Sequence[int]) -> dict[int, Post]:
     return {post.pk: post for post in _posts(sql, list(post_ids))}
 
 
+def _cursor_sql(column: str, cursor: Cursor) -> tuple[list[str], list[Any], str]:
+    """``apply_cursor``'s conditions and order on ``column``, as SQL and parameters."""
+    conditions, params = [], []
+    for value, operator in ((cursor.max_id, "<"), (cursor.since_id, ">"), (cursor.min_id, ">")):
+        if value is not None:
+            conditions.append(f"{column} {operator} %s")
+            params.append(value)
+    return conditions, params, "ASC" if cursor.min_id is not None else "DESC"
+
+
 def home_timeline_page(*, owner_id: int, cursor: Cursor) -> list[Post]:
     """``cursor``'s rows of ``owner_id``'s home timeline as loaded posts: ``apply_cursor``'s rows
     (``limit + 1``, newest first, oldest first for ``min_id``) for ``page_from_rows``.
@@ -94,11 +105,23 @@ def home_timeline_page(*, owner_id: int, cursor: Cursor) -> list[Post]:
     One index range scan on the timeline's primary key ``(owner_id, post_id)``, then each post by
     its primary key. The posts are not checked for visibility here: ``access.visible_among`` is.
     """
-    conditions, params = ["e.owner_id = %s"], [owner_id]
-    for value, operator in ((cursor.max_id, "<"), (cursor.since_id, ">"), (cursor.min_id, ">")):
-        if value is not None:
-            conditions.append(f"e.post_id {operator} %s")
-            params.append(value)
-    order = "ASC" if cursor.min_id is not None else "DESC"
-    sql = f"{_timeline_sql()} WHERE {' AND '.join(conditions)} ORDER BY e.post_id {order} LIMIT %s"
-    return _posts(sql, [*params, cursor.limit + 1])
+    conditions, params, order = _cursor_sql("e.post_id", cursor)
+    where = " AND ".join(["e.owner_id = %s", *conditions])
+    sql = f"{_timeline_sql()} WHERE {where} ORDER BY e.post_id {order} LIMIT %s"
+    return _posts(sql, [owner_id, *params, cursor.limit + 1])
+
+
+def space_page(*, space_id: int, cursor: Cursor) -> list[Post]:
+    """``cursor``'s rows of the posts in ``space_id``, but those pinned in it, as loaded posts (the
+    rows ``page_from_rows`` takes). One range scan of the posts' ``(space, id)`` index; visibility
+    is for ``access.visible_among``, as with the home timeline."""
+    conditions, params, order = _cursor_sql("p.id", cursor)
+    where = " AND ".join(
+        [
+            "p.space_id = %s",
+            f"p.id NOT IN (SELECT post_id FROM {SpacePin._meta.db_table} WHERE space_id = %s)",  # noqa: S608
+            *conditions,
+        ]
+    )
+    sql = f"{_posts_sql()} WHERE {where} ORDER BY p.id {order} LIMIT %s"
+    return _posts(sql, [space_id, space_id, *params, cursor.limit + 1])

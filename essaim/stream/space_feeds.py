@@ -9,9 +9,10 @@ from django.db.models import Q, QuerySet
 
 from essaim import access
 from essaim.access.roles import Actor
-from essaim.core.pagination import Cursor, Page, paginate
+from essaim.core.pagination import Cursor, Page, page_from_rows, paginate
 from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import Post
+from essaim.stream.post_rows import space_page
 from essaim.stream.selectors import hydrate, post_list_for
 
 PINNED_LIMIT = 5
@@ -35,16 +36,16 @@ def feed_space(
     in the space (for hidden posts), then the hydration (``with_comments=False`` leaves the comment
     previews out, as the JSON API does not show them).
     """
-    pinned = SpacePin.objects.filter(space_id=space.pk).values("post_id")
     if with_subspaces:
+        pinned = SpacePin.objects.filter(space_id=space.pk).values("post_id")
         page = paginate(_space_posts(actor, space, with_subspaces=True).exclude(pk__in=pinned), cursor)
         items = page.items
     else:
         # One space: the page by id, then the rule decided on its rows (``access.visible_among``),
         # cheaper than building the SQL filter. It can only drop posts hidden by moderation, so a
         # page may come out a little short; the cursor still moves on from the rows read.
-        rows = Post.objects.select_related("author__profile", "space").filter(space_id=space.pk)
-        page = paginate(rows.exclude(pk__in=pinned), cursor)
+        # The page's rows with their authors and space come from SQL written once (``post_rows``).
+        page = page_from_rows(space_page(space_id=space.pk, cursor=cursor), cursor)
         items = access.visible_among(actor, page.items)
     return Page(
         items=hydrate(actor=actor, posts=items, with_comments=with_comments),

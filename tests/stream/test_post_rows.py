@@ -6,8 +6,9 @@ import pytest
 
 from essaim.core.pagination import Cursor, apply_cursor, page_from_rows
 from essaim.people.models import Profile
+from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import HomeEntry, Post, Visibility
-from essaim.stream.post_rows import home_timeline_page, posts_by_id
+from essaim.stream.post_rows import home_timeline_page, posts_by_id, space_page
 
 
 def _orm(ids: list[int]) -> dict[int, Post]:
@@ -102,6 +103,45 @@ class TestHomeTimelinePage:
             make_post(employee, f"n°{i}")
         with django_assert_num_queries(1):
             rows = home_timeline_page(owner_id=employee.pk, cursor=Cursor())
+            assert all(p.author.profile is not None for p in rows)
+
+
+class TestSpacePage:
+    @pytest.mark.parametrize(
+        "cursor_of",
+        [
+            lambda ids: Cursor(limit=3),
+            lambda ids: Cursor(limit=2, max_id=ids[3]),
+            lambda ids: Cursor(limit=2, since_id=ids[1]),
+            lambda ids: Cursor(limit=2, min_id=ids[1]),
+            lambda ids: Cursor(limit=40),
+        ],
+        ids=["first", "max_id", "since_id", "min_id", "all"],
+    )
+    def test_the_orms_rows_without_the_pinned(self, member, public_space, join, make_post, cursor_of):
+        elsewhere = Space.objects.create(name="Ailleurs", slug="ailleurs", visibility=Space.Visibility.PUBLIC)
+        join(member, public_space)
+        join(member, elsewhere)
+        ids = [make_post(member, f"n°{i}", space=public_space).pk for i in range(7)]
+        make_post(member, "Ailleurs", space=elsewhere)
+        make_post(member, "Hors des espaces")
+        SpacePin.objects.create(space=public_space, post_id=ids[2], pinned_by=member)
+        cursor = cursor_of(ids)
+        posts = Post.objects.filter(space=public_space).exclude(pk__in=[ids[2]])
+        expected = list(apply_cursor(posts, cursor).values_list("pk", flat=True))
+        rows = space_page(space_id=public_space.pk, cursor=cursor)
+        assert [p.pk for p in rows] == expected
+        orm = _orm(expected)
+        for post in rows:
+            _same(post, orm[post.pk])
+
+    def test_one_query(self, member, public_space, join, make_post, django_assert_num_queries):
+        join(member, public_space)
+        for i in range(4):
+            make_post(member, f"n°{i}", space=public_space)
+        with django_assert_num_queries(1):
+            rows = space_page(space_id=public_space.pk, cursor=Cursor())
+            assert [p.space.slug for p in rows] == [public_space.slug] * 4
             assert all(p.author.profile is not None for p in rows)
 
 
