@@ -10,6 +10,19 @@ from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import HomeEntry, Post, Visibility
 from essaim.stream.post_rows import home_timeline_page, posts_by_id, space_page
 
+# A first page, each direction of Mastodon's cursor, and everything at once.
+EVERY_CURSOR = pytest.mark.parametrize(
+    "cursor_of",
+    [
+        lambda ids: Cursor(limit=3),
+        lambda ids: Cursor(limit=2, max_id=ids[3]),
+        lambda ids: Cursor(limit=2, since_id=ids[1]),
+        lambda ids: Cursor(limit=2, min_id=ids[1]),
+        lambda ids: Cursor(limit=40),
+    ],
+    ids=["first", "max_id", "since_id", "min_id", "all"],
+)
+
 
 def _orm(ids: list[int]) -> dict[int, Post]:
     return {p.pk: p for p in Post.objects.select_related("author__profile", "space").filter(pk__in=ids)}
@@ -64,17 +77,7 @@ class TestPostsById:
 
 
 class TestHomeTimelinePage:
-    @pytest.mark.parametrize(
-        "cursor_of",
-        [
-            lambda ids: Cursor(limit=3),
-            lambda ids: Cursor(limit=2, max_id=ids[3]),
-            lambda ids: Cursor(limit=2, since_id=ids[1]),
-            lambda ids: Cursor(limit=2, min_id=ids[1]),
-            lambda ids: Cursor(limit=40),
-        ],
-        ids=["first", "max_id", "since_id", "min_id", "all"],
-    )
+    @EVERY_CURSOR
     def test_the_same_rows_as_the_timelines_cursor(self, employee, colleague, make_post, cursor_of):
         ids = [make_post(employee if i % 2 else colleague, f"n°{i}").pk for i in range(6)]
         cursor = cursor_of(ids)
@@ -107,17 +110,7 @@ class TestHomeTimelinePage:
 
 
 class TestSpacePage:
-    @pytest.mark.parametrize(
-        "cursor_of",
-        [
-            lambda ids: Cursor(limit=3),
-            lambda ids: Cursor(limit=2, max_id=ids[3]),
-            lambda ids: Cursor(limit=2, since_id=ids[1]),
-            lambda ids: Cursor(limit=2, min_id=ids[1]),
-            lambda ids: Cursor(limit=40),
-        ],
-        ids=["first", "max_id", "since_id", "min_id", "all"],
-    )
+    @EVERY_CURSOR
     def test_the_orms_rows_without_the_pinned(self, member, public_space, join, make_post, cursor_of):
         elsewhere = Space.objects.create(name="Ailleurs", slug="ailleurs", visibility=Space.Visibility.PUBLIC)
         join(member, public_space)
