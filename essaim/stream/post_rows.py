@@ -1,14 +1,13 @@
 """Feed posts read with their author, the author's profile and their space in one hand-written query.
 
-What ``Post.objects.select_related("author__profile", "space")`` loads, for the feeds' two shapes:
-posts by id (``posts_by_id``) and a page of someone's materialised home timeline joined to its posts
-(``home_timeline_page``: one query instead of the timeline's then the posts'), and a page of a
-space's stream (``space_page``). Building the ORM's
-form of these queries cost about three times what the database takes to run them, on every feed
-page (bench/README.md); their shape never changes, so the SQL is written once here and the rows
-become the ORM's own instances through ``core.rows.ModelColumns``. Only placeholders go into the
-text; ids, owner, cursor and limit are parameters. ``tests/stream/test_post_rows.py`` proves both
-equal to the ORM's form on every field.
+What ``Post.objects.select_related("author__profile", "space")`` loads, for the feeds' three
+shapes: posts by id (``posts_by_id``), a page of someone's materialised home timeline joined to its
+posts (``home_timeline_page``: one query instead of the timeline's then the posts'), and a page of
+one space's posts (``space_page``). Building the ORM's form of these queries cost about three times
+what the database takes to run them, on every feed page (bench/README.md); their shape never
+changes, so the SQL is written once here and the rows become the ORM's own instances through
+``core.rows.ModelColumns``. Only placeholders go into the text; ids, owner, space, cursor and limit
+are parameters. ``tests/stream/test_post_rows.py`` proves each equal to the ORM's form on every field.
 """
 
 from __future__ import annotations
