@@ -11,11 +11,11 @@ a few sub-spaces, and many dormant spaces (1-5 members, no posts) so that the di
 search has the size of a real company's. Most posts are written in one of the author's spaces.
 
 Home timelines are materialised with the stream's own delivery rules
-(``essaim.stream.timelines.audience``): outside spaces, the author, the people mentioned, the
-author's followers for company and followers-only posts, the followers of its tags for company
-posts; in a space, its members, plus (only when the space is public) the author's followers,
-the people mentioned and the tags' followers. Each timeline keeps its newest
-``HOME_TIMELINE_CAP`` posts, as ``rebuild``/``trim`` do.
+(``essaim.stream.timelines.audience``): outside spaces, the author, the people mentioned and the
+author's followers for company and followers-only posts; in a space, its members, plus (only
+when the space is public) the author's followers and the people mentioned. Followed tags are not
+delivered: the home feed reads them. Each timeline keeps its newest ``HOME_TIMELINE_CAP`` posts,
+as ``rebuild``/``trim`` do.
 """
 
 from __future__ import annotations
@@ -651,7 +651,7 @@ def home_timelines(plan: Plan, *, cap: int | None = None) -> dict[int, list[int]
     """Each person's materialised timeline, newest post first, with the stream's delivery rules.
 
     Posts are walked newest first, so a timeline that reaches ``cap`` is complete: its owner then leaves
-    every audience group (an author's followers, a tag's followers, a space's members) they are in, and
+    every audience group (an author's followers, a space's members) they are in, and
     later posts never look at them again. The work is proportional to the entries kept, not to the sum of
     the audiences (an all-company space's posts would otherwise visit everyone, every time).
     """
@@ -679,13 +679,10 @@ class _OpenGroups:
         self.followers: dict[int, set[int]] = {}
         for follower, followed in plan.follows:
             self.followers.setdefault(followed, set()).add(follower)
-        self.tag_followers: dict[int, set[int]] = {}
-        for person, tag in plan.tag_follows:
-            self.tag_followers.setdefault(tag, set()).add(person)
         self.members = [set(space.members) for space in plan.spaces]
         self.public = [space.visibility == "public" for space in plan.spaces]
         self.groups_of: dict[int, list[set[int]]] = {}
-        for group in itertools.chain(self.followers.values(), self.tag_followers.values(), self.members):
+        for group in itertools.chain(self.followers.values(), self.members):
             for person in group:
                 self.groups_of.setdefault(person, []).append(group)
 
@@ -696,16 +693,12 @@ class _OpenGroups:
             owners.update(self.members[post.space])
             if not self.public[post.space]:
                 return owners
-            with_followers = with_tags = True
+            with_followers = True
         else:
             with_followers = post.visibility in {"company", "followers"}
-            with_tags = post.visibility == "company"
         owners.update(post.mentions)
         if with_followers:
             owners.update(self.followers.get(post.author, self.EMPTY))
-        if with_tags:
-            for tag in post.tags:
-                owners.update(self.tag_followers.get(tag, self.EMPTY))
         return owners
 
     def close(self, owner: int) -> None:

@@ -156,18 +156,17 @@ def make_fixtures() -> tuple[Fixtures, dict[str, Any], dict[str, Any]]:
         visibility_pair,
     )
     from essaim.accounts.models import User
+    from essaim.core.pagination import Cursor
     from essaim.spaces.models import Space
-    from essaim.stream.models import HomeEntry, Post, Tag
+    from essaim.stream.models import Post, Tag
+    from essaim.stream.post_rows import followed_tag_ids, home_page
 
     readers = [identity_for(pk) for pk in sample_people(200, seed=1)]
     writers = [identity_for(pk) for pk in sample_people(100, seed=2)]
     cursors = {}
-    for reader in readers:
-        entries = (
-            HomeEntry.objects.filter(owner_id=reader.user_id).order_by("-post_id").values_list("post_id", flat=True)
-        )
-        page = list(entries[19:20])
-        cursors[reader.user_id] = page[0] if page else 2**62
+    for reader in readers:  # the second page starts after the first page's last post
+        rows = home_page(owner_id=reader.user_id, tag_ids=followed_tag_ids(reader.user_id), cursor=Cursor(limit=20))
+        cursors[reader.user_id] = rows[19].pk if len(rows) > 20 else 2**62
     posts = list(
         Post.objects.filter(visibility="company", space__isnull=True, comment_count__gte=2)
         .order_by("-id")

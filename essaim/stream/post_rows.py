@@ -1,13 +1,14 @@
 """Feed posts read with their author, the author's profile and their space in one hand-written query.
 
 What ``Post.objects.select_related("author__profile", "space")`` loads, for the feeds' three
-shapes: posts by id (``posts_by_id``), a page of someone's materialised home timeline joined to its
-posts (``home_timeline_page``: one query instead of the timeline's then the posts'), and a page of
-one space's posts (``space_page``). Building the ORM's form of these queries cost about three times
-what the database takes to run them, on every feed page (bench/README.md); their shape never
-changes, so the SQL is written once here and the rows become the ORM's own instances through
-``core.rows.ModelColumns``. Only placeholders go into the text; ids, owner, space, cursor and limit
-are parameters. ``tests/stream/test_post_rows.py`` proves each equal to the ORM's form on every field.
+shapes: posts by id (``posts_by_id``), a page of someone's home feed joined to its posts
+(``home_page``: their materialised timeline merged with their followed tags' posts, in one query
+instead of each source's then the posts'), and a page of one space's posts (``space_page``).
+Building the ORM's form of these queries cost about three times what the database takes to run
+them, on every feed page (bench/README.md); their shape never changes, so the SQL is written
+once here and the rows become the ORM's own instances through ``core.rows.ModelColumns``. Only
+placeholders go into the text; ids, owner, tags, space, cursor and limit are parameters.
+``tests/stream/test_post_rows.py`` proves each equal to the ORM's form on every field.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from essaim.core.pagination import Cursor
 from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders, statement
 from essaim.people.models import Profile
 from essaim.spaces.models import Space, SpacePin
-from essaim.stream.models import HomeEntry, Post
+from essaim.stream.models import HomeEntry, Post, PostTag, TagFollow, Visibility
 
 _POST = ModelColumns(Post, "p")
 _AUTHOR = ModelColumns(User, "u")
@@ -97,17 +98,56 @@ def _cursor_sql(column: str, cursor: Cursor) -> tuple[list[str], list[Any], str]
     return conditions, params, "ASC" if cursor.min_id is not None else "DESC"
 
 
-def home_timeline_page(*, owner_id: int, cursor: Cursor) -> list[Post]:
-    """``cursor``'s rows of ``owner_id``'s home timeline as loaded posts: ``apply_cursor``'s rows
+def followed_tag_ids(user_id: int) -> list[int]:
+    """The tags ``user_id`` follows (the home feed reads their posts: ``home_page``)."""
+    return [row[0] for row in fetch(_followed_tags_sql(), [user_id])]
+
+
+@statement
+def _followed_tags_sql(db: BaseDatabaseWrapper) -> str:
+    return f"SELECT tag_id FROM {TagFollow._meta.db_table} WHERE user_id = %s"  # noqa: S608 - the model's table
+
+
+@statement
+def _tag_branch_sql(db: BaseDatabaseWrapper) -> str:
+    # One tag's posts that delivery would have given its followers: company-wide ones outside
+    # spaces, and those of public spaces; hidden ones never (their author sees them as their own).
+    return (
+        f"SELECT t.post_id FROM {PostTag._meta.db_table} t "  # noqa: S608 - names from the models' meta
+        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id "
+        f"LEFT JOIN {Space._meta.db_table} s ON s.id = p.space_id "
+        "WHERE t.tag_id = %s AND p.hidden_at IS NULL "
+        "AND ((p.space_id IS NULL AND p.visibility = %s) OR s.visibility = %s)"
+    )
+
+
+def home_page(*, owner_id: int, tag_ids: Sequence[int], cursor: Cursor) -> list[Post]:
+    """``cursor``'s rows of ``owner_id``'s home feed as loaded posts: ``apply_cursor``'s rows
     (``limit + 1``, newest first, oldest first for ``min_id``) for ``page_from_rows``.
 
-    One index range scan on the timeline's primary key ``(owner_id, post_id)``, then each post by
-    its primary key. The posts are not checked for visibility here: ``access.visible_among`` is.
+    The feed is the materialised timeline (one index range scan on its primary key
+    ``(owner_id, post_id)``) merged with the posts of ``tag_ids``, read here rather than delivered:
+    one range scan of the tags' ``(tag, post)`` index each, ``limit + 1`` rows at most, since the
+    page's rows are among each source's first ``limit + 1``. The posts are not checked for
+    visibility here: ``access.visible_among`` is.
     """
+    limit = cursor.limit + 1
     conditions, params, order = _cursor_sql("e.post_id", cursor)
     where = " AND ".join(["e.owner_id = %s", *conditions])
-    sql = f"{_timeline_sql()} WHERE {where} ORDER BY e.post_id {order} LIMIT %s"
-    return _posts(sql, [owner_id, *params, cursor.limit + 1])
+    if not tag_ids:  # the timeline alone, joined to its posts
+        sql = f"{_timeline_sql()} WHERE {where} ORDER BY e.post_id {order} LIMIT %s"
+        return _posts(sql, [owner_id, *params, limit])
+    timeline = f"SELECT e.post_id FROM {HomeEntry._meta.db_table} e WHERE {where} ORDER BY e.post_id {order} LIMIT %s"  # noqa: S608
+    tag_conditions, _params, _order = _cursor_sql("t.post_id", cursor)
+    tagged = " AND ".join([_tag_branch_sql(), *tag_conditions]) + f" ORDER BY t.post_id {order} LIMIT %s"
+    # Each source in a sub-select of its own: a compound member may not have its own ORDER BY/LIMIT.
+    branches = [timeline, *[tagged] * len(tag_ids)]
+    sources = " UNION ".join(f"SELECT post_id FROM ({branch}) b{n}" for n, branch in enumerate(branches))  # noqa: S608
+    values: list[Any] = [owner_id, *params, limit]
+    for tag_id in tag_ids:
+        values += [tag_id, Visibility.COMPANY, Space.Visibility.PUBLIC, *params, limit]
+    source = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
+    return _posts(f"{_select(database(), source)} ORDER BY p.id {order} LIMIT %s", [*values, limit])
 
 
 def space_page(*, space_id: int, cursor: Cursor) -> list[Post]:

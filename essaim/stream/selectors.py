@@ -42,7 +42,7 @@ from essaim.stream.models import (
     TagFollow,
     Visibility,
 )
-from essaim.stream.post_rows import home_timeline_page, posts_by_id
+from essaim.stream.post_rows import followed_tag_ids, home_page, posts_by_id
 from essaim.stream.previews import PreviewComment, comment_previews
 
 PINNED_MAX = 5
@@ -145,18 +145,22 @@ def announcement_list_for(*, actor: Actor) -> list[Post]:
 def feed_home(
     *, actor: Actor, cursor: Cursor, with_announcements: bool = True, with_comments: bool = True
 ) -> tuple[list[Post], Page[Post]]:
-    """``(pinned announcements, page)`` of ``actor``'s home feed, read from the materialised timeline.
+    """``(pinned announcements, page)`` of ``actor``'s home feed: the materialised timeline merged
+    with the posts of the tags ``actor`` follows (``timelines`` says why those are read, not delivered).
 
-    The timeline's page comes with its posts (one index range scan, then each post by primary
-    key); the posts are re-checked with ``access.visible_among`` so a deleted or no longer visible
-    post never shows. Pinned announcements come only with the first page and are left out of the
-    page itself. A fixed number of queries whatever the page size: the timeline's posts, active
-    announcement ids, the announcements not on the page (only when there are some), up to three
-    for the visibility rule (the reader's roles in the page's spaces, follows, mentions — each only
-    when the page needs it), files, comments, reactions.
+    The page comes with its posts in one query (an index range scan per source, then each post
+    by primary key); the posts are re-checked with ``access.visible_among`` so a deleted or no
+    longer visible post never shows. Pinned announcements come only with the first page and are
+    left out of the page itself. A fixed number of queries whatever the page size: the followed
+    tags (only for those who may follow tags: a guest reads no company-wide post and gets their
+    spaces' posts delivered), the page's posts, active announcement ids, the announcements not on
+    the page (only when there are some), up to three for the visibility rule (the reader's roles
+    in the page's spaces, follows, mentions — each only when the page needs it), files, comments,
+    reactions.
     """
-    # The timeline's page joined to its posts, authors and spaces: one query (``post_rows``).
-    rows = home_timeline_page(owner_id=actor.pk, cursor=cursor)
+    # The page joined to its posts, authors and spaces: one query (``post_rows``).
+    tag_ids = followed_tag_ids(actor.pk) if access.can(actor, access.Action.FOLLOW_TAG) else []
+    rows = home_page(owner_id=actor.pk, tag_ids=tag_ids, cursor=cursor)
     page_rows = page_from_rows(rows, cursor)
     with_pins = with_announcements and cursor.is_first_page
     loaded = {p.pk: p for p in page_rows.items}

@@ -327,22 +327,19 @@ def tag_get_or_create(*, name: str) -> Tag:
 
 @transaction.atomic
 def tag_follow(*, actor: User, tag: Tag) -> TagFollow:
-    """Follow a tag: its posts come to the actor's home feed (recent ones are backfilled)."""
+    """Follow a tag: its posts are in the actor's home feed from now on, the older ones too (the
+    feed reads them from the tag: ``timelines``)."""
     access.require(actor, Action.FOLLOW_TAG)
-    follow, created = TagFollow.objects.get_or_create(user=actor, tag=tag)
-    if created:
-        user_id = actor.pk
-        transaction.on_commit(lambda: tasks.rebuild_timeline.enqueue(user_id=user_id))
+    follow, _created = TagFollow.objects.get_or_create(user=actor, tag=tag)
     return follow
 
 
 @transaction.atomic
 def tag_unfollow(*, actor: User, tag: Tag) -> None:
+    """Stop following a tag: its posts leave the actor's home feed at once (but those delivered for
+    another reason: an author followed, a mention, a space)."""
     access.require(actor, Action.FOLLOW_TAG)
-    deleted, _detail = TagFollow.objects.filter(user=actor, tag=tag).delete()
-    if deleted:
-        user_id = actor.pk
-        transaction.on_commit(lambda: tasks.rebuild_timeline.enqueue(user_id=user_id))
+    TagFollow.objects.filter(user=actor, tag=tag).delete()
 
 
 # --- announcements ------------------------------------------------------------------------

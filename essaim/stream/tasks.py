@@ -15,7 +15,7 @@ def deliver_post(*, post_id: int) -> int:
 
 @task()
 def rebuild_timeline(*, user_id: int) -> int:
-    """Recompute one person's home timeline (after they follow or unfollow a person, a tag or a space)."""
+    """Recompute one person's home timeline (after they follow or unfollow a person, or join or leave a space)."""
     from essaim.accounts.models import User
 
     user = User.objects.filter(pk=user_id).first()

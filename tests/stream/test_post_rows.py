@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from essaim.core.pagination import Cursor, apply_cursor, page_from_rows
 from essaim.people.models import Profile
 from essaim.spaces.models import Space, SpacePin
-from essaim.stream.models import HomeEntry, Post, Visibility
-from essaim.stream.post_rows import home_timeline_page, posts_by_id, space_page
+from essaim.stream.models import HomeEntry, Post, PostTag, Tag, TagFollow, Visibility
+from essaim.stream.post_rows import followed_tag_ids, home_page, posts_by_id, space_page
 
 # A first page, each direction of Mastodon's cursor, and everything at once.
 EVERY_CURSOR = pytest.mark.parametrize(
@@ -76,14 +77,18 @@ class TestPostsById:
             assert posts_by_id([]) == {}
 
 
-class TestHomeTimelinePage:
+def _timeline(owner_id: int, cursor: Cursor) -> list[Post]:
+    return home_page(owner_id=owner_id, tag_ids=[], cursor=cursor)
+
+
+class TestHomePageFromTheTimeline:
     @EVERY_CURSOR
     def test_the_same_rows_as_the_timelines_cursor(self, employee, colleague, make_post, cursor_of):
         ids = [make_post(employee if i % 2 else colleague, f"n°{i}").pk for i in range(6)]
         cursor = cursor_of(ids)
         entries = apply_cursor(HomeEntry.objects.filter(owner_id=employee.pk), cursor, field="post_id")
         expected = list(entries.values_list("post_id", flat=True))
-        rows = home_timeline_page(owner_id=employee.pk, cursor=cursor)
+        rows = _timeline(employee.pk, cursor)
         assert [p.pk for p in rows] == expected
         orm = _orm(expected)
         for post in rows:
@@ -91,21 +96,75 @@ class TestHomeTimelinePage:
 
     def test_pages_like_page_from_rows_expects(self, employee, make_post):
         ids = [make_post(employee, f"n°{i}").pk for i in range(5)]
-        page = page_from_rows(home_timeline_page(owner_id=employee.pk, cursor=Cursor(limit=2)), Cursor(limit=2))
+        page = page_from_rows(_timeline(employee.pk, Cursor(limit=2)), Cursor(limit=2))
         assert [p.pk for p in page.items] == [ids[4], ids[3]]
         assert page.next_max_id == ids[3]
 
     def test_only_the_owners_timeline(self, employee, colleague, make_post):
         make_post(colleague, "Pour mes abonnés", visibility=Visibility.FOLLOWERS)  # employee does not follow
         mine = make_post(employee, "À moi")
-        assert mine.pk in [p.pk for p in home_timeline_page(owner_id=employee.pk, cursor=Cursor())]
-        assert home_timeline_page(owner_id=10**12, cursor=Cursor()) == []
+        assert mine.pk in [p.pk for p in _timeline(employee.pk, Cursor())]
+        assert _timeline(10**12, Cursor()) == []
 
     def test_one_query(self, employee, make_post, django_assert_num_queries):
         for i in range(4):
             make_post(employee, f"n°{i}")
         with django_assert_num_queries(1):
-            rows = home_timeline_page(owner_id=employee.pk, cursor=Cursor())
+            rows = _timeline(employee.pk, Cursor())
+            assert all(p.author.profile is not None for p in rows)
+
+
+class TestHomePageWithFollowedTags:
+    """The timeline merged with the followed tags' posts that delivery would have given a follower."""
+
+    @pytest.fixture
+    def feed(self, employee, colleague, member, public_space, private_space, join, make_post):  # noqa: PLR0917 - pytest fixtures
+        """``employee`` follows #velo and #rando; posts of every kind carry them, interleaved with
+        ``employee``'s own (which are in their timeline). Returns the ids a tag brings, oldest first."""
+        join(member, public_space)
+        join(member, private_space)
+        for name in ("velo", "rando"):
+            TagFollow.objects.create(user=employee, tag=Tag.objects.create(name=name, folded=name))
+        brought = []
+        for i in range(3):
+            make_post(employee, f"À moi n°{i}")
+            brought.append(make_post(colleague, f"#velo pour tous n°{i}").pk)
+            brought.append(make_post(member, f"#rando dans l'espace public n°{i}", space=public_space).pk)
+            make_post(colleague, f"#velo pour mes abonnés n°{i}", visibility=Visibility.FOLLOWERS)
+            make_post(colleague, f"#velo pour @mael.membre n°{i}", visibility=Visibility.MENTIONED)
+            make_post(member, f"#rando dans l'espace privé n°{i}", space=private_space)
+            make_post(colleague, f"#cuisine n°{i}")
+        brought.append(make_post(employee, "#velo #rando à moi et taguée").pk)  # in both sources: once
+        hidden = make_post(colleague, "#velo masquée")
+        Post.objects.filter(pk=hidden.pk).update(hidden_at=hidden.created_at)
+        return brought
+
+    @EVERY_CURSOR
+    def test_the_timelines_and_the_tags_rows_merged(self, employee, feed, cursor_of):
+        tag_ids = followed_tag_ids(employee.pk)
+        assert len(tag_ids) == 2
+        brought = PostTag.objects.filter(post_id__in=feed).values("post_id")
+        in_timeline = HomeEntry.objects.filter(owner_id=employee.pk).values("post_id")
+        everything = Post.objects.filter(Q(pk__in=brought) | Q(pk__in=in_timeline))
+        ids = sorted(everything.values_list("pk", flat=True))
+        cursor = cursor_of(ids)
+        expected = list(apply_cursor(everything, cursor).values_list("pk", flat=True))
+        rows = home_page(owner_id=employee.pk, tag_ids=tag_ids, cursor=cursor)
+        assert [p.pk for p in rows] == expected
+        orm = _orm(expected)
+        for post in rows:
+            _same(post, orm[post.pk])
+
+    def test_a_tag_brings_nothing_it_should_not(self, employee, feed):
+        rows = home_page(owner_id=employee.pk, tag_ids=followed_tag_ids(employee.pk), cursor=Cursor(limit=100))
+        mine = set(HomeEntry.objects.filter(owner_id=employee.pk).values_list("post_id", flat=True))
+        assert {p.pk for p in rows} - mine == set(feed) - mine
+        assert len(rows) == len({p.pk for p in rows})
+
+    def test_one_query(self, employee, feed, django_assert_num_queries):
+        tag_ids = followed_tag_ids(employee.pk)
+        with django_assert_num_queries(1):
+            rows = home_page(owner_id=employee.pk, tag_ids=tag_ids, cursor=Cursor())
             assert all(p.author.profile is not None for p in rows)
 
 

@@ -13,7 +13,7 @@ from essaim.core.pagination import Cursor
 from essaim.people.models import Follow
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.stream.models import Post, Visibility
+from essaim.stream.models import Post, TagFollow, Visibility
 from tests.accounts.factories import UserFactory
 from tests.stream.factories import image_upload
 
@@ -94,6 +94,26 @@ class TestHomeFeed:
         assert [p.pk for p in page.items] == [in_space.pk, followed.pk, mine.pk]
         assert unrelated not in page.items
 
+    def test_holds_the_followed_tags_posts_old_and_new_that_the_reader_may_see(  # noqa: PLR0917 - pytest fixtures
+        self, employee, colleague, member, public_space, private_space, join, make_post
+    ):
+        join(member, public_space)
+        join(member, private_space)
+        before = make_post(colleague, "#velo avant le suivi")
+        services.tag_follow(actor=employee, tag=services.tag_get_or_create(name="velo"))
+        in_public_space = make_post(member, "#velo dans l'espace public", space=public_space)
+        make_post(member, "#velo dans l'espace privé", space=private_space)
+        make_post(colleague, "#velo pour mes abonnés", visibility=Visibility.FOLLOWERS)
+        after = make_post(colleague, "#velo après le suivi")
+        _pinned, page = selectors.feed_home(actor=employee, cursor=Cursor())
+        assert [p.pk for p in page.items] == [after.pk, in_public_space.pk, before.pk]
+
+    def test_a_guest_following_a_tag_reads_no_company_post_through_it(self, employee, guest, make_post):
+        TagFollow.objects.create(user=guest, tag=services.tag_get_or_create(name="velo"))  # were they employed once
+        make_post(employee, "#velo pour tous")
+        _pinned, page = selectors.feed_home(actor=guest, cursor=Cursor())
+        assert page.items == []
+
     def test_rechecks_visibility_of_delivered_posts(self, employee, follower, make_post):
         post = make_post(employee, "Abonnés", visibility=Visibility.FOLLOWERS)
         Follow.objects.filter(follower=follower).delete()
@@ -129,9 +149,9 @@ class TestHomeFeed:
             services.comment_create(actor=colleague, post=post, body="b")
             services.comment_create(actor=colleague, post=post, body="c")
             services.reaction_add(actor=employee, post=post, emoji="👍")
-        # the timeline's posts, announcement ids, comments, my reactions; the files only when a
-        # post of the page has some (``Post.attachment_count``)
-        with django_assert_num_queries(5 if files else 4):
+        # the followed tags, the page's posts, announcement ids, comments, my reactions; the files
+        # only when a post of the page has some (``Post.attachment_count``)
+        with django_assert_num_queries(6 if files else 5):
             _pinned, page = selectors.feed_home(actor=employee, cursor=Cursor())
             assert all(len(p.preview_comments) == 2 for p in page.items)
             assert all(p.my_reactions == {"👍"} for p in page.items)
@@ -144,8 +164,9 @@ class TestHomeFeed:
         services.announcement_set(actor=network_admin, post=announcement, expires_at=timezone.now() + timedelta(days=1))
         for i in range(6):
             make_post(employee, f"Post {i}")
-        # the timeline's posts, announcement ids, the announcement by id (it is older than the page)
-        with django_assert_num_queries(3):
+        # the followed tags, the page's posts, announcement ids, the announcement by id (it is
+        # older than the page)
+        with django_assert_num_queries(4):
             pinned, page = selectors.feed_home(actor=employee, cursor=Cursor(limit=3))
         assert pinned == [announcement]
         assert announcement not in page.items
