@@ -3,7 +3,7 @@
 Posts and comments use time-ordered 64-bit ids (``essaim.core.ids``) so feeds paginate by id.
 Counters (comments, reactions per emoji) are denormalised on ``Post`` and kept exact by the
 services, so a feed renders without counting. ``HomeEntry`` is the materialised home timeline
-(fan-out on write, see ``essaim.stream.tasks.deliver_post``).
+(fan-out on write, see ``essaim.stream.timelines``).
 """
 
 from __future__ import annotations

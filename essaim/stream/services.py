@@ -28,7 +28,7 @@ from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.text import fold
 from essaim.spaces.models import Space
-from essaim.stream import announcements, tasks
+from essaim.stream import announcements, tasks, timelines
 from essaim.stream import attachments as attachment_files
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
@@ -136,7 +136,6 @@ def _sync_post_links(post: Post, *, mentioned: Sequence[User], new: bool = False
 # --- posts --------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def post_create(
     *,
     actor: User,
@@ -147,10 +146,14 @@ def post_create(
     media: Sequence[Attachment] = (),
     space: Space | None = None,
 ) -> Post:
-    """Publish a post (optionally in ``space``, with files) and deliver it to home timelines on commit.
+    """Publish a post (optionally in ``space``, with files) and deliver it to home timelines (``_deliver``).
 
     ``image_description`` is the alt text of the attached images, as the composer asks for it.
     ``media`` are the actor's earlier uploads (:func:`media_upload`) that this post takes.
+
+    The checks, the mentions' lookup and the rendering come before the transaction: on SQLite a
+    write transaction holds the database's one write lock from its first statement, and posts
+    written at once queue on it (bench/README.md). What is written is still all or nothing.
     """
     # The draft carries the space, so the stream rules decide who may post where.
     access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
@@ -172,15 +175,23 @@ def post_create(
     post.attachment_count = len(attachments) + len(media)
     post.body_html = render_body(body, mentioned=mentioned)
     post.full_clean()
-    post.save(force_insert=True)
-    _sync_post_links(post, mentioned=mentioned, new=True)
-    for upload in attachments:
-        attachment_files.attach(post=post, upload=upload, uploaded_by=actor, alt_text=image_description)
-    if media:
-        Attachment.objects.filter(pk__in=[item.pk for item in media], post__isnull=True).update(post=post)
-    post_id = post.pk
-    transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
+    with transaction.atomic():
+        post.save(force_insert=True)
+        _sync_post_links(post, mentioned=mentioned, new=True)
+        for upload in attachments:
+            attachment_files.attach(post=post, upload=upload, uploaded_by=actor, alt_text=image_description)
+        if media:
+            Attachment.objects.filter(pk__in=[item.pk for item in media], post__isnull=True).update(post=post)
+        _deliver(post)
     return post
+
+
+def _deliver(post: Post) -> None:
+    """Into its audience's home timelines: now, in the post's transaction, when the audience is
+    small (``timelines.deliver_if_small``), or by the background task once committed."""
+    if not timelines.deliver_if_small(post):
+        post_id = post.pk
+        transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
 
 
 @transaction.atomic
@@ -204,8 +215,7 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
     post.full_clean()
     post.save(update_fields=["body", "body_html", "edited_at"])
     _sync_post_links(post, mentioned=mentioned)
-    post_id = post.pk
-    transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
+    _deliver(post)  # to the people it now mentions
     return post
 
 
@@ -382,8 +392,6 @@ def announcement_clear(*, actor: User, post: Post) -> Post:
 
 def timeline_rebuild(*, user: User) -> int:
     """Recompute ``user``'s materialised home timeline (after a follow/unfollow). Returns its size."""
-    from essaim.stream import timelines
-
     return timelines.rebuild(user=user)
 
 

@@ -1,8 +1,9 @@
 """Materialised home timelines (fan-out on write), with followed tags read at read time.
 
-A post is written once, then ``deliver`` inserts one ``HomeEntry(owner, post)`` per person it
-is for: the author, their followers, mentioned people and the members of its space, as the
-post's visibility allows. Reading a home feed is then an index range scan on
+A post is written once, and one ``HomeEntry(owner, post)`` is inserted per person it is for:
+the author, their followers, mentioned people and the members of its space, as the post's
+visibility allows. An audience that fits in one batch is written in the post's own transaction
+(``deliver_if_small``); a larger one by the ``deliver`` task, batch by batch. Reading a home feed is then an index range scan on
 ``(owner_id, post_id)``; the selector re-checks ``access.visible`` on the posts it gets, so a
 deleted or newly invisible post never shows even if its entry is still there.
 
@@ -74,19 +75,22 @@ def _trim_sql(db: BaseDatabaseWrapper) -> str:
     )
 
 
+def _write(cursor: CursorWrapper, owners: list[int], post_id: int) -> None:
+    """One batch of entries, and the trim of the timelines it samples (``TRIM_EVERY``)."""
+    _insert_batch(cursor, owners, post_id)
+    trimmed = [(o, o, HOME_TIMELINE_CAP) for o in owners if (o + post_id) % TRIM_EVERY == 0]
+    if trimmed:
+        cursor.executemany(_trim_sql(), trimmed)
+
+
 def _insert(owner_ids: Iterable[int], post_id: int) -> int:
-    """One entry per owner, in batches of ``BATCH``, trimming the sampled timelines in the same
-    transaction. Plain rows rather than ``bulk_create``: building a model instance per row cost
-    35 µs, ten times what SQLite took to insert it (bench/README.md)."""
+    """One entry per owner, in batches of ``BATCH``, each in its own transaction. Plain rows rather
+    than ``bulk_create``: building a model instance per row cost 35 µs, ten times what SQLite took
+    to insert it (bench/README.md)."""
     owners = sorted(set(owner_ids))
-    cut = _trim_sql()
     for start in range(0, len(owners), BATCH):
-        batch = owners[start : start + BATCH]
         with transaction.atomic(), database().cursor() as cursor:
-            _insert_batch(cursor, batch, post_id)
-            trimmed = [(o, o, HOME_TIMELINE_CAP) for o in batch if (o + post_id) % TRIM_EVERY == 0]
-            if trimmed:
-                cursor.executemany(cut, trimmed)
+            _write(cursor, owners[start : start + BATCH], post_id)
     return len(owners)
 
 
@@ -115,6 +119,20 @@ def deliver(*, post_id: int) -> int:
     if post is None:  # deleted before delivery
         return 0
     return _insert(audience(post), post.pk)
+
+
+def deliver_if_small(post: Post) -> bool:
+    """Deliver ``post`` in the caller's transaction when its audience fits in one batch (most do:
+    the benchmark's posts reach 88 timelines on average); ``False``, with nothing written, when it
+    does not, for the caller to queue ``deliver``. Writing a hundred rows costs less than queueing
+    the task, claiming it and recording its result, each a commit (bench/README.md); the post is
+    then in its audience's feeds the moment it is."""
+    owners = audience(post)
+    if len(owners) > BATCH:
+        return False
+    with database().cursor() as cursor:
+        _write(cursor, sorted(owners), post.pk)
+    return True
 
 
 def rebuild(*, user: User, keep: int = HOME_TIMELINE_CAP) -> int:

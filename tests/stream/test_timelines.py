@@ -74,6 +74,41 @@ def test_delivering_twice_keeps_one_entry_per_owner(employee, follower, make_pos
     assert HomeEntry.objects.filter(post=post).count() == 2
 
 
+def test_a_small_audience_is_delivered_with_the_post_itself(employee, follower, django_capture_on_commit_callbacks):
+    from essaim.stream import services
+
+    with django_capture_on_commit_callbacks() as callbacks:  # nothing queued for after the commit
+        post = services.post_create(actor=employee, body="Pour mes abonnés")
+        assert _owners(post) == {employee.pk, follower.pk}  # inside the post's transaction
+    assert callbacks == []
+
+
+def test_a_post_whose_audience_exceeds_a_batch_is_queued_whole(
+    employee, django_capture_on_commit_callbacks, monkeypatch
+):
+    from essaim.stream import services
+
+    monkeypatch.setattr(timelines, "BATCH", 2)
+    Follow.objects.bulk_create([Follow(follower=UserFactory(), followed=employee) for _ in range(2)])
+    with django_capture_on_commit_callbacks() as callbacks:
+        post = services.post_create(actor=employee, body="Pour mes trois lecteurs")
+    assert _owners(post) == set()  # nothing half-delivered: the task does it all
+    assert len(callbacks) == 1
+    callbacks[0]()  # the tests' task backend runs it at once
+    assert len(_owners(post)) == 3
+
+
+def test_deliver_if_small_writes_nothing_for_a_large_audience(employee, follower, make_post, monkeypatch):
+    post = make_post(employee, "Déjà livré")
+    HomeEntry.objects.all().delete()
+    monkeypatch.setattr(timelines, "BATCH", 1)
+    assert timelines.deliver_if_small(post) is False
+    assert _owners(post) == set()
+    monkeypatch.setattr(timelines, "BATCH", 2)
+    assert timelines.deliver_if_small(post) is True
+    assert _owners(post) == {employee.pk, follower.pk}
+
+
 def test_a_large_audience_is_delivered_in_batches(employee, make_post, monkeypatch):
     monkeypatch.setattr(timelines, "BATCH", 2)
     readers = {UserFactory().pk for _ in range(5)}

@@ -4,15 +4,15 @@ Starts gunicorn (WSGI pages and API; measured faster than ASGI on two cores) and
 ``django-tasks-db`` worker, supervises both, and stops both on Ctrl-C or SIGTERM.
 
 The worker polls the task table every ``--worker-interval`` seconds (0.1 by default) when
-the queue is empty. A new post reaches its followers' home timelines through that worker
-(``stream.tasks.deliver_post``), so the interval bounds how soon a post is visible: with the
-former 0.5 s the benchmark measured p99 ≈ 1.3 s for a 50-follower author (target 250 ms).
-Measured idle cost of one polling worker (S dataset, SQLite, a loaded 2-core machine):
-0.5 s → 1.3 % of a core, 0.05 s → 9.3 % (so ≈ 5 % at 0.1 s); 0.1 s keeps the average wait at
-50 ms for a small fixed cost; the benchmark then measured visibility p99 165 ms (S, SQLite)
-and 437 ms (S, PostgreSQL, on a machine at load 5-6). Delivering inline in the request was not chosen: it would put
-the fan-out (one bulk insert per post) in ``POST /statuses``' latency, which has its own
-target, and large audiences need the task anyway.
+the queue is empty. A post whose audience fits in one batch (``stream.timelines.BATCH``, most
+posts) is delivered in its own transaction; a larger one (a big space, a much-followed author)
+reaches its home timelines through that worker (``stream.tasks.deliver_post``), so the interval
+bounds how soon such a post is visible. Measured idle cost of one polling worker (S dataset,
+SQLite, a loaded 2-core machine): 0.5 s → 1.3 % of a core, 0.05 s → 9.3 % (so ≈ 5 % at 0.1 s);
+0.1 s keeps the average wait at 50 ms for a small fixed cost. Delivery was first always the
+worker's, to keep the fan-out out of ``POST /statuses``' latency; once delivery wrote plain rows
+(3 µs a row on SQLite), queueing, claiming and recording the task cost more than writing a
+hundred rows, so small audiences moved into the request (bench/README.md).
 
 Web workers: one thread each, one process per core plus one (``--workers``/``--threads``,
 ``ESSAIM_WEB_WORKERS``/``ESSAIM_WEB_THREADS``). Measured on the benchmark's M dataset, SQLite,
