@@ -174,7 +174,9 @@ def post_create(
     post = Post(author=actor, body=body, visibility=visibility, space=space)
     post.attachment_count = len(attachments) + len(media)
     post.body_html = render_body(body, mentioned=mentioned)
-    post.full_clean()
+    # Not the author nor the space: the policy has just decided on both (cleaning them re-read
+    # each with a query); nor the new id's uniqueness, which the primary key enforces.
+    post.full_clean(exclude=["author", "space"], validate_unique=False)
     with transaction.atomic():
         post.save(force_insert=True)
         _sync_post_links(post, mentioned=mentioned, new=True)
