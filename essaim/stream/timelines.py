@@ -2,8 +2,9 @@
 
 A post is written once, and one ``HomeEntry(owner, post)`` is inserted per person it is for:
 the author, their followers, mentioned people and the members of its space, as the post's
-visibility allows. An audience that fits in one batch is written in the post's own transaction
-(``deliver_if_small``); a larger one by the ``deliver`` task, batch by batch. Reading a home
+visibility allows. On SQLite an audience that fits in one batch is written in the post's own
+transaction (``deliver_if_small``); a larger one, and every one on PostgreSQL, by the
+``deliver`` task, batch by batch. Reading a home
 feed is then an index range scan on ``(owner_id, post_id)``; the selector re-checks
 ``access.visible`` on the posts it gets, so a deleted or newly invisible post never shows even
 if its entry is still there.
@@ -140,14 +141,28 @@ def deliver(*, post_id: int) -> int:
     return _insert(audience(post), post.pk)
 
 
+def inline_limit() -> int:
+    """The largest audience written in the post's own transaction, by database.
+
+    SQLite has one writer at a time, so the task's writes queued on the same lock as the requests':
+    there, one batch is written with the post, which saves queueing the task, claiming it and
+    recording its result (three commits, and more CPU than a hundred rows). PostgreSQL writes in
+    parallel and a commit waits for its log to reach the disk: delivering in the request took post
+    creation's p99 at c=1 from 22 to 68 ms, so there the task delivers every post (bench/README.md).
+    """
+    return BATCH if database().vendor == "sqlite" else 0
+
+
 def deliver_if_small(post: Post) -> bool:
-    """Deliver ``post`` in the caller's transaction when its audience fits in one batch (most do:
-    the benchmark's posts reach 88 timelines on average); ``False``, with nothing written, when it
-    does not, for the caller to queue ``deliver``. Writing a hundred rows costs less than queueing
-    the task, claiming it and recording its result, each a commit (bench/README.md); the post is
-    then in its audience's feeds the moment it is."""
+    """Deliver ``post`` in the caller's transaction when its audience is within ``inline_limit``
+    (most are: the benchmark's posts reach 88 timelines on average); ``False``, with nothing
+    written, when it is not, for the caller to queue ``deliver``. The post is then in its
+    audience's feeds the moment it is."""
+    limit = inline_limit()
+    if not limit:
+        return False
     owners = audience(post)
-    if len(owners) > BATCH:
+    if len(owners) > limit:
         return False
     with database().cursor() as cursor:
         _write(cursor, sorted(owners), post.pk)
