@@ -4,10 +4,9 @@ A post is written once, and one ``HomeEntry(owner, post)`` is inserted per perso
 the author, their followers, mentioned people and the members of its space, as the post's
 visibility allows. On SQLite an audience that fits in one batch is written in the post's own
 transaction (``deliver_if_small``); a larger one, and every one on PostgreSQL, by the
-``deliver`` task, batch by batch. Reading a home
-feed is then an index range scan on ``(owner_id, post_id)``; the selector re-checks
-``access.visible`` on the posts it gets, so a deleted or newly invisible post never shows even
-if its entry is still there.
+``deliver`` task, batch by batch. Reading a home feed is then an index range scan on
+``(owner_id, post_id)``; the selector re-checks ``access.visible`` on the posts it gets, so a
+deleted or newly invisible post never shows even if its entry is still there.
 
 Followed tags are not delivered: the home feed reads each followed tag's newest posts from the
 tags' own ``(tag, post)`` index and merges them with the timeline (``post_rows.home_page``).
