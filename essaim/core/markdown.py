@@ -13,6 +13,7 @@ unknown ``@nobody`` stays plain text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -25,6 +26,7 @@ from essaim.core.text import fold
 
 MENTION_RE = re.compile(r"(?<![\w@./-])@([a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?)(?![\w@-])", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"(?<![\w&#/])#([^\W\d_][\w-]{0,48}\w|[^\W\d_])(?![\w#])")
+_LINKABLE_RE = re.compile(f"{MENTION_RE.pattern}|{HASHTAG_RE.pattern}", re.IGNORECASE)
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -74,37 +76,41 @@ def _plain(text: str) -> Token:
     return token
 
 
-def _make_linker(mention_url: LinkFor | None, tag_url: LinkFor | None) -> Callable[[StateCore], None]:
-    pattern = re.compile(f"{MENTION_RE.pattern}|{HASHTAG_RE.pattern}", re.IGNORECASE)
-
-    def link_mentions_and_tags(state: StateCore) -> None:
-        replacements: list[tuple[list[Token], int, list[Token]]] = []
-        for token, index, siblings in _scan_text_tokens(state.tokens):
-            pieces: list[Token] = []
-            cursor = 0
-            for match in pattern.finditer(token.content):
-                handle, tag = match.group(1), match.group(2)
-                href = mention_url(handle.lower()) if handle and mention_url else None
-                if tag and tag_url:
-                    href = tag_url(fold(tag))
-                if href is None:
-                    continue
-                pieces.append(_plain(token.content[cursor : match.start()]))
-                pieces.extend(_link_tokens(token, match.group(0), href, "mention" if handle else "hashtag"))
-                cursor = match.end()
-            if pieces:
-                pieces.append(_plain(token.content[cursor:]))
-                replacements.append((siblings, index, pieces))
-        for siblings, index, pieces in reversed(replacements):
-            siblings[index : index + 1] = pieces
-
-    return link_mentions_and_tags
+def _link_mentions_and_tags(state: StateCore) -> None:
+    """A core rule: the ``@handles`` and ``#tags`` that ``state.env["essaim_links"]``'s
+    ``(mention_url, tag_url)`` give a link for become links; without it, nothing changes."""
+    mention_url, tag_url = state.env.get("essaim_links", (None, None))
+    if mention_url is None and tag_url is None:
+        return
+    replacements: list[tuple[list[Token], int, list[Token]]] = []
+    for token, index, siblings in _scan_text_tokens(state.tokens):
+        pieces: list[Token] = []
+        cursor = 0
+        for match in _LINKABLE_RE.finditer(token.content):
+            handle, tag = match.group(1), match.group(2)
+            href = mention_url(handle.lower()) if handle and mention_url else None
+            if tag and tag_url:
+                href = tag_url(fold(tag))
+            if href is None:
+                continue
+            pieces.append(_plain(token.content[cursor : match.start()]))
+            pieces.extend(_link_tokens(token, match.group(0), href, "mention" if handle else "hashtag"))
+            cursor = match.end()
+        if pieces:
+            pieces.append(_plain(token.content[cursor:]))
+            replacements.append((siblings, index, pieces))
+    for siblings, index, pieces in reversed(replacements):
+        siblings[index : index + 1] = pieces
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("js-default", {"linkify": True, "typographer": False}).enable("linkify")
+    parser = MarkdownIt("js-default", {"linkify": True, "typographer": False}).enable("linkify")
+    parser.core.ruler.push("essaim_links", _link_mentions_and_tags)
+    return parser
 
 
+# One parser for every call: building one (its rule chains) cost more than parsing a post. The
+# links a call wants travel in the parse's ``env``, so the parser itself holds no state.
 _PARSER = _parser()
 
 
@@ -133,17 +139,14 @@ def sanitise_html(html: str) -> str:
 
 def render_markdown(text: str, *, mention_url: LinkFor | None = None, tag_url: LinkFor | None = None) -> str:
     """Markdown source → sanitised HTML. ``mention_url(handle)`` / ``tag_url(folded)`` give a link or ``None``."""
-    if mention_url is None and tag_url is None:
-        parser = _PARSER
-    else:
-        parser = _parser()
-        parser.core.ruler.push("essaim_links", _make_linker(mention_url, tag_url))
-    return sanitise_html(parser.render(text))
+    return sanitise_html(_PARSER.render(text, {"essaim_links": (mention_url, tag_url)}))
 
 
-def _texts(text: str) -> Iterator[str]:
-    for token, _index, _siblings in _scan_text_tokens(_PARSER.parse(text)):
-        yield token.content
+@functools.lru_cache(maxsize=16)
+def _texts(text: str) -> tuple[str, ...]:
+    """The text outside links and code, parsed once for both ``extract_mentions`` and
+    ``extract_hashtags`` (a post asks both, about the same text)."""
+    return tuple(token.content for token, _index, _siblings in _scan_text_tokens(_PARSER.parse(text)))
 
 
 def extract_mentions(text: str) -> list[str]:
