@@ -28,7 +28,7 @@ from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.text import fold
 from essaim.spaces.models import Space
-from essaim.stream import announcements, tasks, timelines
+from essaim.stream import announcements, post_links, tasks, timelines
 from essaim.stream import attachments as attachment_files
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
@@ -77,7 +77,7 @@ def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
     handles = extract_mentions(body)
     if not handles:
         return []
-    people = {u.handle: u for u in access.visible(actor, User.objects.filter(handle__in=handles))}
+    people = {u.handle: u for u in access.visible_among(actor, post_links.people_named(handles))}
     unknown = [h for h in handles if h not in people]
     if unknown:
         raise ValidationError(
@@ -112,25 +112,14 @@ def preview_body(*, actor: User, body: str) -> str:
     return render_body(body, mentioned=_resolve_mentions(actor=actor, body=body, field="body"))
 
 
-def _tags_for(body: str) -> list[Tag]:
-    tags: list[Tag] = []
-    for name in extract_hashtags(body):
-        folded = fold(name)[:TAG_MAX_CHARS]
-        tag, _created = Tag.objects.get_or_create(folded=folded, defaults={"name": name[:TAG_MAX_CHARS]})
-        tags.append(tag)
-    return tags
-
-
 def _sync_post_links(post: Post, *, mentioned: Sequence[User], new: bool = False) -> None:
     """Record the post's mentions and tags; after an edit (not ``new``), drop those the text lost."""
-    tags = _tags_for(post.body)
+    tags = post_links.tags_named(extract_hashtags(post.body))
     if not new:
         Mention.objects.filter(post=post, comment__isnull=True).exclude(user__in=mentioned).delete()
         PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
-    if mentioned:
-        Mention.objects.bulk_create([Mention(post=post, user=u) for u in mentioned], ignore_conflicts=True)
-    if tags:
-        PostTag.objects.bulk_create([PostTag(post=post, tag=t) for t in tags], ignore_conflicts=True)
+    post_links.add_mentions(post_id=post.pk, user_ids=[u.pk for u in mentioned])
+    post_links.add_tags(post_id=post.pk, tag_ids=[t.pk for t in tags])
 
 
 # --- posts --------------------------------------------------------------------------------
@@ -253,7 +242,7 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
     comment.body_html = render_body(body, mentioned=mentioned)
     comment.full_clean()
     comment.save(force_insert=True)
-    Mention.objects.bulk_create([Mention(post=post, comment=comment, user=u) for u in mentioned], ignore_conflicts=True)
+    post_links.add_mentions(post_id=post.pk, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
     _refresh_comment_count(post)
     return comment
 
@@ -271,9 +260,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     comment.full_clean()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     Mention.objects.filter(comment=comment).exclude(user__in=mentioned).delete()
-    Mention.objects.bulk_create(
-        [Mention(post_id=comment.post_id, comment=comment, user=u) for u in mentioned], ignore_conflicts=True
-    )
+    post_links.add_mentions(post_id=comment.post_id, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
     return comment
 
 

@@ -266,3 +266,38 @@ class TestSpaces:
         spaces = list(Space.objects.all())
         with django_assert_max_num_queries(1):
             access.visible_among(world.actors[actor_name], spaces)
+
+
+class TestPeople:
+    """People too: a new post's ``@handles`` are looked up and checked through ``visible_among``."""
+
+    def test_the_person_policy_has_a_loaded_rows_form(self) -> None:
+        assert isinstance(_policy_for(User), LoadedRowsPolicy)
+
+    @pytest.fixture
+    def people(self, world: World) -> list[User]:
+        """Everyone in the world, and three more: an employee in no space, a deactivated co-member
+        of the guest's, and a guest who shares no space with anyone."""
+        UserFactory(handle="sans.espace")
+        GuestFactory(handle="invite.seul")
+        deactivated = UserFactory(handle="parti", is_active=False)
+        Membership.objects.create(user=deactivated, space=world.spaces["public"], role=Role.MEMBER)
+        return list(User.objects.order_by("pk"))
+
+    @pytest.mark.parametrize("actor_name", ACTORS)
+    def test_people_get_the_same_answer_as_visible(self, world: World, people: list[User], actor_name: str) -> None:
+        actor = world.actors[actor_name]
+        expected = list(access.visible(actor, User.objects.order_by("pk")).values_list("pk", flat=True))
+        assert _ids(access.visible_among(actor, people)) == expected
+
+    def test_a_guest_sees_some_people_and_not_others(self, world: World, people: list[User]) -> None:
+        seen = {u.handle for u in access.visible_among(world.actors["guest_member"], people)}
+        assert {"suivie", world.actors["guest_member"].handle} <= seen
+        assert not seen & {"sans.espace", "invite.seul", "parti"}
+
+    @pytest.mark.parametrize("actor_name", [a for a in ACTORS if a != "anonymous"])
+    def test_at_most_one_query(
+        self, world: World, people: list[User], actor_name: str, django_assert_max_num_queries: Any
+    ) -> None:
+        with django_assert_max_num_queries(1):
+            access.visible_among(world.actors[actor_name], people)

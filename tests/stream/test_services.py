@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from essaim.core.pagination import Cursor
-from essaim.stream import selectors, services
+from essaim.stream import selectors, services, timelines
 from essaim.stream.models import (
     Attachment,
     Comment,
@@ -21,13 +21,28 @@ from essaim.stream.models import (
     PostRevision,
     PostTag,
     Reaction,
+    Tag,
     TagFollow,
     Visibility,
 )
+from tests.accounts.factories import UserFactory
 from tests.stream.factories import image_upload
 
 
 class TestPostCreate:
+    def test_a_post_with_two_mentions_and_a_tag_costs_a_fixed_number_of_statements(
+        self, employee, colleague, django_assert_max_num_queries
+    ):
+        UserFactory(handle="trois")
+        Tag.objects.create(name="Atelier", folded="atelier")
+        # The people named; in the transaction (a savepoint in a test): the post, its tag, its
+        # mentions, its tag row, its audience and its timeline entries (delivered with it on SQLite,
+        # queued on PostgreSQL, where the task delivers every post), and the trim of the timelines
+        # that delivery samples, when the ids make it sample one (``timelines.TRIM_EVERY``).
+        inline = timelines.inline_limit() > 0
+        with django_assert_max_num_queries(10 if inline else 7):
+            services.post_create(actor=employee, body="Merci @eloise.dupre et @trois pour #atelier")
+
     def test_publishes_rendered_markdown_with_mention_and_tag_links(self, employee, colleague, make_post):
         post = make_post(employee, "**Merci** @eloise.dupre pour #Atelier !")
         assert "<strong>Merci</strong>" in post.body_html

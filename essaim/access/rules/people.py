@@ -6,6 +6,7 @@ their spaces, nobody else. Anonymous visitors see nobody.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -45,6 +46,27 @@ class PersonPolicy:
         if roles.is_signed_in(actor):
             return queryset.filter(Q(pk=actor.pk) | (Q(is_active=True) & Exists(_co_members(actor, OuterRef("pk")))))
         return queryset.none()
+
+    def visible_among(self, actor: Actor, people: Sequence[Any]) -> list[Any]:
+        """``visible`` decided on loaded people (the ``@handles`` of a new post): at most one query,
+        for a guest's co-members."""
+        if roles.is_network_admin(actor):
+            return list(people)
+        if roles.is_employee(actor):
+            return [p for p in people if p.is_active]
+        if not roles.is_signed_in(actor):
+            return []
+        others = [p.pk for p in people if p.is_active and p.pk != actor.pk]
+        shared = (
+            set(
+                Membership.objects.filter(user_id__in=others, space__memberships__user_id=actor.pk).values_list(
+                    "user_id", flat=True
+                )
+            )
+            if others
+            else set()
+        )
+        return [p for p in people if p.pk == actor.pk or (p.is_active and p.pk in shared)]
 
 
 def _co_members(actor: Actor, user_id: Any) -> QuerySet[Membership]:
