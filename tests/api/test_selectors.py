@@ -5,6 +5,7 @@ from django.http import Http404
 
 from essaim.accounts.models import User
 from essaim.api import selectors, services
+from essaim.people.models import Profile
 
 
 class TestPersonalTokenAuthenticate:
@@ -31,6 +32,17 @@ class TestPersonalTokenAuthenticate:
             assert found.user.is_active is True
         assert found.token_hash == token.token_hash
         assert found.created_at == token.created_at
+
+    def test_the_owners_profile_comes_in_the_same_query(
+        self, employee: User, django_assert_num_queries: object
+    ) -> None:
+        _token, raw = services.personal_token_create(actor=employee, name="A")
+        Profile.objects.update_or_create(user=employee, defaults={"job_title": "Buyer"})
+        with django_assert_num_queries(1):  # type: ignore[operator]
+            found = selectors.personal_token_authenticate(raw=raw)
+            assert found is not None
+            assert found.user.profile.job_title == "Buyer"
+            assert found.user.profile.user is found.user
 
     def test_a_deactivated_persons_token_finds_nothing(self, employee: User) -> None:
         _token, raw = services.personal_token_create(actor=employee, name="A")
