@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from essaim.accounts.models import User
@@ -56,6 +57,40 @@ class TestBuild:
         assert built._state.adding is False
         assert built._state.db == connection.alias
         assert built == Post.objects.get(pk=built.pk)
+
+    def test_the_instance_saves_and_refreshes_like_the_orms(self, employee):
+        built = _read_post(services.post_create(actor=employee, body="Salut").pk)
+        built.body = "Au revoir"
+        built.save(update_fields=["body"])
+        assert Post.objects.get(pk=built.pk).body == "Au revoir"
+        built.refresh_from_db()
+        assert built.body == "Au revoir"
+
+    def test_a_field_left_out_is_deferred_and_read_when_asked(self, employee, django_assert_num_queries):
+        post = services.post_create(actor=employee, body="Salut")
+        columns = ModelColumns(Post, "p", only=["author"])
+        sql = f"SELECT {columns.select(connection)} FROM stream_post p WHERE p.id = %s"  # noqa: S608 - test SQL
+        (row,) = _rows(sql, [post.pk])
+        built = columns.build(row, 0, connection)
+        assert built is not None
+        assert built.get_deferred_fields() == {f.attname for f in Post._meta.concrete_fields} - {"id", "author_id"}
+        with django_assert_num_queries(1):
+            assert built.body == "Salut"
+
+    def test_init_signals_are_sent_when_something_listens(self, employee):
+        post = services.post_create(actor=employee, body="Salut")
+        seen: list[object] = []
+
+        def receiver(sender: type, instance: object, **kwargs: object) -> None:
+            seen.append(instance)
+
+        post_init.connect(receiver, sender=Post)
+        try:
+            built = _read_post(post.pk)
+        finally:
+            post_init.disconnect(receiver, sender=Post)
+        assert seen == [built]
+        assert _values(built, POST) == _values(Post.objects.get(pk=post.pk), POST)
 
     def test_a_null_primary_key_is_an_outer_joins_miss(self, employee):
         Profile.objects.filter(user=employee).delete()
