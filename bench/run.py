@@ -412,6 +412,8 @@ def profile_operation(name: str, fixtures: Fixtures, count: int) -> None:
         _in_process(client, operation.factory(i))
     profiler.disable()
     log(f"{name}: {(time.perf_counter() - began) / count * 1000:.2f} ms per request in-process (with cProfile)")
+    if dump := os.environ.get("PROFILE_OUT"):  # the raw statistics, for pstats' callers and callees
+        profiler.dump_stats(dump)
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "35")))
     stats.sort_stats("tottime").print_stats(20)
