@@ -40,8 +40,22 @@ def attach(*, post: Post | None, upload: UploadedFile, uploaded_by: User, alt_te
 
     ``alt_text`` describes an image for people who cannot see it; files ignore it.
     """
+    attachment = prepare(upload=upload, uploaded_by=uploaded_by, alt_text=alt_text)
+    attachment.post = post
+    attachment.save(force_insert=True)
+    return attachment
+
+
+def prepare(*, upload: UploadedFile, uploaded_by: User, alt_text: str = "") -> Attachment:
+    """One upload checked, re-encoded if it is an image, and its files stored: the attachment,
+    not yet saved, for a post to take (``save``); ``discard`` removes its files if none does.
+
+    The slow part of attaching (decoding and re-encoding an image), done before the post's
+    transaction so that SQLite's one write lock is never held while an image is processed.
+    Raises ``ValidationError`` with nothing stored.
+    """
     original = PurePath(upload.name or "file").name[:255] or "file"
-    attachment = Attachment(post=post, uploaded_by=uploaded_by, original_name=original)
+    attachment = Attachment(uploaded_by=uploaded_by, original_name=original)
     if _looks_like_image(upload, original):
         try:
             image = clean_image(upload, max_side=IMAGE_MAX_SIDE)
@@ -66,9 +80,17 @@ def attach(*, post: Post | None, upload: UploadedFile, uploaded_by: User, alt_te
         attachment.content_type = (guessed or "application/octet-stream")[:120]
         attachment.size = upload.size or 0
         attachment.file.save(_safe_name(original), upload, save=False)
-    attachment.full_clean()
-    attachment.save(force_insert=True)
+    try:
+        attachment.full_clean()
+    except ValidationError:
+        discard([attachment])
+        raise
     return attachment
+
+
+def discard(attachments: Iterable[Attachment]) -> None:
+    """Remove the stored files of prepared attachments that no post took."""
+    delete_files((a.file.name or "", a.thumbnail.name or "") for a in attachments)
 
 
 def delete_files(names: Iterable[tuple[str, str]]) -> None:

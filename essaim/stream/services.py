@@ -140,9 +140,10 @@ def post_create(
     ``image_description`` is the alt text of the attached images, as the composer asks for it.
     ``media`` are the actor's earlier uploads (:func:`media_upload`) that this post takes.
 
-    The checks, the mentions' lookup and the rendering come before the transaction: on SQLite a
-    write transaction holds the database's one write lock from its first statement, and posts
-    written at once queue on it (bench/README.md). What is written is still all or nothing.
+    The checks, the mentions' lookup, the rendering and the files (images decoded and re-encoded)
+    come before the transaction: on SQLite a write transaction holds the database's one write
+    lock from its first statement, and posts written at once queue on it (bench/README.md). What
+    is written is still all or nothing: a post that is not written leaves no file behind.
     """
     # The draft carries the space, so the stream rules decide who may post where.
     access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
@@ -166,14 +167,22 @@ def post_create(
     # Not the author nor the space: the policy has just decided on both (cleaning them re-read
     # each with a query); nor the new id's uniqueness, which the primary key enforces.
     post.full_clean(exclude=["author", "space"], validate_unique=False)
-    with transaction.atomic():
-        post.save(force_insert=True)
-        _sync_post_links(post, mentioned=mentioned, new=True)
+    files: list[Attachment] = []
+    try:
         for upload in attachments:
-            attachment_files.attach(post=post, upload=upload, uploaded_by=actor, alt_text=image_description)
-        if media:
-            Attachment.objects.filter(pk__in=[item.pk for item in media], post__isnull=True).update(post=post)
-        _deliver(post)
+            files.append(attachment_files.prepare(upload=upload, uploaded_by=actor, alt_text=image_description))
+        with transaction.atomic():
+            post.save(force_insert=True)
+            _sync_post_links(post, mentioned=mentioned, new=True)
+            for item in files:
+                item.post = post
+                item.save(force_insert=True)
+            if media:
+                Attachment.objects.filter(pk__in=[item.pk for item in media], post__isnull=True).update(post=post)
+            _deliver(post)
+    except BaseException:
+        attachment_files.discard(files)  # the files of a post that was not written
+        raise
     return post
 
 

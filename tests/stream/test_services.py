@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from essaim.core.pagination import Cursor
+from essaim.stream import attachments as attachment_files
 from essaim.stream import selectors, services, timelines
 from essaim.stream.models import (
     Attachment,
@@ -27,6 +29,25 @@ from essaim.stream.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.stream.factories import image_upload
+
+
+@pytest.fixture
+def stored_files(monkeypatch):
+    """The names of the files ``post_create`` stored for its attachments, as it stores them."""
+    names: list[str] = []
+    prepare = attachment_files.prepare
+
+    def spy(**kwargs):
+        attachment = prepare(**kwargs)
+        names.extend(name for name in (attachment.file.name, attachment.thumbnail.name) if name)
+        return attachment
+
+    monkeypatch.setattr(attachment_files, "prepare", spy)
+    return names
+
+
+def _exists(name: str) -> bool:
+    return Attachment._meta.get_field("file").storage.exists(name)
 
 
 class TestPostCreate:
@@ -123,6 +144,41 @@ class TestPostCreate:
         with pytest.raises(ValidationError, match=r"evil\.png"):
             services.post_create(actor=employee, body="x", attachments=[fake])
         assert not Post.objects.exists()
+
+    def test_a_refused_file_leaves_no_stored_file_behind(self, employee, stored_files):
+        fake = SimpleUploadedFile("evil.png", b"<html>not an image</html>", content_type="image/png")
+        with pytest.raises(ValidationError, match=r"evil\.png"):
+            services.post_create(actor=employee, body="x", attachments=[image_upload("bon.jpg"), fake])
+        assert not Post.objects.exists()
+        assert not Attachment.objects.exists()
+        assert len(stored_files) == 2  # the good image and its thumbnail, stored then removed
+        assert not any(_exists(name) for name in stored_files)
+
+    def test_a_post_that_fails_to_be_written_leaves_no_stored_file_behind(self, employee, monkeypatch, stored_files):
+
+        def fail(post):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(services, "_deliver", fail)
+        with pytest.raises(RuntimeError):
+            services.post_create(actor=employee, body="x", attachments=[image_upload("bon.jpg")])
+        assert not Post.objects.exists()
+        assert len(stored_files) == 2
+        assert not any(_exists(name) for name in stored_files)
+
+    def test_images_are_processed_before_the_posts_transaction(self, employee, make_post, monkeypatch):
+        """SQLite's one write lock is never held while an image is decoded and re-encoded."""
+        depths = []
+        clean_image = attachment_files.clean_image
+
+        def spy(*args, **kwargs):
+            depths.append(len(connection.atomic_blocks))
+            return clean_image(*args, **kwargs)
+
+        monkeypatch.setattr(attachment_files, "clean_image", spy)
+        outside = len(connection.atomic_blocks)
+        make_post(employee, "Photo", attachments=[image_upload()])
+        assert depths == [outside, outside]  # the image and its thumbnail
 
     def test_too_large_file_is_refused(self, employee, settings):
         settings.UPLOAD_MAX_BYTES = 10
