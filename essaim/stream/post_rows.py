@@ -47,11 +47,6 @@ def _posts_sql(db: BaseDatabaseWrapper) -> str:
     return _select(db, f"{Post._meta.db_table} p")
 
 
-@statement
-def _timeline_sql(db: BaseDatabaseWrapper) -> str:
-    return _select(db, f"{HomeEntry._meta.db_table} e JOIN {Post._meta.db_table} p ON p.id = e.post_id")
-
-
 def _posts(sql: str, params: Sequence[Any]) -> list[Post]:
     """The posts of ``sql``'s rows; an author or a space met twice is built once and shared, as
     ``prefetch_related`` shares its objects (a page's twenty posts have a dozen authors)."""
@@ -128,15 +123,15 @@ def home_page(*, owner_id: int, tag_ids: Sequence[int], cursor: Cursor) -> list[
     The feed is the materialised timeline (one index range scan on its primary key
     ``(owner_id, post_id)``) merged with the posts of ``tag_ids``, read here rather than delivered:
     one range scan of the tags' ``(tag, post)`` index each, ``limit + 1`` rows at most, since the
-    page's rows are among each source's first ``limit + 1``. The posts are not checked for
-    visibility here: ``access.visible_among`` is.
+    page's rows are among each source's first ``limit + 1``. Each source is cut to those rows in
+    a sub-select of its own before the posts are joined: joined directly, PostgreSQL merged the
+    timeline with the posts' whole primary key, reading back from the newest post until it had
+    met the page's (2,167 posts for one page of 21). The posts are not checked for visibility
+    here: ``access.visible_among`` is.
     """
     limit = cursor.limit + 1
     conditions, params, order = _cursor_sql("e.post_id", cursor)
     where = " AND ".join(["e.owner_id = %s", *conditions])
-    if not tag_ids:  # the timeline alone, joined to its posts
-        sql = f"{_timeline_sql()} WHERE {where} ORDER BY e.post_id {order} LIMIT %s"
-        return _posts(sql, [owner_id, *params, limit])
     timeline = f"SELECT e.post_id FROM {HomeEntry._meta.db_table} e WHERE {where} ORDER BY e.post_id {order} LIMIT %s"  # noqa: S608
     tag_conditions, _params, _order = _cursor_sql("t.post_id", cursor)
     tagged = " AND ".join([_tag_branch_sql(), *tag_conditions]) + f" ORDER BY t.post_id {order} LIMIT %s"
