@@ -122,6 +122,14 @@ if DATABASE_URL:
         # search over 20,000 spaces: 12 ms of JIT for a 3 ms query) because of their cost estimate.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        # Prepared statements: the parameters travel apart from the text, so a statement that never
+        # changes shape (``core.rows``' hand-written ones, most of the ORM's) is parsed and planned
+        # once per connection after its second run. Planning the home page's query took 1.2 ms, about
+        # as long as running it (bench/README.md). Turn it off (ESSAIM_DATABASE_PREPARE=0) behind a
+        # pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21).
+        if env_bool("DATABASE_PREPARE", default=True):
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 2)
 else:
     DATABASES = {
         "default": {
