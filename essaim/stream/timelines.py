@@ -2,9 +2,9 @@
 
 A post is written once, and one ``HomeEntry(owner, post)`` is inserted per person it is for:
 the author, their followers, mentioned people and the members of its space, as the post's
-visibility allows. On SQLite an audience that fits in one batch is written in the post's own
-transaction (``deliver_if_small``); a larger one, and every one on PostgreSQL, by the
-``deliver`` task, batch by batch. Reading a home feed is then an index range scan on
+visibility allows. An audience that fits in one batch is written in the post's own transaction
+(``deliver_if_small``); a larger one (a big space, a much-followed author) by the ``deliver``
+task, batch by batch. Reading a home feed is then an index range scan on
 ``(owner_id, post_id)``; the selector re-checks ``access.visible`` on the posts it gets, so a
 deleted or newly invisible post never shows even if its entry is still there.
 
@@ -18,7 +18,10 @@ Timelines are capped: ``rebuild`` keeps the newest ``HOME_TIMELINE_CAP`` posts, 
 trims about one timeline in ``TRIM_EVERY`` that it writes to (which ones depends on the post), so
 each timeline is cut back to the cap every ``TRIM_EVERY`` deliveries or so and never holds much
 more than ``HOME_TIMELINE_CAP + TRIM_EVERY`` entries, at the cost of one trim per ``TRIM_EVERY``
-rows written instead of one per row.
+rows written instead of one per row. A trim's cost is mostly finding where the cap falls (a walk
+of ``HOME_TIMELINE_CAP`` index entries: 0.3 ms on PostgreSQL), hardly the rows it deletes, so
+trimming rarely is cheaper: one in 200 took the worker's trims from 1.9 to 0.4 ms a post, against
+one in 50, for timelines at most 20 % over the cap (bench/README.md).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from essaim.spaces.models import Membership, Space
 from essaim.stream.models import HomeEntry, Mention, Post, Visibility
 
 HOME_TIMELINE_CAP = 1000
-TRIM_EVERY = 50
+TRIM_EVERY = 200
 # Rows per transaction in the task: on SQLite (one writer at a time) a post being written waits
 # at most for one batch (≈ 3 ms for 500 rows) rather than a whole large audience (a 5,000-member space).
 BATCH = 500
@@ -140,28 +143,20 @@ def deliver(*, post_id: int) -> int:
     return _insert(audience(post), post.pk)
 
 
-def inline_limit() -> int:
-    """The largest audience written in the post's own transaction, by database.
-
-    SQLite has one writer at a time, so the task's writes queued on the same lock as the requests':
-    there, one batch is written with the post, which saves queueing the task, claiming it and
-    recording its result (three commits, and more CPU than a hundred rows). PostgreSQL writes in
-    parallel and a commit waits for its log to reach the disk: delivering in the request took post
-    creation's p99 at c=1 from 22 to 68 ms, so there the task delivers every post (bench/README.md).
-    """
-    return BATCH if database().vendor == "sqlite" else 0
-
-
 def deliver_if_small(post: Post) -> bool:
-    """Deliver ``post`` in the caller's transaction when its audience is within ``inline_limit``
-    (most are: the benchmark's posts reach 88 timelines on average); ``False``, with nothing
-    written, when it is not, for the caller to queue ``deliver``. The post is then in its
-    audience's feeds the moment it is."""
-    limit = inline_limit()
-    if not limit:
-        return False
+    """Deliver ``post`` in the caller's transaction when its audience fits in one ``BATCH`` (most
+    do: the benchmark's posts reach 88 timelines on average); ``False``, with nothing written,
+    when it does not, for the caller to queue ``deliver``. The post is then in its audience's
+    feeds the moment it is.
+
+    Queueing the task, claiming it and recording its result cost more than writing a hundred rows
+    (three commits, and the worker's share of two cores under load). On SQLite the task's writes
+    also queued on the requests' one write lock. On PostgreSQL, with its statements prepared and
+    trims rare, delivering in the request took post creation at c=16 from 141 requested and 48
+    delivered a second to 207 both, its p99 at c=1 from 17.5 to 16.5 ms, and the visibility p99
+    from 122 to 15 ms (bench/README.md)."""
     owners = audience(post)
-    if len(owners) > limit:
+    if len(owners) > BATCH:
         return False
     with database().cursor() as cursor:
         _write(cursor, sorted(owners), post.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from essaim.core.pagination import Cursor
 from essaim.stream import attachments as attachment_files
-from essaim.stream import selectors, services, timelines
+from essaim.stream import selectors, services
 from essaim.stream.models import (
     Attachment,
     Comment,
@@ -57,11 +57,10 @@ class TestPostCreate:
         UserFactory(handle="trois")
         Tag.objects.create(name="Atelier", folded="atelier")
         # The people named; in the transaction (a savepoint in a test): the post, its tag, its
-        # mentions, its tag row, its audience and its timeline entries (delivered with it on SQLite,
-        # queued on PostgreSQL, where the task delivers every post), and the trim of the timelines
-        # that delivery samples, when the ids make it sample one (``timelines.TRIM_EVERY``).
-        inline = timelines.inline_limit() > 0
-        with django_assert_max_num_queries(10 if inline else 7):
+        # mentions, its tag row, its audience and its timeline entries (delivered with it), and
+        # the trim of the timelines delivery samples, when the ids make it sample one
+        # (``timelines.TRIM_EVERY``).
+        with django_assert_max_num_queries(10):
             services.post_create(actor=employee, body="Merci @eloise.dupre et @trois pour #atelier")
 
     def test_publishes_rendered_markdown_with_mention_and_tag_links(self, employee, colleague, make_post):

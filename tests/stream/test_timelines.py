@@ -74,18 +74,8 @@ def test_delivering_twice_keeps_one_entry_per_owner(employee, follower, make_pos
     assert HomeEntry.objects.filter(post=post).count() == 2
 
 
-def test_the_post_itself_delivers_one_batch_on_sqlite_and_nothing_on_postgresql(db):
-    from django.db import connection
-
-    assert timelines.inline_limit() == (timelines.BATCH if connection.vendor == "sqlite" else 0)
-
-
-def test_a_small_audience_is_delivered_with_the_post_itself(
-    employee, follower, django_capture_on_commit_callbacks, monkeypatch
-):
+def test_a_small_audience_is_delivered_with_the_post_itself(employee, follower, django_capture_on_commit_callbacks):
     from essaim.stream import services
-
-    monkeypatch.setattr(timelines, "inline_limit", lambda: timelines.BATCH)  # whatever the database
 
     with django_capture_on_commit_callbacks() as callbacks:  # nothing queued for after the commit
         post = services.post_create(actor=employee, body="Pour mes abonnés")
@@ -99,7 +89,6 @@ def test_a_post_whose_audience_exceeds_a_batch_is_queued_whole(
     from essaim.stream import services
 
     monkeypatch.setattr(timelines, "BATCH", 2)
-    monkeypatch.setattr(timelines, "inline_limit", lambda: timelines.BATCH)
     Follow.objects.bulk_create([Follow(follower=UserFactory(), followed=employee) for _ in range(2)])
     with django_capture_on_commit_callbacks() as callbacks:
         post = services.post_create(actor=employee, body="Pour mes trois lecteurs")
@@ -112,7 +101,6 @@ def test_a_post_whose_audience_exceeds_a_batch_is_queued_whole(
 def test_deliver_if_small_writes_nothing_for_a_large_audience(employee, follower, make_post, monkeypatch):
     post = make_post(employee, "Déjà livré")
     HomeEntry.objects.all().delete()
-    monkeypatch.setattr(timelines, "inline_limit", lambda: timelines.BATCH)
     monkeypatch.setattr(timelines, "BATCH", 1)
     assert timelines.deliver_if_small(post) is False
     assert _owners(post) == set()

@@ -4,16 +4,16 @@ Starts gunicorn (WSGI pages and API; measured faster than ASGI on two cores) and
 ``django-tasks-db`` worker, supervises both, and stops both on Ctrl-C or SIGTERM.
 
 The worker polls the task table every ``--worker-interval`` seconds (0.1 by default) when
-the queue is empty. On SQLite, a post whose audience fits in one batch
-(``stream.timelines.BATCH``, most posts) is delivered in its own transaction; a larger one (a
-big space, a much-followed author), and every post on PostgreSQL, reaches its home timelines
-through that worker (``stream.tasks.deliver_post``), so the interval bounds how soon such a
-post is visible. Measured idle cost of one polling worker (S dataset, SQLite, a loaded 2-core
-machine): 0.5 s → 1.3 % of a core, 0.05 s → 9.3 % (so ≈ 5 % at 0.1 s); 0.1 s keeps the average
-wait at 50 ms for a small fixed cost. Delivery was first always the worker's, to keep the
-fan-out out of ``POST /statuses``' latency; once delivery wrote plain rows (3 µs a row on
-SQLite), queueing, claiming and recording the task cost more than writing a hundred rows, so on
-SQLite small audiences moved into the request (``stream.timelines.inline_limit``).
+the queue is empty. A post whose audience fits in one batch (``stream.timelines.BATCH``, most
+posts) is delivered in its own transaction; a larger one (a big space, a much-followed author)
+reaches its home timelines through that worker (``stream.tasks.deliver_post``), so the interval
+bounds how soon such a post is visible. Measured idle cost of one polling worker (S dataset,
+SQLite, a loaded 2-core machine): 0.5 s → 1.3 % of a core, 0.05 s → 9.3 % (so ≈ 5 % at 0.1 s);
+0.1 s keeps the average wait at 50 ms for a small fixed cost. Delivery was first always the
+worker's, to keep the fan-out out of ``POST /statuses``' latency; once delivery wrote plain rows
+(3 µs a row on SQLite), queueing, claiming and recording the task cost more than writing a
+hundred rows, so small audiences moved into the request (``stream.timelines.deliver_if_small``
+has the figures, for both databases).
 
 Web workers: one thread each, one process per core plus one (``--workers``/``--threads``,
 ``ESSAIM_WEB_WORKERS``/``ESSAIM_WEB_THREADS``). Measured on the benchmark's M dataset, SQLite,
