@@ -185,6 +185,19 @@ def test_visible_among_agrees_with_visible_on_every_kind_of_post(world: World, a
 
 
 @pytest.mark.parametrize("actor_name", ACTORS)
+def test_can_view_one_post_agrees_with_visible_on_every_kind_of_post(world: World, actor_name: str) -> None:
+    """``can(VIEW, post)`` decides on the loaded post with the same rule, one post at a time;
+    its comments, reactions and files follow it."""
+    actor = world.actors[actor_name]
+    expected = set(access.visible(actor, Post.objects.all()).values_list("pk", flat=True))
+    assert {p.pk for p in Post.objects.all() if access.can(actor, access.Action.VIEW, p)} == expected
+    comments = Comment.objects.select_related("post")
+    assert {c.pk for c in comments if access.can(actor, access.Action.VIEW, c)} == {
+        c.pk for c in comments if c.post_id in expected
+    }
+
+
+@pytest.mark.parametrize("actor_name", ACTORS)
 def test_visible_among_keeps_the_order_it_is_given(world: World, actor_name: str) -> None:
     actor = world.actors[actor_name]
     allowed = set(access.visible(actor, Post.objects.all()).values_list("pk", flat=True))

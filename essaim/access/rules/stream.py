@@ -150,13 +150,14 @@ def _readable_among(actor: Actor, posts: Sequence[Any]) -> list[Any]:
 
 
 def _can_read_post(actor: Actor, post: Any) -> bool:
-    from essaim.stream.models import Post
-
+    """``post_visibility_q`` for one loaded post, decided on its loaded fields (``_readable_among``):
+    the SQL form, built for a single post at every check, was most of a reaction's server CPU
+    (bench/README.md)."""
     if not roles.is_signed_in(actor):
         return False
     if post.pk is None or post._state.adding:  # a draft: its author, if they may post there
         return roles.is_self(actor, post.author)
-    return _visible_posts(actor, Post.objects.filter(pk=post.pk)).exists()
+    return bool(_readable_among(actor, [post]))
 
 
 def _space_allows(actor: Actor, action: Action, space: Any) -> bool:
