@@ -5,7 +5,7 @@ and is hydrated like the other feeds: a fixed number of queries whatever the pag
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from essaim import access
 from essaim.access.roles import Actor
@@ -20,7 +20,10 @@ PINNED_LIMIT = 5
 
 def _space_posts(actor: Actor, space: Space, *, with_subspaces: bool) -> QuerySet[Post]:
     if with_subspaces:
-        spaces = Space.objects.filter(Q(pk=space.pk) | Q(parent_id=space.pk)).values("pk")
+        # The ids as a list, not a sub-query: given ``pk = x OR parent_id = x`` as a sub-query,
+        # PostgreSQL scanned all the spaces, then read and sorted every post of the space and its
+        # sub-spaces (3,960 posts for a page of 21: 28 ms); given the list, 4.5 ms.
+        spaces = [space.pk, *Space.objects.filter(parent_id=space.pk).values_list("pk", flat=True)]
         return post_list_for(actor=actor).filter(space_id__in=spaces)
     return post_list_for(actor=actor).filter(space_id=space.pk)
 
