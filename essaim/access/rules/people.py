@@ -57,21 +57,15 @@ class PersonPolicy:
         if not roles.is_signed_in(actor):
             return []
         others = [p.pk for p in people if p.is_active and p.pk != actor.pk]
-        shared = (
-            set(
-                Membership.objects.filter(user_id__in=others, space__memberships__user_id=actor.pk).values_list(
-                    "user_id", flat=True
-                )
-            )
-            if others
-            else set()
-        )
+        shared = set(_co_members(actor, others).values_list("user_id", flat=True)) if others else set()
         return [p for p in people if p.pk == actor.pk or (p.is_active and p.pk in shared)]
 
 
 def _co_members(actor: Actor, user_id: Any) -> QuerySet[Membership]:
-    """Memberships of ``user_id`` in a space where ``actor`` is a member too."""
-    return Membership.objects.filter(user_id=user_id, space__memberships__user_id=actor.pk)
+    """Memberships of ``user_id`` (an id, an ``OuterRef``, or a list of ids) in a space where
+    ``actor`` is a member too."""
+    lookup = "user_id__in" if isinstance(user_id, list) else "user_id"
+    return Membership.objects.filter(**{lookup: user_id}, space__memberships__user_id=actor.pk)
 
 
 def _shares_a_space(actor: Actor, user_id: int) -> bool:
