@@ -1,0 +1,129 @@
+"""Essaim's SQLite backend: transactions take turns through the writer lock; the WAL is copied off the requests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from essaim.core.sqlite import base, checkpoints
+from tests.core.sqlite.conftest import Connect, execute, transaction
+
+
+def _wait_until(condition: object, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]  # a zero-argument callable
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_transaction_holds_the_writer_lock_from_its_start_to_its_commit(connect: Connect) -> None:
+    db = connect()
+    execute(db, "CREATE TABLE t (x INTEGER)")
+    assert db.writer_lock is not None
+    assert not db.writer_lock.held
+    with transaction(db):
+        assert db.writer_lock.held
+        execute(db, "INSERT INTO t VALUES (1)")
+    assert not db.writer_lock.held
+
+
+def test_a_rolled_back_transaction_lets_the_lock_go_and_writes_nothing(connect: Connect) -> None:
+    db = connect()
+    execute(db, "CREATE TABLE t (x INTEGER)")
+
+    def write_then_fail() -> None:
+        with transaction(db):
+            execute(db, "INSERT INTO t VALUES (1)")
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert db.writer_lock is not None
+    assert not db.writer_lock.held
+    assert execute(db, "SELECT count(*) FROM t") == [(0,)]
+
+
+def test_a_second_writer_waits_for_the_first_without_sqlite_busy_errors(connect: Connect) -> None:
+    first, second = connect(), connect()
+    execute(first, "CREATE TABLE t (x INTEGER)")
+    order: list[str] = []
+    started = threading.Event()
+
+    def write_second() -> None:
+        started.set()
+        with transaction(second):
+            order.append("second")
+            execute(second, "INSERT INTO t VALUES (2)")
+
+    with transaction(first):
+        execute(first, "INSERT INTO t VALUES (1)")
+        waiter = threading.Thread(target=write_second)
+        second.inc_thread_sharing()  # made here, used by the thread
+        waiter.start()
+        assert started.wait(2)
+        time.sleep(0.2)
+        order.append("first commits")
+    waiter.join(5)
+    second.dec_thread_sharing()
+    assert order == ["first commits", "second"]
+    assert execute(first, "SELECT x FROM t ORDER BY x") == [(1,), (2,)]
+
+
+def test_sqlite_no_longer_checkpoints_in_the_commit(connect: Connect) -> None:
+    db = connect(autocheckpoint=250)
+    assert db.checkpoint_after == 250
+    assert execute(db, "PRAGMA wal_autocheckpoint") == [(base.SQLITE_OWN_AFTER,)]
+
+
+def test_a_commit_leaving_a_long_wal_has_the_checkpointer_copy_it(connect: Connect) -> None:
+    db = connect(autocheckpoint=10)
+    execute(db, "CREATE TABLE t (x BLOB)")
+    assert db.wal_index is not None
+    with transaction(db):
+        for _ in range(20):
+            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    assert _wait_until(lambda: db.wal_index.frames()[1] == db.wal_index.frames()[0] > 0)  # type: ignore[union-attr]
+
+
+def test_a_short_wal_is_left_for_later(connect: Connect) -> None:
+    db = connect(autocheckpoint=1000)
+    execute(db, "CREATE TABLE t (x INTEGER)")
+    with transaction(db):
+        execute(db, "INSERT INTO t VALUES (1)")
+    time.sleep(0.2)
+    assert db.wal_index is not None
+    frames, copied = db.wal_index.frames()
+    assert frames > 0
+    assert copied == 0
+
+
+def test_a_commit_finding_the_wal_too_long_empties_it_before_the_next_writer(
+    connect: Connect, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkpoints, "RESTART_AFTER", 50)
+    db = connect(autocheckpoint=100_000)  # nothing copied in the background
+    execute(db, "CREATE TABLE t (x BLOB)")
+    with transaction(db):
+        for _ in range(60):
+            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    assert db.wal_index is not None
+    assert db.wal_index.frames() == (0, 0)
+    assert Path(f"{database}-wal").stat().st_size == 0
+    assert execute(db, "SELECT count(*) FROM t") == [(60,)]
+
+
+def test_an_in_memory_database_has_neither_lock_nor_checkpoints(db: None) -> None:
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite":
+        pytest.skip("the suite runs on PostgreSQL")
+    connection.ensure_connection()
+    assert isinstance(connection, base.DatabaseWrapper)
+    assert connection.writer_lock is None
+    assert connection.wal_index is None
