@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": {"counts": stamp["counts"], "generation_s": stamp.get("timings_s"), **stamp["fingerprint"]},
         "server": {
-            "stack": "manage.py serve: gunicorn gthread + db_worker",
+            "stack": "manage.py serve: granian (WSGI) + db_worker",
             "workers": server.workers,
             "threads": args.threads,
             "startup_s": round(server.startup_s, 1),

@@ -1,6 +1,6 @@
 """The server under test: Essaim's production stack, started on a free loopback port.
 
-``manage.py serve`` is what production runs (gunicorn WSGI workers plus one ``db_worker``
+``manage.py serve`` is what production runs (granian WSGI workers plus one ``db_worker``
 task worker, supervised together), so the harness starts exactly that, with
 ``ESSAIM_DEBUG=0``. Resource use is read from ``/proc`` for the whole process tree:
 CPU-seconds from ``utime + stime`` in ``/proc/<pid>/stat``, peak memory from ``VmHWM``.
@@ -160,7 +160,7 @@ class Server:
         else:
             self.stop()
             raise RuntimeError(f"the server did not answer /healthz within {timeout:.0f} s; see {self.log_path}")
-        # Wait for every gunicorn worker and the task worker to be up before measuring.
+        # Wait for every granian worker and the task worker to be up before measuring.
         while time.monotonic() < deadline and len(self.pids()) < self.workers + 3:
             time.sleep(0.2)
         self.startup_s = time.monotonic() - began

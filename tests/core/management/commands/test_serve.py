@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from essaim.core.management.commands.serve import Command
+from essaim.core.management.commands.serve import Command, web_command
 
 
 def _options(*argv: str) -> dict[str, object]:
@@ -36,3 +38,18 @@ def test_workers_and_threads_come_from_the_environment_or_the_command_line(monke
     monkeypatch.setenv("ESSAIM_WEB_THREADS", "2")
     assert (_options()["workers"], _options()["threads"]) == (3, 2)
     assert _options("--workers", "5", "--threads", "1")["workers"] == 5
+
+
+def test_the_web_server_is_granian_serving_essaim_over_wsgi_with_those_workers_and_threads() -> None:
+    argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
+    assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
+    assert "essaim.wsgi:application" in argv
+    options = dict(itertools.pairwise(argv))
+    assert (options["--host"], options["--port"]) == ("127.0.0.1", "8000")
+    assert (options["--workers"], options["--blocking-threads"]) == ("3", "1")
+
+
+def test_an_ipv6_address_is_bound_without_its_brackets() -> None:
+    argv = web_command("[::1]:8080", {"workers": 2, "threads": 1})
+    assert argv[argv.index("--host") + 1] == "::1"
+    assert argv[argv.index("--port") + 1] == "8080"
