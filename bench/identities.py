@@ -21,10 +21,11 @@ class Identity:
     token: str
 
     def session_headers(self, *, csrf: bool = False) -> dict[str, str]:
-        cookie = f"sessionid={self.session_key}"
-        if not csrf:
-            return {"Cookie": cookie}
-        return {"Cookie": f"{cookie}; csrftoken={CSRF_TOKEN}", "X-CSRFToken": CSRF_TOKEN}
+        """A signed-in browser's cookies, the CSRF cookie among them: a browser has it from its first
+        page on. (Without it every page made a new CSRF secret and set it: 0.6 ms a page under
+        cProfile.) ``csrf`` adds the header that an htmx or form POST sends."""
+        cookies = {"Cookie": f"sessionid={self.session_key}; csrftoken={CSRF_TOKEN}"}
+        return {**cookies, "X-CSRFToken": CSRF_TOKEN} if csrf else cookies
 
     def bearer_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
