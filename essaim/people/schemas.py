@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Schema
 
 from essaim.accounts.models import User
@@ -88,6 +89,13 @@ class DirectoryPage(Schema):
     next_cursor: str | None
 
 
+# An account's profile fields, translated only when the profile has them: accounts are built for
+# every author of a timeline page.
+JOB_TITLE = gettext_noop("Job title")
+DEPARTMENT = gettext_noop("Department")
+SITE = gettext_noop("Site")
+
+
 def _missing_avatar(request: HttpRequest) -> str:
     """The placeholder's absolute URL, looked up once per request (a static-files manifest lookup)."""
     url: str | None = request.__dict__.get("_essaim_missing_avatar")
@@ -120,8 +128,8 @@ def account_data(
     department = profile.department.name if with_org and profile is not None and profile.department else None
     site = profile.site.name if with_org and profile is not None and profile.site else None
     fields = [
-        {"name": name, "value": escape(value), "verified_at": None}
-        for name, value in ((_("Job title"), job_title), (_("Department"), department), (_("Site"), site))
+        {"name": _(label), "value": escape(value), "verified_at": None}
+        for label, value in ((JOB_TITLE, job_title), (DEPARTMENT, department), (SITE, site))
         if value
     ]
     bio = profile.bio if profile is not None else ""

@@ -173,12 +173,15 @@ def _absolute(request: HttpRequest, html: str) -> str:
     return html.replace('href="/', f'href="{site_root(request)}/')
 
 
+EMOJIS = tuple(e.value for e in Emoji)  # an enum member's ``value`` is a property: read once
+
+
 def _reactions(counts: dict[str, Any], mine: Iterable[str]) -> list[dict[str, Any]]:
     used: set[str] = set(mine)
     return [
-        {"name": e.value, "count": int(counts.get(e.value, 0)), "me": e.value in used}
-        for e in Emoji
-        if counts.get(e.value) or e.value in used
+        {"name": emoji, "count": int(counts.get(emoji, 0)), "me": emoji in used}
+        for emoji in EMOJIS
+        if counts.get(emoji) or emoji in used
     ]
 
 

@@ -29,6 +29,7 @@ from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import register
 from essaim.access.roles import Actor
+from essaim.access.rules.memberships import space_roles
 from essaim.spaces.models import Membership, Space
 
 RANK: dict[str, int] = {
@@ -167,11 +168,7 @@ class SpacePolicy:
             return list(spaces)
         employee = roles.is_employee(actor)
         unsure = [s.pk for s in spaces if not (employee and s.visibility != Space.Visibility.SECRET)]
-        mine = (
-            set(Membership.objects.filter(user_id=actor.pk, space_id__in=unsure).values_list("space_id", flat=True))
-            if unsure
-            else set()
-        )
+        mine = {space_id for space_id, _role in space_roles(actor.pk, unsure)} if unsure else set()
         return [s for s in spaces if s.pk in mine or (employee and s.visibility != Space.Visibility.SECRET)]
 
 

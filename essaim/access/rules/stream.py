@@ -29,7 +29,7 @@ from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import can, register
 from essaim.access.roles import Actor
-from essaim.core.rows import fetch, placeholders
+from essaim.access.rules.memberships import space_roles
 
 
 def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
@@ -81,18 +81,6 @@ def _visible_posts(actor: Actor, queryset: QuerySet[Any], prefix: str = "") -> Q
     return queryset.filter(post_visibility_q(actor, prefix))
 
 
-def _roles_in(user_id: int, space_ids: Sequence[int]) -> list[tuple[int, str]]:
-    """``(space id, role)`` of ``user_id``'s memberships among ``space_ids``: on every feed page, so
-    written in SQL (over the ``(user, space)`` index) rather than built by the ORM each time."""
-    from essaim.spaces.models import Membership
-
-    sql = (
-        f"SELECT space_id, role FROM {Membership._meta.db_table} "  # noqa: S608 - the table from the model's meta
-        f"WHERE user_id = %s AND space_id IN ({placeholders(len(space_ids))})"
-    )
-    return fetch(sql, [user_id, *space_ids])
-
-
 def _readable_among(actor: Actor, posts: Sequence[Any]) -> list[Any]:
     """``post_visibility_q`` decided in Python on loaded posts (with ``space`` loaded), in order.
 
@@ -110,7 +98,7 @@ def _readable_among(actor: Actor, posts: Sequence[Any]) -> list[Any]:
     employee = roles.is_employee(actor)
     compliance = roles.is_compliance_officer(actor)
     space_ids = {p.space_id for p in posts if p.space_id is not None}
-    roles_in: dict[int, str] = dict(_roles_in(me, sorted(space_ids))) if space_ids else {}
+    roles_in: dict[int, str] = dict(space_roles(me, sorted(space_ids))) if space_ids else {}
     outside = [p for p in posts if p.space_id is None and p.author_id != me]
     followers_only = {p.author_id for p in outside if p.visibility == "followers"}
     followed = (
