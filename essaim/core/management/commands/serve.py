@@ -3,12 +3,16 @@
 Starts granian (WSGI pages and API) and one ``django-tasks-db`` worker, supervises both, and
 stops both on Ctrl-C or SIGTERM.
 
-Web server: granian, measured against gunicorn on the benchmark's M dataset (SQLite, 2 cores,
-three single-threaded workers each, bench/README.md): the bare view served 1,813 req/s at
-concurrency 16 against gunicorn's 769, for 0.95 CPU-ms a request against 1.98, and the home page
-142 req/s against 100. Gunicorn's sync worker parses HTTP in Python and closes every connection;
-granian parses in Rust, keeps connections alive and holds a slow client's bytes without a Python
-thread. Both were measured faster than Django through ASGI on these cores.
+Web server: granian. Measured against gunicorn back to back on the benchmark's M dataset (SQLite,
+2 cores, three single-threaded workers each, bench/README.md): the bare view served 2,160–2,640
+req/s at concurrency 16 against 1,150–1,630, at about half the CPU a request; on real pages the two
+are on par (home page 162–229 req/s against 165–238, home JSON 255–357 against 298–362, post
+creation 113–124 posts/s against 112–119), with a longer tail at concurrency 16 under granian (each
+worker queues the connections it accepted, where gunicorn's sync workers take one request when
+free). Granian is kept for what the benchmark does not show: it reads and writes HTTP in Rust and
+keeps connections alive, so a slow phone uploading a photo or reading a page holds no Python
+worker, where three slow clients could hold all of gunicorn's. Both were measured faster than
+Django through ASGI on these cores.
 
 The worker polls the task table every ``--worker-interval`` seconds (0.1 by default) when
 the queue is empty. A post whose audience fits in one batch (``stream.timelines.BATCH``, most
