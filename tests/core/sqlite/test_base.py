@@ -48,9 +48,12 @@ def test_a_rolled_back_transaction_lets_the_lock_go_and_writes_nothing(connect: 
     assert execute(db, "SELECT count(*) FROM t") == [(0,)]
 
 
-def test_a_second_writer_waits_for_the_first_without_sqlite_busy_errors(connect: Connect) -> None:
+def test_a_second_writer_waits_in_the_writer_lock_not_in_sqlites_busy_handler(connect: Connect) -> None:
     first, second = connect(), connect()
     execute(first, "CREATE TABLE t (x INTEGER)")
+    # No busy handler: had the second transaction reached SQLite while the first held its write
+    # lock, its BEGIN IMMEDIATE would fail at once with "database is locked".
+    execute(second, "PRAGMA busy_timeout=0")
     order: list[str] = []
     started = threading.Event()
 
