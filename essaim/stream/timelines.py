@@ -21,7 +21,9 @@ more than ``HOME_TIMELINE_CAP + TRIM_EVERY`` entries, at the cost of one trim pe
 rows written instead of one per row. A trim's cost is mostly finding where the cap falls (a walk
 of ``HOME_TIMELINE_CAP`` index entries: 0.3 ms on PostgreSQL), hardly the rows it deletes, so
 trimming rarely is cheaper: one in 200 took the worker's trims from 1.9 to 0.4 ms a post, against
-one in 50, for timelines at most 20 % over the cap (bench/README.md).
+one in 50, for timelines at most 20 % over the cap (bench/README.md). On SQLite the entries are
+stored in key order (a ``WITHOUT ROWID`` table, migration 0008): a trim deletes neighbouring rows
+rather than one row per page, which took the longest writes of a post from 45–85 ms to 12–23 ms.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from essaim.people.models import Follow
 from essaim.stream import timelines
 from essaim.stream.models import HomeEntry, Visibility
@@ -66,6 +68,20 @@ def test_the_timeline_has_no_index_on_the_owner_alone(db):
     indexed = [c["columns"] for c in constraints.values() if c["index"] or c["primary_key"]]
     assert ["owner_id", "post_id"] in indexed
     assert ["owner_id"] not in indexed
+
+
+def test_on_sqlite_a_timeline_is_stored_in_key_order(db):
+    """``WITHOUT ROWID`` (migration 0008): a timeline's rows are neighbours, so a trim rewrites a
+    few pages and a delivered row is written once. Django's schema editor would drop it if it ever
+    remade the table; this test is there to say so."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite storage choice")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [HomeEntry._meta.db_table])
+        (sql,) = cursor.fetchone()
+    assert sql.rstrip().endswith("WITHOUT ROWID")
 
 
 def test_delivering_twice_keeps_one_entry_per_owner(employee, follower, make_post):
