@@ -5,10 +5,12 @@ language — so two requests share an entry only when it renders identically for
 change to any input makes a new key: nothing has to invalidate anything, which also holds with
 one local-memory cache per process. (``stream.cards`` does the same for post cards.)
 
-A fragment may show the request's CSRF token: it is rendered with a marker in its place
-(``slots``), replaced on the way out. The markers are derived from ``SECRET_KEY``: a fixed
-marker could be typed into a post, whose readers would then each see their own token in it.
-Anything else that varies per request (the page's address…) goes into the identity.
+A fragment may show the request's CSRF token and the page's address (``page_address``: the
+language switch and the sign-out form come back to it): it is rendered with a marker in their
+place (``slots``), replaced on the way out, so a search's every query shares the top bar's
+entries. The markers are derived from ``SECRET_KEY``: a fixed marker could be typed into a
+post, whose readers would then each see their own token in it. Anything else that varies per
+request goes into the identity.
 
 Because a key names its content, a copy kept in the process can never be stale: ``get_html`` and
 ``set_html`` put a small first-in-first-out table of recent entries (``LOCAL_ENTRIES``) in front
@@ -31,6 +33,7 @@ from django.middleware.csrf import get_token
 from django.template import Context, NodeList
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -130,15 +133,30 @@ def csrf_token(context: Context) -> str:
     return str(token)
 
 
+def page_address(context: Context) -> str:
+    """The page's address (path and query), escaped for an attribute, as ``{{ page_address }}`` shows it.
+
+    Inside a fragment being rendered for the cache, the context's address is that fragment's
+    marker: it is returned as is, for the enclosing fragment to fill, as ``csrf_token`` does.
+    """
+    address = context.get("page_address")
+    if address is None:
+        return escape(context["request"].get_full_path())
+    return str(address)
+
+
 def render_block(context: Context, nodelist: NodeList, *, kind: str, identity: Any) -> SafeString:
-    """A template block (``{% fragment %}``) from the cache, its CSRF token filled for this request."""
-    csrf_slot = slots()[0]
+    """A template block (``{% fragment %}``) from the cache, its CSRF token and the page's address
+    (the ``page_address`` variable inside the block) filled for this request."""
+    csrf_slot, address_slot = slots()
 
     def render() -> str:
-        with context.push(csrf_token=csrf_slot):
+        with context.push(csrf_token=csrf_slot, page_address=address_slot):
             return str(nodelist.render(context))
 
     html = _cached(fragment_key(f"block:{kind}", identity), render)
     if csrf_slot in html:
         html = html.replace(csrf_slot, csrf_token(context))
-    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping engine; the token is alphanumeric
+    if address_slot in html:
+        html = html.replace(address_slot, page_address(context))
+    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping engine; the token is alphanumeric, the address escaped

@@ -125,6 +125,22 @@ class TestFragmentTag:
         with translation.override("fr"):
             assert Template(template).render(Context({"request": rf.get("/")})) == "Accueil"
 
+    def test_each_request_gets_its_own_page_address_escaped(self, rf) -> None:
+        template = Template("{% load essaim %}{% fragment 'back' %}<input value='{{ page_address }}'>{% endfragment %}")
+        first = template.render(Context({"request": rf.get("/spaces/", {"q": "a"})}))
+        second = template.render(Context({"request": rf.get("/spaces/?q=b&scope=mine")}))  # from the cache
+        assert "value='/spaces/?q=a'" in first
+        assert "value='/spaces/?q=b&amp;scope=mine'" in second
+        assert not any(slot in first + second for slot in slots())
+
+    def test_a_fragment_inside_a_fragment_caches_no_real_address(self, rf) -> None:
+        template = Template(
+            "{% load essaim %}{% fragment 'outer-address' %}{% fragment 'inner-address' %}"
+            "{{ page_address }}{% endfragment %}{% endfragment %}"
+        )
+        assert template.render(Context({"request": rf.get("/un")})) == "/un"
+        assert template.render(Context({"request": rf.get("/deux")})) == "/deux"
+
     def test_a_fragment_needs_a_quoted_name(self) -> None:
         with pytest.raises(TemplateSyntaxError):
             Template("{% load essaim %}{% fragment box %}{% endfragment %}")

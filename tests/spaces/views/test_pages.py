@@ -56,6 +56,32 @@ class TestDirectory:
         assert "S30" in second.content.decode()
         assert "S29" not in second.content.decode()
 
+    def test_a_row_shared_through_the_cache_still_shows_each_reader_their_own_buttons(
+        self, client: Client, employee: User
+    ) -> None:
+        space = SpaceFactory(name="Atlas", slug="atlas", search_key="atlas")
+        member = MembershipFactory(space=space).user
+        client.force_login(employee)
+        assert "/spaces/atlas/join/" in client.get(reverse("spaces:directory"), {"q": "atl"}).content.decode()
+        client.force_login(member)
+        html = client.get(reverse("spaces:directory"), {"q": "atl"}).content.decode()
+        assert "You are a member" in html
+        assert "/spaces/atlas/join/" not in html
+
+    def test_a_row_shows_a_change_at_once(self, signed_in: Client) -> None:
+        space = SpaceFactory(name="Atlas", slug="atlas", search_key="atlas")
+        assert "1 member" not in signed_in.get(reverse("spaces:directory")).content.decode()
+        MembershipFactory(space=space)
+        Space.objects.filter(pk=space.pk).update(description="Le projet Atlas")
+        html = signed_in.get(reverse("spaces:directory")).content.decode()
+        assert "1 member" in html
+        assert "Le projet Atlas" in html
+
+    def test_the_search_stays_in_the_space_search_box_only(self, signed_in: Client) -> None:
+        html = signed_in.get(reverse("spaces:directory"), {"q": "atlas"}).content.decode()
+        assert 'name="q" value="atlas"' in html
+        assert 'id="topbar-q" type="search" name="q" placeholder="Search people&#8230;" value=""' in html
+
     def test_query_count_does_not_grow_with_rows(self, signed_in: Client, django_assert_max_num_queries) -> None:
         for n in range(30):
             space = SpaceFactory(visibility=Space.Visibility.PRIVATE if n % 2 else Space.Visibility.PUBLIC)
