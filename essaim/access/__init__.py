@@ -1,11 +1,12 @@
 """THE permission module: the only place that decides who may see and do what.
 
 Use ``can(actor, action, target)``, ``require(actor, action, target)`` and
-``visible(actor, queryset)`` (or ``visible_among(actor, rows)`` for rows already loaded)
+``visible(actor, queryset)`` (or ``visible_among(actor, rows)`` for rows already loaded, and
+``visible_sql(actor, model, alias)`` for a query written in SQL)
 from :mod:`essaim.access.policy`; never test roles elsewhere.
 """
 
 from essaim.access.actions import Action
-from essaim.access.policy import can, require, visible, visible_among
+from essaim.access.policy import can, require, visible, visible_among, visible_sql
 
-__all__ = ["Action", "can", "require", "visible", "visible_among"]
+__all__ = ["Action", "can", "require", "visible", "visible_among", "visible_sql"]

@@ -35,6 +35,13 @@ class LoadedRowsPolicy(Protocol):
     def visible_among(self, actor: Actor, objects: Sequence[Any]) -> list[Any]: ...
 
 
+@runtime_checkable
+class SqlPolicy(Protocol):
+    """A policy that can also write ``visible`` as an SQL condition (see ``visible_sql``)."""
+
+    def visible_sql(self, actor: Actor, alias: str) -> tuple[str, list[Any]]: ...
+
+
 class NetworkPolicy(Protocol):
     def can(self, actor: Actor, action: Action) -> bool: ...
 
@@ -102,3 +109,16 @@ def visible_among[T: Model](actor: Actor, objects: Sequence[T]) -> list[T]:
         )
     )
     return [o for o in objects if o.pk in allowed]
+
+
+def visible_sql(actor: Actor, model: type[Model], alias: str) -> tuple[str, list[Any]]:
+    """``visible``'s rule as an SQL condition on ``model``'s table under ``alias``, and its parameters.
+
+    For a selector whose query is written in SQL once (building the ORM's form cost several times
+    running it): the policy writes the condition, so the rule stays here. Only policies that
+    implement it answer; asking another is a programming error.
+    """
+    policy = _policy_for(model)
+    if not isinstance(policy, SqlPolicy):
+        raise LookupError(f"The access policy of {model._meta.label} has no SQL form")
+    return policy.visible_sql(actor, alias)
