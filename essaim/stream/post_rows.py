@@ -3,7 +3,8 @@
 What ``Post.objects.select_related("author__profile", "space")`` loads, for the feeds' three
 shapes: posts by id (``posts_by_id``), a page of someone's home feed joined to its posts
 (``home_page``: their materialised timeline merged with their followed tags' posts, in one query
-instead of each source's then the posts'), and a page of one space's posts (``space_page``).
+instead of each source's then the posts'), and a page of a space's posts (``space_page``), with
+its sub-spaces' when it shows them.
 Building the ORM's form of these queries cost about three times what the database takes to run
 them, on every feed page (bench/README.md); their shape never changes, so the SQL is written
 once here and the rows become the ORM's own instances through ``core.rows.ModelColumns``. Only
@@ -145,17 +146,24 @@ def home_page(*, owner_id: int, tag_ids: Sequence[int], cursor: Cursor) -> list[
     return _posts(f"{_select(database(), source)} ORDER BY p.id {order} LIMIT %s", [*values, limit])
 
 
-def space_page(*, space_id: int, cursor: Cursor) -> list[Post]:
-    """``cursor``'s rows of the posts in ``space_id``, but those pinned in it, as loaded posts (the
-    rows ``page_from_rows`` takes). One range scan of the posts' ``(space, id)`` index; visibility
-    is for ``access.visible_among``, as with the home timeline."""
+def space_page(*, space_ids: Sequence[int], cursor: Cursor) -> list[Post]:
+    """``cursor``'s rows of the posts in the spaces ``space_ids`` (a space, then the sub-spaces whose
+    posts it shows), but those pinned in the first, as loaded posts (the rows ``page_from_rows``
+    takes). One range scan of the posts' ``(space, id)`` index per space, ``limit + 1`` rows at most
+    each, merged as ``home_page`` merges its sources (given ``space_id IN (…)``, a database reads
+    and sorts every post of those spaces). Visibility is for ``access.visible_among``, as with the
+    home timeline."""
     conditions, params, order = _cursor_sql("p.id", cursor)
-    where = " AND ".join(
-        [
-            "p.space_id = %s",
-            f"p.id NOT IN (SELECT post_id FROM {SpacePin._meta.db_table} WHERE space_id = %s)",  # noqa: S608
-            *conditions,
-        ]
-    )
-    sql = f"{_posts_sql()} WHERE {where} ORDER BY p.id {order} LIMIT %s"
-    return _posts(sql, [space_id, space_id, *params, cursor.limit + 1])
+    limit = cursor.limit + 1
+    pinned = f"p.id NOT IN (SELECT post_id FROM {SpacePin._meta.db_table} WHERE space_id = %s)"  # noqa: S608
+    where = " AND ".join(["p.space_id = %s", pinned, *conditions])
+    if len(space_ids) == 1:
+        sql = f"{_posts_sql()} WHERE {where} ORDER BY p.id {order} LIMIT %s"
+        return _posts(sql, [space_ids[0], space_ids[0], *params, limit])
+    branch = f"SELECT p.id AS post_id FROM {Post._meta.db_table} p WHERE {where} ORDER BY p.id {order} LIMIT %s"  # noqa: S608
+    sources = " UNION ".join(f"SELECT post_id FROM ({branch}) b{n}" for n in range(len(space_ids)))  # noqa: S608
+    values: list[Any] = []
+    for space_id in space_ids:
+        values += [space_id, space_ids[0], *params, limit]
+    source = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
+    return _posts(f"{_select(database(), source)} ORDER BY p.id {order} LIMIT %s", [*values, limit])

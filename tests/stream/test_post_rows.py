@@ -181,7 +181,27 @@ class TestSpacePage:
         cursor = cursor_of(ids)
         posts = Post.objects.filter(space=public_space).exclude(pk__in=[ids[2]])
         expected = list(apply_cursor(posts, cursor).values_list("pk", flat=True))
-        rows = space_page(space_id=public_space.pk, cursor=cursor)
+        rows = space_page(space_ids=[public_space.pk], cursor=cursor)
+        assert [p.pk for p in rows] == expected
+        orm = _orm(expected)
+        for post in rows:
+            _same(post, orm[post.pk])
+
+    @EVERY_CURSOR
+    def test_with_sub_spaces_the_orms_rows_merged(self, member, public_space, join, make_post, cursor_of):
+        children = [Space.objects.create(name=f"Enfant {n}", slug=f"enfant-{n}", parent=public_space) for n in range(2)]
+        elsewhere = Space.objects.create(name="Ailleurs", slug="ailleurs", visibility=Space.Visibility.PUBLIC)
+        for space in (public_space, *children, elsewhere):
+            join(member, space)
+        ids = [make_post(member, f"n°{i}", space=[public_space, *children][i % 3]).pk for i in range(9)]
+        make_post(member, "Ailleurs", space=elsewhere)
+        SpacePin.objects.create(space=public_space, post_id=ids[3], pinned_by=member)
+        SpacePin.objects.create(space=children[0], post_id=ids[1], pinned_by=member)  # pinned in the child only
+        cursor = cursor_of(ids)
+        space_ids = [public_space.pk, *(c.pk for c in children)]
+        posts = Post.objects.filter(space_id__in=space_ids).exclude(pk=ids[3])
+        expected = list(apply_cursor(posts, cursor).values_list("pk", flat=True))
+        rows = space_page(space_ids=space_ids, cursor=cursor)
         assert [p.pk for p in rows] == expected
         orm = _orm(expected)
         for post in rows:
@@ -192,7 +212,7 @@ class TestSpacePage:
         for i in range(4):
             make_post(member, f"n°{i}", space=public_space)
         with django_assert_num_queries(1):
-            rows = space_page(space_id=public_space.pk, cursor=Cursor())
+            rows = space_page(space_ids=[public_space.pk], cursor=Cursor())
             assert [p.space.slug for p in rows] == [public_space.slug] * 4
             assert all(p.author.profile is not None for p in rows)
 
