@@ -32,9 +32,16 @@ _PROFILE = ModelColumns(Profile, "pr")
 _SPACE = ModelColumns(Space, "s")
 
 
+@statement
+def _columns(db: BaseDatabaseWrapper) -> str:
+    """The select list of the four models, quoted once per database: the home feed's statement
+    changes with the reader's followed tags, its sixty-odd columns do not."""
+    return ", ".join(c.select(db) for c in (_POST, _AUTHOR, _PROFILE, _SPACE))
+
+
 def _select(db: BaseDatabaseWrapper, source: str) -> str:
     """The select list and joins, from ``source`` (which names the posts' table ``p``)."""
-    columns = ", ".join(c.select(db) for c in (_POST, _AUTHOR, _PROFILE, _SPACE))
+    columns = _columns()
     return (
         f"SELECT {columns} FROM {source} "  # noqa: S608 - names from the models' meta; values are parameters
         f"JOIN {User._meta.db_table} u ON u.id = p.author_id "
