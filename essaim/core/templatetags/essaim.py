@@ -159,8 +159,9 @@ def fragment(parser: template.base.Parser, token: template.base.Token) -> Fragme
     """``{% fragment "name" value… %}…{% endfragment %}``: a block cached under its values and the language.
 
     The values must be everything the block reads (``core.fragments``): two requests share the
-    HTML when they give the same values. ``{% csrf_token %}`` inside is filled per request;
-    nothing else per request may be used inside (the CSP nonce: keep ``<script>`` out).
+    HTML when they give the same values. ``{% csrf_token %}`` and ``{{ page_address }}`` (the page's
+    path and query) inside are filled per request; nothing else per request may be used inside
+    (the CSP nonce: keep ``<script>`` out).
     """
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
