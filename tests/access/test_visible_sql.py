@@ -1,6 +1,6 @@
 """``access.visible_sql``: the space visibility rule as SQL says what ``visible`` says.
 
-The spaces directory is one query written in SQL (``spaces.directory_rows``); its visibility
+The spaces directory is one query written in SQL (``spaces.space_rows``); its visibility
 condition comes from the space policy. Both forms must agree for every kind of reader and of
 space, or the directory would list a space its page answers 404 for (or hide one it shows).
 """

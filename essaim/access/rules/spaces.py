@@ -162,7 +162,7 @@ class SpacePolicy:
 
     def visible_sql(self, actor: Actor, alias: str) -> tuple[str, list[Any]]:
         """``visible`` as an SQL condition on the spaces table under ``alias``, with its parameters, for
-        a selector written in SQL (the directory: ``spaces.directory_rows``). The same rule as ``visible``,
+        a selector written in SQL (the directory: ``spaces.space_rows``). The same rule as ``visible``,
         proven equal to it for every kind of reader in ``tests/access/test_visible_sql.py``."""
         if not roles.is_signed_in(actor):
             return "1 = 0", []

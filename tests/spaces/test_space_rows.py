@@ -1,4 +1,4 @@
-"""``spaces.directory_rows``: the directory's page in SQL is the ORM's form of the same query.
+"""``spaces.space_rows``: the directory's page in SQL is the ORM's form of the same query.
 
 The reference below is the query the directory ran through the ORM before: visible spaces
 (``access.visible``) with the reader's role, the member count and the pending request, filtered
@@ -15,11 +15,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from essaim import access
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.text import fold
-from essaim.spaces.directory_rows import directory_rows
 from essaim.spaces.models import JoinRequest, Membership, Space
+from essaim.spaces.space_rows import directory_rows, space_row
+from tests.access.test_visible_among import ACTORS, MEMBERSHIPS, _actors, _spaces
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.spaces.factories import MembershipFactory, SpaceFactory
 
@@ -30,8 +32,6 @@ NAMES = [
 
 
 def _reference(actor: User, q: str, scope: str, after: tuple[str, int] | None) -> QuerySet[Space]:
-    from essaim import access
-
     queryset = with_viewer_role(actor, access.visible(actor, Space.objects.select_related("parent")))
     if q := fold(q):
         queryset = queryset.filter(Q(search_key__startswith=q) | Q(search_key__contains=f" {q}"))
@@ -110,3 +110,41 @@ def test_wildcards_are_taken_literally(readers) -> None:
     found = directory_rows(actor=readers["admin"], q="100%", scope="", after=None, limit=50)
     assert [s.name for s in found] == ["Projet 100% vert"]
     assert directory_rows(actor=readers["admin"], q="_", scope="", after=None, limit=50) == []
+
+
+class TestOneSpace:
+    @pytest.fixture
+    def world(self, db: None) -> tuple[dict[str, Any], dict[str, Space]]:
+        actors, spaces = _actors(), _spaces()
+        for actor, space, role in MEMBERSHIPS:
+            Membership.objects.create(user=actors[actor], space=spaces[space], role=role)
+        return actors, spaces
+
+    @pytest.mark.parametrize("name", ACTORS)
+    def test_each_space_by_id_and_by_address_is_the_orms_or_none(self, world, name: str) -> None:
+        actors, spaces = world
+        actor = actors[name]
+        reference = with_viewer_role(actor, access.visible(actor, Space.objects.select_related("parent")))
+        for space in spaces.values():
+            expected = reference.filter(pk=space.pk).first()
+            for found in (space_row(actor=actor, pk=space.pk), space_row(actor=actor, slug=space.slug)):
+                if expected is None:
+                    assert found is None
+                else:
+                    assert found is not None
+                    assert _shown_alone(found) == _shown_alone(expected)
+
+    def test_a_missing_space_is_none(self, world) -> None:
+        actors, _spaces = world
+        assert space_row(actor=actors["network_admin"], pk=10**12) is None
+        assert space_row(actor=actors["network_admin"], slug="nulle-part") is None
+
+
+def _shown_alone(space: Space) -> tuple[Any, ...]:
+    parent = space.parent
+    return (
+        *(getattr(space, field.attname) for field in Space._meta.concrete_fields),
+        parent.pk if parent else None,
+        getattr(space, "viewer_role", None),
+        getattr(space, "viewer_role_for", None),
+    )
