@@ -178,3 +178,31 @@ def test_publishing_with_the_mouse_right_after_typing(page: Any, employee: User)
     composer.locator("textarea[name=body]").fill("Premier message de l'atelier.")
     composer.locator("button[type=submit]").click()
     page.locator("#space-stream article.post", has_text="Premier message").wait_for(timeout=1_500)
+
+
+def test_the_directory_search_shows_each_reader_their_rows_and_joins_from_a_cached_row(
+    open_page: Callable[..., Any], employee: User, colleague: User
+) -> None:
+    # Rows are cached fragments shared between readers: the first reader renders them, the second
+    # gets its own buttons and a working CSRF token in the join form.
+    space_create(actor=employee, name="Atelier vélo", visibility=Space.Visibility.PUBLIC)
+    space_create(actor=employee, name="Vélo club du siège", visibility=Space.Visibility.PRIVATE)
+    space_create(actor=employee, name="Cuisine", visibility=Space.Visibility.PUBLIC)
+    owner = open_page()
+    sign_in(owner, employee.email, PASSWORD)
+    owner.goto("/spaces/?q=velo")
+    assert owner.locator("li.space-row").count() == 2
+    assert owner.locator("li.space-row form[action$='/join/']").count() == 0  # they own both
+
+    reader = open_page()
+    sign_in(reader, colleague.email, PASSWORD)
+    reader.goto("/spaces/?q=velo")
+    rows = reader.locator("li.space-row")
+    assert rows.count() == 2
+    assert reader.locator("#topbar-q").input_value() == ""  # a space search is not a people search
+    assert reader.locator("#spaces-q").input_value() == "velo"
+    screenshot(reader, "spaces-directory-desktop")
+    assert rows.filter(has_text="Vélo club du siège").locator("a[href$='/request/']").is_visible()
+    rows.filter(has_text="Atelier vélo").locator("form[action$='/join/'] button").click()
+    reader.wait_for_url("**/spaces/atelier-velo/")
+    assert reader.locator(".space-header form[action$='/leave/']").is_visible()
