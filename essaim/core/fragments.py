@@ -6,11 +6,11 @@ change to any input makes a new key: nothing has to invalidate anything, which a
 one local-memory cache per process. (``stream.cards`` does the same for post cards.)
 
 A fragment may show the request's CSRF token and the page's address (``page_address``: the
-language switch and the sign-out form come back to it): it is rendered with a marker in their
-place (``slots``), replaced on the way out, so a search's every query shares the top bar's
-entries. The markers are derived from ``SECRET_KEY``: a fixed marker could be typed into a
-post, whose readers would then each see their own token in it. Anything else that varies per
-request goes into the identity.
+language switch comes back to it): it is rendered with a marker in their place (``slots``),
+replaced on the way out, so every query of a search shares the language switch's entry. The
+markers are derived from ``SECRET_KEY``: a fixed marker could be typed into a post, whose
+readers would then each see their own token in it. Anything else that varies per request goes
+into the identity.
 
 Because a key names its content, a copy kept in the process can never be stale: ``get_html`` and
 ``set_html`` put a small first-in-first-out table of recent entries (``LOCAL_ENTRIES``) in front
