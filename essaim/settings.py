@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core.sqlite.pragmas import INIT_COMMAND
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -146,15 +148,7 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA mmap_size=134217728;"
-                    # A WAL that starts again from its beginning is cut back to 64 MB.
-                    "PRAGMA journal_size_limit=67108864;"
-                    "PRAGMA cache_size=-64000;"
-                    "PRAGMA busy_timeout=20000;"
-                ),
+                "init_command": INIT_COMMAND,  # essaim/core/sqlite/pragmas.py
             },
         }
     }

@@ -6,13 +6,14 @@ kernel hands from one waiting connection to the next without SQLite's sleeps (``
 and lets it go when the transaction commits or rolls back.
 
 It also decides when the WAL is checkpointed (``checkpoints``). Each connection reads its
-``wal_autocheckpoint`` (1,000 pages by default) and puts SQLite's own far further, for statements
-written outside a transaction. A commit that leaves that many pages not yet copied
-(``wal.WalIndex``) wakes the process's checkpointer thread once it has let the writer lock go: a
-checkpoint inside the lock held up every writer (posts at concurrency 16 fell from 95 to 65 a
-second on the benchmark), and one in the request held up its response (post creation's p99 at
-concurrency 1: 50–75 ms, against 19–43 ms with the thread). A commit that finds the WAL longer
-than ``checkpoints.RESTART_AFTER`` pages empties it before letting the lock go.
+``wal_autocheckpoint`` (10,000 pages in Essaim's settings; SQLite's default is 1,000) and puts
+SQLite's own far further, for statements written outside a transaction. A commit that leaves
+that many pages not yet copied (``wal.WalIndex``) wakes the process's checkpointer thread once it
+has let the writer lock go: a checkpoint inside the lock held up every writer (posts at
+concurrency 16 fell from 95 to 65 a second on the benchmark), and one in the request held up its
+response (post creation's p99 at concurrency 1: 50–75 ms, against 19–43 ms with the thread).
+A commit that finds the WAL longer than ``checkpoints.RESTART_AFTER`` pages empties it before
+letting the lock go.
 
 A statement run outside a transaction (autocommit) takes no lock of ours and still waits in SQLite's
 busy handler if it must. An in-memory database (the test suite's) has one connection and neither.

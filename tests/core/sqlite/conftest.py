@@ -18,13 +18,14 @@ from essaim.core.sqlite.base import DatabaseWrapper
 type Connect = Callable[..., DatabaseWrapper]
 
 
-def settings_for(path: Path, *, autocheckpoint: int = 1000) -> dict[str, Any]:
+def settings_for(path: Path, *, autocheckpoint: int = 1000, init_command: str | None = None) -> dict[str, Any]:
+    """``init_command``, when given, replaces the WAL with ``autocheckpoint`` that the tests use."""
     return {
         "ENGINE": "essaim.core.sqlite",
         "NAME": str(path),
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "init_command": f"PRAGMA journal_mode=WAL;PRAGMA wal_autocheckpoint={autocheckpoint};",
+            "init_command": init_command or f"PRAGMA journal_mode=WAL;PRAGMA wal_autocheckpoint={autocheckpoint};",
         },
         "ATOMIC_REQUESTS": False,
         "AUTOCOMMIT": True,

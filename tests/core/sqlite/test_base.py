@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from essaim.core.sqlite import base, checkpoints
+from essaim.core.sqlite.pragmas import INIT_COMMAND
 from tests.core.sqlite.conftest import Connect, execute, transaction
 
 
@@ -130,3 +131,10 @@ def test_an_in_memory_database_has_neither_lock_nor_checkpoints(db: None) -> Non
     assert isinstance(connection, base.DatabaseWrapper)
     assert connection.writer_lock is None
     assert connection.wal_index is None
+
+
+def test_essaims_settings_copy_the_wal_every_ten_thousand_pages_from_a_thread(connect: Connect) -> None:
+    db = connect(init_command=INIT_COMMAND)
+    assert db.checkpoint_after == 10_000
+    assert execute(db, "PRAGMA journal_mode") == [("wal",)]
+    assert execute(db, "PRAGMA wal_autocheckpoint") == [(base.SQLITE_OWN_AFTER,)]
