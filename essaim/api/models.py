@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 class PersonalToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_tokens", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="personal_tokens",
+        verbose_name=_("user"),
+        db_index=False,  # ``token_user_active``
     )
     name = models.CharField(
         _("name"), max_length=80, help_text=_("What this token is for, e.g. “Weekly report script”.")

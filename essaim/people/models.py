@@ -65,9 +65,16 @@ class Profile(TimeStampedModel):
         blank=True,
         related_name="profiles",
         verbose_name=_("department"),
+        db_index=False,  # ``profile_dept_sort``
     )
     site = models.ForeignKey(
-        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles", verbose_name=_("site")
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("site"),
+        db_index=False,  # ``profile_site_sort``
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     manager = models.ForeignKey(
@@ -84,7 +91,7 @@ class Profile(TimeStampedModel):
     # Folded "first last handle" for accent-insensitive prefix search; maintained by services.
     search_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
     # Sort key for the directory: folded "last first".
-    sort_key = models.CharField(max_length=310, db_index=True, editable=False, default="")
+    sort_key = models.CharField(max_length=310, editable=False, default="")  # indexed by ``profile_sort``
 
     class Meta:
         verbose_name = _("profile")
@@ -142,7 +149,7 @@ class ProfileField(models.Model):
 
 
 class ProfileFieldValue(models.Model):
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="field_values")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="field_values", db_index=False)
     field = models.ForeignKey(ProfileField, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(_("value"), max_length=500)
 
@@ -156,8 +163,13 @@ class ProfileFieldValue(models.Model):
 class Follow(models.Model):
     """``follower`` follows ``followed``: their posts appear in the follower's home feed."""
 
-    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_set")
-    followed = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_set")
+    # Indexed by ``follow_once`` and ``follow_reverse``.
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_set", db_index=False
+    )
+    followed = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_set", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -78,8 +78,11 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         READER = "reader", _("Read-only member")
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_memberships")
+    # Indexed by ``one_membership_per_space`` and ``membership_user_space``.
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_memberships", db_index=False
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
     added_by_rule = models.ForeignKey(
@@ -208,7 +211,9 @@ class AutoMembershipRule(models.Model):
 class SpacePin(models.Model):
     """A post of the space that its moderators keep on top of the space's stream."""
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="pins")
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="pins", db_index=False
+    )  # ``space_pin_space``
     post = models.ForeignKey("stream.Post", on_delete=models.CASCADE, related_name="space_pins")
     pinned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

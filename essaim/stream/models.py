@@ -46,8 +46,14 @@ def attachment_storage() -> Storage:
 
 class Post(models.Model):
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
+    # The foreign keys go without Django's one-column index where an index below starts with their
+    # column (``tests/test_indexes.py``): each one cost every new row one more page to write.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="posts",
+        verbose_name=_("author"),
+        db_index=False,  # ``post_author_id``
     )
     body = models.TextField(_("message"), max_length=POST_MAX_CHARS)
     body_html = models.TextField(editable=False, default="")
@@ -59,6 +65,7 @@ class Post(models.Model):
         blank=True,
         related_name="posts",
         verbose_name=_("space"),
+        db_index=False,  # ``post_space_id``
     )
     created_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
@@ -71,12 +78,24 @@ class Post(models.Model):
     is_announcement = models.BooleanField(_("announcement"), default=False, editable=False)
     announcement_expires_at = models.DateTimeField(_("pinned until"), null=True, blank=True, editable=False)
     announced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # ``post_announced_by``: the few posts that have one
     )
     # Moderation: a hidden post stays for its author and its moderators only (see access/rules/stream.py).
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True, editable=False)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # ``post_hidden_by``: the few posts that have one
     )
 
     class Meta:
@@ -92,6 +111,9 @@ class Post(models.Model):
             models.Index(
                 fields=["announcement_expires_at"], condition=Q(is_announcement=True), name="post_announcements"
             ),
+            # For a user's deletion (``SET_NULL``); a full index took an entry for every post.
+            models.Index(fields=["announced_by"], condition=Q(announced_by__isnull=False), name="post_announced_by"),
+            models.Index(fields=["hidden_by"], condition=Q(hidden_by__isnull=False), name="post_hidden_by"),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +155,9 @@ class PostRevision(models.Model):
 
 class Comment(models.Model):
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )  # ``comment_post_id``
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -167,8 +191,11 @@ class Comment(models.Model):
 
 
 class Reaction(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions")
+    # Indexed by ``one_reaction_of_each_kind`` and ``reaction_user_post``.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions", db_index=False
+    )
     emoji = models.CharField(_("reaction"), max_length=8, choices=Emoji)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,8 +213,14 @@ class Mention(models.Model):
     """``user`` is mentioned in ``post`` (``comment`` empty) or in one of its comments."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")
+    # ``mention_once_per_comment`` indexes the comments' mentions (``comment_id = …`` implies it is not null),
+    # and ``mention_user_post`` the people.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
 
     class Meta:
         constraints = [
@@ -225,7 +258,9 @@ class Tag(models.Model):
 
 class PostTag(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_tags")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="post_tags")
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="post_tags", db_index=False
+    )  # ``tag_post_once``
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tag", "post"], name="tag_post_once")]
@@ -235,8 +270,11 @@ class PostTag(models.Model):
 
 
 class TagFollow(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows")
+    # Indexed by ``tag_follow_once`` and ``tagfollow_tag_user``.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows", db_index=False
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
