@@ -25,11 +25,11 @@ from essaim.api.pagination import PageParams, add_link_header, cursor_from
 from essaim.core.ids import parse_id
 from essaim.core.pagination import Page
 from essaim.people.api import person_by_id
-from essaim.people.schemas import account_data
+from essaim.people.schemas import Account, account_data
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.stream.models import POST_MAX_CHARS, Comment, Emoji, Post, Visibility
+from essaim.stream.models import POST_MAX_CHARS, Comment, Post, Visibility
 from essaim.stream.schemas import (
     FAVOURITE,
     FROM_MASTODON,
@@ -379,29 +379,44 @@ def tag_unfollow(request: HttpRequest, name: str) -> dict[str, Any]:
 
 
 def reaction_groups(request: HttpRequest, post: Post) -> list[dict[str, Any]]:
-    """Every reaction of the fixed set with its count, whether you used it, and who did."""
-    reactors = dict(selectors.reactor_list_for(actor=current_user(request), post=post))
+    """Every reaction of the fixed set with its count, whether you used it, and the latest who did."""
     return [
         {
-            "emoji": emoji.value,
-            "label": str(emoji.label),
-            "count": len(reactors.get(emoji.value, [])),
-            "me": any(person.pk == request.user.pk for person in reactors.get(emoji.value, [])),
-            "accounts": [account_data(request, person, with_org=False) for person in reactors.get(emoji.value, [])],
+            "emoji": group.emoji,
+            "label": group.label,
+            "count": group.count,
+            "me": group.me,
+            "accounts": [account_data(request, person, with_org=False) for person in group.people],
         }
-        for emoji in Emoji
+        for group in selectors.reaction_summary_for(actor=current_user(request), post=post)
     ]
 
 
 def reaction_response(request: HttpRequest, post: Post) -> HttpResponse:
-    """``reaction_groups`` pre-serialised: a popular post lists hundreds of accounts, and
-    re-validating each against ``ReactionGroup`` cost more than reading them (see ``page_response``)."""
+    """``reaction_groups`` pre-serialised, as ``page_response`` does: validating each account
+    against ``ReactionGroup`` again cost more than reading it."""
     return HttpResponse(render_json(reaction_groups(request, post)), content_type="application/json; charset=utf-8")
 
 
 @essaim.get("/essaim/statuses/{status_id}/reactions", response=list[ReactionGroup], url_name="essaim-reactions")
 def reactions(request: HttpRequest, status_id: str) -> HttpResponse:
     return reaction_response(request, find_post(request, status_id))
+
+
+@essaim.get(
+    "/essaim/statuses/{status_id}/reactions/{emoji}/accounts",
+    response=list[Account],
+    url_name="essaim-reactors",
+)
+def reactors(
+    request: HttpRequest, response: HttpResponse, status_id: str, emoji: str, params: Query[PageParams]
+) -> list[dict[str, Any]]:
+    """Everyone who reacted with this emoji (URL-encoded), latest first; older ones from the ``Link`` header."""
+    page = selectors.reactors_for(
+        actor=current_user(request), post=find_post(request, status_id), emoji=emoji, cursor=cursor_from(request)
+    )
+    add_link_header(response, request, page)
+    return [account_data(request, person, with_org=False) for person in page.items]
 
 
 @essaim.put(

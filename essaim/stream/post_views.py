@@ -7,6 +7,7 @@ action on a visible one answers 403; bad input answers 400 with the message next
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from essaim.core.http import redirect_or_htmx
 from essaim.stream import selectors, services
 from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
 from essaim.stream.models import Post
-from essaim.stream.views import add_service_errors, me, safe_next
+from essaim.stream.views import add_service_errors, cursor_or_400, me, safe_next
 
 
 def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
@@ -159,9 +160,24 @@ def reaction_toggle(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def reactors(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Who reacted: the latest few per reaction; with ``?emoji=``, everyone who used it, page by page."""
     post = selectors.post_get_for(actor=me(request), post_id=post_id)
-    groups = selectors.reactor_list_for(actor=me(request), post=post)
-    return render(request, "stream/reactors.html", {"post": post, "groups": groups})
+    emoji = request.GET.get("emoji")
+    if emoji is None:
+        groups = [group for group in selectors.reaction_summary_for(actor=me(request), post=post) if group.count]
+        return render(request, "stream/reactors.html", {"post": post, "groups": groups})
+    cursor = cursor_or_400(request)
+    if isinstance(cursor, HttpResponse):
+        return cursor
+    try:
+        page = selectors.reactors_for(actor=me(request), post=post, emoji=emoji, cursor=cursor)
+    except ValidationError as exc:
+        return render(request, "errors/error.html", {"status": 400, "message": " ".join(exc.messages)}, status=400)
+    next_url = f"{request.path}?{urlencode({'emoji': emoji, 'max_id': page.next_max_id})}" if page.has_more else None
+    context = {"post": post, "emoji": emoji, "page": page, "next_url": next_url}
+    if getattr(request, "htmx", False) and cursor.max_id is not None:
+        return render(request, "stream/reactors.html#people", context)
+    return render(request, "stream/reactors.html", context)
 
 
 @login_required

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
+from pydantic import Field
 
 from essaim.accounts.models import User
 from essaim.core.http import absolute_url, site_root
@@ -127,7 +128,10 @@ class ReactionGroup(Schema):
     label: str
     count: int
     me: bool
-    accounts: list[Account]
+    accounts: list[Account] = Field(
+        description="The latest people who reacted (8 at most); everyone from "
+        "``/api/v1/essaim/statuses/{id}/reactions/{emoji}/accounts``."
+    )
 
 
 class Announcement(Schema):

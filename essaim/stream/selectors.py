@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -257,17 +258,70 @@ def my_reactions_on(*, actor: Actor, post: Post) -> set[str]:
     return set(Reaction.objects.filter(post=post, user_id=actor.pk).values_list("emoji", flat=True))
 
 
-def reactor_list_for(*, actor: Actor, post: Post) -> list[tuple[str, list[User]]]:
-    """Who reacted with what on a visible post: ``[(emoji, [people])]`` in the fixed order (one query).
+# People shown per reaction in a summary; everyone, page by page, with ``reactors_for``.
+REACTORS_SHOWN = 8
 
+
+@dataclass(frozen=True)
+class ReactionSummary:
+    """One reaction of the fixed set on a post, as its summary shows it."""
+
+    emoji: str
+    label: str
+    count: int
+    me: bool  # whether the reader used it
+    people: list[User]  # the latest ``REACTORS_SHOWN`` who did
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.people)
+
+
+def reaction_summary_for(*, actor: Actor, post: Post) -> list[ReactionSummary]:
+    """Each reaction of the fixed set on a visible post, in the set's order: its count (kept on the
+    post by the reaction services), whether ``actor`` used it, and the latest ``REACTORS_SHOWN``
+    people who did. Two queries, whatever the number of reactions.
+
+    It listed everyone: the answer to a click grew with the post's popularity (287 people on the
+    benchmark's most reacted posts, and thousands on a CEO's). ``reactors_for`` pages the rest.
     A reaction is visible with its post (``FollowsPostPolicy``): the post is checked once.
     """
     access.require(actor, access.Action.VIEW, post)
-    reactions = Reaction.objects.filter(post=post).select_related("user__profile").order_by("id")
-    by_emoji: dict[str, list[User]] = defaultdict(list)
-    for reaction in reactions:
-        by_emoji[reaction.emoji].append(reaction.user)
-    return [(e.value, by_emoji[e.value]) for e in Emoji if by_emoji.get(e.value)]
+    latest = (
+        Reaction.objects.filter(post=post)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("emoji")], order_by=F("id").desc()))
+        .filter(rank__lte=REACTORS_SHOWN)
+        .select_related("user__profile")
+        .order_by("-id")
+    )
+    people: dict[str, list[User]] = defaultdict(list)
+    for reaction in latest:
+        people[reaction.emoji].append(reaction.user)
+    mine = my_reactions_on(actor=actor, post=post)
+    counts = post.reaction_counts or {}
+    return [
+        ReactionSummary(
+            emoji=emoji.value,
+            label=str(emoji.label),
+            count=int(counts.get(emoji.value, 0)),
+            me=emoji.value in mine,
+            people=people.get(emoji.value, []),
+        )
+        for emoji in Emoji
+    ]
+
+
+def reactors_for(*, actor: Actor, post: Post, emoji: str, cursor: Cursor) -> Page[User]:
+    """Everyone who reacted to a visible post with ``emoji``, latest first, paged by reaction id."""
+    access.require(actor, access.Action.VIEW, post)
+    if emoji not in Emoji.values:
+        raise ValidationError(
+            {"emoji": _("Choose one of these reactions: %(choices)s.") % {"choices": " ".join(Emoji.values)}}
+        )
+    page = paginate(Reaction.objects.filter(post=post, emoji=emoji).select_related("user__profile"), cursor)
+    return Page(
+        items=[reaction.user for reaction in page.items], next_max_id=page.next_max_id, prev_min_id=page.prev_min_id
+    )
 
 
 def revision_list_for(*, actor: Actor, post: Post) -> list[PostRevision]:

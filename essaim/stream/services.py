@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -293,6 +293,14 @@ def _check_emoji(emoji: str) -> str:
     return emoji
 
 
+def _take_turns_on(post: Post) -> None:
+    """Reactions to one post take turns where the database can lock its row (PostgreSQL): each
+    recounts them (``_refresh_reaction_counts``), and two counted side by side would each miss the
+    other's and write a count one short. SQLite's writers already take turns."""
+    if connection.features.has_select_for_update:
+        list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True))
+
+
 def _refresh_reaction_counts(post: Post) -> None:
     rows = Reaction.objects.filter(post=post).values("emoji").annotate(n=Count("id")).order_by()
     counts: dict[str, Any] = {row["emoji"]: row["n"] for row in rows}
@@ -305,6 +313,7 @@ def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
     """React to a post; reacting twice with the same emoji changes nothing. True if it was new."""
     access.require(actor, Action.REACT, post)
     emoji = _check_emoji(emoji)
+    _take_turns_on(post)
     _reaction, created = Reaction.objects.get_or_create(post=post, user=actor, emoji=emoji)
     if created:
         _refresh_reaction_counts(post)
@@ -316,6 +325,7 @@ def reaction_remove(*, actor: User, post: Post, emoji: str) -> bool:
     """Take a reaction back; removing one that is not there changes nothing. True if one was removed."""
     access.require(actor, Action.REACT, post)
     emoji = _check_emoji(emoji)
+    _take_turns_on(post)
     deleted, _detail = Reaction.objects.filter(post=post, user=actor, emoji=emoji).delete()
     if deleted:
         _refresh_reaction_counts(post)

@@ -54,7 +54,7 @@ def add_service_errors(form: Any, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _cursor_or_400(request: HttpRequest) -> Cursor | HttpResponse:
+def cursor_or_400(request: HttpRequest) -> Cursor | HttpResponse:
     try:
         return parse_cursor(request.GET)
     except ValidationError as exc:
@@ -74,7 +74,7 @@ def _feed_response(
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    cursor = _cursor_or_400(request)
+    cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
     pinned, page = selectors.feed_home(actor=me(request), cursor=cursor)
@@ -85,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def company(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Action.VIEW_COMPANY_FEED)  # external guests have no company feed
-    cursor = _cursor_or_400(request)
+    cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
     page = selectors.feed_company(actor=me(request), cursor=cursor)
@@ -95,7 +95,7 @@ def company(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tag(request: HttpRequest, name: str) -> HttpResponse:
-    cursor = _cursor_or_400(request)
+    cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
     tag = selectors.tag_get_for(actor=me(request), name=name)
@@ -109,7 +109,7 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 def profile_posts(request: HttpRequest, handle: str) -> HttpResponse:
     """``/@handle/posts``: a person's posts, on a page of its own (the profile links to it)."""
-    cursor = _cursor_or_400(request)
+    cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
     person = person_get_for(actor=me(request), handle=handle)

@@ -80,6 +80,13 @@ def test_a_post_with_a_mention_a_tag_and_an_image_reaches_the_mentioned_colleagu
     screenshot(reader, "post-detail-desktop")
     assert describe(axe_violations(reader)) == ""
 
+    reader.locator(".reactions__who").click()
+    reader.wait_for_url(re.compile(r"/posts/\d+/reactions$"))
+    assert reader.locator(".reactors .person", has_text="Éloïse Dupré").is_visible()
+    screenshot(reader, "reactors-desktop")
+    assert describe(axe_violations(reader)) == ""
+    reader.go_back()
+
     reader.locator(".post__body a.hashtag").click()
     reader.wait_for_url("**/tags/lancement/")
     reader.locator("form.tag-follow button[aria-pressed=false]").click()

@@ -326,6 +326,37 @@ class TestReactions:
         groups = api_client.delete(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉").json()
         assert next(g for g in groups if g["emoji"] == "🎉")["count"] == 0
 
+    def test_a_reaction_answers_with_the_latest_people_and_the_rest_come_page_by_page(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Bravo l'équipe")
+        fans = [UserFactory(handle=f"fan.{n:02d}") for n in range(10)]
+        for fan in fans:
+            services.reaction_add(actor=fan, post=post, emoji="🎉")
+        tada = next(g for g in api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉").json() if g["count"])
+        assert (tada["count"], tada["me"], len(tada["accounts"])) == (11, True, 8)
+        assert tada["accounts"][0]["username"] == "lea.martin", "the latest first"
+        first = api_client.get(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉/accounts?limit=6")
+        assert first.status_code == 200
+        assert [a["username"] for a in first.json()] == ["lea.martin", *(f"fan.{n:02d}" for n in range(9, 4, -1))]
+        next_url = first["Link"].split(">;")[0].lstrip("<")
+        assert "limit=6" in next_url
+        assert "max_id=" in next_url
+        rest = api_client.get(next_url)
+        assert [a["username"] for a in rest.json()] == [f"fan.{n:02d}" for n in range(4, -1, -1)]
+        assert 'rel="next"' not in rest.get("Link", "")
+
+    def test_the_people_of_a_reaction_refuse_bad_input(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Fête")
+        assert api_client.get(f"/api/v1/essaim/statuses/{post.pk}/reactions/💩/accounts").status_code == 422
+        garbage = api_client.get(f"/api/v1/essaim/statuses/{post.pk}/reactions/🎉/accounts?max_id=abc")
+        assert garbage.status_code == 400
+        assert "max_id" in garbage.json()["error_description"] + garbage.json()["error"]
+        hidden = make_post(colleague, "Privé", visibility=Visibility.FOLLOWERS)
+        assert api_client.get(f"/api/v1/essaim/statuses/{hidden.pk}/reactions/🎉/accounts").status_code == 404
+
     def test_an_unknown_emoji_is_refused_with_the_choices(
         self, api_client: TokenClient, colleague: User, make_post: MakePost
     ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from essaim.people.models import Follow
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
 from essaim.stream.models import Post, TagFollow, Visibility
+from essaim.stream.selectors import REACTORS_SHOWN
 from tests.accounts.factories import UserFactory
 from tests.stream.factories import image_upload
 
@@ -232,11 +234,6 @@ class TestThreadsAndSuggestions:
         assert [t.comment.body for t in threads] == ["Top"]
         assert [r.body for r in threads[0].replies] == ["Reply"]
 
-    def test_reactors(self, employee, colleague, make_post):
-        post = make_post(employee)
-        services.reaction_add(actor=colleague, post=post, emoji="🙏")
-        assert selectors.reactor_list_for(actor=employee, post=post) == [("🙏", [colleague])]
-
     def test_mentions_match_accent_insensitive_prefix_of_names(self, employee, colleague, guest):
         found = selectors.mention_suggestions_for(actor=employee, query="@elo")
         assert [p.user for p in found] == [colleague]
@@ -246,3 +243,61 @@ class TestThreadsAndSuggestions:
     def test_tag_suggestions(self, employee, make_post):
         make_post(employee, "#Vélo #vendredi #autre")
         assert [t.folded for t in selectors.tag_suggestions_for(actor=employee, query="#ve")] == ["velo", "vendredi"]
+
+
+class TestReactors:
+    @pytest.fixture
+    def crowd(self, db):
+        """Eleven people, in the order they react."""
+        return [UserFactory(handle=f"fan.{n:02d}") for n in range(REACTORS_SHOWN + 3)]
+
+    def test_the_summary_has_every_reaction_with_its_count_mine_and_the_latest_people(
+        self, employee, colleague, crowd, make_post, django_assert_num_queries
+    ):
+        post = make_post(employee)
+        for person in crowd:
+            services.reaction_add(actor=person, post=post, emoji="🎉")
+        services.reaction_add(actor=colleague, post=post, emoji="🙏")
+        services.reaction_add(actor=employee, post=post, emoji="🙏")
+        with django_assert_num_queries(2):  # the latest people of each reaction; mine
+            summary = selectors.reaction_summary_for(actor=employee, post=post)
+        assert [(g.emoji, g.count, g.me) for g in summary] == [
+            ("👍", 0, False),
+            ("❤️", 0, False),
+            ("🎉", len(crowd), False),
+            ("😄", 0, False),
+            ("😮", 0, False),
+            ("🙏", 2, True),
+        ]
+        tada, pray = summary[2], summary[5]
+        assert tada.people == list(reversed(crowd))[:REACTORS_SHOWN], "the latest first, no more than shown"
+        assert tada.more
+        assert not pray.more
+        assert pray.people == [employee, colleague]
+
+    def test_everyone_who_reacted_comes_page_by_page_latest_first(self, employee, crowd, make_post):
+        post = make_post(employee)
+        for person in crowd:
+            services.reaction_add(actor=person, post=post, emoji="🎉")
+        services.reaction_add(actor=employee, post=post, emoji="👍")
+        first = selectors.reactors_for(actor=employee, post=post, emoji="🎉", cursor=Cursor(limit=8))
+        assert first.items == list(reversed(crowd))[:8]
+        assert first.has_more
+        rest = selectors.reactors_for(
+            actor=employee, post=post, emoji="🎉", cursor=Cursor(max_id=first.next_max_id, limit=8)
+        )
+        assert rest.items == list(reversed(crowd))[8:]
+        assert not rest.has_more
+
+    def test_an_emoji_outside_the_set_is_refused_with_the_choices(self, employee, make_post):
+        post = make_post(employee)
+        with pytest.raises(ValidationError, match="👍"):
+            selectors.reactors_for(actor=employee, post=post, emoji="💩", cursor=Cursor())
+
+    def test_reactions_are_seen_only_with_their_post(self, employee, colleague, make_post):
+        post = make_post(employee, visibility=Visibility.FOLLOWERS)
+        services.reaction_add(actor=employee, post=post, emoji="👍")
+        with pytest.raises(Http404):
+            selectors.reaction_summary_for(actor=colleague, post=post)
+        with pytest.raises(Http404):
+            selectors.reactors_for(actor=colleague, post=post, emoji="👍", cursor=Cursor())

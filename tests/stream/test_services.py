@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -276,6 +278,31 @@ class TestReactions:
         post = make_post(employee)
         with pytest.raises(ValidationError, match="Choose one"):
             services.reaction_add(actor=employee, post=post, emoji="💩")
+
+
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite's writers take turns already")
+@pytest.mark.django_db(transaction=True)
+def test_reactions_made_side_by_side_are_all_counted(employee, make_post):
+    post = make_post(employee)
+    fans = [UserFactory(handle=f"fan.{n}") for n in range(2)]
+    both_in = threading.Barrier(2)
+
+    def react(fan):
+        try:
+            with transaction.atomic():
+                both_in.wait(5)
+                services.reaction_add(actor=fan, post=Post.objects.get(pk=post.pk), emoji="👍")
+                time.sleep(0.3)  # the other reacts meanwhile, its own transaction open too
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=react, args=(fan,)) for fan in fans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    post.refresh_from_db()
+    assert post.reaction_counts == {"👍": 2}
 
 
 class TestTagsAndAnnouncements:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from essaim.stream import services
 from essaim.stream.models import Attachment, Post, Reaction, Visibility
+from tests.accounts.factories import UserFactory
 from tests.stream.factories import image_upload
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -208,6 +209,28 @@ class TestPostPages:
         assert signed_in.post(f"/posts/{post.pk}/react", {"emoji": "💩"}).status_code == 400
         signed_in.post(f"/posts/{post.pk}/react", {"emoji": "👍"})
         assert "Léa Martin" in signed_in.get(f"/posts/{post.pk}/reactions").text
+
+    def test_who_reacted_shows_the_latest_few_and_everyone_page_by_page(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        fans = [UserFactory(first_name="Fan", last_name=f"Numéro {n:02d}", handle=f"fan.{n:02d}") for n in range(25)]
+        for fan in fans:
+            services.reaction_add(actor=fan, post=post, emoji="🎉")
+        summary = signed_in.get(f"/posts/{post.pk}/reactions").text
+        assert "Numéro 24" in summary
+        assert "Numéro 16" not in summary, "the latest eight"
+        assert "See all 25" in summary
+        assert "?emoji=%F0%9F%8E%89" in summary
+        first = signed_in.get(f"/posts/{post.pk}/reactions", {"emoji": "🎉"})
+        assert first.status_code == 200
+        assert "Numéro 24" in first.text
+        assert "Numéro 04" not in first.text, "a page of twenty"
+        next_url = first.context["next_url"]
+        rest = signed_in.get(next_url, **HTMX)
+        assert "Numéro 04" in rest.text
+        assert "Numéro 05" not in rest.text
+        assert "<h1" not in rest.text, "htmx gets the rows alone"
+        assert signed_in.get(f"/posts/{post.pk}/reactions", {"emoji": "💩"}).status_code == 400
+        assert signed_in.get(f"/posts/{post.pk}/reactions", {"emoji": "🎉", "max_id": "x"}).status_code == 400
 
     def test_announcement_pin_and_bad_date(self, client, employee, communication, make_post):
         post = make_post(employee)
