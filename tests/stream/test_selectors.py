@@ -64,6 +64,12 @@ def test_visibility_matrix(cast, join, make_post, visibility, space, readers):  
     assert _readers(post, cast) == readers
     for name, person in cast.items():  # ``can`` agrees with ``visible``
         assert access.can(person, access.Action.VIEW, post) == (name in readers), name
+    for name, person in cast.items():  # and so does the post's page, read by id
+        try:
+            found = selectors.post_get_for(actor=person, post_id=post.pk)
+        except Http404:
+            found = None
+        assert (found == post) == (name in readers), name
 
 
 def test_a_guest_member_reads_their_space_posts(guest, member, private_space, join, make_post):
