@@ -1,9 +1,6 @@
 """Memberships and pins lose the one-column indexes another index starts with.
 
-Each cost every new row one more page to write (a post wrote about 120 pages on SQLite, 7 of them
-these), for lookups and cascades the other index serves as well (``tests/test_indexes.py``). The
-indexes are dropped by name rather than by ``AlterField``'s own SQL, which on SQLite copies the
-whole table (``stream``'s 0006 did the same).
+Why, and why by name rather than by ``AlterField``: ``stream``'s 0009, of the same day.
 """
 
 import django.db.models.deletion
