@@ -3,7 +3,7 @@
 In WAL mode a commit appends the pages it changed to the ``-wal`` file, and a *checkpoint* copies
 them into the database file and syncs it. SQLite runs one in the commit that takes the WAL past
 ``wal_autocheckpoint`` pages, and that commit returns once the copy is on disk. A post changes
-about 170 pages (mostly a leaf of the timelines' index per home it reaches), and the benchmark
+about 110 pages (mostly a leaf of the timelines' index per home it reaches), and the benchmark
 machine's disk syncs a random page in about 35 µs: one post in six waited 45–65 ms for it, which
 made the p99 of post creation. A commit that leaves that many pages to copy now wakes its
 process's :class:`Checkpointer` and returns; the thread's checkpoints are ``PASSIVE``: they wait
@@ -14,11 +14,18 @@ covers ten times as many pages. Post creation took 25 % less CPU (bench/README.m
 
 A WAL starts again from its beginning only when a writer finds it all copied and nobody reading
 it, which a steady stream of writes and reads may never give: under the benchmark's sixteen
-writers it grew by about 25 MB a second. A commit that finds it longer than ``RESTART_AFTER``
-pages therefore empties it (``restart``) before letting the next writer in: a stall of a few
-hundred milliseconds, after minutes of writing without a pause. Doing so every 20,000 or 40,000
-pages stalled the writers every few seconds under load and cost more than the longer WAL did
-(bench/README.md).
+writers it grew by about 30 MB a second. So once the WAL is past ``RESTART_AFTER`` pages, the
+thread, having copied it, takes the writer lock and asks for a restart (``restart``): SQLite copies
+the few pages written since and waits, briefly, for the readers still on the WAL; the next writer
+then starts the WAL again from its beginning, over the same file. A writer used to do it in its
+own commit with ``TRUNCATE``: the copy, the sync and cutting a 400 MB file held every writer up for
+200–260 ms every three seconds at 280 posts/s, a tenth of the writer lock's time (bench/README.md).
+A WAL that still grows past ``RESTART_FORCED_AFTER`` (the thread never found the readers gone) is
+emptied by the next writer's commit, waiting longer for them.
+
+The WAL file is not cut on each restart (settings: no ``journal_size_limit``): the thread cuts it
+(``TRUNCATE``) once no commit has woken it for ``SHRINK_WHEN_IDLE_S`` seconds and it is longer than
+``SHRINK_ABOVE`` bytes.
 """
 
 from __future__ import annotations
@@ -27,17 +34,27 @@ import logging
 import os
 import sqlite3
 import threading
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from essaim.core.sqlite.wal import WalIndex
+from essaim.core.sqlite.writer_lock import WriterLock, lock_path
 
 logger = logging.getLogger(__name__)
 
 RESTART_AFTER = 100_000  # pages: a 400 MB WAL
-# How long ``restart`` waits for the readers still on the WAL (SQLite's busy handler), in ms.
-RESTART_WAITS_MS = 200
+# How long the thread's restart waits for the readers still on the WAL (SQLite's busy handler),
+# in ms, while it holds every writer up; it tries again when next woken.
+RESTART_WAITS_MS = 20
+RESTART_FORCED_AFTER = 3 * RESTART_AFTER
+RESTART_FORCED_WAITS_MS = 200
+SHRINK_WHEN_IDLE_S = 30.0
+SHRINK_ABOVE = 64 * 1024 * 1024  # bytes
 
 
 class Checkpointer:
-    """A daemon thread copying the WAL of the database file ``path`` each time it is woken."""
+    """A daemon thread copying the WAL of the database file ``path`` each time it is woken, and
+    starting it again when it is long."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -52,13 +69,38 @@ class Checkpointer:
     def _run(self) -> None:
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA wal_autocheckpoint=0")
+        wal = WalIndex(self.path)
+        lock = WriterLock(lock_path(self.path))
         while True:
-            self._due.wait()
+            woken = self._due.wait(timeout=SHRINK_WHEN_IDLE_S)
             self._due.clear()
             try:
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                if woken:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    if wal.frames()[0] >= RESTART_AFTER:
+                        with _holding(lock):
+                            restart(connection, mode="RESTART", waits_ms=RESTART_WAITS_MS)
+                elif _wal_size(self.path) > SHRINK_ABOVE:
+                    with _holding(lock):
+                        restart(connection, mode="TRUNCATE", waits_ms=RESTART_FORCED_WAITS_MS)
             except sqlite3.Error:  # a locked or missing file: say so, and try again when woken
                 logger.exception("SQLite checkpoint of %s failed", self.path)
+
+
+@contextmanager
+def _holding(lock: WriterLock) -> Any:
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _wal_size(database: str) -> int:
+    try:
+        return os.stat(f"{database}-wal").st_size
+    except FileNotFoundError:
+        return 0
 
 
 _checkpointers: dict[str, Checkpointer] = {}
@@ -75,14 +117,18 @@ def checkpointer(path: str) -> Checkpointer:
         return found
 
 
-def restart(connection: Any) -> tuple[int, int, int]:
-    """Copy the whole WAL, wait for its readers and empty it: the next writer starts it from its
-    beginning. For a connection that holds the database's writer lock, so that no writer adds to it
-    meanwhile. Returns SQLite's ``(busy, pages in the WAL, pages copied)``."""
+def restart(
+    connection: Any, *, mode: Literal["RESTART", "TRUNCATE"] = "TRUNCATE", waits_ms: int = RESTART_FORCED_WAITS_MS
+) -> tuple[int, int, int]:
+    """Copy the whole WAL and wait for its readers, so that the next writer starts it from its
+    beginning (``TRUNCATE`` also cuts the file to nothing). For a connection that holds the
+    database's writer lock, so that no writer adds to the WAL meanwhile. Returns SQLite's ``(busy,
+    pages in the WAL, pages copied)``: ``busy`` when the readers or another process's checkpoint
+    did not let it finish within ``waits_ms``."""
     (waits,) = connection.execute("PRAGMA busy_timeout").fetchone()
-    connection.execute(f"PRAGMA busy_timeout={RESTART_WAITS_MS}")
+    connection.execute(f"PRAGMA busy_timeout={waits_ms}")
     try:
-        busy, logged, copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        busy, logged, copied = connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
     finally:
         connection.execute(f"PRAGMA busy_timeout={int(waits)}")
     return int(busy), int(logged), int(copied)

@@ -106,10 +106,47 @@ def test_a_short_wal_is_left_for_later(connect: Connect) -> None:
     assert copied == 0
 
 
-def test_a_commit_finding_the_wal_too_long_empties_it_before_the_next_writer(
+def test_the_checkpointer_starts_a_long_wal_again_and_the_next_writer_writes_from_its_start(
     connect: Connect, database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(checkpoints, "RESTART_AFTER", 50)
+    db = connect(autocheckpoint=10)
+    execute(db, "CREATE TABLE t (x BLOB)")
+    with transaction(db):
+        for _ in range(60):
+            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    assert db.wal_index is not None
+    assert _wait_until(lambda: db.wal_index.frames()[1] == db.wal_index.frames()[0] >= 60)  # type: ignore[union-attr]
+    size = Path(f"{database}-wal").stat().st_size
+
+    def next_write_starts_over() -> bool:
+        with transaction(db):
+            execute(db, "INSERT INTO t VALUES (1)")
+        return db.wal_index.frames()[0] < 10  # type: ignore[union-attr]
+
+    assert _wait_until(next_write_starts_over)
+    assert Path(f"{database}-wal").stat().st_size == size, "the file is kept, its blocks written over"
+    assert execute(db, "SELECT count(*) FROM t")[0][0] > 60
+
+
+def test_the_checkpointer_cuts_a_long_wal_file_once_the_writes_stop(
+    connect: Connect, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkpoints, "SHRINK_WHEN_IDLE_S", 0.3)
+    monkeypatch.setattr(checkpoints, "SHRINK_ABOVE", 100_000)
+    db = connect(autocheckpoint=10)
+    execute(db, "CREATE TABLE t (x BLOB)")
+    with transaction(db):
+        for _ in range(60):
+            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    assert _wait_until(lambda: Path(f"{database}-wal").stat().st_size == 0)
+    assert execute(db, "SELECT count(*) FROM t") == [(60,)]
+
+
+def test_a_commit_finding_the_wal_far_too_long_empties_it_before_the_next_writer(
+    connect: Connect, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkpoints, "RESTART_FORCED_AFTER", 50)
     db = connect(autocheckpoint=100_000)  # nothing copied in the background
     execute(db, "CREATE TABLE t (x BLOB)")
     with transaction(db):
