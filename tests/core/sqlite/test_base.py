@@ -22,6 +22,14 @@ def _wait_until(condition: object, timeout: float = 5.0) -> bool:
     return False
 
 
+def _write_pages(db: base.DatabaseWrapper, count: int) -> None:
+    """A table of ``count`` rows of nearly a page each, written in one transaction."""
+    execute(db, "CREATE TABLE t (x BLOB)")
+    with transaction(db):
+        for _ in range(count):
+            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+
+
 def test_a_transaction_holds_the_writer_lock_from_its_start_to_its_commit(connect: Connect) -> None:
     db = connect()
     execute(db, "CREATE TABLE t (x INTEGER)")
@@ -86,11 +94,8 @@ def test_sqlite_no_longer_checkpoints_in_the_commit(connect: Connect) -> None:
 
 def test_a_commit_leaving_a_long_wal_has_the_checkpointer_copy_it(connect: Connect) -> None:
     db = connect(autocheckpoint=10)
-    execute(db, "CREATE TABLE t (x BLOB)")
+    _write_pages(db, 20)
     assert db.wal_index is not None
-    with transaction(db):
-        for _ in range(20):
-            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
     assert _wait_until(lambda: db.wal_index.frames()[1] == db.wal_index.frames()[0] > 0)  # type: ignore[union-attr]
 
 
@@ -111,10 +116,7 @@ def test_the_checkpointer_starts_a_long_wal_again_and_the_next_writer_writes_fro
 ) -> None:
     monkeypatch.setattr(checkpoints, "RESTART_AFTER", 50)
     db = connect(autocheckpoint=10)
-    execute(db, "CREATE TABLE t (x BLOB)")
-    with transaction(db):
-        for _ in range(60):
-            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    _write_pages(db, 60)
     assert db.wal_index is not None
     assert _wait_until(lambda: db.wal_index.frames()[1] == db.wal_index.frames()[0] >= 60)  # type: ignore[union-attr]
     size = Path(f"{database}-wal").stat().st_size
@@ -135,10 +137,7 @@ def test_the_checkpointer_cuts_a_long_wal_file_once_the_writes_stop(
     monkeypatch.setattr(checkpoints, "SHRINK_WHEN_IDLE_S", 0.3)
     monkeypatch.setattr(checkpoints, "SHRINK_ABOVE", 100_000)
     db = connect(autocheckpoint=10)
-    execute(db, "CREATE TABLE t (x BLOB)")
-    with transaction(db):
-        for _ in range(60):
-            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    _write_pages(db, 60)
     assert _wait_until(lambda: Path(f"{database}-wal").stat().st_size == 0)
     assert execute(db, "SELECT count(*) FROM t") == [(60,)]
 
@@ -148,10 +147,7 @@ def test_a_commit_finding_the_wal_far_too_long_empties_it_before_the_next_writer
 ) -> None:
     monkeypatch.setattr(checkpoints, "RESTART_FORCED_AFTER", 50)
     db = connect(autocheckpoint=100_000)  # nothing copied in the background
-    execute(db, "CREATE TABLE t (x BLOB)")
-    with transaction(db):
-        for _ in range(60):
-            execute(db, "INSERT INTO t VALUES (randomblob(4000))")
+    _write_pages(db, 60)
     assert db.wal_index is not None
     assert db.wal_index.frames() == (0, 0)
     assert Path(f"{database}-wal").stat().st_size == 0
