@@ -89,9 +89,20 @@ def phone_page(open_page: Callable[..., Any]) -> Any:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """The whole page as ``test-artifacts/screenshots/<name>.png``. Chromium now and then refuses a
+    capture ("Unable to capture screenshot") and takes the same one when asked again a moment
+    later (a loaded page, on a busy two-core machine): asked once more, for that error only."""
+    from playwright.sync_api import Error
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Error as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 
