@@ -9,10 +9,12 @@ services, so a feed renders without counting. ``HomeEntry`` is the materialised 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.ids import time_ordered_id
@@ -37,6 +39,15 @@ class Emoji(models.TextChoices):
     SMILE = "😄", _("Funny")
     WOW = "😮", _("Surprised")
     THANKS = "🙏", _("Thanks")
+
+
+def checked_emoji(value: str) -> str:
+    """``value`` when it is one of the set; otherwise a ``ValidationError`` that lists the set."""
+    if value not in Emoji.values:
+        raise ValidationError(
+            {"emoji": gettext("Choose one of these reactions: %(choices)s.") % {"choices": " ".join(Emoji.values)}}
+        )
+    return value
 
 
 def attachment_storage() -> Storage:

@@ -42,6 +42,7 @@ from essaim.stream.models import (
     Tag,
     TagFollow,
     Visibility,
+    checked_emoji,
 )
 from essaim.stream.post_rows import followed_tag_ids, home_page, posts_by_id
 from essaim.stream.previews import PreviewComment, comment_previews
@@ -320,10 +321,7 @@ def reaction_summary_for(*, actor: Actor, post: Post) -> list[ReactionSummary]:
 def reactors_for(*, actor: Actor, post: Post, emoji: str, cursor: Cursor) -> Page[User]:
     """Everyone who reacted to a visible post with ``emoji``, latest first, paged by reaction id."""
     access.require(actor, access.Action.VIEW, post)
-    if emoji not in Emoji.values:
-        raise ValidationError(
-            {"emoji": _("Choose one of these reactions: %(choices)s.") % {"choices": " ".join(Emoji.values)}}
-        )
+    checked_emoji(emoji)
     page = paginate(Reaction.objects.filter(post=post, emoji=emoji).select_related("user__profile"), cursor)
     return Page(
         items=[reaction.user for reaction in page.items], next_max_id=page.next_max_id, prev_min_id=page.prev_min_id

@@ -36,7 +36,6 @@ from essaim.stream.models import (
     TAG_MAX_CHARS,
     Attachment,
     Comment,
-    Emoji,
     Mention,
     Post,
     PostRevision,
@@ -45,6 +44,7 @@ from essaim.stream.models import (
     Tag,
     TagFollow,
     Visibility,
+    checked_emoji,
 )
 
 MAX_ATTACHMENTS = 10
@@ -285,14 +285,6 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
 # --- reactions ----------------------------------------------------------------------------
 
 
-def _check_emoji(emoji: str) -> str:
-    if emoji not in Emoji.values:
-        raise ValidationError(
-            {"emoji": _("Choose one of these reactions: %(choices)s.") % {"choices": " ".join(Emoji.values)}}
-        )
-    return emoji
-
-
 def _take_turns_on(post: Post) -> None:
     """Reactions to one post take turns where the database can lock its row (PostgreSQL): each
     recounts them (``_refresh_reaction_counts``), and two counted side by side would each miss the
@@ -312,7 +304,7 @@ def _refresh_reaction_counts(post: Post) -> None:
 def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
     """React to a post; reacting twice with the same emoji changes nothing. True if it was new."""
     access.require(actor, Action.REACT, post)
-    emoji = _check_emoji(emoji)
+    emoji = checked_emoji(emoji)
     _take_turns_on(post)
     _reaction, created = Reaction.objects.get_or_create(post=post, user=actor, emoji=emoji)
     if created:
@@ -324,7 +316,7 @@ def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
 def reaction_remove(*, actor: User, post: Post, emoji: str) -> bool:
     """Take a reaction back; removing one that is not there changes nothing. True if one was removed."""
     access.require(actor, Action.REACT, post)
-    emoji = _check_emoji(emoji)
+    emoji = checked_emoji(emoji)
     _take_turns_on(post)
     deleted, _detail = Reaction.objects.filter(post=post, user=actor, emoji=emoji).delete()
     if deleted:
