@@ -34,6 +34,7 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -88,7 +89,7 @@ class Checkpointer:
 
 
 @contextmanager
-def _holding(lock: WriterLock) -> Any:
+def _holding(lock: WriterLock) -> Iterator[None]:
     lock.acquire()
     try:
         yield
