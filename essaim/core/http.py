@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -25,3 +29,9 @@ def site_root(request: HttpRequest) -> str:
 def absolute_url(request: HttpRequest, url: str) -> str:
     """``url`` made absolute like ``request.build_absolute_uri``; already absolute URLs pass unchanged."""
     return site_root(request) + url if url.startswith("/") and not url.startswith("//") else url
+
+
+def error_response(request: HttpRequest, error: ValidationError, status: int = 400) -> HttpResponse:
+    """A refused action without a form: the service's message, in the user's language, with a 4xx status."""
+    context: dict[str, Any] = {"status": status, "message": " ".join(error.messages)}
+    return render(request, "errors/error.html", context, status=status)

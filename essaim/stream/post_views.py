@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essaim import access
 from essaim.access import Action
-from essaim.core.http import redirect_or_htmx
+from essaim.core.http import error_response, redirect_or_htmx
 from essaim.stream import selectors, services
 from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
 from essaim.stream.models import Post
@@ -172,7 +172,7 @@ def reactors(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         page = selectors.reactors_for(actor=me(request), post=post, emoji=emoji, cursor=cursor)
     except ValidationError as exc:
-        return render(request, "errors/error.html", {"status": 400, "message": " ".join(exc.messages)}, status=400)
+        return error_response(request, exc)
     next_url = f"{request.path}?{urlencode({'emoji': emoji, 'max_id': page.next_max_id})}" if page.has_more else None
     context = {"post": post, "emoji": emoji, "page": page, "next_url": next_url}
     if getattr(request, "htmx", False) and cursor.max_id is not None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.core.http import error_response
 from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people.selectors import person_get_for
 from essaim.spaces import selectors as spaces_selectors
@@ -58,7 +59,7 @@ def cursor_or_400(request: HttpRequest) -> Cursor | HttpResponse:
     try:
         return parse_cursor(request.GET)
     except ValidationError as exc:
-        return render(request, "errors/error.html", {"status": 400, "message": " ".join(exc.messages)}, status=400)
+        return error_response(request, exc)
 
 
 def _feed_response(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 from essaim import access
 from essaim.access import Action
@@ -47,9 +45,3 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
-
-
-def error_response(request: HttpRequest, error: ValidationError, status: int = 400) -> HttpResponse:
-    """A refused action without a form: the service's message, in the user's language, with a 4xx status."""
-    context: dict[str, Any] = {"status": status, "message": " ".join(error.messages)}
-    return render(request, "errors/error.html", context, status=status)
