@@ -35,3 +35,15 @@ def error_response(request: HttpRequest, error: ValidationError, status: int = 4
     """A refused action without a form: the service's message, in the user's language, with a 4xx status."""
     context: dict[str, Any] = {"status": status, "message": " ".join(error.messages)}
     return render(request, "errors/error.html", context, status=status)
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the matching form field (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

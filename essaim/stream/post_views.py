@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essaim import access
 from essaim.access import Action
-from essaim.core.http import error_response, redirect_or_htmx
+from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
 from essaim.stream import selectors, services
 from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
 from essaim.stream.models import Post
-from essaim.stream.views import add_service_errors, cursor_or_400, me, safe_next
+from essaim.stream.views import cursor_or_400, me, safe_next
 
 
 def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
-from essaim.core.http import error_response
+from essaim.core.http import add_service_errors, error_response
 from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people.selectors import person_get_for
 from essaim.spaces import selectors as spaces_selectors
@@ -41,18 +41,6 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback
-
-
-def add_service_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the matching form field (or on top)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def cursor_or_400(request: HttpRequest) -> Cursor | HttpResponse:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from essaim import access
@@ -34,14 +32,3 @@ PERMISSIONS = {
 def permissions(request: HttpRequest, space: Space, names: Iterable[str] = PERMISSIONS) -> dict[str, bool]:
     """``perms`` for the templates: every answer, or only ``names`` (a directory row shows two buttons)."""
     return {name: access.can(request.user, PERMISSIONS[name], space) for name in names}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the matching field (or on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from essaim import access
 from essaim.access import Action
-from essaim.core.http import error_response, redirect_or_htmx
+from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import JoinRequestForm
-from essaim.spaces.views.common import add_service_errors
 from essaim.spaces.views.pages import space_context
 
 

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
-from essaim.core.http import error_response, redirect_or_htmx
+from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
 from essaim.people import selectors as people_selectors
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import DecisionForm, InvitationForm, RoleForm, RuleForm, SpaceForm, SpaceImageForm
 from essaim.spaces.models import AutoMembershipRule, Space
-from essaim.spaces.views.common import add_service_errors
 from essaim.spaces.views.pages import space_context
 from essaim.stream import selectors as stream_selectors
 

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
-from essaim.core.http import error_response
+from essaim.core.http import add_service_errors, error_response
 from essaim.core.markdown import render_markdown
 from essaim.core.pagination import parse_cursor
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import RoleForm, SpaceForm
 from essaim.spaces.models import Space
-from essaim.spaces.views.common import add_service_errors, permissions
+from essaim.spaces.views.common import permissions
 from essaim.stream import space_feeds
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Post
