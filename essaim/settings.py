@@ -50,7 +50,28 @@ else:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- The site's address (one source for every absolute link in e-mails: essaim/network/site.py)
+def site_url_from(*, site_url: str, bind: str) -> str:
+    """``ESSAIM_SITE_URL`` when set, else ``http://`` where ``ESSAIM_BIND`` listens.
+
+    A bind on every interface (``0.0.0.0``, ``::``) is answered on this machine's loopback, so links
+    name ``127.0.0.1`` (``[::1]``): an address that opens, where a host name may not resolve. Other
+    machines reach the server by a name only the operator knows: ``ESSAIM_SITE_URL`` says it.
+    """
+    if site_url:
+        return site_url.rstrip("/")
+    host, _, port = bind.rpartition(":") if ":" in bind else ("", "", bind)
+    host = host.strip("[]")
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - a bind, not a listen
+    if ":" in host:
+        host = f"[{host}]"
+    port = port or "8000"
+    return f"http://{host}" if port == "80" else f"http://{host}:{port}"
+
+
+SITE_URL = site_url_from(site_url=env("SITE_URL"), bind=env("BIND", "127.0.0.1:8000"))
+# --- end of the site's address
 
 INSTALLED_APPS = [
     "django.contrib.admin",

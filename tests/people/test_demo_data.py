@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.network.models import NetworkSettings
+from essaim.network.selectors import network_settings
 from essaim.people.demo import ADMIN_EMAIL, DEMO_PASSWORD, EMPLOYEE_EMAIL
 from essaim.people.models import Follow, Profile, ProfileField
 
@@ -34,6 +36,17 @@ class TestDemoData:
         assert lea.handle == "lea.martin"
         assert access.can(admin, Action.ADMINISTER_NETWORK)
         assert not access.can(lea, Action.ADMINISTER_NETWORK)
+
+    def test_the_network_is_named_after_the_demo_company(self, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            run("--people", "20", "--no-activity")
+        assert network_settings().name == "Atelier Boréal"
+
+    def test_a_network_an_administrator_renamed_keeps_its_name(self, django_capture_on_commit_callbacks):
+        NetworkSettings.objects.update_or_create(pk=1, defaults={"name": "Ruche"})
+        with django_capture_on_commit_callbacks(execute=True):
+            run("--people", "20", "--no-activity")
+        assert network_settings().name == "Ruche"
 
     def test_everyone_has_a_profile_in_one_tree_under_the_ceo(self):
         run("--people", "20")
