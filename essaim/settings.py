@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "essaim.core",
     "essaim.access",
     "essaim.network",
+    "essaim.mailbox",
     "essaim.accounts",
     "essaim.people",
     "essaim.spaces",
@@ -245,7 +246,7 @@ SPACE_CREATORS = env("SPACE_CREATORS", "everyone")
 if SPACE_CREATORS not in {"everyone", "communication", "admins"}:
     raise ImproperlyConfigured("ESSAIM_SPACE_CREATORS must be everyone, communication or admins.")
 
-# --- Email: console by default, SMTP when ESSAIM_EMAIL_HOST is set.
+# --- Email: the outbox by default (essaim/mailbox), SMTP when ESSAIM_EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Essaim <essaim@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_HOST"):
@@ -262,7 +263,8 @@ if env("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Kept in the outbox (/manage/outbox/, network administrators) with one console line each.
+    MAILERS = {"default": {"BACKEND": "essaim.mailbox.backends.OutboxBackend"}}
 
 # --- Internationalisation
 LANGUAGE_CODE = "fr"
