@@ -103,7 +103,7 @@ class TestWidget:
     def test_a_chip_never_shows_someone_the_actor_may_not_see(self, guest, colleague):
         html = str(bound(guest, "@eloise.dupre")["who"])
         assert "Éloïse" not in html
-        assert 'type="hidden"' not in html
+        assert 'type="hidden" name="who"' not in html
 
     def test_the_search_box_is_labelled_by_the_field(self, employee):
         html = str(form_class()(actor=employee))
