@@ -231,6 +231,12 @@ def _demo_accounts(people: list[_Person]) -> None:
     admin.first_name, admin.last_name = "Camille", "Moreau"
     admin.email, admin.is_network_admin = ADMIN_EMAIL, True
     admin.title = "Responsable du réseau social"
+    # Someone of Léa's team is Éloïse Dupré: the README's directory example ("eloise" finds "Éloïse",
+    # "@eloise.dupre" too) and the docs' mentions work on the demo data.
+    others = [p for p in people[1:] if p is not lea and p is not admin]
+    team = [p for p in others if p.manager == communication] or others
+    if team:
+        team[0].first_name, team[0].last_name = "Éloïse", "Dupré"
 
 
 def _create_users(people: list[_Person]) -> list[User]:

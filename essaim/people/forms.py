@@ -4,13 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from essaim import access
 from essaim.access.roles import Actor
-from essaim.accounts.models import User
 from essaim.people.models import Department, Profile, ProfileField, Site
+from essaim.people.pickers import PeopleField
 from essaim.people.services import parse_skills
 
 
@@ -39,11 +37,11 @@ class ProfileForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
-    manager = forms.CharField(
+    manager = PeopleField(
         label=_("Manager"),
-        max_length=41,
+        multiple=False,
         required=False,
-        help_text=_("Your manager's handle, e.g. @lea.martin."),
+        help_text=_("Search by name, handle or e-mail address."),
     )
     languages = forms.CharField(
         label=_("Languages"), max_length=200, required=False, help_text=_("e.g. French, English")
@@ -61,6 +59,9 @@ class ProfileForm(forms.Form):
         self.actor = actor
         self.profile = profile
         self.extra_fields = fields
+        manager = self.fields["manager"]
+        assert isinstance(manager, PeopleField)
+        manager.actor = actor  # the people the actor may see
         if not profile.photo:
             del self.fields["remove_photo"]
         for field in fields:
@@ -74,15 +75,6 @@ class ProfileForm(forms.Form):
         if field.kind == ProfileField.Kind.DATE:
             return forms.DateField(label=field.label, required=False, widget=DateInput())
         return forms.CharField(label=field.label, max_length=500, required=False)
-
-    def clean_manager(self) -> User | None:
-        handle = self.cleaned_data["manager"].strip().lstrip("@").lower()
-        if not handle:
-            return None
-        manager = access.visible(self.actor, User.objects.all()).filter(handle=handle).first()
-        if manager is None:
-            raise ValidationError(_("Nobody has the handle @%(handle)s.") % {"handle": handle})
-        return manager
 
     def clean_skills(self) -> list[str]:
         return parse_skills(self.cleaned_data["skills"])
@@ -103,7 +95,7 @@ class ProfileForm(forms.Form):
             "department": profile.department_id,
             "site": profile.site_id,
             "phone": profile.phone,
-            "manager": profile.manager.handle if profile.manager else "",
+            "manager": profile.manager,
             "languages": profile.languages,
             "skills": ", ".join(skills),
             "bio": profile.bio,

@@ -87,6 +87,18 @@ class TestDemoData:
             run("--people", "12")
 
 
+def test_the_readmes_directory_example_works_on_the_demo_data(db):
+    """README: the directory's search ignores accents and finds handles ("eloise" finds "Éloïse Dupré")."""
+    from essaim.people.selectors import DirectoryFilters, directory_profiles_for
+
+    run("--people", "40", "--no-photos", "--no-activity")
+    lea = User.objects.get(email=EMPLOYEE_EMAIL)
+    for query in ("eloise", "Éloïse", "@eloise.dupre", "eloise.dupre"):
+        page = directory_profiles_for(actor=lea, filters=DirectoryFilters(q=query))
+        assert [p.user.get_full_name() for p in page.items] == ["Éloïse Dupré"], query
+    assert User.objects.get(handle="eloise.dupre").profile.manager == lea
+
+
 class TestDemoActivity:
     def test_the_first_screen_is_alive_with_spaces_posts_and_an_announcement(self, client):
         from essaim.spaces.models import Space
@@ -94,7 +106,7 @@ class TestDemoActivity:
 
         output = run("--people", "24", "--seed", "5", "--no-photos")
         assert "posts" in output
-        assert {"Toute l'entreprise", "Direction R&D", "Projet Atlas", "Club photo"} <= set(
+        assert {"Actualités d'Atelier Boréal", "Direction R&D", "Projet Atlas", "Club photo"} <= set(
             Space.objects.values_list("name", flat=True)
         )
         assert Post.objects.count() >= 10
