@@ -33,12 +33,17 @@ from essaim.spaces.services import memberships_sync_for_user
 
 
 @transaction.atomic
-def user_preferences_update(*, actor: Actor, user: User, language: str, timezone: str) -> User:
+def user_preferences_update(
+    *, actor: Actor, user: User, language: str, timezone: str, theme: str | None = None
+) -> User:
+    """Language, time zone and (when given) the theme: light, dark or automatic (``User.Theme``)."""
     require(actor, Action.EDIT, user)
     user.language = language
     user.timezone = timezone
+    if theme is not None:
+        user.theme = theme
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["language", "timezone"])
+    user.save(update_fields=["language", "timezone", "theme"])
     return user
 
 
