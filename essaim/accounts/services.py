@@ -97,7 +97,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    people_services.profile_ensure(user=user)
+    people_services.profile_ensure(user=user, first_steps=True)
     if email_address:
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     memberships_sync_for_user(user=user)  # automatic membership rules apply to newcomers too
