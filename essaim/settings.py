@@ -365,6 +365,24 @@ NETWORK_NAME = env("NETWORK_NAME", "Essaim")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {  # a quiet console (essaim/core/logs.py)
+        "one_line_per_task": {"()": "essaim.core.logs.OneLinePerTask"},
+        "no_static_requests": {"()": "essaim.core.logs.SkipStaticRequests"},
+    },
+    "formatters": {
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_static_requests"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own records once, at our level (its default console handler repeated them in debug mode).
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING"), "propagate": False},
+        # The task worker, whose loggers `db_worker` sets to INFO itself; not also through Django's console handler.
+        "django.tasks": {"handlers": ["console"], "filters": ["one_line_per_task"], "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "filters": ["one_line_per_task"], "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},  # `make dev`'s requests
+    },
 }
