@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "essaim.core.media.MediaMiddleware",  # public images under /media/, before sessions (ESSAIM_SERVE_MEDIA)
+    "essaim.core.compression.CompressionMiddleware",  # gzip for pages and JSON
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
