@@ -329,6 +329,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}  # the icons' manifest (base.html)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)  # photos and space images (essaim/core/media.py)

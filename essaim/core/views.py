@@ -1,4 +1,4 @@
-"""Error pages in the user's language, and a health check.
+"""Error pages in the user's language, a health check and ``/favicon.ico``.
 
 Essaim's own pages whatever ``DEBUG`` says for 400, 403 (CSRF failures included) and 404 with debug
 off; the 500 page is standalone (no database, no session), since those may be what failed.
@@ -6,14 +6,19 @@ off; the 500 page is standalone (no database, no session), since those may be wh
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(static("essaim/icons/favicon.ico"))
 
 
 def _error(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
