@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import http.client
 import os
 import signal
 import socket
@@ -265,14 +266,22 @@ def ensure_free(bind: str) -> None:
 
 
 def answers(bind: str) -> bool:
-    """Whether something accepts connections on ``bind`` (on loopback for a bind on every interface)."""
+    """Whether Essaim answers an HTTP request on ``bind`` (on loopback for a bind on every interface).
+
+    Any status will do (a host name outside ESSAIM_ALLOWED_HOSTS gets 400): the application is loaded.
+    A connection alone is not enough: granian accepts them before its workers have loaded Django.
+    """
     host, port = split_bind(bind)
     if host in EVERY_INTERFACE:
         host = "::1" if ":" in host else "127.0.0.1"
+    connection = http.client.HTTPConnection(host, port, timeout=5)
     try:
-        socket.create_connection((host, port), timeout=0.5).close()
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()
     except OSError:
         return False
+    finally:
+        connection.close()
     return True
 
 

@@ -288,7 +288,7 @@ def child_running(server: subprocess.Popen[bytes], needle: str) -> int | None:
 
 def answers(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             return bool(response.status == 200)
     except OSError:
         return False
