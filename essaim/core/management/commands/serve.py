@@ -286,13 +286,16 @@ def answers(bind: str) -> bool:
 
 
 def announcement(bind: str) -> str:
+    """Where Essaim answers; on every interface, how e-mailed links name it (``ESSAIM_SITE_URL``)."""
     host, port = split_bind(bind)
-    where = f"http://{bind}/"
+    where, before = f"http://{bind}/", ""
     if host in EVERY_INTERFACE:
-        where = f"http://{socket.gethostname()}:{port}/ (port {port} on every interface)"
+        where = f"port {port} of every interface, e.g. http://{socket.gethostname()}:{port}/"
+        if not os.environ.get("ESSAIM_SITE_URL"):
+            before = f"Links in e-mails say {settings.SITE_URL}/: set ESSAIM_SITE_URL to the address people use.\n"
     if os.environ.get("ESSAIM_SITE_URL"):
         where += f", public address {settings.SITE_URL}/"
-    return f"Essaim is serving on {where} — Ctrl-C to stop."
+    return f"{before}Essaim is serving on {where} — Ctrl-C to stop."
 
 
 def manage() -> list[str]:

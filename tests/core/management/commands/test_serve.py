@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ from essaim.core.management.commands.serve import (
     Child,
     Command,
     Supervisor,
+    announcement,
     dev_command,
     web_command,
     worker_command,
@@ -100,6 +102,22 @@ def test_the_web_server_logs_no_line_per_request() -> None:
 
 def test_the_task_worker_never_runs_under_the_autoreloader() -> None:
     assert "--no-reload" in worker_command(0.1)
+
+
+def test_the_address_is_announced_as_people_open_it(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    monkeypatch.delenv("ESSAIM_SITE_URL", raising=False)
+    assert announcement("127.0.0.1:8123") == "Essaim is serving on http://127.0.0.1:8123/ — Ctrl-C to stop."
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    hint, address = announcement("0.0.0.0:8123").splitlines()
+    assert address.startswith(
+        f"Essaim is serving on port 8123 of every interface, e.g. http://{socket.gethostname()}:8123/"
+    )
+    assert hint == "Links in e-mails say http://127.0.0.1:8123/: set ESSAIM_SITE_URL to the address people use."
+    monkeypatch.setenv("ESSAIM_SITE_URL", "https://rse.example.com")
+    settings.SITE_URL = "https://rse.example.com"
+    assert announcement("127.0.0.1:8000").endswith(
+        "http://127.0.0.1:8000/, public address https://rse.example.com/ — Ctrl-C to stop."
+    )
 
 
 def test_make_dev_serves_with_djangos_development_server_in_debug_mode() -> None:
