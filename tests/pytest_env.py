@@ -1,4 +1,4 @@
-"""Loaded with ``-p`` before Django: test-only environment (fast hashing, temporary data dir).
+"""Loaded with ``-p`` before Django: test-only environment (fast hashing, temporary data dir, static files).
 
 With Redis (the PostgreSQL run), each xdist worker gets its own Redis database: the workers
 share one server, and a test's ``cache.clear()`` or cached network settings must not reach
@@ -10,6 +10,9 @@ import re
 import tempfile
 
 os.environ.setdefault("ESSAIM_FAST_PASSWORD_HASHER", "1")
+# Static files found where they are, as `make dev` does (production's hashed names need collectstatic);
+# Django's test runner turns DEBUG off itself, so pages and error pages are tested as production serves them.
+os.environ.setdefault("ESSAIM_DEBUG", "1")
 os.environ.setdefault("ESSAIM_DATA_DIR", tempfile.mkdtemp(prefix="essaim-tests-"))
 os.environ.setdefault("ESSAIM_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
