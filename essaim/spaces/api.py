@@ -198,9 +198,7 @@ def space_update(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     return _space_entity(request, space)
 
 
-@router.post(
-    "/spaces/{space_id}/archive", response={200: SpaceEntity, **errors(403, 404, 422)}, url_name="spaces-archive"
-)
+@router.post("/spaces/{space_id}/archive", response={200: SpaceEntity, **errors(403, 404)}, url_name="spaces-archive")
 def space_archive(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     """Make the space and its sub-spaces read-only."""
     space = services.space_archive(actor=current_user(request), space=_space(request, space_id))
@@ -431,7 +429,7 @@ def status_pin(request: HttpRequest, space_id: PathId, status_id: PathId) -> dic
 
 @router.post(
     "/spaces/{space_id}/statuses/{status_id}/unpin",
-    response={200: Status, **errors(403, 404, 422)},
+    response={200: Status, **errors(403, 404)},
     url_name="spaces-status-unpin",
 )
 def status_unpin(request: HttpRequest, space_id: PathId, status_id: PathId) -> dict[str, Any]:
