@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "essaim.core.compression.CompressionMiddleware",  # gzip for pages and JSON
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "essaim.api.middleware.ApiEdgeMiddleware",  # after the language is chosen, around every other error
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
