@@ -13,10 +13,7 @@ clickable.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,8 +21,8 @@ from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 
-from essaim import access
 from essaim.access import Action
+from essaim.access.decorators import page_requires
 from essaim.mailbox import selectors
 from essaim.mailbox.backends import outbox_enabled
 from essaim.mailbox.services import KEEP_DAYS, KEEP_MESSAGES
@@ -43,19 +40,8 @@ HTML_PART_CSP: dict[str, list[str]] = {
 }
 _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 
-View = Callable[..., HttpResponse]
 
-
-def outbox_page(view: View) -> View:
-    """Sign-in required, then the right to read the outbox (403 otherwise)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        access.require(request.user, Action.READ_OUTBOX)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+outbox_page = page_requires(Action.READ_OUTBOX)  # sign-in, then the right to read the outbox
 
 
 @outbox_page

@@ -6,11 +6,7 @@ are sent to sign in, everyone else without the role gets 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from essaim import access
 from essaim.access import Action
+from essaim.access.decorators import page_requires
 from essaim.accounts import selectors as account_selectors
 from essaim.accounts import services as account_services
 from essaim.accounts.invitation_files import ENCODING_LABELS
@@ -41,19 +38,8 @@ from essaim.network.selectors import network_settings
 
 PEOPLE_PER_PAGE = 50
 
-View = Callable[..., HttpResponse]
 
-
-def admin_page(view: View) -> View:
-    """Sign-in required, then the network administrator role (403 otherwise)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        access.require(request.user, Action.ADMINISTER_NETWORK)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+admin_page = page_requires(Action.ADMINISTER_NETWORK)  # sign-in, then the network administrator role
 
 
 @admin_page
