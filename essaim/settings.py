@@ -166,6 +166,11 @@ else:
     # One cache per process; post cards (stream.cards) are its main tenant: ≈ 3 KB each.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
+# --- Security (issue 17's review) ---------------------------------------------------------------
+# Password-reset links die with a deactivation, as sessions and tokens do (essaim/accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "essaim.accounts.tokens.PasswordResetTokenGenerator"  # noqa: S105 - a class path
+# --- end of the security block --------------------------------------------------------------------
+
 # --- Background tasks: django.tasks API; database worker by default.
 TASKS = {
     "default": {
