@@ -15,6 +15,7 @@ class Action(StrEnum):
     INVITE_PEOPLE = "network.invite"
     MANAGE_PEOPLE = "network.manage_people"  # deactivate, reactivate, grant roles
     VIEW_DIRECTORY = "people.directory"
+    VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
     # people (target: a User)
     FOLLOW = "people.follow"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from essaim import access
+from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.people.models import Department, Profile, ProfileField, Site
@@ -19,6 +20,9 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+ORG_FIELDS = ("department", "site", "manager")
 
 
 class ProfileForm(forms.Form):
@@ -61,8 +65,15 @@ class ProfileForm(forms.Form):
         self.actor = actor
         self.profile = profile
         self.extra_fields = fields
+        # A manager the editor may not see is neither shown nor lost: an empty field keeps them.
+        self.unseen_manager = (
+            profile.manager if profile.manager and not access.can(actor, Action.VIEW, profile.manager) else None
+        )
         if not profile.photo:
             del self.fields["remove_photo"]
+        if not access.can(actor, Action.VIEW_ORG_STRUCTURE):  # guests: outside the org chart, nothing of it shown
+            for name in ORG_FIELDS:
+                del self.fields[name]
         for field in fields:
             self.fields[f"field_{field.pk}"] = self._extra_field(field)
 
@@ -78,7 +89,7 @@ class ProfileForm(forms.Form):
     def clean_manager(self) -> User | None:
         handle = self.cleaned_data["manager"].strip().lstrip("@").lower()
         if not handle:
-            return None
+            return self.unseen_manager
         manager = access.visible(self.actor, User.objects.all()).filter(handle=handle).first()
         if manager is None:
             raise ValidationError(_("Nobody has the handle @%(handle)s.") % {"handle": handle})
@@ -86,6 +97,12 @@ class ProfileForm(forms.Form):
 
     def clean_skills(self) -> list[str]:
         return parse_skills(self.cleaned_data["skills"])
+
+    def org_values(self) -> dict[str, Any]:
+        """Department, site and manager: as chosen, or as they were where the form did not offer them."""
+        return {
+            name: self.cleaned_data[name] if name in self.fields else getattr(self.profile, name) for name in ORG_FIELDS
+        }
 
     def field_values(self) -> dict[int, str]:
         values: dict[int, str] = {}
@@ -97,13 +114,16 @@ class ProfileForm(forms.Form):
         return values
 
     @classmethod
-    def initial_for(cls, profile: Profile, values: dict[int, str], skills: list[str]) -> dict[str, Any]:
+    def initial_for(
+        cls, profile: Profile, values: dict[int, str], skills: list[str], *, manager: User | None
+    ) -> dict[str, Any]:
+        """The form's first values; ``manager`` is the one the editor may see (``selectors.manager_for``)."""
         initial: dict[str, Any] = {
             "job_title": profile.job_title,
             "department": profile.department_id,
             "site": profile.site_id,
             "phone": profile.phone,
-            "manager": profile.manager.handle if profile.manager else "",
+            "manager": manager.handle if manager else "",
             "languages": profile.languages,
             "skills": ", ".join(skills),
             "bio": profile.bio,
