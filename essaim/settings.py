@@ -50,7 +50,28 @@ else:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- The site's address (one source for every absolute link in e-mails: essaim/network/site.py)
+def site_url_from(*, site_url: str, bind: str) -> str:
+    """``ESSAIM_SITE_URL`` when set, else ``http://`` where ``ESSAIM_BIND`` listens.
+
+    A bind on every interface (``0.0.0.0``, ``::``) is answered on this machine's loopback, so links
+    name ``127.0.0.1`` (``[::1]``): an address that opens, where a host name may not resolve. Other
+    machines reach the server by a name only the operator knows: ``ESSAIM_SITE_URL`` says it.
+    """
+    if site_url:
+        return site_url.rstrip("/")
+    host, _, port = bind.rpartition(":") if ":" in bind else ("", "", bind)
+    host = host.strip("[]")
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - a bind, not a listen
+    if ":" in host:
+        host = f"[{host}]"
+    port = port or "8000"
+    return f"http://{host}" if port == "80" else f"http://{host}:{port}"
+
+
+SITE_URL = site_url_from(site_url=env("SITE_URL"), bind=env("BIND", "127.0.0.1:8000"))
+# --- end of the site's address
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +90,7 @@ INSTALLED_APPS = [
     "essaim.core",
     "essaim.access",
     "essaim.network",
+    "essaim.mailbox",
     "essaim.accounts",
     "essaim.people",
     "essaim.spaces",
@@ -236,7 +258,7 @@ SPACE_CREATORS = env("SPACE_CREATORS", "everyone")
 if SPACE_CREATORS not in {"everyone", "communication", "admins"}:
     raise ImproperlyConfigured("ESSAIM_SPACE_CREATORS must be everyone, communication or admins.")
 
-# --- Email: console by default, SMTP when ESSAIM_EMAIL_HOST is set.
+# --- Email: the outbox by default (essaim/mailbox), SMTP when ESSAIM_EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Essaim <essaim@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_HOST"):
@@ -253,7 +275,8 @@ if env("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Kept in the outbox (/manage/outbox/, network administrators) with one console line each.
+    MAILERS = {"default": {"BACKEND": "essaim.mailbox.backends.OutboxBackend"}}
 
 # --- Internationalisation
 LANGUAGE_CODE = "fr"

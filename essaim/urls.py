@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("essaim.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("manage/outbox/", include("essaim.mailbox.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

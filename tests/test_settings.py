@@ -81,3 +81,50 @@ def test_postgresql_connections_are_kept_and_never_jit_compile(tmp_path):
     assert printed.startswith("600 ")
     assert "-c jit=off" in printed
     assert "statement_timeout" in printed, "options given in the URL are kept"
+
+
+# --- The site's address (issue 17, point 2): ESSAIM_SITE_URL, else where ESSAIM_BIND listens.
+
+
+def _site_url(tmp_path: Path, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
+    environment.update(ESSAIM_DATA_DIR=str(tmp_path), **env)
+    code = "import essaim.settings as s; print(s.SITE_URL)"
+    result = subprocess.run(  # noqa: S603 - this interpreter, code from this file
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_site_address_follows_the_bind_when_no_site_url_is_set(tmp_path):
+    assert _site_url(tmp_path, ESSAIM_BIND="127.0.0.1:8101") == "http://127.0.0.1:8101"
+    assert _site_url(tmp_path) == "http://127.0.0.1:8000"
+
+
+def test_an_explicit_site_url_wins_over_the_bind(tmp_path):
+    assert _site_url(tmp_path, ESSAIM_BIND="0.0.0.0:8101", ESSAIM_SITE_URL="https://rse.example.com/") == (
+        "https://rse.example.com"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bind", "expected"),
+    [
+        ("127.0.0.1:8101", "http://127.0.0.1:8101"),
+        ("localhost:9000", "http://localhost:9000"),
+        ("rse.intranet:80", "http://rse.intranet"),
+        ("0.0.0.0:8000", "http://127.0.0.1:8000"),  # every interface: this machine answers on its loopback
+        ("[::]:8000", "http://[::1]:8000"),
+        (":::8000", "http://[::1]:8000"),
+        ("::1:8000", "http://[::1]:8000"),
+        ("[::1]:8000", "http://[::1]:8000"),
+        (":8000", "http://127.0.0.1:8000"),
+        ("8000", "http://127.0.0.1:8000"),
+        ("", "http://127.0.0.1:8000"),
+    ],
+)
+def test_a_bind_becomes_an_address_a_browser_can_open(bind, expected):
+    from essaim.settings import site_url_from
+
+    assert site_url_from(site_url="", bind=bind) == expected

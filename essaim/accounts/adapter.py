@@ -1,17 +1,26 @@
-"""How django-allauth behaves in Essaim: sign-up policy, company domains, account creation."""
+"""How django-allauth behaves in Essaim: sign-up policy, company domains, account creation, and its mails.
+
+allauth builds its mails' links from the request (its Host header) and names the site after it
+("Hello from 127.0.0.1:8101!"); here every mail names the network and links to the site's one
+address instead (``essaim.network.site``), whatever Host the request came with.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailConfirmation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import User
+from essaim.network import site
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -69,4 +78,33 @@ class AccountAdapter(DefaultAccountAdapter):
             password=data.get("password1"),
             language=language if language in dict(settings.LANGUAGES) else "",
             email_address=False,  # allauth's setup_user_email creates it (and asks for verification)
+        )
+
+    # --- Mails: the network's name and the site's address, never the request's Host.
+
+    def get_from_email(self) -> str:
+        return site.sender()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's ``send_mail`` with ``current_site`` (its templates' greeting and signature) naming the network."""
+        from allauth.core import context as allauth_context
+
+        ctx: dict[str, Any] = {"request": allauth_context.request, "email": email, **site.mail_context(), **context}
+        self.render_mail(template_prefix, email, ctx).send()
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site.absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation: EmailConfirmation) -> str:
+        return site.absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": site.absolute_url(reverse("account_signup")),
+                "password_reset_url": site.absolute_url(reverse("account_reset_password")),
+            },
         )

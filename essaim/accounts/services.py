@@ -16,7 +16,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +28,7 @@ from essaim.access import Action, require, roles
 from essaim.access.roles import Actor
 from essaim.accounts.models import Invitation, User, handle_from_name
 from essaim.api import services as api_services
+from essaim.network import site
 from essaim.network.selectors import network_settings
 from essaim.people import services as people_services
 from essaim.spaces.services import memberships_sync_for_user
@@ -172,20 +173,20 @@ def token_hash(token: str) -> str:
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL + reverse("accounts:invitation-accept", kwargs={"token": token})
+    return site.absolute_url(reverse("accounts:invitation-accept", kwargs={"token": token}))
 
 
 def _invitation_mail(invitation: Invitation, token: str, inviter_name: str) -> None:
     context: dict[str, Any] = {
+        **site.mail_context(),
         "invitation": invitation,
         "url": invitation_url(token),
-        "network_name": network_settings().name,
         "inviter_name": inviter_name,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_message.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    EmailMessage(subject, body, site.sender(), [invitation.email]).send()
 
 
 def _send_on_commit(invitation: Invitation, token: str, actor: Actor) -> None:

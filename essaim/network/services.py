@@ -45,3 +45,16 @@ def network_settings_update(
     settings_row.save()
     transaction.on_commit(network_settings_invalidate)
     return settings_row
+
+
+@transaction.atomic
+def network_rename(*, actor: Actor, name: str) -> NetworkSettings:
+    """Give the network a new name (the demo data names it after its company)."""
+    require(actor, Action.ADMINISTER_NETWORK)
+    found = NetworkSettings.objects.select_for_update().filter(pk=1).first()
+    settings_row = found if found is not None else NetworkSettings(pk=1)
+    settings_row.name = name.strip()
+    settings_row.full_clean()
+    settings_row.save()
+    transaction.on_commit(network_settings_invalidate)
+    return settings_row

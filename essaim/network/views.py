@@ -23,6 +23,7 @@ from essaim import access
 from essaim.access import Action
 from essaim.accounts import selectors as account_selectors
 from essaim.accounts import services as account_services
+from essaim.mailbox.backends import outbox_enabled
 from essaim.network import services
 from essaim.network.forms import (
     InvitationForm,
@@ -53,7 +54,8 @@ def admin_page(view: View) -> View:
 @admin_page
 def home(request: HttpRequest) -> HttpResponse:
     pending = account_selectors.invitation_list_for(actor=request.user).filter(accepted_at=None, revoked_at=None)
-    return render(request, "network/home.html", {"pending_invitations": pending.count()})
+    context = {"pending_invitations": pending.count(), "outbox_enabled": outbox_enabled()}
+    return render(request, "network/home.html", context)
 
 
 # --- Invitations

@@ -9,16 +9,20 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from faker import Faker
 
 from essaim.accounts.models import User
 from essaim.core.text import fold
+from essaim.network import services as network_services
+from essaim.network.selectors import network_settings
 from essaim.people import services
 from essaim.people.avatars import avatar_jpeg
 from essaim.people.models import Department, Follow, Profile, ProfileField, ProfileFieldValue, Site
 
+DEMO_COMPANY = "Atelier Boréal"  # the network takes its name (mails greet with it)
 DEMO_PASSWORD = "essaim-demo-2026"  # noqa: S105 - a documented demo password, printed on purpose
 DEMO_DOMAIN = "essaim.test"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
@@ -227,6 +231,12 @@ def _demo_accounts(people: list[_Person]) -> None:
     admin.first_name, admin.last_name = "Camille", "Moreau"
     admin.email, admin.is_network_admin = ADMIN_EMAIL, True
     admin.title = "Responsable du réseau social"
+    # Someone of Léa's team is Éloïse Dupré: the README's directory example ("eloise" finds "Éloïse",
+    # "@eloise.dupre" too) and the docs' mentions work on the demo data.
+    others = [p for p in people[1:] if p is not lea and p is not admin]
+    team = [p for p in others if p.manager == communication] or others
+    if team:
+        team[0].first_name, team[0].last_name = "Éloïse", "Dupré"
 
 
 def _create_users(people: list[_Person]) -> list[User]:
@@ -314,6 +324,8 @@ def demo_company_create(*, people: int = 150, seed: int = 42, photos: bool = Tru
 
     admin = users[next(i for i, p in enumerate(plan) if p.email == ADMIN_EMAIL)]
     employee = users[next(i for i, p in enumerate(plan) if p.email == EMPLOYEE_EMAIL)]
+    if network_settings().name == settings.NETWORK_NAME:  # not renamed by an administrator
+        network_services.network_rename(actor=admin, name=DEMO_COMPANY)
     arrival_field = services.profile_field_create(
         actor=admin, label_fr="Date d'arrivée", label_en="Arrival date", kind=ProfileField.Kind.DATE
     )

@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from essaim import access
@@ -12,6 +11,7 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.people.models import Department, Profile, ProfileField, Site
+from essaim.people.pickers import PeopleField
 from essaim.people.services import parse_skills
 
 
@@ -43,11 +43,11 @@ class ProfileForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
-    manager = forms.CharField(
+    manager = PeopleField(
         label=_("Manager"),
-        max_length=41,
+        multiple=False,
         required=False,
-        help_text=_("Your manager's handle, e.g. @lea.martin."),
+        help_text=_("Search by name, handle or e-mail address."),
     )
     languages = forms.CharField(
         label=_("Languages"), max_length=200, required=False, help_text=_("e.g. French, English")
@@ -65,10 +65,12 @@ class ProfileForm(forms.Form):
         self.actor = actor
         self.profile = profile
         self.extra_fields = fields
-        # A manager the editor may not see is neither shown nor lost: an empty field keeps them.
-        self.unseen_manager = (
-            profile.manager if profile.manager and not access.can(actor, Action.VIEW, profile.manager) else None
-        )
+        manager = self.fields["manager"]
+        assert isinstance(manager, PeopleField)
+        manager.actor = actor  # the people the actor may see
+        # A manager the picker would not offer the editor (someone they may not see, or deactivated) is
+        # neither shown nor lost: an empty field keeps them.
+        self.unseen_manager = profile.manager if profile.manager and not _choosable(actor, profile.manager) else None
         if not profile.photo:
             del self.fields["remove_photo"]
         if not access.can(actor, Action.VIEW_ORG_STRUCTURE):  # guests: outside the org chart, nothing of it shown
@@ -86,14 +88,8 @@ class ProfileForm(forms.Form):
             return forms.DateField(label=field.label, required=False, widget=DateInput())
         return forms.CharField(label=field.label, max_length=500, required=False)
 
-    def clean_manager(self) -> User | None:
-        handle = self.cleaned_data["manager"].strip().lstrip("@").lower()
-        if not handle:
-            return self.unseen_manager
-        manager = access.visible(self.actor, User.objects.all()).filter(handle=handle).first()
-        if manager is None:
-            raise ValidationError(_("Nobody has the handle @%(handle)s.") % {"handle": handle})
-        return manager
+    def clean_manager(self) -> Any:
+        return self.cleaned_data["manager"] or self.unseen_manager
 
     def clean_skills(self) -> list[str]:
         return parse_skills(self.cleaned_data["skills"])
@@ -115,15 +111,16 @@ class ProfileForm(forms.Form):
 
     @classmethod
     def initial_for(
-        cls, profile: Profile, values: dict[int, str], skills: list[str], *, manager: User | None
+        cls, profile: Profile, values: dict[int, str], skills: list[str], *, actor: Actor
     ) -> dict[str, Any]:
-        """The form's first values; ``manager`` is the one the editor may see (``selectors.manager_for``)."""
+        """The form's first values, as ``actor`` edits them (a manager they may not choose is not shown)."""
+        manager = profile.manager if profile.manager and _choosable(actor, profile.manager) else None
         initial: dict[str, Any] = {
             "job_title": profile.job_title,
             "department": profile.department_id,
             "site": profile.site_id,
             "phone": profile.phone,
-            "manager": manager.handle if manager else "",
+            "manager": manager,
             "languages": profile.languages,
             "skills": ", ".join(skills),
             "bio": profile.bio,
@@ -131,6 +128,11 @@ class ProfileForm(forms.Form):
         for field_id, value in values.items():
             initial[f"field_{field_id}"] = value
         return initial
+
+
+def _choosable(actor: Actor, person: User) -> bool:
+    """Whether the people picker offers ``person`` to ``actor``: active, and someone ``actor`` may see."""
+    return person.is_active and access.can(actor, Action.VIEW, person)
 
 
 class ProfileFieldForm(forms.ModelForm[ProfileField]):

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.formats import date_format
 
@@ -97,10 +97,17 @@ class Page[T]:
     next_cursor: str | None
 
 
+def _query_words(q: str) -> list[str]:
+    """The folded words of a search, without the ``@`` people type before a handle."""
+    words = (word.lstrip("@") for word in fold(q).split()[:MAX_QUERY_WORDS])
+    return [word for word in words if word]
+
+
 def _search_filter(q: str) -> Q:
-    """Each word of ``q`` must start a word of the name or the handle ("dup" finds "Dupré")."""
+    """Each word of ``q`` must start a word of the name or the handle ("dup" finds "Dupré", "@lea.m"
+    finds ``@lea.martin``)."""
     condition = Q()
-    for word in fold(q).split()[:MAX_QUERY_WORDS]:
+    for word in _query_words(q):
         condition &= Q(search_key__startswith=word) | Q(search_key__contains=f" {word}")
     return condition
 
@@ -126,6 +133,45 @@ def directory_profiles_for(*, actor: Actor, filters: DirectoryFilters, cursor: C
         rows = rows[:DIRECTORY_PAGE_SIZE]
         next_cursor = Cursor(sort_key=rows[-1].sort_key, id=rows[-1].pk).encode()
     return Page(items=rows, next_cursor=next_cursor)
+
+
+# --- People suggestions (mentions, people pickers) ------------------------------------------------
+
+SUGGESTIONS_LIMIT = 8
+
+
+def person_suggestions_for(*, actor: Actor, query: str, limit: int = SUGGESTIONS_LIMIT) -> list[Profile]:
+    """Active people ``actor`` may see whose name or handle starts with the words of ``query``, or
+    whose e-mail address starts with it, closest first, in one query:
+
+    1. the person whose handle is exactly the query;
+    2. people whose name (first name, or "first last") or handle starts with it;
+    3. then, within each of these groups, colleagues ``actor`` follows or shares a space with (not
+       counting company-wide spaces), before the rest; then by last and first name.
+    """
+    from essaim.spaces.selectors import co_member_ids
+
+    words = _query_words(query)
+    if not words:
+        return []
+    phrase = " ".join(words)
+    address = query.strip().lstrip("@").lower()
+    matches = _search_filter(query)
+    if "@" in address or len(words) == 1:
+        matches |= Q(user__email__istartswith=address)
+    profiles = access.visible(actor, Profile.objects.filter(user__is_active=True).filter(matches))
+    followed = Follow.objects.filter(follower_id=actor.pk).values("followed_id")
+    ranked = profiles.annotate(
+        exact=Case(When(user__handle=phrase, then=Value(0)), default=Value(1)),
+        starts=Case(
+            When(Q(search_key__startswith=phrase) | Q(user__handle__startswith=phrase), then=Value(0)), default=Value(1)
+        ),
+        close=Case(
+            When(Q(user_id__in=followed) | Q(user_id__in=co_member_ids(actor=actor)), then=Value(0)), default=Value(1)
+        ),
+    )
+    order = ("exact", "starts", "close", "sort_key", "id")
+    return list(ranked.select_related("user").order_by(*order)[:limit])
 
 
 def departments_list() -> list[Department]:

@@ -5,6 +5,7 @@ from essaim.people import views
 app_name = "people"
 urlpatterns = [
     path("people/", views.directory, name="directory"),
+    path("people/suggestions", views.suggestions, name="suggestions"),
     path("people/me/edit", views.my_profile_edit, name="me-edit"),
     path("people/fields/", views.field_list, name="field-list"),
     path("people/fields/<int:field_id>/edit", views.field_edit, name="field-edit"),

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from essaim import access
 from essaim.access import Action
@@ -108,7 +108,7 @@ def profile_edit(request: HttpRequest, handle: str) -> HttpResponse:
             profile,
             selectors.profile_field_values(profile=profile),
             [s.name for s in profile.skills.order_by("name")],
-            manager=selectors.manager_for(actor=request.user, profile=profile),
+            actor=request.user,
         )
         form = ProfileForm(initial=initial, **form_kwargs)
         return render(request, "people/profile_edit.html", {"form": form, "person": person})
@@ -181,6 +181,14 @@ def directory(request: HttpRequest) -> HttpResponse:
         skills=selectors.skills_in_use(),
     )
     return render(request, "people/directory.html", context)
+
+
+@login_required
+@require_GET
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """The people a picker or a mention suggests for ``q`` (name, handle or e-mail), only those the reader may see."""
+    profiles = selectors.person_suggestions_for(actor=request.user, query=request.GET.get("q", "")[:100])
+    return render(request, "people/includes/person_options.html", {"profiles": profiles})
 
 
 def _int(raw: str | None) -> int | None:

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from essaim.access.roles import Actor
+from essaim.people.pickers import PeopleField
 from essaim.spaces.models import Membership, Space
 
 
@@ -65,18 +67,21 @@ class DecisionForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    who = forms.CharField(
-        label=_("Colleague's handle or external e-mail address"),
-        max_length=254,
-        help_text=_("e.g. @lea.martin or jane@partner.example"),
+    who = PeopleField(
+        label=_("People to invite"),
+        addresses=True,
+        help_text=_(
+            "Search colleagues by name, handle or e-mail address, several at once; "
+            "type an external guest's e-mail address, e.g. jane@partner.example."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
-    def clean_who(self) -> str:
-        who: str = self.cleaned_data["who"].strip()
-        if "@" in who[1:]:
-            forms.EmailField().clean(who)
-        return who
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        who = self.fields["who"]
+        assert isinstance(who, PeopleField)
+        who.actor = actor  # the people the actor may see
 
 
 class RoleForm(forms.Form):

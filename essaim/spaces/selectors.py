@@ -7,6 +7,7 @@ extra query: list pages stay at a constant number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, Q, QuerySet
@@ -20,7 +21,7 @@ from essaim.accounts.models import User
 from essaim.core.ids import parse_id
 from essaim.core.rows import ModelColumns, database, fetch, statement
 from essaim.core.text import fold
-from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
+from essaim.spaces.models import AutoMembershipRule, JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.space_rows import directory_rows, space_row
 
 DIRECTORY_PAGE_SIZE = 30
@@ -253,6 +254,20 @@ def _my_spaces_sql(db: BaseDatabaseWrapper) -> str:
         f"JOIN {Space._meta.db_table} s ON s.id = m.space_id "
         "WHERE m.user_id = %s AND s.archived_at IS NULL ORDER BY m.created_at DESC LIMIT %s"
     )
+
+
+def co_member_ids(*, actor: Actor) -> QuerySet[Membership, Any]:
+    """The ids (``user_id``) of people who share a space with ``actor``, as a subquery.
+
+    Company-wide spaces (those an automatic rule fills with every employee) do not count: everyone
+    shares them, so they say nothing about who works with whom. For ranking people the caller has
+    already found through ``access.visible`` (the people suggestions); it reveals no space.
+    """
+    if not actor.is_authenticated:
+        return Membership.objects.none().values("user_id")
+    company_wide = AutoMembershipRule.objects.filter(department__isnull=True).values("space_id")
+    mine = Membership.objects.filter(user_id=actor.pk).exclude(space_id__in=company_wide).values("space_id")
+    return Membership.objects.filter(space_id__in=mine).exclude(user_id=actor.pk).values("user_id")
 
 
 def my_invitation_list(*, actor: Actor) -> list[SpaceInvitation]:

@@ -40,8 +40,11 @@ COMPANY_POSTS = [
     "La nouvelle charte graphique est disponible dans l'espace Communication. #marque",
     "Atelier Boréal est labellisé « Entreprise engagée » cette année : merci à toutes et à tous ! #rse",
 ]
+# The space every employee is in (an automatic rule). Not named "Toute l'entreprise": that is what a
+# post shared with the whole company says (its audience), and a space's name must not be mistaken for it.
+COMPANY_SPACE = "Actualités d'Atelier Boréal"
 SPACE_POSTS = {
-    "Toute l'entreprise": [
+    COMPANY_SPACE: [
         "Les résultats du trimestre seront présentés jeudi à 11 h en visio. #resultats",
         "Pensez à poser vos congés d'été avant le 31 mars.",
     ],
@@ -72,7 +75,7 @@ EMOJIS = list(Emoji)
 def _spaces(admin: User, people: list[User]) -> dict[str, Space]:
     everyone = space_services.space_create(
         actor=admin,
-        name="Toute l'entreprise",
+        name=COMPANY_SPACE,
         description="Les informations pour tous les collaborateurs d'Atelier Boréal.",
         welcome="Bienvenue ! Ici, on partage ce qui concerne **toute l'entreprise**.",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -32,6 +33,7 @@ class PostForm(forms.Form):
                 "rows": 3,
                 "placeholder": _("Share news, a question, a thank-you… Use @ to mention, # to tag."),
                 "class": "composer__text",
+                "data-suggest": True,
             }
         ),
         # A little slack so the service, not the browser, explains the limit.
@@ -56,6 +58,9 @@ class PostForm(forms.Form):
 
     def __init__(self, *args: Any, space: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Files kept from a refused try (the author's pending uploads), offered again with the form.
+        self.kept_files: list[Any] = []
+        self.next_url = ""
         if space is not None:
             del self.fields["visibility"]
             self.fields["space"].initial = space.pk
@@ -63,14 +68,37 @@ class PostForm(forms.Form):
 
 class PostEditForm(forms.Form):
     body = forms.CharField(
-        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=POST_MAX_CHARS * 2
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 8, "data-suggest": True}),
+        max_length=POST_MAX_CHARS * 2,
     )
+    remove = forms.TypedMultipleChoiceField(
+        label=_("Remove files"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attachments = MultipleFileField(
+        label=_("Add images and files"),
+        required=False,
+        help_text=_("Images are shown in the post; other files are linked."),
+    )
+    image_description = forms.CharField(
+        label=_("Describe the images"),
+        required=False,
+        max_length=500,
+        help_text=_("For colleagues who use a screen reader: what do the new images show?"),
+    )
+
+    def __init__(self, *args: Any, files_of_post: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_files = list(files_of_post)
+        remove = self.fields["remove"]
+        assert isinstance(remove, forms.ChoiceField)
+        remove.choices = [(item.pk, item.original_name) for item in self.current_files]
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("Write a comment…")}),
+        widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("Write a comment…"), "data-suggest": True}),
         max_length=COMMENT_MAX_CHARS * 2,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

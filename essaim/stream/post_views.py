@@ -51,12 +51,21 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_get_for(actor=me(request), post_id=post_id)
     access.require(request.user, Action.EDIT, post)
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    files = selectors.attachment_list_for(actor=me(request), post=post)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = PostEditForm(*data, initial={"body": post.body}, files_of_post=files)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.post_edit(actor=me(request), post=post, body=form.cleaned_data["body"])
+                services.post_edit(
+                    actor=me(request),
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    attachments=form.cleaned_data["attachments"],
+                    remove=form.cleaned_data["remove"],
+                    image_description=form.cleaned_data["image_description"],
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -101,7 +110,9 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
-    context = _detail_context(request, post, comment_form=form)
+    # A refused reply comes back open under the comment it answers, with its text and message.
+    failed = {"reply_form": form} if request.POST.get("parent") else {"comment_form": form}
+    context = _detail_context(request, post, **failed)
     return render(request, "stream/post_detail.html", context, status=400)
 
 

@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from essaim import access
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
+from essaim.core.ids import parse_id
 from essaim.core.pagination import Cursor, Page, page_from_rows, paginate
 from essaim.core.rows import fetch, placeholders
 from essaim.core.text import fold
 from essaim.people.models import Profile
+from essaim.people.selectors import person_suggestions_for
 from essaim.stream import announcements
 from essaim.stream.models import (
     Attachment,
@@ -61,6 +63,7 @@ def _check_id(identifier: int) -> int:
 TAG_CANDIDATES = 20  # names a tag suggestion looks at: type more to reach the others
 TAG_RECENT_POSTS = 20  # newest posts of each in which it looks for one the reader may read
 AUTOCOMPLETE_LIMIT = 8
+MAX_KEPT = 20  # files the composer keeps from a refused try (the post itself takes 10)
 
 
 def post_list_for(*, actor: Actor) -> QuerySet[Post]:
@@ -242,6 +245,23 @@ def attachment_get_for(*, actor: Actor, attachment_id: int) -> Attachment:
         raise Http404 from None
 
 
+def attachment_list_for(*, actor: Actor, post: Post) -> list[Attachment]:
+    """The files of a visible post, images first, each in the order it was attached."""
+    access.require(actor, access.Action.VIEW, post)
+    return sorted(post.attachments.all(), key=lambda a: (not a.is_image, a.pk))
+
+
+def media_kept_for(*, actor: Actor, ids: Sequence[str]) -> list[Attachment]:
+    """``actor``'s uploads still waiting for a post among ``ids`` (what the composer kept from a refused
+    try), in the order asked; ids that are not (or no longer) such uploads are left out."""
+    wanted = [i for i in (parse_id(raw) for raw in ids[:MAX_KEPT]) if i is not None]
+    if not wanted or not actor.is_authenticated:
+        return []
+    mine = Attachment.objects.filter(pk__in=wanted, post__isnull=True, uploaded_by=actor.pk)
+    found = {a.pk: a for a in access.visible(actor, mine)}
+    return [found[i] for i in dict.fromkeys(wanted) if i in found]
+
+
 def media_pending_for(*, actor: Actor, ids: Sequence[str | int]) -> list[Attachment]:
     """``actor``'s uploads still waiting for a post, in the order asked; an unknown id is a ValidationError."""
     try:
@@ -379,10 +399,7 @@ def tag_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLETE_L
 
 
 def mention_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Profile]:
-    """People ``actor`` may see whose name or handle starts with ``query`` (accent-insensitive)."""
-    prefix = fold(query.lstrip("@"))
-    if not prefix:
-        return []
-    profiles = Profile.objects.select_related("user").filter(user__is_active=True)
-    words = profiles.filter(search_key__startswith=prefix) | profiles.filter(search_key__contains=f" {prefix}")
-    return list(access.visible(actor, words).order_by("sort_key")[:limit])
+    """People ``actor`` may see and mention, for ``@query`` (accent-insensitive), closest first: the exact
+    handle, then names and handles that start with it, colleagues ``actor`` follows or works with first
+    (``people.selectors.person_suggestions_for``)."""
+    return person_suggestions_for(actor=actor, query=query.lstrip("@"), limit=limit)

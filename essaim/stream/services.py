@@ -137,8 +137,10 @@ def post_create(
 ) -> Post:
     """Publish a post (optionally in ``space``, with files) and deliver it to home timelines (``_deliver``).
 
-    ``image_description`` is the alt text of the attached images, as the composer asks for it.
-    ``media`` are the actor's earlier uploads (:func:`media_upload`) that this post takes.
+    ``image_description`` is the alt text of the attached images, as the composer asks for it (given,
+    it also describes the images among ``media``).
+    ``media`` are the actor's earlier uploads (:func:`media_upload`) that this post takes: the API's
+    media, or the files the composer kept from a refused try.
 
     The checks, the mentions' lookup, the rendering and the files (images decoded and re-encoded)
     come before the transaction: on SQLite a write transaction holds the database's one write
@@ -178,7 +180,11 @@ def post_create(
                 item.post = post
                 item.save(force_insert=True)
             if media:
-                Attachment.objects.filter(pk__in=[item.pk for item in media], post__isnull=True).update(post=post)
+                taken = [item.pk for item in media]
+                Attachment.objects.filter(pk__in=taken, post__isnull=True).update(post=post)
+                if image_description.strip():
+                    described = Attachment.objects.filter(pk__in=taken, post=post, is_image=True)
+                    described.update(alt_text=image_description.strip()[:500])
             _deliver(post)
     except BaseException:
         attachment_files.discard(files)  # the files of a post that was not written
@@ -194,29 +200,93 @@ def _deliver(post: Post) -> None:
         transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
 
 
-@transaction.atomic
-def post_edit(*, actor: User, post: Post, body: str) -> Post:
-    """Change a post's text; the previous version is kept in its history and the post is marked edited."""
+def post_edit(
+    *,
+    actor: User,
+    post: Post,
+    body: str,
+    attachments: Sequence[UploadedFile] = (),
+    remove: Sequence[int] = (),
+    image_description: str = "",
+) -> Post:
+    """Change a post's text, and add files (``attachments``) or remove some of its own (``remove``, their ids).
+
+    A new text keeps the previous one in the post's history; any change marks the post edited.
+    ``image_description`` is the alt text of the images added. As in :func:`post_create`, new files
+    are checked and re-encoded before the transaction, and removed ones leave the storage once it
+    commits; a refused edit changes nothing and stores nothing.
+    """
     access.require(actor, Action.EDIT, post)
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
-    if body == post.body:
+    removed = _attachments_to_remove(post, remove)
+    if not attachments and not removed and body == post.body:
         return post
-    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
-    if post.visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != post.author_id]:
+    count = post.attachments.count() - len(removed) + len(attachments)
+    if count > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
+        )
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body") if body != post.body else None
+    others = [u for u in mentioned or () if u.pk != post.author_id]
+    if mentioned is not None and post.visibility == Visibility.MENTIONED and not others:
         raise ValidationError({"body": _("This post is for mentioned people only: keep at least one @mention.")})
-    revision = PostRevision(
-        post=post, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at
-    )
-    revision.full_clean()
-    revision.save()
-    post.body = body
-    post.body_html = render_body(body, mentioned=mentioned)
-    post.edited_at = timezone.now()
-    post.full_clean()
-    post.save(update_fields=["body", "body_html", "edited_at"])
-    _sync_post_links(post, mentioned=mentioned)
-    _deliver(post)  # to the people it now mentions
+    files: list[Attachment] = []
+    try:
+        for upload in attachments:
+            files.append(attachment_files.prepare(upload=upload, uploaded_by=actor, alt_text=image_description))
+        with transaction.atomic():
+            _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count)
+    except BaseException:
+        attachment_files.discard(files)  # the files of an edit that was not written
+        raise
     return post
+
+
+def _attachments_to_remove(post: Post, ids: Sequence[int]) -> list[Attachment]:
+    """The post's own files among ``ids``; an id that is not one of them is refused."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    found = list(post.attachments.filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise ValidationError({"remove": _("These files are not this post's: reload the page and try again.")})
+    return found
+
+
+def _save_edit(
+    post: Post,
+    *,
+    body: str,
+    mentioned: list[User] | None,
+    files: list[Attachment],
+    removed: list[Attachment],
+    count: int,
+) -> None:
+    fields = ["edited_at"]
+    if mentioned is not None:  # a new text: the previous one goes to the history
+        revision = PostRevision(
+            post=post, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at
+        )
+        revision.full_clean()
+        revision.save()
+        post.body = body
+        post.body_html = render_body(body, mentioned=mentioned)
+        fields += ["body", "body_html"]
+    post.edited_at = timezone.now()
+    post.attachment_count = count
+    fields.append("attachment_count")
+    post.full_clean()
+    post.save(update_fields=fields)
+    for item in files:
+        item.post = post
+        item.save(force_insert=True)
+    if removed:
+        names = [(a.file.name or "", a.thumbnail.name or "") for a in removed]
+        Attachment.objects.filter(pk__in=[a.pk for a in removed]).delete()
+        transaction.on_commit(lambda: attachment_files.delete_files(names))
+    if mentioned is not None:
+        _sync_post_links(post, mentioned=mentioned)
+        _deliver(post)  # to the people it now mentions
 
 
 @transaction.atomic
@@ -458,6 +528,17 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
     return post
+
+
+@transaction.atomic
+def media_discard(*, actor: User, attachment: Attachment) -> None:
+    """Delete an upload no post has taken (the composer's "Remove" on a file kept from a refused post)."""
+    access.require(actor, Action.DELETE, attachment)
+    if attachment.post_id is not None:
+        raise ValidationError({"media": _("This file belongs to a post: edit the post to remove it.")})
+    files = [(attachment.file.name or "", attachment.thumbnail.name or "")]
+    attachment.delete()
+    transaction.on_commit(lambda: attachment_files.delete_files(files))
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
 from essaim.stream import selectors, services
 from essaim.stream.forms import PostForm
-from essaim.stream.models import Post, Visibility
+from essaim.stream.models import Attachment, Post, Visibility
+from essaim.stream.services import MAX_ATTACHMENTS
 
 FEED_TEMPLATE = "stream/feed.html"
 
@@ -134,7 +135,12 @@ def post_create(request: HttpRequest) -> HttpResponse:
     space = spaces_selectors.space_get_by_ref_for(actor=me(request), ref=space_ref) if space_ref else None
     form = PostForm(request.POST, request.FILES, space=space)
     back = space.get_absolute_url() if space is not None else safe_next(request, "/")
-    if form.is_valid():
+    kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
+    if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
+        kept = _discard_kept(request, kept, request.POST["discard"])
+        typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description")}
+        form = PostForm(initial=typed, space=space)
+    elif form.is_valid():
         try:
             services.post_create(
                 actor=me(request),
@@ -142,17 +148,61 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
                 attachments=form.cleaned_data["attachments"],
                 image_description=form.cleaned_data["image_description"],
+                media=kept,
                 space=space,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return redirect(back)
+    form.kept_files = kept + _keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
+    form.next_url = back  # where the next try goes back to (not this address, which only takes a POST)
+    status = 200 if request.POST.get("discard") else 400
     if space is not None:
-        return space_page(request, space, form=form, status=400)
+        return space_page(request, space, form=form, status=status)
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
-    return _feed_response(request, page=page, context=context, status=400)
+    return _feed_response(request, page=page, context=context, status=status)
+
+
+def _keep_uploads(request: HttpRequest, form: PostForm, *, room: int) -> list[Attachment]:
+    """The files of a refused post, kept as the author's pending uploads so that the form offers them
+    again (``kept_files``) and the next try publishes them: a refusal never loses a file. A file that
+    is itself refused (not an image after all, too large) is not kept, and the form says why."""
+    kept: list[Attachment] = []
+    for upload in request.FILES.getlist("attachments")[: max(room, 0)]:
+        try:
+            kept.append(
+                services.media_upload(
+                    actor=me(request), upload=upload, description=request.POST.get("image_description", "")[:500]
+                )
+            )
+        except ValidationError as exc:
+            for message in exc.messages if form.is_bound else ():
+                if message not in form.errors.get("attachments", []):
+                    form.add_error("attachments", message)
+    return kept
+
+
+def _discard_kept(request: HttpRequest, kept: list[Attachment], raw_id: str) -> list[Attachment]:
+    left = [item for item in kept if str(item.pk) != raw_id]
+    for item in kept:
+        if str(item.pk) == raw_id:
+            services.media_discard(actor=me(request), attachment=item)
+    return left
+
+
+@login_required
+@require_POST
+def media_discard(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """htmx: "Remove" on a file the composer kept from a refused post (answers nothing: the row goes)."""
+    kept = selectors.media_kept_for(actor=me(request), ids=[str(attachment_id)])
+    if not kept:
+        raise Http404
+    services.media_discard(actor=me(request), attachment=kept[0])
+    if getattr(request, "htmx", False):
+        return HttpResponse("")
+    return redirect(safe_next(request, "/"))
 
 
 @login_required

@@ -41,3 +41,28 @@ def test_a_guest_never_follows_anyone(guest, employee, shared_space):
 def test_visible_people_is_one_query(guest, django_assert_num_queries):
     with django_assert_num_queries(1):
         list(access.visible(guest, User.objects.all()))
+
+
+class TestPeopleSuggestions:
+    """``/people/suggestions`` (mentions, people pickers) and the pickers' fields answer only visible people."""
+
+    def options(self, client, actor, query):
+        client.force_login(actor)
+        return client.get("/people/suggestions", {"q": query}).content.decode()
+
+    def test_a_guest_is_offered_co_members_only(self, client, guest, employee, colleague, shared_space):
+        Membership.objects.create(space=shared_space, user=guest)
+        Membership.objects.create(space=shared_space, user=employee)
+        assert "@lea.martin" in self.options(client, guest, "lea")
+        assert "@eloise.dupre" not in self.options(client, guest, "eloise")
+        assert "@eloise.dupre" not in self.options(client, guest, colleague.email)
+
+    def test_deactivated_people_are_offered_to_nobody(self, client, employee, colleague, network_admin):
+        colleague.is_active = False
+        colleague.save()
+        assert "@eloise.dupre" not in self.options(client, employee, "eloise")
+        assert "@eloise.dupre" not in self.options(client, network_admin, "eloise")
+
+    def test_mention_suggestions_follow_the_same_rule(self, client, guest, colleague):
+        client.force_login(guest)
+        assert "@eloise.dupre" not in client.get("/stream/mentions", {"q": "eloise"}).content.decode()

@@ -140,3 +140,42 @@ class TestHiddenPosts:
         client.force_login(reader)
         assert client.get(f"/posts/{post.pk}/").status_code == 404
         assert client.post(f"/posts/{post.pk}/hide", {"hidden": "0"}).status_code == 404
+
+
+class TestAttachments:
+    """A post's files are read with the post and removed by whoever may edit it (its author); an upload
+    waiting for its post (API media, files kept from a refused post) is its uploader's only."""
+
+    def test_a_posts_file_is_removed_by_its_author_only(self, space: Space, post: Post, author: User) -> None:
+        from tests.stream.factories import image_upload
+
+        services.post_edit(actor=author, post=post, body=post.body, attachments=[image_upload()])
+        attachment = post.attachments.get()
+        moderator = member(space, Role.MODERATOR).user
+        reader = member(space, Role.READER).user
+        outsider = UserFactory()
+        assert access.can(author, Action.DELETE, attachment)
+        for other in (moderator, reader):
+            assert access.can(other, Action.VIEW, attachment)
+            assert not access.can(other, Action.DELETE, attachment)
+        assert not access.can(outsider, Action.VIEW, attachment)
+        assert not access.can(outsider, Action.DELETE, attachment)
+        assert list(access.visible(outsider, type(attachment).objects.all())) == []
+
+    def test_a_pending_upload_is_its_uploaders_only(self, author: User, db: None) -> None:
+        from tests.stream.factories import image_upload
+
+        pending = services.media_upload(actor=author, upload=image_upload())
+        someone = UserFactory(is_network_admin=True)
+        assert access.can(author, Action.DELETE, pending)
+        assert access.can(author, Action.VIEW, pending)
+        assert not access.can(someone, Action.VIEW, pending)
+        assert not access.can(someone, Action.DELETE, pending)
+        assert list(access.visible(someone, type(pending).objects.all())) == []
+
+    @pytest.mark.parametrize("action", [Action.EDIT, Action.COMMENT, Action.HIDE])
+    def test_no_other_action_applies_to_a_file(self, author: User, action: Action, db: None) -> None:
+        from tests.stream.factories import image_upload
+
+        pending = services.media_upload(actor=author, upload=image_upload())
+        assert not access.can(author, action, pending)

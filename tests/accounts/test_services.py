@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -21,6 +25,7 @@ from essaim.network.selectors import network_settings
 from tests.accounts.factories import PASSWORD, UserFactory
 
 STRONG = "violet-tandem-harbour-42"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def link_token(message: mail.EmailMessage) -> str:
@@ -96,6 +101,37 @@ class TestInvitationSend:
         with pytest.raises(ValidationError) as error:
             services.invitation_send(actor=network_admin, email="ext@partner.org", kind=User.Kind.GUEST)
         assert "kind" in error.value.message_dict
+
+
+class TestInvitationMail:
+    """Issue 17, point 2: the link names the site's one address and the mail the network."""
+
+    def test_the_link_follows_the_bind_when_no_site_url_is_set(self, tmp_path) -> None:
+        code = (
+            "import django; django.setup(); from essaim.accounts.services import invitation_url; "
+            "print(invitation_url('TOKEN'))"
+        )
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
+        environment.update(ESSAIM_DATA_DIR=str(tmp_path), ESSAIM_BIND="127.0.0.1:8101")
+        environment["DJANGO_SETTINGS_MODULE"] = "essaim.settings"
+        result = subprocess.run(  # noqa: S603 - this interpreter, code from this file
+            [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "http://127.0.0.1:8101/accounts/invitation/TOKEN/"
+
+    def test_the_mail_comes_from_the_network_and_links_to_the_site(
+        self, network_admin: User, settings, django_capture_on_commit_callbacks
+    ) -> None:
+        settings.SITE_URL = "http://127.0.0.1:8101"
+        settings.DEFAULT_FROM_EMAIL = "Essaim <rse@example.com>"
+        NetworkSettings.objects.update_or_create(pk=1, defaults={"name": "Atelier Boréal"})
+        with django_capture_on_commit_callbacks(execute=True):
+            services.invitation_send(actor=network_admin, email="new@example.com")
+        message = mail.outbox[0]
+        assert message.from_email == "Atelier Boréal <rse@example.com>"
+        assert "Atelier Boréal" in message.subject
+        assert f"http://127.0.0.1:8101/accounts/invitation/{link_token(message)}/" in message.body
 
 
 class TestInvitationResendAndRevoke:

@@ -42,3 +42,21 @@ class TestNetworkSettingsUpdate:
         with pytest.raises(ValidationError) as error:
             update(network_admin, accent_color="red")
         assert "accent_color" in error.value.message_dict
+
+
+class TestNetworkRename:
+    def test_renames_and_refreshes_the_cached_settings(
+        self, network_admin: User, django_capture_on_commit_callbacks
+    ) -> None:
+        assert network_settings().name == "Essaim"  # cached now
+        with django_capture_on_commit_callbacks(execute=True):
+            services.network_rename(actor=network_admin, name="  Atelier Boréal ")
+        assert network_settings().name == "Atelier Boréal"
+
+    def test_employees_cannot_rename(self, employee: User) -> None:
+        with pytest.raises(PermissionDenied):
+            services.network_rename(actor=employee, name="Hacked")
+
+    def test_a_blank_name_is_refused(self, network_admin: User) -> None:
+        with pytest.raises(ValidationError):
+            services.network_rename(actor=network_admin, name=" ")

@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.network.models import NetworkSettings
+from essaim.network.selectors import network_settings
 from essaim.people.demo import ADMIN_EMAIL, DEMO_PASSWORD, EMPLOYEE_EMAIL
 from essaim.people.models import Follow, Profile, ProfileField
 
@@ -34,6 +36,17 @@ class TestDemoData:
         assert lea.handle == "lea.martin"
         assert access.can(admin, Action.ADMINISTER_NETWORK)
         assert not access.can(lea, Action.ADMINISTER_NETWORK)
+
+    def test_the_network_is_named_after_the_demo_company(self, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            run("--people", "20", "--no-activity")
+        assert network_settings().name == "Atelier Boréal"
+
+    def test_a_network_an_administrator_renamed_keeps_its_name(self, django_capture_on_commit_callbacks):
+        NetworkSettings.objects.update_or_create(pk=1, defaults={"name": "Ruche"})
+        with django_capture_on_commit_callbacks(execute=True):
+            run("--people", "20", "--no-activity")
+        assert network_settings().name == "Ruche"
 
     def test_everyone_has_a_profile_in_one_tree_under_the_ceo(self):
         run("--people", "20")
@@ -74,6 +87,18 @@ class TestDemoData:
             run("--people", "12")
 
 
+def test_the_readmes_directory_example_works_on_the_demo_data(db):
+    """README: the directory's search ignores accents and finds handles ("eloise" finds "Éloïse Dupré")."""
+    from essaim.people.selectors import DirectoryFilters, directory_profiles_for
+
+    run("--people", "40", "--no-photos", "--no-activity")
+    lea = User.objects.get(email=EMPLOYEE_EMAIL)
+    for query in ("eloise", "Éloïse", "@eloise.dupre", "eloise.dupre"):
+        page = directory_profiles_for(actor=lea, filters=DirectoryFilters(q=query))
+        assert [p.user.get_full_name() for p in page.items] == ["Éloïse Dupré"], query
+    assert User.objects.get(handle="eloise.dupre").profile.manager == lea
+
+
 class TestDemoActivity:
     def test_the_first_screen_is_alive_with_spaces_posts_and_an_announcement(self, client):
         from essaim.spaces.models import Space
@@ -81,7 +106,7 @@ class TestDemoActivity:
 
         output = run("--people", "24", "--seed", "5", "--no-photos")
         assert "posts" in output
-        assert {"Toute l'entreprise", "Direction R&D", "Projet Atlas", "Club photo"} <= set(
+        assert {"Actualités d'Atelier Boréal", "Direction R&D", "Projet Atlas", "Club photo"} <= set(
             Space.objects.values_list("name", flat=True)
         )
         assert Post.objects.count() >= 10

@@ -46,6 +46,11 @@ class TestDirectorySearch:
         page = selectors.directory_profiles_for(actor=employee, filters=DirectoryFilters(q=query))
         assert names(page) == ["Éloïse Dupré"]
 
+    @pytest.mark.parametrize("query", ["@eloise.dupre", "eloise.dupre", "@eloise", "@ELOÏSE.D"])
+    def test_search_finds_a_handle_with_or_without_its_at_sign(self, employee, colleague, query):
+        page = selectors.directory_profiles_for(actor=employee, filters=DirectoryFilters(q=query))
+        assert names(page) == ["Éloïse Dupré"]
+
     def test_search_does_not_match_the_middle_of_a_word(self, employee, colleague):
         page = selectors.directory_profiles_for(actor=employee, filters=DirectoryFilters(q="upre"))
         assert names(page) == []
@@ -70,6 +75,64 @@ class TestDirectorySearch:
         person(first_name="Bob", last_name="Abadie")
         page = selectors.directory_profiles_for(actor=employee, filters=DirectoryFilters(q="a"))
         assert names(page) == ["Bob Abadie", "Zoé Abadie", "Anne Écuyer"]
+
+
+class TestPersonSuggestions:
+    """The mention and people-picker suggestions: visible people, closest first."""
+
+    def handles(self, actor: User, query: str) -> list[str]:
+        return [p.user.handle for p in selectors.person_suggestions_for(actor=actor, query=query)]
+
+    def test_the_exact_handle_comes_first_then_name_prefixes_then_other_words(self, employee):
+        person(first_name="Marc", last_name="Zed", handle="marc.zed")
+        person(first_name="Anne", last_name="Marceau", handle="anne.marceau")
+        person(first_name="Bob", last_name="Marc", handle="marc")
+        # "marc" is Bob's handle; Marc Zed's first name starts with it; Anne's last name does.
+        assert self.handles(employee, "marc") == ["marc", "marc.zed", "anne.marceau"]
+        assert self.handles(employee, "@marc") == ["marc", "marc.zed", "anne.marceau"]
+
+    def test_colleagues_i_follow_or_share_a_space_with_come_before_the_rest(self, employee):
+        from essaim.spaces.models import AutoMembershipRule
+        from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+        stranger = person(first_name="Alain", last_name="Aubert", handle="alain.aubert")
+        followed = person(first_name="Alice", last_name="Zola", handle="alice.zola")
+        teammate = person(first_name="Alix", last_name="Yvon", handle="alix.yvon")
+        Follow.objects.create(follower=employee, followed=followed)
+        team = SpaceFactory(name="Projet Atlas")
+        MembershipFactory(space=team, user=employee)
+        MembershipFactory(space=team, user=teammate)
+        everyone = SpaceFactory(name="Actualités")  # a company-wide space brings nobody closer
+        AutoMembershipRule.objects.create(space=everyone)
+        MembershipFactory(space=everyone, user=employee)
+        MembershipFactory(space=everyone, user=stranger)
+        assert self.handles(employee, "al") == ["alix.yvon", "alice.zola", "alain.aubert"]
+
+    def test_closeness_ranks_within_the_name_prefix_group_not_above_it(self, employee):
+        person(first_name="Paul", last_name="Zed", handle="paul.zed")
+        followed = person(first_name="Anne", last_name="Paulin", handle="anne.paulin")
+        Follow.objects.create(follower=employee, followed=followed)
+        assert self.handles(employee, "paul") == ["paul.zed", "anne.paulin"]
+
+    def test_an_e_mail_address_finds_its_owner(self, employee, colleague):
+        colleague.email = "e.dupre@atelier.example"
+        colleague.save()
+        assert self.handles(employee, "e.dupre@atelier") == ["eloise.dupre"]
+        assert self.handles(employee, "E.DUPRE@ATELIER.EXAMPLE") == ["eloise.dupre"]
+
+    def test_only_active_people_the_actor_may_see(self, employee, colleague, guest):
+        UserFactory(first_name="Éloi", last_name="Parti", handle="eloi.parti", is_active=False)
+        assert self.handles(employee, "elo") == ["eloise.dupre"]
+        assert self.handles(guest, "elo") == []
+        assert self.handles(guest, "gaspard") == ["gaspard.extern"]
+
+    def test_an_empty_query_suggests_nobody(self, employee, colleague):
+        assert self.handles(employee, "") == []
+        assert self.handles(employee, "@") == []
+
+    def test_one_query(self, employee, colleague, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            selectors.person_suggestions_for(actor=employee, query="elo")
 
 
 class TestDirectoryPagination:

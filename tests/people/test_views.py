@@ -179,6 +179,20 @@ class TestProfileEdit:
         assert response.status_code == 400
         assert "@personne" in response.content.decode()
 
+    def test_the_manager_is_a_people_picker_showing_the_current_manager(self, signed_in, employee, colleague):
+        employee.profile.manager = colleague
+        employee.profile.save()
+        html = signed_in.get("/@lea.martin/edit").content.decode()
+        assert "data-picker" in html
+        assert 'type="hidden" name="manager" value="@eloise.dupre"' in html
+        assert "Remove Éloïse Dupré" in html
+
+    def test_the_manager_may_be_chosen_by_e_mail_address(self, signed_in, employee, colleague):
+        response = signed_in.post("/@lea.martin/edit", self._data(manager=colleague.email))
+        assert response.status_code == 302
+        employee.profile.refresh_from_db()
+        assert employee.profile.manager == colleague
+
     def test_a_bad_choice_is_refused(self, signed_in):
         field = ProfileFieldFactory(kind=ProfileField.Kind.CHOICE, choices="Oui\nNon")
         response = signed_in.post("/@lea.martin/edit", self._data(**{f"field_{field.pk}": "Peut-être"}))
@@ -213,6 +227,10 @@ class TestProfileEdit:
 
 
 class TestDirectory:
+    @pytest.mark.parametrize("query", ["@eloise.dupre", "eloise.dupre", "Éloïse"])
+    def test_finds_a_handle_with_or_without_the_at_sign_and_a_name(self, signed_in, colleague, query):
+        assert "Éloïse Dupré" in signed_in.get("/people/", {"q": query}).content.decode()
+
     def test_search_is_accent_insensitive(self, signed_in, colleague):
         response = signed_in.get("/people/?q=eloise")
         assert [p.user for p in response.context["page"].items] == [colleague]
@@ -254,6 +272,24 @@ class TestDirectory:
 
     def test_a_bad_cursor_or_filter_shows_the_first_page(self, signed_in):
         assert signed_in.get("/people/?after=zzz&department=abc&site=-1").status_code == 200
+
+
+class TestSuggestions:
+    def test_people_by_name_handle_or_e_mail_as_listbox_options(self, signed_in, colleague):
+        for query in ("élo", "@eloise.d", colleague.email[:8]):
+            html = signed_in.get("/people/suggestions", {"q": query}).content.decode()
+            assert 'role="option"' in html
+            assert 'data-insert="@eloise.dupre"' in html, query
+            assert 'data-label="Éloïse Dupré"' in html
+            assert "<html" not in html
+
+    def test_nobody_matches_is_a_disabled_option(self, signed_in):
+        html = signed_in.get("/people/suggestions", {"q": "zzz"}).content.decode()
+        assert 'aria-disabled="true"' in html
+        assert "Nobody matches" in html
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self, client, db):
+        assert client.get("/people/suggestions", {"q": "a"}).status_code == 302
 
 
 class TestOrgChartView:

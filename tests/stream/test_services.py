@@ -227,6 +227,120 @@ class TestPostEditAndDelete:
             services.post_delete(actor=network_admin, post=post)
 
 
+class TestPostEditFiles:
+    """An edit adds files and removes the post's own, through the same checks as a new post."""
+
+    def upload(self, name: str = "notes.txt") -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, b"Compte rendu", content_type="text/plain")
+
+    def test_an_edit_adds_and_removes_files_and_marks_the_post_edited(self, employee, make_post):
+        post = make_post(employee, "Avec fichiers", attachments=[image_upload("a.jpg"), self.upload("b.txt")])
+        first, second = post.attachments.order_by("id")
+        services.post_edit(
+            actor=employee,
+            post=post,
+            body="Avec fichiers",
+            attachments=[image_upload("c.jpg")],
+            remove=[first.pk],
+            image_description="Le banc d'essai",
+        )
+        post.refresh_from_db()
+        names = sorted(post.attachments.values_list("original_name", flat=True))
+        assert names == ["b.txt", "c.jpg"]
+        assert post.attachment_count == 2
+        assert post.edited_at is not None
+        assert post.attachments.get(original_name="c.jpg").alt_text == "Le banc d'essai"
+        assert not PostRevision.objects.filter(post=post).exists(), "the text did not change"
+        assert second.pk in post.attachments.values_list("pk", flat=True)
+
+    def test_removed_files_leave_the_storage_once_the_edit_commits(
+        self, employee, make_post, django_capture_on_commit_callbacks
+    ):
+        post = make_post(employee, "Photo", attachments=[image_upload()])
+        image = post.attachments.get()
+        stored = [image.file.name, image.thumbnail.name]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.post_edit(actor=employee, post=post, body="Photo", remove=[image.pk])
+        assert not Attachment.objects.filter(pk=image.pk).exists()
+        assert not any(_exists(name) for name in stored)
+
+    def test_a_file_of_another_post_cannot_be_removed_through_this_one(self, employee, make_post):
+        post = make_post(employee, "Le mien")
+        other = make_post(employee, "L'autre", attachments=[self.upload()])
+        with pytest.raises(ValidationError) as refused:
+            services.post_edit(actor=employee, post=post, body="Le mien", remove=[other.attachments.get().pk])
+        assert "not this post's" in str(refused.value)
+        assert other.attachments.exists()
+
+    def test_only_the_author_changes_the_files(self, employee, colleague, network_admin, make_post):
+        post = make_post(employee, "À moi", attachments=[self.upload()])
+        for other in (colleague, network_admin):
+            with pytest.raises(PermissionDenied):
+                services.post_edit(actor=other, post=post, body="À moi", remove=[post.attachments.get().pk])
+            with pytest.raises(PermissionDenied):
+                services.post_edit(actor=other, post=post, body="À moi", attachments=[self.upload()])
+        assert post.attachments.count() == 1
+
+    def test_the_limit_counts_the_files_kept_added_and_removed(self, employee, make_post):
+        post = make_post(employee, "Plein", attachments=[self.upload(f"{n}.txt") for n in range(10)])
+        with pytest.raises(ValidationError) as refused:
+            services.post_edit(actor=employee, post=post, body="Plein", attachments=[self.upload()])
+        assert "at most 10" in str(refused.value)
+        first = post.attachments.order_by("id").first()
+        services.post_edit(actor=employee, post=post, body="Plein", attachments=[self.upload()], remove=[first.pk])
+        assert post.attachments.count() == 10
+
+    def test_a_refused_new_file_changes_nothing_and_stores_nothing(self, employee, make_post, stored_files):
+        post = make_post(employee, "Avant", attachments=[self.upload()])
+        stored_files.clear()
+        fake = SimpleUploadedFile("photo.png", b"<html>not an image</html>", content_type="image/png")
+        with pytest.raises(ValidationError):
+            services.post_edit(
+                actor=employee, post=post, body="Après", attachments=[self.upload("ok.txt"), fake],
+                remove=[post.attachments.get().pk],
+            )  # fmt: skip
+        post.refresh_from_db()
+        assert post.body == "Avant"
+        assert post.attachments.count() == 1
+        assert stored_files
+        assert not any(_exists(name) for name in stored_files)
+
+    def test_nothing_changed_is_not_an_edit(self, employee, make_post):
+        post = make_post(employee, "Pareil")
+        services.post_edit(actor=employee, post=post, body="Pareil")
+        post.refresh_from_db()
+        assert post.edited_at is None
+
+
+class TestKeptUploads:
+    """Files of a refused post wait as their author's pending uploads; "Remove" deletes one."""
+
+    def test_the_uploader_discards_a_pending_upload_and_its_files(self, employee, django_capture_on_commit_callbacks):
+        pending = services.media_upload(actor=employee, upload=image_upload())
+        stored = [pending.file.name, pending.thumbnail.name]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.media_discard(actor=employee, attachment=pending)
+        assert not Attachment.objects.filter(pk=pending.pk).exists()
+        assert not any(_exists(name) for name in stored)
+
+    def test_nobody_else_discards_it(self, employee, colleague, network_admin):
+        pending = services.media_upload(actor=employee, upload=image_upload())
+        for other in (colleague, network_admin):
+            with pytest.raises((PermissionDenied, Http404)):
+                services.media_discard(actor=other, attachment=pending)
+        assert Attachment.objects.filter(pk=pending.pk).exists()
+
+    def test_a_posts_file_is_not_discarded_this_way(self, employee, make_post):
+        post = make_post(employee, "Photo", attachments=[image_upload()])
+        with pytest.raises(ValidationError):
+            services.media_discard(actor=employee, attachment=post.attachments.get())
+
+    def test_a_new_description_describes_the_kept_images_too(self, employee, make_post):
+        pending = services.media_upload(actor=employee, upload=image_upload(), description="")
+        post = make_post(employee, "Enfin", media=[pending], image_description="Le logo d'Atlas")
+        assert post.attachments.get().alt_text == "Le logo d'Atlas"
+
+
 class TestComments:
     def test_comment_and_reply_count_and_stay_two_levels(self, employee, colleague, make_post):
         post = make_post(employee)

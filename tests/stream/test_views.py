@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +131,66 @@ class TestComposer:
         make_post(employee, "#velo")
         assert "#velo" in signed_in.get("/stream/tags", {"q": "ve"}).text
 
+    def test_a_refused_post_keeps_its_text_and_its_files(self, signed_in, employee):
+        text = SimpleUploadedFile("compte-rendu.txt", b"Ordre du jour", content_type="text/plain")
+        data = {"body": "Bonjour @personne", "visibility": "company", "attachments": [image_upload(), text]}
+        data["next"] = "/company/"
+        response = signed_in.post("/posts/new", data)
+        assert response.status_code == 400
+        html = response.text
+        assert "Bonjour @personne" in html
+        kept = list(Attachment.objects.filter(uploaded_by=employee, post__isnull=True).order_by("id"))
+        assert [a.original_name for a in kept] == ["photo.jpg", "compte-rendu.txt"]
+        for item in kept:
+            assert f'name="media" value="{item.pk}"' in html
+            assert f'name="discard" value="{item.pk}"' in html
+        assert "Files kept from your last try" in html
+        assert 'name="next" value="/company/"' in html, "the next try goes back where the first came from"
+        data = {"body": "Bonjour", "visibility": "company", "media": [a.pk for a in kept]}
+        again = signed_in.post("/posts/new", data)
+        assert again.status_code == 302
+        post = Post.objects.get()
+        assert sorted(post.attachments.values_list("original_name", flat=True)) == ["compte-rendu.txt", "photo.jpg"]
+        assert post.attachment_count == 2
+
+    def test_a_refused_post_in_a_space_keeps_its_files_too(self, signed_in, employee, public_space):
+        from essaim.spaces.models import Membership
+
+        Membership.objects.create(space=public_space, user=employee)
+        data = {"body": "", "space": str(public_space.pk), "attachments": [image_upload()]}
+        response = signed_in.post("/posts/new", data)
+        assert response.status_code == 400
+        kept = Attachment.objects.get(uploaded_by=employee, post__isnull=True)
+        assert f'name="media" value="{kept.pk}"' in response.text
+
+    def test_remove_a_kept_file_without_javascript_publishes_nothing(self, signed_in, employee):
+        first = services.media_upload(actor=employee, upload=image_upload("a.jpg"))
+        second = services.media_upload(actor=employee, upload=image_upload("b.jpg"))
+        data = {"body": "Pas encore", "visibility": "company", "media": [first.pk, second.pk], "discard": first.pk}
+        response = signed_in.post("/posts/new", data)
+        assert response.status_code == 200
+        assert not Post.objects.exists()
+        assert not Attachment.objects.filter(pk=first.pk).exists()
+        assert f'name="media" value="{second.pk}"' in response.text
+        assert "Pas encore" in response.text
+        assert "errorlist" not in response.text
+
+    def test_remove_a_kept_file_with_htmx(self, signed_in, employee, colleague):
+        kept = services.media_upload(actor=employee, upload=image_upload())
+        theirs = services.media_upload(actor=colleague, upload=image_upload())
+        response = signed_in.post(f"/stream/media/{kept.pk}/discard", **HTMX)
+        assert response.status_code == 200
+        assert response.text == ""
+        assert not Attachment.objects.filter(pk=kept.pk).exists()
+        assert signed_in.post(f"/stream/media/{theirs.pk}/discard", **HTMX).status_code == 404
+        assert Attachment.objects.filter(pk=theirs.pk).exists()
+
+    def test_someone_elses_kept_file_is_ignored(self, signed_in, colleague):
+        theirs = services.media_upload(actor=colleague, upload=image_upload())
+        signed_in.post("/posts/new", {"body": "Hop", "visibility": "company", "media": [theirs.pk, "x"]})
+        assert not Post.objects.get().attachments.exists()
+        assert Attachment.objects.get(pk=theirs.pk).post is None
+
     def test_guest_has_no_composer_and_cannot_post(self, client, guest):
         client.force_login(guest)
         assert 'name="body"' not in client.get("/").text
@@ -144,6 +206,49 @@ class TestPostPages:
         assert response.status_code == 200
         assert "Premier" in response.text
         assert "comments--replies" in response.text
+
+    def test_the_reply_action_sits_with_the_comment_it_answers(self, signed_in, employee, colleague, make_post):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Premier")
+        reply = services.comment_create(actor=colleague, post=post, body="Réponse", parent=top)
+        html = signed_in.get(post.get_absolute_url()).text
+        for comment in (top, reply):
+            block = html[html.index(f'id="comment-{comment.pk}"') :]
+            block = block[: block.index("</details>")]
+            assert f'name="parent" value="{comment.pk}"' in block
+            assert 'aria-label="Reply to Éloïse Dupré"' in block
+        reply_box = html[html.index(f'id="reply-{reply.pk}"') :]
+        assert reply_box.split(">", 1)[1].startswith("@eloise.dupre "), "a reply to a reply names its author"
+        assert html.index(f'id="reply-{top.pk}"') < html.index(f'id="comment-{reply.pk}"')
+
+    def test_a_refused_reply_comes_back_open_under_its_comment(self, signed_in, employee, colleague, make_post):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Premier")
+        response = signed_in.post(f"/posts/{post.pk}/comments", {"body": "Salut @personne", "parent": top.pk})
+        assert response.status_code == 400
+        html = response.text
+        block = html[html.index(f'id="comment-{top.pk}"') :]
+        assert block.index('<details class="reply" open>') < block.index("@personne")
+        assert f'aria-describedby="reply-{top.pk}-error"' in block
+
+    def test_the_audience_and_a_space_are_told_apart(self, signed_in, employee, public_space, make_post):
+        from essaim.spaces.models import Membership
+
+        Membership.objects.create(space=public_space, user=employee)
+        make_post(employee, "Pour tous")
+        make_post(employee, "Dans l'espace", space=public_space)
+        english = signed_in.get("/").text
+        assert "Everyone in the company" in english
+        french = unescape(signed_in.get("/", HTTP_ACCEPT_LANGUAGE="fr").text)
+        assert "Toute l’entreprise" in french
+        assert public_space.name in french
+
+    def test_images_open_in_a_lightbox_with_translated_labels(self, signed_in, employee, make_post):
+        make_post(employee, "Photo", attachments=[image_upload()], image_description="Le logo")
+        html = signed_in.get("/", HTTP_ACCEPT_LANGUAGE="fr").text
+        assert "data-lightbox" in html
+        assert 'data-label-count="Image {n} sur {total}"' in html
+        assert 'alt="Le logo"' in html
 
     def test_invisible_post_is_404_everywhere(self, client, employee, colleague, make_post):
         post = make_post(employee, "Pour @eloise.dupre", visibility=Visibility.MENTIONED)
@@ -170,6 +275,25 @@ class TestPostPages:
         assert "edited" in signed_in.get(post.get_absolute_url()).text
         assert "Avant" in signed_in.get(f"/posts/{post.pk}/history").text
         assert signed_in.post(f"/posts/{post.pk}/edit", {"body": " "}).status_code == 400
+
+    def test_edit_adds_and_removes_files(self, signed_in, employee, make_post):
+        post = make_post(employee, "Photos", attachments=[image_upload("a.jpg")])
+        old = post.attachments.get()
+        page = signed_in.get(f"/posts/{post.pk}/edit").text
+        assert 'enctype="multipart/form-data"' in page
+        assert f'name="remove" value="{old.pk}"' in page
+        assert "Remove a.jpg" in page
+        data = {"body": "Photos", "remove": [old.pk], "attachments": [image_upload("b.jpg")]}
+        assert signed_in.post(f"/posts/{post.pk}/edit", data).status_code == 302
+        assert list(post.attachments.values_list("original_name", flat=True)) == ["b.jpg"]
+
+    def test_a_refused_edit_keeps_the_boxes_ticked(self, signed_in, employee, make_post):
+        post = make_post(employee, "Photos", attachments=[image_upload("a.jpg")])
+        old = post.attachments.get()
+        response = signed_in.post(f"/posts/{post.pk}/edit", {"body": " ", "remove": [old.pk]})
+        assert response.status_code == 400
+        assert f'value="{old.pk}" id="remove-{old.pk}" checked' in response.text
+        assert post.attachments.exists()
 
     def test_someone_else_cannot_edit(self, client, employee, colleague, make_post):
         post = make_post(employee)

@@ -234,13 +234,16 @@ class FollowsPostPolicy:
 
 
 class AttachmentPolicy:
-    """A post's files follow their post; an upload still waiting for its post is its uploader's only."""
+    """A post's files follow their post: read with it, removed by whoever may edit it. An upload still
+    waiting for its post (the API's media, a refused post's kept files) is its uploader's only."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        if obj is None or action is not Action.VIEW:
+        if obj is None or action not in {Action.VIEW, Action.DELETE}:
             return False
         if obj.post_id is None:
             return roles.is_signed_in(actor) and obj.uploaded_by_id == actor.pk
+        if action is Action.DELETE:
+            return can(actor, Action.EDIT, obj.post)
         return _can_read_post(actor, obj.post)
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:

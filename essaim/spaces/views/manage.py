@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from essaim import access
@@ -211,35 +213,42 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int, decisi
 # --- Invitations
 
 
-def _invitee(request: HttpRequest, who: str) -> tuple[User | None, str]:
-    """``@handle`` (or a bare handle) → a visible colleague; an address → ``("", email)``."""
-    if "@" in who[1:]:
-        return None, who
-    try:
-        return people_selectors.person_get_for(actor=request.user, handle=who.lstrip("@").lower()), ""
-    except Http404:
-        raise ValidationError({"who": _("Nobody has this handle. Check the spelling.")}) from None
-
-
 @login_required
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     space = selectors.space_get_for(actor=request.user, slug=slug)
     access.require(request.user, Action.INVITE_MEMBERS, space)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            user, email = _invitee(request, form.cleaned_data["who"])
-            services.invitation_create(
-                actor=request.user, space=space, user=user, email=email, role=form.cleaned_data["role"]
-            )
+            count = _invite(request, space, form.cleaned_data["who"], role=form.cleaned_data["role"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The invitation is sent."))
+            several = ngettext("%(count)d invitation is sent.", "The %(count)d invitations are sent.", count)
+            sent = several % {"count": count} if count > 1 else _("The invitation is sent.")
+            messages.success(request, sent)
             return redirect(reverse("spaces:space-invitations", kwargs={"slug": space.slug}))
     context = space_context(request, space)
     context.update(form=form, invitations=selectors.space_invitation_list_for(actor=request.user, space=space))
     return render(request, "spaces/space_invitations.html", context, status=400 if form.is_bound else 200)
+
+
+def _invite(request: HttpRequest, space: Space, people: list[User | str], *, role: str) -> int:
+    """Invite each colleague (a ``User``) or address, all or none: a refusal names whom it is about."""
+    with transaction.atomic():
+        for person in people:
+            user, email = (person, "") if isinstance(person, User) else (None, person)
+            try:
+                services.invitation_create(actor=request.user, space=space, user=user, email=email, role=role)
+            except ValidationError as exc:
+                if len(people) == 1:
+                    raise
+                name = user.get_full_name() if user is not None else email
+                messages_about = [
+                    m if name in m else _("%(name)s: %(message)s") % {"name": name, "message": m} for m in exc.messages
+                ]
+                raise ValidationError({"who": messages_about}) from exc
+    return len(people)
 
 
 @login_required

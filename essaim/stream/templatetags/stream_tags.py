@@ -73,6 +73,7 @@ def comment_links(comment: Comment) -> dict[str, str]:
         "author": fast_reverse("people:profile", "handle", comment.author.handle),
         "edit": fast_reverse("stream:comment-edit", "comment_id", comment.pk),
         "delete": fast_reverse("stream:comment-delete", "comment_id", comment.pk),
+        "reply": fast_reverse("stream:comment-create", "post_id", comment.post_id),
     }
 
 

@@ -90,7 +90,33 @@ class TestRequestsAndInvitations:
     def test_unknown_handle_keeps_the_form(self, admin_client: Client) -> None:
         response = admin_client.post("/spaces/atlas/invitations/", {"who": "@personne", "role": "member"})
         assert response.status_code == 400
-        assert "Nobody has this handle" in response.content.decode()
+        assert "Nobody here has the handle or address @personne" in response.content.decode()
+
+    def test_invite_several_people_at_once_with_the_picker(
+        self, admin_client: Client, atlas: Space, colleague: User
+    ) -> None:
+        other = UserFactory(first_name="Marc", last_name="Petit", handle="marc.petit")
+        data = {"who": ["@eloise.dupre", "@marc.petit", ""], "role": "member"}
+        response = admin_client.post("/spaces/atlas/invitations/", data, follow=True)
+        assert "The 2 invitations are sent." in response.content.decode()
+        assert set(SpaceInvitation.objects.filter(space=atlas).values_list("user", flat=True)) == {
+            colleague.pk,
+            other.pk,
+        }
+
+    def test_one_refusal_sends_none_and_keeps_everyone_chosen(
+        self, admin_client: Client, atlas: Space, colleague: User
+    ) -> None:
+        UserFactory(first_name="Marc", last_name="Petit", handle="marc.petit")
+        MembershipFactory(space=atlas, user=colleague)
+        data = {"who": ["@marc.petit", "@eloise.dupre"], "role": "member"}
+        response = admin_client.post("/spaces/atlas/invitations/", data)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "Éloïse Dupré is already a member." in html
+        assert not SpaceInvitation.objects.filter(space=atlas).exists()
+        assert 'type="hidden" name="who" value="@marc.petit"' in html
+        assert 'type="hidden" name="who" value="@eloise.dupre"' in html
 
     def test_someone_elses_invitation_is_not_found(self, admin_client: Client, atlas: Space, colleague: User) -> None:
         invitation = SpaceInvitation.objects.create(space=atlas, user=colleague)
