@@ -13,7 +13,7 @@ export ESSAIM_BIND ?= 127.0.0.1:8000
 export ESSAIM_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-dev run serve test test-sqlite test-postgres lint fmt messages bench browsers clean
+.PHONY: help setup setup-dev run dev serve test test-sqlite test-postgres lint fmt messages bench browsers clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,10 +40,15 @@ setup: $(VENV)/.runtime node_modules/.installed ## Create the virtual environmen
 
 setup-dev: setup $(VENV)/.dev
 
-run: setup ## Install, migrate, load demo data if the database is new, and serve on $ESSAIM_BIND
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py demo_data --if-empty
-	$(PY) manage.py serve --bind $(ESSAIM_BIND)
+run: setup ## Install, migrate, load demo data if the database is new, and serve on $ESSAIM_BIND (production mode)
+	@$(PY) manage.py migrate --no-input --verbosity 0
+	@$(PY) manage.py demo_data --if-empty
+	@$(PY) manage.py serve --bind $(ESSAIM_BIND)
+
+dev: setup ## The same with Django's development server: autoreload, debug pages, a line per request and task
+	@$(PY) manage.py migrate --no-input --verbosity 0
+	@$(PY) manage.py demo_data --if-empty
+	@$(PY) manage.py serve --dev --bind $(ESSAIM_BIND)
 
 browsers: ## Install Debian's Chromium and an emoji font for browser tests (root only; never a downloaded browser)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \

@@ -7,12 +7,15 @@ default (SQLite under ``ESSAIM_DATA_DIR``, console email, in-process everything)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -34,21 +37,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)  # `make dev` turns it on
 DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-SECRET_KEY = env("SECRET_KEY")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-if not DEBUG:
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("ESSAIM_SECRET_KEY must be set when ESSAIM_DEBUG is false.")
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ESSAIM_ALLOWED_HOSTS must be set when ESSAIM_DEBUG is false.")
-else:
-    SECRET_KEY = SECRET_KEY or "essaim-insecure-development-key-do-not-use-in-production"
-    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 
 # --- The site's address (one source for every absolute link in e-mails: essaim/network/site.py)
@@ -72,6 +63,49 @@ def site_url_from(*, site_url: str, bind: str) -> str:
 
 SITE_URL = site_url_from(site_url=env("SITE_URL"), bind=env("BIND", "127.0.0.1:8000"))
 # --- end of the site's address
+
+# --- The server's identity: a kept secret key and the host names it answers to (docs/configuration.md).
+# The environment wins over each derived value.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EVERY_INTERFACE = {"0.0.0.0", "::"}  # noqa: S104 - bind addresses recognised, not a bind
+
+
+def kept_secret_key(data_dir: Path) -> str:
+    """The key in ``<data dir>/secret_key``, made once (mode 0600) by the first process that needs it."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        draft = data_dir / f".secret_key.{os.getpid()}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(get_random_secret_key())
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs is kept
+            os.link(draft, path)  # the file appears whole or not at all
+        draft.unlink()
+    if key := path.read_text().strip():
+        return key
+    raise ImproperlyConfigured(f"{path} is empty: delete it (a new key is made) or set ESSAIM_SECRET_KEY.")
+
+
+def allowed_hosts_for(*, site_url: str, bind: str, site_url_given: bool) -> list[str]:
+    """The site address's host (and loopback, for checks on the machine) when it was given; else the bind's:
+    any name on every interface (links use SITE_URL, never the Host header), a loopback bind its names."""
+    host = urlsplit(site_url).hostname or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    if site_url_given:
+        return list(dict.fromkeys([host, *LOOPBACK_HOSTS]))
+    if bind.rpartition(":")[0].strip("[]") in EVERY_INTERFACE:
+        return ["*"]
+    return LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else [host]
+
+
+SECRET_KEY = env("SECRET_KEY") or kept_secret_key(DATA_DIR)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or allowed_hosts_for(
+    site_url=SITE_URL, bind=env("BIND", "127.0.0.1:8000"), site_url_given=bool(env("SITE_URL"))
+)
+# The site's own origin is trusted: behind a TLS proxy that does not say so, the Origin header is https.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") + ([SITE_URL] if env("SITE_URL") else [])
+# Secure cookies and HSTS follow the address people use, not DEBUG: `make run` on http://127.0.0.1 signs in.
+SITE_IS_HTTPS = SITE_URL.startswith("https://")
+# --- end of the server's identity
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,8 +136,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "essaim.core.media.MediaMiddleware",  # public images under /media/, before sessions (ESSAIM_SERVE_MEDIA)
+    "essaim.core.compression.CompressionMiddleware",  # gzip for pages and JSON
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "essaim.api.middleware.ApiEdgeMiddleware",  # after the language is chosen, around every other error
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -305,8 +342,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}  # the icons' manifest (base.html)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)  # photos and space images (essaim/core/media.py)
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -318,11 +357,12 @@ X_FRAME_OPTIONS = "DENY"
 # Django's database sessions, read with a statement written once (essaim/accounts/sessions.py).
 SESSION_ENGINE = "essaim.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_FAILURE_VIEW = "essaim.core.views.csrf_failure"  # Essaim's 403 page, not Django's
+SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+CSRF_COOKIE_SECURE = SITE_IS_HTTPS
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(env("HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000")) if SITE_IS_HTTPS else 0
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -342,6 +382,24 @@ NETWORK_NAME = env("NETWORK_NAME", "Essaim")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {  # a quiet console (essaim/core/logs.py)
+        "one_line_per_task": {"()": "essaim.core.logs.OneLinePerTask"},
+        "no_static_requests": {"()": "essaim.core.logs.SkipStaticRequests"},
+    },
+    "formatters": {
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_static_requests"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own records once, at our level (its default console handler repeated them in debug mode).
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING"), "propagate": False},
+        # The task worker, whose loggers `db_worker` sets to INFO itself; not also through Django's console handler.
+        "django.tasks": {"handlers": ["console"], "filters": ["one_line_per_task"], "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "filters": ["one_line_per_task"], "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},  # `make dev`'s requests
+    },
 }

@@ -1,9 +1,7 @@
 import os
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from essaim.api.main import api
 from essaim.core import views as core_views
@@ -20,11 +18,10 @@ urlpatterns = [
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),  # for the tools that ask there rather than read the page's links
     path("api/", api.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 if os.environ.get("ESSAIM_BENCH") == "1":  # the benchmark's bare reference view (bench/bare_urls.py)
     urlpatterns += [path("bench/", include("bench.bare_urls"))]
 

@@ -1,5 +1,5 @@
 """Loaded with ``-p`` before Django: test-only environment (fast hashing, temporary data dir, one per
-xdist worker).
+xdist worker, static files).
 
 With Redis (the PostgreSQL run), each xdist worker gets its own Redis database: the workers
 share one server, and a test's ``cache.clear()`` or cached network settings must not reach
@@ -12,6 +12,9 @@ import re
 import tempfile
 
 os.environ.setdefault("ESSAIM_FAST_PASSWORD_HASHER", "1")
+# Static files found where they are, as `make dev` does (production's hashed names need collectstatic);
+# Django's test runner turns DEBUG off itself, so pages and error pages are tested as production serves them.
+os.environ.setdefault("ESSAIM_DEBUG", "1")
 _data = os.environ.setdefault("ESSAIM_DATA_DIR", tempfile.mkdtemp(prefix="essaim-tests-"))
 if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker its own files: the shared counters' above all
     os.environ["ESSAIM_DATA_DIR"] = os.path.join(_data, os.environ["PYTEST_XDIST_WORKER"])

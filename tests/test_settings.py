@@ -1,9 +1,12 @@
-"""Settings: production refuses to start without a secret key and allowed hosts; database connections."""
+"""Settings: production by default (kept secret key, host names from the address); database connections."""
 
+import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,13 +18,19 @@ PRINT_SETTINGS = (
     "import essaim.settings as s; d = s.DATABASES['default']; "
     "print(s.SESSION_COOKIE_SECURE, s.DEBUG); print(d['CONN_MAX_AGE'], d)"
 )
+# The server's identity: key, host names, address, cookies, HSTS, trusted origins (one JSON line).
+PRINT_SERVER = (
+    "import json, essaim.settings as s; print(json.dumps({'key': s.SECRET_KEY, 'hosts': s.ALLOWED_HOSTS, "
+    "'site': s.SITE_URL, 'debug': s.DEBUG, 'secure': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "
+    "'hsts': s.SECURE_HSTS_SECONDS, 'origins': s.CSRF_TRUSTED_ORIGINS}))"
+)
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def load_settings(*, code: str = PRINT_SETTINGS, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
     environment.update(env)
     return subprocess.run(  # noqa: S603 - this interpreter, code from this file
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -30,28 +39,73 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"ESSAIM_DEBUG": "0", "ESSAIM_ALLOWED_HOSTS": "rse.example.com"},
-        {"ESSAIM_DEBUG": "0", "ESSAIM_SECRET_KEY": "k" * 50},
-    ],
-)
-def test_production_refuses_to_start_without_key_or_hosts(env, tmp_path):
-    result = load_settings(ESSAIM_DATA_DIR=str(tmp_path), **env)
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-
-
-def test_production_with_key_and_hosts_uses_secure_cookies(tmp_path):
-    result = load_settings(
-        ESSAIM_DATA_DIR=str(tmp_path),
-        ESSAIM_DEBUG="0",
-        ESSAIM_SECRET_KEY="k" * 50,
-        ESSAIM_ALLOWED_HOSTS="rse.example.com",
-    )
+def server_settings(data_dir: Path, **env: str) -> dict[str, Any]:
+    result = load_settings(code=PRINT_SERVER, ESSAIM_DATA_DIR=str(data_dir), **env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].split() == ["True", "False"]
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+class TestProductionByDefault:
+    """``make run`` with nothing set: debug off, a kept key, host names from the address it listens on."""
+
+    def test_debug_is_off_and_a_secret_key_is_made_once_and_kept_private(self, tmp_path):
+        first = server_settings(tmp_path)
+        assert first["debug"] is False
+        key_file = tmp_path / "secret_key"
+        assert key_file.read_text().strip() == first["key"]
+        assert len(first["key"]) >= 50
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert server_settings(tmp_path)["key"] == first["key"], "the key survives a restart"
+        assert server_settings(tmp_path.parent / f"{tmp_path.name}-other")["key"] != first["key"]
+
+    def test_a_key_in_the_environment_wins_and_nothing_is_written(self, tmp_path):
+        assert server_settings(tmp_path, ESSAIM_SECRET_KEY="k" * 50)["key"] == "k" * 50
+        assert not (tmp_path / "secret_key").exists()
+
+    def test_an_empty_key_file_is_refused_with_a_clear_message(self, tmp_path):
+        (tmp_path / "secret_key").write_text("")
+        result = load_settings(code=PRINT_SERVER, ESSAIM_DATA_DIR=str(tmp_path))
+        assert result.returncode != 0
+        assert "secret_key" in result.stderr
+        assert "ImproperlyConfigured" in result.stderr
+
+    def test_host_names_and_site_address_follow_the_bind(self, tmp_path):
+        loaded = server_settings(tmp_path, ESSAIM_BIND="127.0.0.1:8123")
+        assert loaded["site"] == "http://127.0.0.1:8123"
+        assert {"127.0.0.1", "localhost", "[::1]"} <= set(loaded["hosts"])
+        assert "*" not in loaded["hosts"]
+        assert server_settings(tmp_path, ESSAIM_BIND="[::1]:8124")["site"] == "http://[::1]:8124"
+        named = server_settings(tmp_path, ESSAIM_BIND="rse.intranet:8125")
+        assert (named["site"], named["hosts"]) == ("http://rse.intranet:8125", ["rse.intranet"])
+
+    @pytest.mark.parametrize("bind", ["0.0.0.0:8126", "[::]:8126"])
+    def test_a_bind_on_every_interface_answers_any_host_name(self, tmp_path, bind):
+        loaded = server_settings(tmp_path, ESSAIM_BIND=bind)
+        assert loaded["hosts"] == ["*"], "people reach this machine by names it cannot know"
+        assert loaded["site"].endswith(":8126")
+
+    def test_the_site_address_gives_the_host_names_and_the_trusted_origin(self, tmp_path):
+        loaded = server_settings(tmp_path, ESSAIM_BIND="0.0.0.0:8000", ESSAIM_SITE_URL="https://rse.example.com/")
+        assert loaded["site"] == "https://rse.example.com"
+        assert loaded["hosts"][0] == "rse.example.com"
+        assert "*" not in loaded["hosts"]
+        assert loaded["origins"] == ["https://rse.example.com"]
+
+    def test_allowed_hosts_in_the_environment_win(self, tmp_path):
+        loaded = server_settings(
+            tmp_path, ESSAIM_SITE_URL="https://rse.example.com", ESSAIM_ALLOWED_HOSTS="a.example, b.example"
+        )
+        assert loaded["hosts"] == ["a.example", "b.example"]
+
+    def test_cookies_are_secure_when_the_site_is_served_over_https_whatever_debug_says(self, tmp_path):
+        plain = server_settings(tmp_path, ESSAIM_BIND="127.0.0.1:8127")
+        assert (plain["secure"], plain["hsts"]) == ([False, False], 0), "sign-in works over http://127.0.0.1"
+        https = server_settings(tmp_path, ESSAIM_SITE_URL="https://rse.example.com")
+        assert (https["secure"], https["hsts"]) == ([True, True], 31536000)
+        debug = server_settings(tmp_path, ESSAIM_SITE_URL="https://rse.example.com", ESSAIM_DEBUG="1")
+        assert debug["debug"] is True
+        assert debug["secure"] == [True, True]
 
 
 def test_security_headers_on_every_page(client, db):

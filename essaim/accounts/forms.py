@@ -17,11 +17,22 @@ def _timezone_choices() -> list[tuple[str, str]]:
 
 
 class PreferencesForm(forms.ModelForm[User]):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Like your browser")), *settings.LANGUAGES],
+    )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_timezone_choices)
+    theme = forms.ChoiceField(
+        label=_("Theme"),
+        choices=User.Theme.choices,
+        widget=forms.RadioSelect,
+        help_text=_("“Automatic” follows your device's setting, light or dark, and changes when it does."),
+    )
 
     class Meta:
         model = User
-        fields = ("language", "timezone")
+        fields = ("language", "timezone", "theme")
 
 
 class LanguageForm(forms.Form):

@@ -65,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         EMPLOYEE = "employee", _("Employee")
         GUEST = "guest", _("External guest")
 
+    class Theme(models.TextChoices):
+        AUTO = "auto", _("Automatic, like your device")
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
+
     email = models.EmailField(_("email address"), unique=True)
     handle = models.CharField(
         _("handle"),
@@ -91,6 +96,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Leave empty to follow your browser."),
     )
     timezone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    # ``db_default`` too: rows written by code that predates a column (a rolling deploy, an older
+    # migration state) still get one.
+    theme = models.CharField(_("theme"), max_length=5, choices=Theme, default=Theme.AUTO, db_default=Theme.AUTO)
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
     # Set on each deactivation: sessions, password-reset links and personal tokens issued before it
     # stay dead after a reactivation (``services.user_deactivate``).
@@ -144,6 +152,15 @@ class Invitation(models.Model):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=User.Kind, default=User.Kind.EMPLOYEE)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The invitation's and the new account's language; empty: the inviter's, then the browser's."),
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
@@ -167,3 +184,25 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > dj_timezone.now()
+
+
+class InvitationBatch(models.Model):
+    """A file of people to invite, kept between its preview and its confirmation.
+
+    The text is stored here (never sent back by the browser) until the administrator confirms
+    or leaves it; ``services.invitation_batch_create`` deletes the ones older than a day.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    text = models.TextField(_("content"))
+    encoding = models.CharField(max_length=20, default="utf-8")
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation file")
+        verbose_name_plural = _("invitation files")
+
+    def __str__(self) -> str:
+        return self.filename or str(self.pk)

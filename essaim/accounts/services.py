@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from essaim.access import Action, require, roles
 from essaim.access.roles import Actor
-from essaim.accounts.models import Invitation, User, handle_from_name
+from essaim.accounts import invitation_files
+from essaim.accounts.models import Invitation, InvitationBatch, User, handle_from_name
 from essaim.api import services as api_services
 from essaim.network import site
 from essaim.network.selectors import network_settings
@@ -35,12 +36,17 @@ from essaim.spaces.services import memberships_sync_for_user
 
 
 @transaction.atomic
-def user_preferences_update(*, actor: Actor, user: User, language: str, timezone: str) -> User:
+def user_preferences_update(
+    *, actor: Actor, user: User, language: str, timezone: str, theme: str | None = None
+) -> User:
+    """Language, time zone and (when given) the theme: light, dark or automatic (``User.Theme``)."""
     require(actor, Action.EDIT, user)
     user.language = language
     user.timezone = timezone
+    if theme is not None:
+        user.theme = theme
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["language", "timezone"])
+    user.save(update_fields=["language", "timezone", "theme"])
     return user
 
 
@@ -93,7 +99,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    people_services.profile_ensure(user=user)
+    people_services.profile_ensure(user=user, first_steps=True)
     if email_address:
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     memberships_sync_for_user(user=user)  # automatic membership rules apply to newcomers too
@@ -190,7 +196,7 @@ def _invitation_mail(invitation: Invitation, token: str, inviter_name: str) -> N
 
 
 def _send_on_commit(invitation: Invitation, token: str, actor: Actor) -> None:
-    language = translation.get_language()
+    language = invitation.language or translation.get_language()
     inviter_name = actor.get_full_name() if actor is not None else ""
 
     def send() -> None:
@@ -207,9 +213,19 @@ def _new_token() -> tuple[str, str]:
 
 @transaction.atomic
 def invitation_send(
-    *, actor: Actor, email: str, first_name: str = "", last_name: str = "", kind: str = User.Kind.EMPLOYEE
+    *,
+    actor: Actor,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    kind: str = User.Kind.EMPLOYEE,
+    language: str = "",
 ) -> Invitation:
-    """Invite someone by e-mail. Only a hash of the link's token is stored."""
+    """Invite someone by e-mail. Only a hash of the link's token is stored.
+
+    ``language`` (a code of ``settings.LANGUAGES``) is the mail's and the new account's; empty, the mail
+    goes in the inviter's language and the account takes the browser's.
+    """
     require(actor, Action.INVITE_PEOPLE)
     email = User.objects.normalize_email(email).strip().lower()
     if kind == User.Kind.GUEST and not network_settings().guests_allowed:
@@ -227,6 +243,7 @@ def invitation_send(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         kind=kind,
+        language=language,
         token_hash=hashed,
         invited_by=actor,
         expires_at=dj_timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
@@ -266,7 +283,8 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, token: str, first_name: str, last_name: str, password: str, language: str = "") -> User:
-    """Whoever holds a pending invitation's link creates the account it describes."""
+    """Whoever holds a pending invitation's link creates the account it describes, in the invitation's
+    language if it names one, else in ``language`` (the browser's)."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     if invitation is None or not invitation.is_pending:
         raise ValidationError(_("This invitation link is no longer valid."), code="invalid_invitation")
@@ -278,9 +296,72 @@ def invitation_accept(*, token: str, first_name: str, last_name: str, password: 
         password=password,
         kind=invitation.kind,
         email_verified=True,
-        language=language,
+        language=invitation.language or language,
     )
     invitation.accepted_at = dj_timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     return user
+
+
+# --- Invitations from a file
+
+
+BATCH_KEPT = timedelta(days=1)
+
+
+@transaction.atomic
+def invitation_batch_create(*, actor: Actor, filename: str, data: bytes) -> InvitationBatch:
+    """Keep an uploaded file of people to invite until it is confirmed (``invitation_batch_send``).
+
+    The file is checked as a whole here (size, encoding, number of lines); its lines are checked on
+    the preview. Files left unconfirmed for a day are deleted.
+    """
+    require(actor, Action.INVITE_PEOPLE)
+    if len(data) > invitation_files.MAX_BYTES:
+        raise ValidationError(
+            _("This file is larger than %(size)d KB. Split it into several files.")
+            % {"size": invitation_files.MAX_BYTES // 1024}
+        )
+    text, encoding = invitation_files.decode(data)
+    if not invitation_files.read(text):
+        raise ValidationError(_("This file has nobody to invite: one line per person, starting with the e-mail."))
+    InvitationBatch.objects.filter(created_at__lt=dj_timezone.now() - BATCH_KEPT).delete()
+    batch = InvitationBatch(created_by=actor, filename=filename[:200], text=text, encoding=encoding)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def invitation_batch_send(*, actor: Actor, batch: InvitationBatch) -> tuple[list[Invitation], int]:
+    """Send an invitation to every line of ``batch`` that is still right, through ``invitation_send``.
+
+    The lines are checked again (someone may have joined since the preview); the wrong ones are
+    left out. Returns the invitations sent and the number of lines left out. A file is sent once.
+    """
+    require(actor, Action.EDIT, batch)
+    batch = InvitationBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.sent_at is not None:
+        raise ValidationError(_("This file was already sent."))
+    lines = invitation_files.check(invitation_files.read(batch.text), guests_allowed=network_settings().guests_allowed)
+    sent: list[Invitation] = []
+    for line in lines:
+        if not line.ok:
+            continue
+        try:
+            with transaction.atomic():
+                invitation = invitation_send(
+                    actor=actor,
+                    email=line.email,
+                    first_name=line.first_name,
+                    last_name=line.last_name,
+                    kind=line.kind,
+                    language=line.language,
+                )
+        except ValidationError:  # changed since the check: left out like the lines found wrong
+            continue
+        sent.append(invitation)
+    batch.sent_at = dj_timezone.now()
+    batch.save(update_fields=["sent_at"])
+    return sent, len(lines) - len(sent)

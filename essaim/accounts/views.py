@@ -29,6 +29,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 user=user,
                 language=form.cleaned_data["language"],
                 timezone=form.cleaned_data["timezone"],
+                theme=form.cleaned_data["theme"],
             )
             translation.activate(form.cleaned_data["language"] or translation.get_language())
             messages.success(request, _("Your preferences are saved."))

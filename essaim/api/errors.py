@@ -9,14 +9,18 @@ requests.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -25,6 +29,22 @@ logger = logging.getLogger("django.request")
 
 TOO_LARGE_CODES = {"too_large"}
 BAD_REQUEST_CODES = {"bad_cursor", "bad_limit"}
+
+
+class Error(Schema):
+    """Every error's body, in Mastodon's shape and in the reader's language."""
+
+    error: str = Field(description="What went wrong, in a few words.")
+    error_description: str = Field(description="More detail, or what to do next.")
+
+
+def errors(*statuses: int) -> dict[int, type[Error]]:
+    """``response={200: Status, **errors(403, 404)}``: the error statuses an operation's own code answers.
+
+    The statuses the API answers around any operation (400, 401 and 429 to all, 403 to unsafe methods, 413
+    and 422 where a body is read) are added to the OpenAPI document by ``essaim.api.openapi``.
+    """
+    return dict.fromkeys(statuses, Error)
 
 
 class ApiError(Exception):
@@ -44,6 +64,31 @@ class CsrfFailedError(HttpError):
 
 def error_body(error: str, description: str = "") -> dict[str, str]:
     return {"error": error, "error_description": description or error}
+
+
+def standard_message(status: int) -> tuple[str, str]:
+    """``(error, error_description)`` for an error answered the same wherever it is raised."""
+    if status == 404:
+        return _("Record not found"), _("It does not exist, or you are not allowed to see it.")
+    if status == 405:
+        return _("Method not allowed"), _(
+            "This address does not answer this HTTP method: the Allow header lists those it does."
+        )
+    if status == 413:
+        return _("The request is too large"), _("Send a smaller body or file.")
+    if status >= 500:
+        return _("Something went wrong on our side"), _("Try again in a moment.")
+    if status == 403:
+        return _("You are not allowed to do this."), ""
+    if status == 400:
+        return _("Bad request"), _("The request could not be read.")
+    return HTTPStatus(status).phrase, ""
+
+
+def json_error(status: int, description: str = "") -> HttpResponse:
+    """An error in the API's shape outside ninja (``essaim.api.middleware.ApiEdgeMiddleware``)."""
+    error, standard_description = standard_message(status)
+    return JsonResponse(error_body(error, description or standard_description), status=status)
 
 
 def _respond(api: NinjaAPI, request: HttpRequest, status: int, error: str, description: str = "") -> HttpResponse:
@@ -69,9 +114,7 @@ def install(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (ninja types ``exc`` as the class or an instance: it is an instance)."""
 
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return _respond(
-            api, request, 404, _("Record not found"), _("It does not exist, or you are not allowed to see it.")
-        )
+        return _respond(api, request, 404, *standard_message(404))
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         message = str(exc) if exc.args else _("You are not allowed to do this.")
@@ -127,14 +170,19 @@ def install(api: NinjaAPI) -> None:
         return _respond(api, request, exc.status_code, exc.message)
 
     def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
-        return _respond(api, request, 413, _("The request is too large"), _("Send a smaller body or file."))
+        return _respond(api, request, 413, *standard_message(413))
 
-    def suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
-        return _respond(api, request, 400, _("Bad request"))
+    def bad_request(request: HttpRequest, exc: Any) -> HttpResponse:
+        """Django's ``BadRequest`` (with a message for the client), an unreadable multipart body, or a
+        ``SuspiciousOperation`` (too many fields…, whose message is for the logs)."""
+        error, description = standard_message(400)
+        if isinstance(exc, BadRequest) and exc.args:
+            description = str(exc)
+        return _respond(api, request, 400, error, description)
 
     def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.error("API error on %s", request.path, exc_info=exc)
-        return _respond(api, request, 500, _("Something went wrong on our side"), _("Try again in a moment."))
+        return _respond(api, request, 500, *standard_message(500))
 
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)
@@ -143,5 +191,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ApiError, api_error)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(RequestDataTooBig, too_large)
-    api.add_exception_handler(SuspiciousOperation, suspicious)
+    api.add_exception_handler(SuspiciousOperation, bad_request)
+    api.add_exception_handler(BadRequest, bad_request)
+    api.add_exception_handler(MultiPartParserError, bad_request)
     api.add_exception_handler(Exception, unexpected)

@@ -1,14 +1,18 @@
 """The one NinjaAPI under /api/: Mastodon-compatible resources plus Essaim's own.
 
 Routers live in the apps (``essaim/<app>/api.py``); this module assembles them, sets the
-authentication (personal token or session + CSRF), the rate limit and the error shape.
+authentication (personal token or session + CSRF), the rate limit and the error shape, and its
+OpenAPI document declares what the API answers around every operation (``essaim.api.openapi``).
 """
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
 
-from essaim.api import errors
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from essaim.api import errors, openapi
 from essaim.api.auth import AUTH
 from essaim.api.docs import LocalSwagger
 from essaim.api.ratelimit import ApiRateLimit
@@ -23,7 +27,17 @@ Authenticate with a personal token (`Authorization: Bearer <token>`, created und
 `X-CSRFToken` header on unsafe methods. Errors are `{"error": …, "error_description": …}`.
 """
 
-api = NinjaAPI(
+
+class EssaimApi(NinjaAPI):
+    """ninja's API, whose OpenAPI document also declares what the API answers around every operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        document = super().get_openapi_schema(**kwargs)
+        openapi.complete(document)
+        return document
+
+
+api = EssaimApi(
     title="Essaim API",
     version="1.0.0",
     description=DESCRIPTION,

@@ -1,14 +1,20 @@
-"""Personal tokens open the read-only pages too: an API client downloads the attachments it lists."""
+"""Two middlewares around the API: personal tokens open the read-only pages too (an API client downloads
+the attachments it lists), and every error under ``/api/`` is JSON, even one answered before an operation runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from essaim.api import selectors
+from essaim.api.errors import json_error
 
 BEARER = "bearer "
+API_PREFIX = "/api/"
 
 
 class BearerTokenMiddleware:
@@ -25,9 +31,45 @@ class BearerTokenMiddleware:
         if (
             request.method in {"GET", "HEAD"}
             and header[: len(BEARER)].lower() == BEARER
-            and not request.path.startswith("/api/")
+            and not request.path.startswith(API_PREFIX)
         ):
             token = selectors.personal_token_authenticate(raw=header[len(BEARER) :].strip())
             if token is not None:
                 request.user = token.user
         return self.get_response(request)
+
+
+class ApiEdgeMiddleware:
+    """What every request under ``/api/`` meets, before and after its operation.
+
+    Before: a path or query carrying text that cannot be stored (a NUL character: PostgreSQL refuses them)
+    answers 400, before anything looks it up. After: an error that does not come from an operation is
+    answered in the API's JSON shape too: an unknown path (Django's 404 page otherwise), a method the path
+    does not serve (ninja's plain-text 405, whose ``Allow`` header is kept), a failure in a middleware.
+    Errors already in JSON (every operation's) pass unchanged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        try:
+            if _carries_nul(request):
+                return json_error(400, _("Text may not contain NUL characters or unpaired surrogates."))
+        except TooManyFieldsSent:
+            return json_error(400)
+        response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            replacement = json_error(response.status_code)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    """Whether the path or a query parameter (name or value) holds a NUL character (``%00``)."""
+    query = request.GET.lists()
+    return "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values) for key, values in query)

@@ -6,25 +6,29 @@ to newer ones (``min_id`` = the first id of the page), exactly as Mastodon does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
-from essaim.core.pagination import Cursor, Page, parse_cursor
+from essaim.api.params import QueryCursorId
+from essaim.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Page, parse_cursor
 
 CURSOR_KEYS = ("max_id", "since_id", "min_id")
 
 
 class PageParams(Schema):
-    """Documented here; read with ``essaim.core.pagination.parse_cursor`` (400 on garbage)."""
+    """Documented here as what the server accepts; read with ``essaim.core.pagination.parse_cursor``, which
+    answers anything else 400 in Mastodon's words (an empty value is the same as none)."""
 
-    max_id: str | None = Field(None, description="Return results older than this id.")
-    since_id: str | None = Field(None, description="Return results newer than this id.")
-    min_id: str | None = Field(None, description="Return results immediately newer than this id.")
-    limit: str | None = Field(None, description="Maximum number of results, 1 to 40 (default 20).")
+    max_id: QueryCursorId = Field(None, description="Return results older than this id.")
+    since_id: QueryCursorId = Field(None, description="Return results newer than this id.")
+    min_id: QueryCursorId = Field(None, description="Return results immediately newer than this id.")
+    limit: Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})] = Field(
+        None, description=f"Maximum number of results, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."
+    )
 
 
 def cursor_from(request: HttpRequest) -> Cursor:

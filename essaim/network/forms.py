@@ -4,10 +4,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts.invitation_files import MAX_BYTES
 from essaim.accounts.models import User
 from essaim.core.uploads import CleanImage, clean_image
 from essaim.network.models import NetworkSettings, color_validator
@@ -30,21 +32,59 @@ class InvitationForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     kind = forms.ChoiceField(label=_("Kind"), choices=User.Kind.choices, initial=User.Kind.EMPLOYEE)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The same as yours")), *settings.LANGUAGES],
+        help_text=_("The invitation is written in this language, and the new account takes it."),
+    )
+
+
+class InvitationFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One line per person: e-mail, first name, last name, and if you wish the language (fr or en) and "
+            "the kind (employee or guest). Separated by semicolons or commas, as spreadsheets save them; "
+            "a first line naming the columns is welcome."
+        ),
+        widget=forms.ClearableFileInput({"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > MAX_BYTES:
+            raise ValidationError(
+                _("This file is larger than %(size)d KB. Split it into several files.") % {"size": MAX_BYTES // 1024}
+            )
+        return upload
 
 
 class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name, handle or e-mail"), required=False, max_length=100)
+
+
+ROLES = {
+    "network_admin": (
+        _("Network administrator"),
+        _("Opens the administration: invites people, gives roles, deactivates accounts, changes the network's "
+          "settings, and runs every space."),
+    ),
+    "communication_team": (
+        _("Communication team"),
+        _("Pins company announcements at the top of everyone's feed."),
+    ),
+    "compliance_officer": (
+        _("Compliance officer"),
+        _("Sees and reads every space, secret ones included, without being a member."),
+    ),
+}  # fmt: skip
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(
-        choices=[
-            ("network_admin", _("Network administrator")),
-            ("communication_team", _("Communication team")),
-            ("compliance_officer", _("Compliance officer")),
-        ]
-    )
+    role = forms.ChoiceField(choices=[(role, label) for role, (label, _about) in ROLES.items()])
     enabled = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)
 
 
 class NetworkSettingsForm(forms.ModelForm[NetworkSettings]):

@@ -17,15 +17,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from essaim import access
 from essaim.access import Action
 from essaim.accounts import selectors as account_selectors
 from essaim.accounts import services as account_services
+from essaim.accounts.invitation_files import ENCODING_LABELS
+from essaim.accounts.models import InvitationBatch, User
 from essaim.mailbox.backends import outbox_enabled
 from essaim.network import services
 from essaim.network.forms import (
+    ROLES,
+    InvitationFileForm,
     InvitationForm,
     NetworkSettingsForm,
     PeopleSearchForm,
@@ -108,21 +113,86 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("network:invitations"))
 
 
+# --- Invitations from a file
+
+
+@admin_page
+def invitation_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file of people to invite; it is kept on the server and previewed before anything is sent."""
+    if request.method != "POST":
+        return render(request, "network/invitation_import.html", {"form": InvitationFileForm()})
+    form = InvitationFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = account_services.invitation_batch_create(
+                actor=request.user, filename=upload.name or "", data=upload.read()
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return HttpResponseRedirect(reverse("network:invitation-import-preview", kwargs={"batch_id": batch.pk}))
+    return render(request, "network/invitation_import.html", {"form": form}, status=400)
+
+
+@admin_page
+def invitation_import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """GET: each line of the file and its errors; POST: send the invitations of the right lines."""
+    batch = account_selectors.invitation_batch_get_for(actor=request.user, batch_id=batch_id)
+    if batch.sent_at is not None:
+        messages.info(request, _("This file was already sent."))
+        return HttpResponseRedirect(reverse("network:invitations"))
+    if request.method == "POST":
+        return _invitation_import_send(request, batch)
+    preview = account_selectors.invitation_batch_preview(batch=batch)
+    context = {"preview": preview, "encoding": ENCODING_LABELS.get(batch.encoding, batch.encoding)}
+    return render(request, "network/invitation_import_preview.html", context)
+
+
+def _invitation_import_send(request: HttpRequest, batch: InvitationBatch) -> HttpResponse:
+    try:
+        sent, left_out = account_services.invitation_batch_send(actor=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(reverse("network:invitations"))
+    said = ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", len(sent)) % {"count": len(sent)}
+    if left_out:
+        said += " " + ngettext(
+            "%(count)d line left out: fix it in the file and upload it again.",
+            "%(count)d lines left out: fix them in the file and upload it again.",
+            left_out,
+        ) % {"count": left_out}
+    messages.success(request, said)
+    return HttpResponseRedirect(reverse("network:invitations"))
+
+
 # --- People
 
 
 @admin_page
 def people(request: HttpRequest) -> HttpResponse:
+    """Everyone, searched by name, handle or e-mail and paged; each role a toggle showing its state."""
     form = PeopleSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     users = account_selectors.user_list_for(actor=request.user, query=query)
     page = Paginator(users, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    labels = dict(RoleForm.base_fields["role"].choices)  # type: ignore[attr-defined]  # ChoiceField has choices
-    rows = [
-        (person, [(role, labels[role], getattr(person, field)) for role, field in account_services.ROLE_FIELDS.items()])
-        for person in page.object_list
+    rows = [(person, _role_list(person)) for person in page.object_list]
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "rows": rows,
+        "query": query,
+    }
+    return render(request, "network/people.html", context)
+
+
+def _role_list(person: User) -> list[tuple[str, str, str, bool]]:
+    """``(role, label, what it allows, held)`` for each network role, from the flags loaded with the person."""
+    return [
+        (role, str(ROLES[role][0]), str(ROLES[role][1]), bool(getattr(person, field)))
+        for role, field in account_services.ROLE_FIELDS.items()
     ]
-    return render(request, "network/people.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 @admin_page
@@ -153,20 +223,40 @@ def person_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 @admin_page
 @require_POST
 def person_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Grant or remove a role. A grant is confirmed first: in a dialog when scripts run, else on a page
+    of its own (a grant posted without ``confirmed`` answers that page and changes nothing)."""
     person = account_selectors.user_get_for(actor=request.user, user_id=user_id)
     form = RoleForm(request.POST)
+    back = _people_return(request)
     if not form.is_valid():
         messages.error(request, _("Choose a role to change."))
-        return HttpResponseRedirect(reverse("network:people"), status=302)
+        return HttpResponseRedirect(back)
+    role, enabled = form.cleaned_data["role"], form.cleaned_data["enabled"]
+    if enabled and not form.cleaned_data["confirmed"]:
+        access.require(request.user, Action.MANAGE_PEOPLE)
+        label, about = ROLES[role]
+        context = {"person": person, "role": role, "label": label, "about": about, "back": back}
+        return render(request, "network/person_role_confirm.html", context)
     try:
-        account_services.user_role_set(
-            actor=request.user, user=person, role=form.cleaned_data["role"], enabled=form.cleaned_data["enabled"]
-        )
+        account_services.user_role_set(actor=request.user, user=person, role=role, enabled=enabled)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The roles of %(name)s are updated.") % {"name": person})
-    return HttpResponseRedirect(reverse("network:people"))
+        said = (
+            _("%(name)s now has the role “%(role)s”.") if enabled else _("%(name)s no longer has the role “%(role)s”.")
+        ) % {
+            "name": person,
+            "role": ROLES[role][0],
+        }
+        messages.success(request, said)
+    return HttpResponseRedirect(back)
+
+
+def _people_return(request: HttpRequest) -> str:
+    """The people page the form came from (its search and page kept), else the first one."""
+    people_url = reverse("network:people")
+    back = request.POST.get("next", "")
+    return back if back.startswith(people_url + "?") or back == people_url else people_url
 
 
 # --- The network's settings

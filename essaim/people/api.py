@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
-from essaim.api.errors import ApiError
-from essaim.core.ids import parse_id
+from essaim.api.errors import ApiError, errors
+from essaim.api.params import PathId
+from essaim.core.ids import MAX_ID, parse_id
 from essaim.people import selectors, services
 from essaim.people.schemas import (
     Account,
@@ -94,7 +95,7 @@ def verify_credentials(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-@router.get("/accounts/lookup", response=Account, url_name="accounts-lookup")
+@router.get("/accounts/lookup", response={200: Account, **errors(404, 422)}, url_name="accounts-lookup")
 def lookup(request: HttpRequest, acct: str) -> dict[str, Any]:
     """A person by handle (``lea.martin``, ``@lea.martin`` or ``lea.martin@host``)."""
     handle = acct.strip().lstrip("@").split("@", 1)[0].lower()
@@ -108,7 +109,7 @@ class SearchParams(Schema):
     limit: int = Field(SEARCH_MAX, ge=1, le=SEARCH_MAX)
 
 
-@router.get("/accounts/search", response=list[Account], url_name="accounts-search")
+@router.get("/accounts/search", response={200: list[Account], **errors(422)}, url_name="accounts-search")
 def search(request: HttpRequest, params: Query[SearchParams]) -> list[dict[str, Any]]:
     """People whose name or handle starts with the words of ``q``."""
     page = selectors.directory_profiles_for(actor=request.user, filters=selectors.DirectoryFilters(q=params.q))
@@ -134,8 +135,8 @@ def relationships(request: HttpRequest, params: Query[RelationshipParams]) -> li
     ]
 
 
-@router.get("/accounts/{account_id}", response=Account, url_name="accounts-detail")
-def account_detail(request: HttpRequest, account_id: str) -> dict[str, Any]:
+@router.get("/accounts/{account_id}", response={200: Account, **errors(404)}, url_name="accounts-detail")
+def account_detail(request: HttpRequest, account_id: PathId) -> dict[str, Any]:
     return single_account(request, person_by_id(request.user, account_id))
 
 
@@ -147,16 +148,20 @@ def _relationship(request: HttpRequest, user: User) -> dict[str, Any]:
     )
 
 
-@router.post("/accounts/{account_id}/follow", response=Relationship, url_name="accounts-follow")
-def follow(request: HttpRequest, account_id: str) -> dict[str, Any]:
+@router.post(
+    "/accounts/{account_id}/follow", response={200: Relationship, **errors(403, 404)}, url_name="accounts-follow"
+)
+def follow(request: HttpRequest, account_id: PathId) -> dict[str, Any]:
     """Follow a person: their posts appear in your home timeline."""
     user = person_by_id(request.user, account_id)
     services.follow_create(actor=request.user, user=user)
     return _relationship(request, user)
 
 
-@router.post("/accounts/{account_id}/unfollow", response=Relationship, url_name="accounts-unfollow")
-def unfollow(request: HttpRequest, account_id: str) -> dict[str, Any]:
+@router.post(
+    "/accounts/{account_id}/unfollow", response={200: Relationship, **errors(403, 404)}, url_name="accounts-unfollow"
+)
+def unfollow(request: HttpRequest, account_id: PathId) -> dict[str, Any]:
     user = person_by_id(request.user, account_id)
     services.follow_delete(actor=request.user, user=user)
     return _relationship(request, user)
@@ -170,7 +175,9 @@ def _follow_list(request: HttpRequest, response: HttpResponse, page: selectors.P
 
 
 class FollowPageParams(Schema):
-    max_id: str | None = Field(None, description="Return people followed before this follow id (from Link).")
+    max_id: Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID})] = Field(
+        None, description="Return people followed before this follow id (from Link)."
+    )
 
 
 def _before(params: FollowPageParams) -> int | None:
@@ -182,9 +189,13 @@ def _before(params: FollowPageParams) -> int | None:
     return identifier
 
 
-@router.get("/accounts/{account_id}/followers", response=list[Account], url_name="accounts-followers")
+@router.get(
+    "/accounts/{account_id}/followers",
+    response={200: list[Account], **errors(400, 403, 404)},
+    url_name="accounts-followers",
+)
 def followers(
-    request: HttpRequest, response: HttpResponse, account_id: str, params: Query[FollowPageParams]
+    request: HttpRequest, response: HttpResponse, account_id: PathId, params: Query[FollowPageParams]
 ) -> list[dict[str, Any]]:
     user = person_by_id(request.user, account_id)
     access.require(request.user, Action.VIEW_FOLLOWS, user)
@@ -193,9 +204,13 @@ def followers(
     )
 
 
-@router.get("/accounts/{account_id}/following", response=list[Account], url_name="accounts-following")
+@router.get(
+    "/accounts/{account_id}/following",
+    response={200: list[Account], **errors(400, 403, 404)},
+    url_name="accounts-following",
+)
 def following(
-    request: HttpRequest, response: HttpResponse, account_id: str, params: Query[FollowPageParams]
+    request: HttpRequest, response: HttpResponse, account_id: PathId, params: Query[FollowPageParams]
 ) -> list[dict[str, Any]]:
     user = person_by_id(request.user, account_id)
     access.require(request.user, Action.VIEW_FOLLOWS, user)
@@ -206,13 +221,15 @@ def following(
 
 class DirectoryParams(Schema):
     q: str = Field("", max_length=200, description="Name or handle, accents ignored.")
-    department: int | None = Field(None, description="Department id.")
-    site: int | None = Field(None, description="Site id.")
+    department: int | None = Field(None, ge=1, le=MAX_ID, description="Department id.")
+    site: int | None = Field(None, ge=1, le=MAX_ID, description="Site id.")
     skill: str = Field("", max_length=60, description="A skill name, accents and case ignored.")
     cursor: str | None = Field(None, description="The ``next_cursor`` of the previous page.")
 
 
-@directory_router.get("/essaim/people", response=DirectoryPage, url_name="essaim-people")
+@directory_router.get(
+    "/essaim/people", response={200: DirectoryPage, **errors(400, 403, 422)}, url_name="essaim-people"
+)
 def directory(request: HttpRequest, params: Query[DirectoryParams]) -> dict[str, Any]:
     """The company directory, sorted by last name, filtered and paginated by an opaque cursor."""
     access.require(request.user, Action.VIEW_DIRECTORY)

@@ -88,6 +88,10 @@ class Profile(TimeStampedModel):
     languages = models.CharField(_("languages"), max_length=200, blank=True, help_text=_("e.g. French, English"))
     skills = models.ManyToManyField(Skill, blank=True, related_name="profiles", verbose_name=_("skills"))
     bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    # The home page's checklist for newcomers: opened for accounts created through ``accounts.user_create``,
+    # closed when dismissed or complete (``services.first_steps_close``). Read with the signed-in user
+    # (``accounts.backends``): a closed checklist costs the home page nothing.
+    first_steps_open = models.BooleanField(_("first steps shown"), default=False, db_default=False)
     # Folded "first last handle" for accent-insensitive prefix search; maintained by services.
     search_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
     # Sort key for the directory: folded "last first".

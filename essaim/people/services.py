@@ -33,16 +33,27 @@ SKILL_MAX_LENGTH = 60
 
 
 @transaction.atomic
-def profile_ensure(*, user: User) -> Profile:
-    """The user's profile, created (with its search keys) if missing. Accounts call this on sign-up."""
+def profile_ensure(*, user: User, first_steps: bool = False) -> Profile:
+    """The user's profile, created (with its search keys) if missing. Accounts call this on sign-up,
+    with ``first_steps``: a new profile then shows the newcomer's checklist on the home page."""
     try:
         return Profile.objects.get(user=user)
     except Profile.DoesNotExist:
-        profile = Profile(user=user)
+        profile = Profile(user=user, first_steps_open=first_steps)
         profile.refresh_keys()
         profile.full_clean()
         profile.save()
         return profile
+
+
+@transaction.atomic
+def first_steps_close(*, actor: Actor, user: User) -> None:
+    """Hide the newcomer's checklist for good: dismissed, or every step done (``people.first_steps``)."""
+    access.require(actor, Action.EDIT, user)
+    profile = profile_ensure(user=user) if not hasattr(user, "profile") else user.profile
+    if profile.first_steps_open:
+        profile.first_steps_open = False
+        profile.save(update_fields=["first_steps_open", "updated_at"])
 
 
 @transaction.atomic

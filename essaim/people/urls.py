@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/suggestions", views.suggestions, name="suggestions"),
     path("people/me/edit", views.my_profile_edit, name="me-edit"),
+    path("people/me/first-steps/dismiss", views.first_steps_dismiss, name="first-steps-dismiss"),
     path("people/fields/", views.field_list, name="field-list"),
     path("people/fields/<int:field_id>/edit", views.field_edit, name="field-edit"),
     path("people/fields/<int:field_id>/delete", views.field_delete, name="field-delete"),

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -90,6 +91,19 @@ def unfollow(request: HttpRequest, handle: str) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]  # set by django-htmx
         messages.success(request, _("You no longer follow %(name)s.") % {"name": person.get_full_name()})
     return _follow_response(request, person)
+
+
+@login_required
+@require_POST
+def first_steps_dismiss(request: HttpRequest) -> HttpResponse:
+    """Hide the newcomer's checklist on the home page; htmx gets a line saying so in its place."""
+    user = cast(User, request.user)
+    services.first_steps_close(actor=user, user=user)
+    said = _("The first steps are hidden. Your profile and the directory stay a click away.")
+    if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx's middleware
+        return HttpResponse(format_html('<p class="message message--success" role="status">{}</p>', said))
+    messages.success(request, said)
+    return HttpResponseRedirect("/")
 
 
 @login_required

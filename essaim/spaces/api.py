@@ -8,7 +8,7 @@ not act on 403, invalid input 422 with a translated message. Reads go through ``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -16,14 +16,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as NinjaStatus
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.api.auth import current_user
 from essaim.api.body import body_openapi, parse_body
+from essaim.api.errors import errors
 from essaim.api.pagination import PageParams, cursor_from
+from essaim.api.params import PathId
 from essaim.core.ids import parse_id
 from essaim.people.api import person_by_id
 from essaim.spaces import selectors, services
@@ -84,7 +86,9 @@ def _keyset_link(request: HttpRequest, response: HttpResponse, next_cursor: str 
 
 class SpaceListParams(Schema):
     q: str = Field("", max_length=100, description="Accent-insensitive start of a word of the name.")
-    scope: str = Field("", description="mine, public, private or archived (default: every active space).")
+    scope: Annotated[str, WithJsonSchema({"type": "string", "enum": ["", *selectors.DirectoryFilters.SCOPES]})] = Field(
+        "", description="mine, public, private or archived (default: every active space)."
+    )
     after: str | None = Field(None, description="The cursor of the next page (from the Link header).")
 
 
@@ -100,7 +104,7 @@ class SpaceStatusParams(PageParams):
 # --- spaces -------------------------------------------------------------------------------
 
 
-@router.get("/spaces", response=list[SpaceEntity], url_name="spaces-list")
+@router.get("/spaces", response={200: list[SpaceEntity], **errors(422)}, url_name="spaces-list")
 def space_list(request: HttpRequest, response: HttpResponse, params: Query[SpaceListParams]) -> list[dict[str, Any]]:
     """The spaces you may see, by name, 30 a page; ``Link: rel="next"`` carries the next page's cursor."""
     if params.scope and params.scope not in selectors.DirectoryFilters.SCOPES:
@@ -114,11 +118,16 @@ def space_list(request: HttpRequest, response: HttpResponse, params: Query[Space
     return [space_data(request, space, member_count=space.member_count) for space in page.items]  # type: ignore[attr-defined]
 
 
-@router.post("/spaces", response=SpaceEntity, url_name="spaces-create", openapi_extra=body_openapi(SpaceCreate))
+@router.post(
+    "/spaces",
+    response={200: SpaceEntity, **errors(403, 404, 422)},
+    url_name="spaces-create",
+    openapi_extra=body_openapi(SpaceCreate),
+)
 def space_create(request: HttpRequest) -> dict[str, Any]:
     """Create a space (or a sub-space with ``parent_id``); you become its owner."""
     data = parse_body(request, SpaceCreate)
-    parent = _space(request, data.parent_id) if data.parent_id else None
+    parent = _space(request, data.parent_id) if data.parent_id is not None else None
     space = services.space_create(
         actor=current_user(request),
         name=data.name,
@@ -137,8 +146,12 @@ def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
     return [invitation_data(request, i) for i in selectors.my_invitation_list(actor=request.user)]
 
 
-@router.post("/spaces/invitations/{invitation_id}/accept", response=Member, url_name="spaces-invitation-accept")
-def invitation_accept(request: HttpRequest, invitation_id: str) -> dict[str, Any]:
+@router.post(
+    "/spaces/invitations/{invitation_id}/accept",
+    response={200: Member, **errors(403, 404, 422)},
+    url_name="spaces-invitation-accept",
+)
+def invitation_accept(request: HttpRequest, invitation_id: PathId) -> dict[str, Any]:
     """Accept an invitation: you become a member with the role it offers."""
     invitation = selectors.my_invitation_get(actor=request.user, invitation_id=_id(invitation_id))
     membership = services.invitation_accept(actor=current_user(request), invitation=invitation)
@@ -146,24 +159,29 @@ def invitation_accept(request: HttpRequest, invitation_id: str) -> dict[str, Any
 
 
 @router.post(
-    "/spaces/invitations/{invitation_id}/decline", response=InvitationEntity, url_name="spaces-invitation-decline"
+    "/spaces/invitations/{invitation_id}/decline",
+    response={200: InvitationEntity, **errors(403, 404, 422)},
+    url_name="spaces-invitation-decline",
 )
-def invitation_decline(request: HttpRequest, invitation_id: str) -> dict[str, Any]:
+def invitation_decline(request: HttpRequest, invitation_id: PathId) -> dict[str, Any]:
     invitation = selectors.my_invitation_get(actor=request.user, invitation_id=_id(invitation_id))
     declined = services.invitation_decline(actor=current_user(request), invitation=invitation)
     return invitation_data(request, declined)
 
 
-@router.get("/spaces/{space_id}", response=SpaceEntity, url_name="spaces-detail")
-def space_detail(request: HttpRequest, space_id: str) -> dict[str, Any]:
+@router.get("/spaces/{space_id}", response={200: SpaceEntity, **errors(404)}, url_name="spaces-detail")
+def space_detail(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     space = _space(request, space_id)
     return space_data(request, space, member_count=selectors.membership_count(space=space))
 
 
 @router.patch(
-    "/spaces/{space_id}", response=SpaceEntity, url_name="spaces-update", openapi_extra=body_openapi(SpaceUpdate)
+    "/spaces/{space_id}",
+    response={200: SpaceEntity, **errors(403, 404, 422)},
+    url_name="spaces-update",
+    openapi_extra=body_openapi(SpaceUpdate),
 )
-def space_update(request: HttpRequest, space_id: str) -> dict[str, Any]:
+def space_update(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     """Change the fields sent (name, visibility, description, welcome, include_subspace_posts)."""
     space = _space(request, space_id)
     access.require(request.user, Action.EDIT_SETTINGS, space)
@@ -180,21 +198,23 @@ def space_update(request: HttpRequest, space_id: str) -> dict[str, Any]:
     return _space_entity(request, space)
 
 
-@router.post("/spaces/{space_id}/archive", response=SpaceEntity, url_name="spaces-archive")
-def space_archive(request: HttpRequest, space_id: str) -> dict[str, Any]:
+@router.post("/spaces/{space_id}/archive", response={200: SpaceEntity, **errors(403, 404)}, url_name="spaces-archive")
+def space_archive(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     """Make the space and its sub-spaces read-only."""
     space = services.space_archive(actor=current_user(request), space=_space(request, space_id))
     return _space_entity(request, space)
 
 
-@router.post("/spaces/{space_id}/unarchive", response=SpaceEntity, url_name="spaces-unarchive")
-def space_unarchive(request: HttpRequest, space_id: str) -> dict[str, Any]:
+@router.post(
+    "/spaces/{space_id}/unarchive", response={200: SpaceEntity, **errors(403, 404, 422)}, url_name="spaces-unarchive"
+)
+def space_unarchive(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     space = services.space_unarchive(actor=current_user(request), space=_space(request, space_id))
     return _space_entity(request, space)
 
 
-@router.delete("/spaces/{space_id}", response={204: None}, url_name="spaces-delete")
-def space_delete(request: HttpRequest, space_id: str) -> NinjaStatus[None]:
+@router.delete("/spaces/{space_id}", response={204: None, **errors(403, 404)}, url_name="spaces-delete")
+def space_delete(request: HttpRequest, space_id: PathId) -> NinjaStatus[None]:
     """Delete the space with its sub-spaces, posts, members, requests and invitations (owners)."""
     services.space_delete(actor=current_user(request), space=_space(request, space_id))
     return NinjaStatus(204, None)
@@ -203,9 +223,11 @@ def space_delete(request: HttpRequest, space_id: str) -> NinjaStatus[None]:
 # --- members ------------------------------------------------------------------------------
 
 
-@router.get("/spaces/{space_id}/members", response=list[Member], url_name="spaces-members")
+@router.get(
+    "/spaces/{space_id}/members", response={200: list[Member], **errors(403, 404, 422)}, url_name="spaces-members"
+)
 def member_list(
-    request: HttpRequest, response: HttpResponse, space_id: str, params: Query[MemberListParams]
+    request: HttpRequest, response: HttpResponse, space_id: PathId, params: Query[MemberListParams]
 ) -> list[dict[str, Any]]:
     """The members, by name, 50 a page; ``Link: rel="next"`` carries the next page's cursor."""
     space = _space(request, space_id)
@@ -216,26 +238,26 @@ def member_list(
     return [member_data(request, membership) for membership in page.items]
 
 
-@router.post("/spaces/{space_id}/join", response=Member, url_name="spaces-join")
-def join(request: HttpRequest, space_id: str) -> dict[str, Any]:
+@router.post("/spaces/{space_id}/join", response={200: Member, **errors(403, 404, 422)}, url_name="spaces-join")
+def join(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     """Join a public space (a private one: send a join request)."""
     membership = services.membership_join(actor=current_user(request), space=_space(request, space_id))
     return member_data(request, membership)
 
 
-@router.post("/spaces/{space_id}/leave", response={204: None}, url_name="spaces-leave")
-def leave(request: HttpRequest, space_id: str) -> NinjaStatus[None]:
+@router.post("/spaces/{space_id}/leave", response={204: None, **errors(403, 404, 422)}, url_name="spaces-leave")
+def leave(request: HttpRequest, space_id: PathId) -> NinjaStatus[None]:
     services.membership_leave(actor=current_user(request), space=_space(request, space_id))
     return NinjaStatus(204, None)
 
 
 @router.patch(
     "/spaces/{space_id}/members/{member_id}",
-    response=Member,
+    response={200: Member, **errors(403, 404, 422)},
     url_name="spaces-member-role",
     openapi_extra=body_openapi(RoleChange),
 )
-def member_role(request: HttpRequest, space_id: str, member_id: str) -> dict[str, Any]:
+def member_role(request: HttpRequest, space_id: PathId, member_id: PathId) -> dict[str, Any]:
     """Change a member's role (administrators; the owner role is for owners)."""
     space = _space(request, space_id)
     membership = selectors.membership_get_for(actor=request.user, space=space, membership_id=_id(member_id))
@@ -245,8 +267,12 @@ def member_role(request: HttpRequest, space_id: str, member_id: str) -> dict[str
     return member_data(request, changed)
 
 
-@router.delete("/spaces/{space_id}/members/{member_id}", response={204: None}, url_name="spaces-member-remove")
-def member_remove(request: HttpRequest, space_id: str, member_id: str) -> NinjaStatus[None]:
+@router.delete(
+    "/spaces/{space_id}/members/{member_id}",
+    response={204: None, **errors(403, 404, 422)},
+    url_name="spaces-member-remove",
+)
+def member_remove(request: HttpRequest, space_id: PathId, member_id: PathId) -> NinjaStatus[None]:
     space = _space(request, space_id)
     membership = selectors.membership_get_for(actor=request.user, space=space, membership_id=_id(member_id))
     services.membership_remove(actor=current_user(request), membership=membership)
@@ -258,11 +284,11 @@ def member_remove(request: HttpRequest, space_id: str, member_id: str) -> NinjaS
 
 @router.post(
     "/spaces/{space_id}/join_requests",
-    response=JoinRequestEntity,
+    response={200: JoinRequestEntity, **errors(403, 404, 422)},
     url_name="spaces-join-request-create",
     openapi_extra=body_openapi(JoinRequestCreate),
 )
-def join_request_create(request: HttpRequest, space_id: str) -> dict[str, Any]:
+def join_request_create(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     """Ask to join a private space; its administrators decide."""
     space = _space(request, space_id)
     data = parse_body(request, JoinRequestCreate)
@@ -270,8 +296,12 @@ def join_request_create(request: HttpRequest, space_id: str) -> dict[str, Any]:
     return join_request_data(request, join_request)
 
 
-@router.get("/spaces/{space_id}/join_requests", response=list[JoinRequestEntity], url_name="spaces-join-requests")
-def join_request_list(request: HttpRequest, space_id: str) -> list[dict[str, Any]]:
+@router.get(
+    "/spaces/{space_id}/join_requests",
+    response={200: list[JoinRequestEntity], **errors(403, 404)},
+    url_name="spaces-join-requests",
+)
+def join_request_list(request: HttpRequest, space_id: PathId) -> list[dict[str, Any]]:
     """Pending requests, oldest first (administrators)."""
     space = _space(request, space_id)
     return [join_request_data(request, r) for r in selectors.join_request_list_for(actor=request.user, space=space)]
@@ -288,21 +318,21 @@ def _decide(request: HttpRequest, space_id: str, request_id: str, *, approve: bo
 
 @router.post(
     "/spaces/{space_id}/join_requests/{request_id}/approve",
-    response=JoinRequestEntity,
+    response={200: JoinRequestEntity, **errors(403, 404, 422)},
     url_name="spaces-join-request-approve",
     openapi_extra=body_openapi(Decision),
 )
-def join_request_approve(request: HttpRequest, space_id: str, request_id: str) -> dict[str, Any]:
+def join_request_approve(request: HttpRequest, space_id: PathId, request_id: PathId) -> dict[str, Any]:
     return _decide(request, space_id, request_id, approve=True)
 
 
 @router.post(
     "/spaces/{space_id}/join_requests/{request_id}/refuse",
-    response=JoinRequestEntity,
+    response={200: JoinRequestEntity, **errors(403, 404, 422)},
     url_name="spaces-join-request-refuse",
     openapi_extra=body_openapi(Decision),
 )
-def join_request_refuse(request: HttpRequest, space_id: str, request_id: str) -> dict[str, Any]:
+def join_request_refuse(request: HttpRequest, space_id: PathId, request_id: PathId) -> dict[str, Any]:
     return _decide(request, space_id, request_id, approve=False)
 
 
@@ -311,17 +341,17 @@ def join_request_refuse(request: HttpRequest, space_id: str, request_id: str) ->
 
 @router.post(
     "/spaces/{space_id}/invitations",
-    response=InvitationEntity,
+    response={200: InvitationEntity, **errors(403, 404, 422)},
     url_name="spaces-invitation-create",
     openapi_extra=body_openapi(InvitationCreate),
 )
-def invitation_create(request: HttpRequest, space_id: str) -> dict[str, Any]:
+def invitation_create(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     """Invite a colleague (``account_id``) or an external guest (``email``)."""
     space = _space(request, space_id)
     access.require(request.user, Action.INVITE_MEMBERS, space)
     data = parse_body(request, InvitationCreate)
     user: User | None = None
-    if data.account_id:
+    if data.account_id is not None:
         try:
             user = person_by_id(request.user, data.account_id)
         except Http404:
@@ -332,17 +362,23 @@ def invitation_create(request: HttpRequest, space_id: str) -> dict[str, Any]:
     return invitation_data(request, invitation)
 
 
-@router.get("/spaces/{space_id}/invitations", response=list[InvitationEntity], url_name="spaces-invitations")
-def invitation_list(request: HttpRequest, space_id: str) -> list[dict[str, Any]]:
+@router.get(
+    "/spaces/{space_id}/invitations",
+    response={200: list[InvitationEntity], **errors(403, 404)},
+    url_name="spaces-invitations",
+)
+def invitation_list(request: HttpRequest, space_id: PathId) -> list[dict[str, Any]]:
     """Pending invitations into the space, newest first (those who may invite)."""
     space = _space(request, space_id)
     return [invitation_data(request, i) for i in selectors.space_invitation_list_for(actor=request.user, space=space)]
 
 
 @router.delete(
-    "/spaces/{space_id}/invitations/{invitation_id}", response=InvitationEntity, url_name="spaces-invitation-revoke"
+    "/spaces/{space_id}/invitations/{invitation_id}",
+    response={200: InvitationEntity, **errors(403, 404, 422)},
+    url_name="spaces-invitation-revoke",
 )
-def invitation_revoke(request: HttpRequest, space_id: str, invitation_id: str) -> dict[str, Any]:
+def invitation_revoke(request: HttpRequest, space_id: PathId, invitation_id: PathId) -> dict[str, Any]:
     space = _space(request, space_id)
     invitation = selectors.space_invitation_get_for(actor=request.user, space=space, invitation_id=_id(invitation_id))
     return invitation_data(request, services.invitation_revoke(actor=current_user(request), invitation=invitation))
@@ -351,9 +387,13 @@ def invitation_revoke(request: HttpRequest, space_id: str, invitation_id: str) -
 # --- statuses -----------------------------------------------------------------------------
 
 
-@router.get("/spaces/{space_id}/statuses", response=list[Status], url_name="spaces-statuses")
+@router.get(
+    "/spaces/{space_id}/statuses",
+    response={200: list[Status], **errors(400, 403, 404, 422)},
+    url_name="spaces-statuses",
+)
 def space_statuses(
-    request: HttpRequest, response: HttpResponse, space_id: str, params: Query[SpaceStatusParams]
+    request: HttpRequest, response: HttpResponse, space_id: PathId, params: Query[SpaceStatusParams]
 ) -> HttpResponse:
     """The space's posts, newest first (with its sub-spaces' when the space shows them), pinned ones left out;
     ``?pinned=true`` gives the pinned ones. ``max_id``/``since_id``/``min_id``/``limit`` and ``Link`` as Mastodon."""
@@ -374,8 +414,12 @@ def space_statuses(
     return page_response(request, response, page)
 
 
-@router.post("/spaces/{space_id}/statuses/{status_id}/pin", response=Status, url_name="spaces-status-pin")
-def status_pin(request: HttpRequest, space_id: str, status_id: str) -> dict[str, Any]:
+@router.post(
+    "/spaces/{space_id}/statuses/{status_id}/pin",
+    response={200: Status, **errors(403, 404, 422)},
+    url_name="spaces-status-pin",
+)
+def status_pin(request: HttpRequest, space_id: PathId, status_id: PathId) -> dict[str, Any]:
     """Pin one of the space's posts on top of its stream (moderators, administrators, owners)."""
     space = _space(request, space_id)
     post = stream_selectors.post_get_for(actor=request.user, post_id=_id(status_id))
@@ -383,8 +427,12 @@ def status_pin(request: HttpRequest, space_id: str, status_id: str) -> dict[str,
     return post_status(request, post)
 
 
-@router.post("/spaces/{space_id}/statuses/{status_id}/unpin", response=Status, url_name="spaces-status-unpin")
-def status_unpin(request: HttpRequest, space_id: str, status_id: str) -> dict[str, Any]:
+@router.post(
+    "/spaces/{space_id}/statuses/{status_id}/unpin",
+    response={200: Status, **errors(403, 404)},
+    url_name="spaces-status-unpin",
+)
+def status_unpin(request: HttpRequest, space_id: PathId, status_id: PathId) -> dict[str, Any]:
     space = _space(request, space_id)
     post = stream_selectors.post_get_for(actor=request.user, post_id=_id(status_id))
     services.space_pin_remove(actor=current_user(request), space=space, post=post)

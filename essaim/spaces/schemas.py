@@ -11,10 +11,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field, JsonValue
+from pydantic.json_schema import JsonDict
 
 from essaim import access
 from essaim.accounts.models import User
+from essaim.api.body import Body
+from essaim.api.params import NOT_BLANK, BodyId
 from essaim.people.schemas import Account, account_data
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.views.common import PERMISSIONS
@@ -82,43 +85,65 @@ class InvitationEntity(Schema):
 
 
 # --- input --------------------------------------------------------------------------------
+# pydantic checks the shapes and lengths; the services check the rules, in the reader's language: the schema
+# documents those (``json_schema_extra``) so that it describes exactly what the server accepts.
+
+VISIBILITY_VALUES: list[JsonValue] = ["public", "private", "secret"]  # Space.Visibility (a test keeps them equal)
+VISIBILITIES: JsonDict = {"enum": VISIBILITY_VALUES}
+ROLES: JsonDict = {"enum": ["owner", "admin", "moderator", "member", "reader"]}  # Membership.Role (likewise)
 
 
-class SpaceCreate(Schema):
-    name: str = Field(..., max_length=200)
-    visibility: str = Field("public", description="public, private or secret.")
+class SpaceCreate(Body):
+    name: str = Field(
+        ...,
+        max_length=120,
+        json_schema_extra={"pattern": NOT_BLANK},
+        description="Unique among spaces (accents, case and spaces aside).",
+    )
+    visibility: str = Field("public", json_schema_extra=VISIBILITIES, description="Who finds and reads the space.")
     description: str = Field("", max_length=300)
     welcome: str = Field("", max_length=5000, description="Shown on the space's page (Markdown).")
-    parent_id: str | None = Field(None, description="Create a sub-space of this space (you must run it).")
+    parent_id: BodyId | None = Field(None, description="Create a sub-space of this space (you must run it).")
     include_subspace_posts: bool = False
 
 
-class SpaceUpdate(Schema):
+class SpaceUpdate(Body):
     """Only the fields sent change."""
 
-    name: str | None = Field(None, max_length=200)
-    visibility: str | None = None
+    name: str | None = Field(None, max_length=120, json_schema_extra={"pattern": NOT_BLANK})
+    visibility: str | None = Field(None, json_schema_extra={"enum": [*VISIBILITY_VALUES, None]})
     description: str | None = Field(None, max_length=300)
     welcome: str | None = Field(None, max_length=5000)
     include_subspace_posts: bool | None = None
 
 
-class RoleChange(Schema):
-    role: str = Field(..., description="owner, admin, moderator, member or reader.")
+class RoleChange(Body):
+    role: str = Field(..., json_schema_extra=ROLES)
 
 
-class JoinRequestCreate(Schema):
+class JoinRequestCreate(Body):
     message: str = Field("", max_length=1000)
 
 
-class Decision(Schema):
+class Decision(Body):
     response: str = Field("", max_length=1000, description="An optional answer to the person.")
 
 
-class InvitationCreate(Schema):
-    account_id: str | None = Field(None, description="Invite a colleague by account id…")
+class InvitationCreate(Body):
+    """A colleague by ``account_id``, or an external guest by ``email``: one of the two."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["account_id"], "properties": {"account_id": {"type": "string"}}},
+                {"required": ["email"], "properties": {"email": {"type": "string", "pattern": NOT_BLANK}}},
+            ]
+        }
+    )
+
+    account_id: BodyId | None = Field(None, description="Invite a colleague by account id…")
     email: str = Field("", max_length=254, description="…or an external guest by e-mail address.")
-    role: str = Field("member", description="The role they get when they accept.")
+    role: str = Field("member", json_schema_extra=ROLES, description="The role they get when they accept.")
 
 
 # --- builders -----------------------------------------------------------------------------

@@ -8,28 +8,31 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Path, Query, Router, UploadedFile
 from ninja import Status as NinjaStatus
 from ninja.responses import NinjaJSONEncoder
-from pydantic import Field
+from pydantic import ConfigDict, Field, JsonValue, WithJsonSchema
+from pydantic.json_schema import JsonDict
 
 from essaim.api.auth import current_user
-from essaim.api.body import body_openapi, parse_body
-from essaim.api.errors import ApiError
+from essaim.api.body import Body, body_openapi, parse_body, require_single, require_storable
+from essaim.api.errors import ApiError, errors
 from essaim.api.pagination import PageParams, add_link_header, cursor_from
-from essaim.core.ids import parse_id
+from essaim.api.params import NOT_BLANK, BodyId, PathId
+from essaim.core.ids import is_digits, parse_id
+from essaim.core.markdown import HASHTAG_RE
 from essaim.core.pagination import Page
 from essaim.people.api import person_by_id
 from essaim.people.schemas import Account, account_data
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.stream.models import POST_MAX_CHARS, Comment, Post, Visibility
+from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Emoji, Post, Visibility
 from essaim.stream.schemas import (
     FAVOURITE,
     FROM_MASTODON,
@@ -46,12 +49,22 @@ from essaim.stream.schemas import (
     status_from_post,
     tag_data,
 )
+from essaim.stream.services import ANNOUNCEMENT_MAX_DAYS, MAX_ATTACHMENTS
 
 router = Router(tags=["statuses"])
 timelines = Router(tags=["timelines"])
 tags = Router(tags=["tags"])
 essaim = Router(tags=["essaim: reactions and announcements"])
 media = Router(tags=["media"])
+
+EmojiPath = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "enum": Emoji.values}),
+    Path(description="One of the reactions, URL-encoded."),
+]
+MediaDescription = Annotated[
+    str, Form(max_length=500, description="The alt text: what the image shows, for those who cannot see it.")
+]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -125,39 +138,70 @@ def render_json(data: Any) -> str:
 # --- statuses -----------------------------------------------------------------------------
 
 
-class StatusCreate(Schema):
-    status: str = Field("", description=f"The text (Markdown), at most {POST_MAX_CHARS} characters.")
-    in_reply_to_id: str | None = Field(None, description="Reply to this status: the reply is a comment.")
+# The rules the services check in the reader's language (a text that is not blank, its length once trimmed, a
+# visibility from the list) are documented in the schema (``json_schema_extra``), not checked twice.
+TEXT: JsonDict = {"pattern": NOT_BLANK, "maxLength": POST_MAX_CHARS}
+# A reply is a comment: shorter, without files; a post into a space is for the space to decide who reads it.
+STATUS_RULES: list[JsonValue] = [
+    {
+        "if": {"required": ["in_reply_to_id"], "properties": {"in_reply_to_id": {"type": "string"}}},
+        "then": {"properties": {"status": {"maxLength": COMMENT_MAX_CHARS}, "media_ids": {"maxItems": 0}}},
+    },
+    {
+        "if": {"required": ["space_id"], "properties": {"space_id": {"type": "string"}}},
+        "then": {"properties": {"visibility": {"enum": ["public", "unlisted"]}}},
+    },
+]
+
+
+class StatusCreate(Body):
+    model_config = ConfigDict(json_schema_extra={"required": ["status"], "allOf": STATUS_RULES})
+
+    status: str = Field(
+        "",
+        json_schema_extra=TEXT,
+        description=f"The text (Markdown): at most {POST_MAX_CHARS} characters for a post, {COMMENT_MAX_CHARS} for "
+        "a comment, leading and trailing spaces aside.",
+    )
+    in_reply_to_id: BodyId | None = Field(None, description="Reply to this status: the reply is a comment.")
     visibility: str = Field(
         "public",
-        description="public (the company), private (your followers), direct (mentioned people). "
-        "In a space: public, or leave it out.",
+        json_schema_extra={"enum": list(FROM_MASTODON)},
+        description="public (the company; unlisted is the same), private (your followers), direct (mentioned "
+        "people). In a space: public, or leave it out. A reply follows its post.",
     )
-    media_ids: list[str] = Field(
-        default_factory=list, description="Ids of your uploads from POST /api/v2/media to attach (at most 10)."
+    media_ids: list[BodyId] = Field(
+        default_factory=list,
+        json_schema_extra={"maxItems": MAX_ATTACHMENTS},
+        description=f"Ids of your uploads from POST /api/v2/media to attach (at most {MAX_ATTACHMENTS}).",
     )
     sensitive: bool = False
     spoiler_text: str = ""
     language: str | None = None
-    space_id: str | None = Field(
+    space_id: BodyId | None = Field(
         None,
         description="Essaim: post into this space (its id from /api/v1/spaces). The space's members and readers "
         "see the post, whatever its visibility. A space you cannot see answers 404, one you may not post in 403.",
     )
 
 
-class StatusUpdate(Schema):
-    status: str = Field(..., description="The new text.")
+class StatusUpdate(Body):
+    status: str = Field(
+        ...,
+        json_schema_extra=TEXT,
+        description=f"The new text: at most {POST_MAX_CHARS} characters for a post, {COMMENT_MAX_CHARS} for a comment.",
+    )
 
 
 def find_space(request: HttpRequest, space_id: str) -> Space:
-    """The space a new status names: a malformed id is invalid input (422), a space you may not see is missing (404).
+    """The space a new status names: anything but digits is invalid input (422), digits that name no space you may
+    see are missing (404).
 
     A malformed id is refused rather than ignored: a post meant for a space must never land in the company feed.
     """
-    if not _is_id(space_id):
+    if not is_digits(space_id):
         raise ValidationError({"space_id": _("This is not a space id: send the id of a space as a string of digits.")})
-    return spaces_selectors.space_get_by_id_for(actor=request.user, space_id=int(space_id))
+    return spaces_selectors.space_get_by_id_for(actor=request.user, space_id=_parse_id(space_id))
 
 
 def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
@@ -176,7 +220,9 @@ def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
     return visibility
 
 
-def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str) -> dict[str, Any]:
+def reply_create(
+    request: HttpRequest, data: StatusCreate, in_reply_to_id: str, *, space: Space | None
+) -> dict[str, Any]:
     """A comment on the status ``in_reply_to_id`` (a post, or a comment whose thread it joins).
 
     A reply goes where its post is; a ``space_id`` naming another space is refused, not ignored.
@@ -185,21 +231,26 @@ def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str) 
         raise ValidationError({"media_ids": _("Comments cannot carry files: attach them to a post.")})
     target = find_status(request, in_reply_to_id)
     post = target.post if isinstance(target, Comment) else target
-    if data.space_id is not None and find_space(request, data.space_id).pk != post.space_id:
+    if space is not None and space.pk != post.space_id:
         raise ValidationError({"space_id": _("A reply goes into its post's space: leave space_id out.")})
     parent = target if isinstance(target, Comment) else None
     comment = services.comment_create(actor=current_user(request), post=post, body=data.status, parent=parent)
     return comment_status(request, comment, with_source=True)
 
 
-@router.post("/statuses", response={200: Status}, url_name="statuses-create", openapi_extra=body_openapi(StatusCreate))
+@router.post(
+    "/statuses",
+    response={200: Status, **errors(403, 404, 422)},
+    url_name="statuses-create",
+    openapi_extra=body_openapi(StatusCreate),
+)
 def status_create(request: HttpRequest) -> dict[str, Any]:
     """Publish a post (into a space with Essaim's ``space_id``), or a comment when ``in_reply_to_id`` is given."""
     data = parse_body(request, StatusCreate)
-    if data.in_reply_to_id:
-        return reply_create(request, data, data.in_reply_to_id)
     space = find_space(request, data.space_id) if data.space_id is not None else None
-    visibility = post_visibility(data, space=space)
+    visibility = post_visibility(data, space=space)  # a reply's is its post's, but the same values are accepted
+    if data.in_reply_to_id is not None:
+        return reply_create(request, data, data.in_reply_to_id, space=space)
     media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
     post = services.post_create(
         actor=current_user(request), body=data.status, visibility=visibility, media=media, space=space
@@ -211,31 +262,38 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
 
 
 def _media_upload(request: HttpRequest, file: UploadedFile, description: str) -> dict[str, Any]:
+    require_single(request, "file", "description")
+    require_storable(description)
     attachment = services.media_upload(actor=current_user(request), upload=file, description=description)
     return media_data(request, attachment)
 
 
-@media.post("/v2/media", response={200: MediaAttachment}, url_name="media-create")
-def media_create(request: HttpRequest, file: File[UploadedFile], description: Form[str] = "") -> dict[str, Any]:
+@media.post("/v2/media", response={200: MediaAttachment, **errors(403, 413, 422)}, url_name="media-create")
+def media_create(request: HttpRequest, file: File[UploadedFile], description: MediaDescription = "") -> dict[str, Any]:
     """Upload an image or a file; it stays private to you until a status takes it (``media_ids``)."""
     return _media_upload(request, file, description)
 
 
-@media.post("/v1/media", response={200: MediaAttachment}, url_name="media-create-v1")
-def media_create_v1(request: HttpRequest, file: File[UploadedFile], description: Form[str] = "") -> dict[str, Any]:
+@media.post("/v1/media", response={200: MediaAttachment, **errors(403, 413, 422)}, url_name="media-create-v1")
+def media_create_v1(
+    request: HttpRequest, file: File[UploadedFile], description: MediaDescription = ""
+) -> dict[str, Any]:
     """Mastodon's older path for the same upload."""
     return _media_upload(request, file, description)
 
 
-@router.get("/statuses/{status_id}", response=Status, url_name="statuses-detail")
-def status_detail(request: HttpRequest, status_id: str) -> dict[str, Any]:
+@router.get("/statuses/{status_id}", response={200: Status, **errors(404)}, url_name="statuses-detail")
+def status_detail(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     return any_status(request, find_status(request, status_id))
 
 
 @router.put(
-    "/statuses/{status_id}", response=Status, url_name="statuses-update", openapi_extra=body_openapi(StatusUpdate)
+    "/statuses/{status_id}",
+    response={200: Status, **errors(403, 404, 422)},
+    url_name="statuses-update",
+    openapi_extra=body_openapi(StatusUpdate),
 )
-def status_update(request: HttpRequest, status_id: str) -> dict[str, Any]:
+def status_update(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     """Change the text; the previous version goes to the history."""
     found = find_status(request, status_id)
     data = parse_body(request, StatusUpdate)
@@ -250,8 +308,8 @@ def status_update(request: HttpRequest, status_id: str) -> dict[str, Any]:
     )
 
 
-@router.delete("/statuses/{status_id}", response=Status, url_name="statuses-delete")
-def status_delete(request: HttpRequest, status_id: str) -> dict[str, Any]:
+@router.delete("/statuses/{status_id}", response={200: Status, **errors(403, 404)}, url_name="statuses-delete")
+def status_delete(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     """Delete a post (with its comments) or a comment; answers the deleted status with its text."""
     found = find_status(request, status_id)
     data = any_status(request, found, with_source=True)
@@ -262,8 +320,8 @@ def status_delete(request: HttpRequest, status_id: str) -> dict[str, Any]:
     return data
 
 
-@router.get("/statuses/{status_id}/context", response=Context, url_name="statuses-context")
-def status_context(request: HttpRequest, status_id: str) -> dict[str, Any]:
+@router.get("/statuses/{status_id}/context", response={200: Context, **errors(404)}, url_name="statuses-context")
+def status_context(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     """For a post: no ancestors, its comments as descendants. For a comment: its post (and parent) as ancestors."""
     found = find_status(request, status_id)
     if isinstance(found, Comment):
@@ -284,31 +342,41 @@ def status_context(request: HttpRequest, status_id: str) -> dict[str, Any]:
     return {"ancestors": [], "descendants": descendants}
 
 
-@router.get("/statuses/{status_id}/history", response=list[StatusEdit], url_name="statuses-history")
-def status_history(request: HttpRequest, status_id: str) -> list[dict[str, Any]]:
+@router.get(
+    "/statuses/{status_id}/history", response={200: list[StatusEdit], **errors(404, 422)}, url_name="statuses-history"
+)
+def status_history(request: HttpRequest, status_id: PathId) -> list[dict[str, Any]]:
     """Every version of a post, oldest first, the current one last."""
     post = find_post(request, status_id)
     return history_data(request, post, selectors.revision_list_for(actor=current_user(request), post=post))
 
 
-@router.post("/statuses/{status_id}/favourite", response=Status, url_name="statuses-favourite")
-def favourite(request: HttpRequest, status_id: str) -> dict[str, Any]:
+@router.post(
+    "/statuses/{status_id}/favourite", response={200: Status, **errors(403, 404, 422)}, url_name="statuses-favourite"
+)
+def favourite(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     """Mastodon's favourite is Essaim's 👍 reaction."""
     post = find_post(request, status_id)
     services.reaction_add(actor=current_user(request), post=post, emoji=FAVOURITE)
     return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
 
 
-@router.post("/statuses/{status_id}/unfavourite", response=Status, url_name="statuses-unfavourite")
-def unfavourite(request: HttpRequest, status_id: str) -> dict[str, Any]:
+@router.post(
+    "/statuses/{status_id}/unfavourite",
+    response={200: Status, **errors(403, 404, 422)},
+    url_name="statuses-unfavourite",
+)
+def unfavourite(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     post = find_post(request, status_id)
     services.reaction_remove(actor=current_user(request), post=post, emoji=FAVOURITE)
     return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
 
 
-@router.get("/accounts/{account_id}/statuses", response=list[Status], url_name="accounts-statuses")
+@router.get(
+    "/accounts/{account_id}/statuses", response={200: list[Status], **errors(400, 404)}, url_name="accounts-statuses"
+)
 def account_statuses(
-    request: HttpRequest, response: HttpResponse, account_id: str, params: Query[PageParams]
+    request: HttpRequest, response: HttpResponse, account_id: PathId, params: Query[PageParams]
 ) -> HttpResponse:
     """A person's posts that you may read, newest first."""
     person = person_by_id(request.user, account_id)
@@ -320,7 +388,7 @@ def account_statuses(
 # --- timelines ----------------------------------------------------------------------------
 
 
-@timelines.get("/timelines/home", response=list[Status], url_name="timelines-home")
+@timelines.get("/timelines/home", response={200: list[Status], **errors(400)}, url_name="timelines-home")
 def timeline_home(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> HttpResponse:
     """Posts from people, spaces and tags you follow (announcements: ``/api/v1/essaim/announcements``)."""
     _pinned, page = selectors.feed_home(
@@ -329,13 +397,13 @@ def timeline_home(request: HttpRequest, response: HttpResponse, params: Query[Pa
     return page_response(request, response, page)
 
 
-@timelines.get("/timelines/public", response=list[Status], url_name="timelines-public")
+@timelines.get("/timelines/public", response={200: list[Status], **errors(400)}, url_name="timelines-public")
 def timeline_public(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> HttpResponse:
     """The company feed: posts for everyone in the company, outside spaces."""
     return page_response(request, response, selectors.feed_company(actor=request.user, cursor=cursor_from(request)))
 
 
-@timelines.get("/timelines/tag/{hashtag}", response=list[Status], url_name="timelines-tag")
+@timelines.get("/timelines/tag/{hashtag}", response={200: list[Status], **errors(400)}, url_name="timelines-tag")
 def timeline_tag(
     request: HttpRequest, response: HttpResponse, hashtag: str, params: Query[PageParams]
 ) -> HttpResponse | list[dict[str, Any]]:
@@ -351,16 +419,21 @@ def timeline_tag(
 # --- tags ---------------------------------------------------------------------------------
 
 
-@tags.get("/tags/{name}", response=TagEntity, url_name="tags-detail")
+@tags.get("/tags/{name}", response={200: TagEntity, **errors(404)}, url_name="tags-detail")
 def tag_detail(request: HttpRequest, name: str) -> dict[str, Any]:
     tag = selectors.tag_get_for(actor=request.user, name=name)
     return tag_data(request, tag, following=selectors.tag_is_followed(actor=current_user(request), tag=tag))
 
 
-@tags.post("/tags/{name}/follow", response=TagEntity, url_name="tags-follow")
+@tags.post("/tags/{name}/follow", response={200: TagEntity, **errors(403, 422)}, url_name="tags-follow")
 def tag_follow(request: HttpRequest, name: str) -> dict[str, Any]:
-    """Follow a tag (created if new): its posts come to your home timeline. A tag you have no post of
-    to read answers as a new one would, under the name you gave."""
+    """Follow a tag (created if new): its posts come to your home timeline. The name must be one a post can carry
+    as ``#name``: a letter, then letters, digits, ``-`` or ``_`` (50 at most), not ending with ``-``. A tag you
+    have no post of to read answers as a new one would, under the name you gave."""
+    if HASHTAG_RE.fullmatch("#" + name.removeprefix("#")) is None:
+        raise ValidationError(
+            {"name": _("A tag is one word of letters, digits, - and _ that starts with a letter (50 at most).")}
+        )
     try:
         tag, shown = selectors.tag_get_for(actor=request.user, name=name), None
     except Http404:
@@ -369,7 +442,7 @@ def tag_follow(request: HttpRequest, name: str) -> dict[str, Any]:
     return tag_data(request, tag, following=True, name=shown)
 
 
-@tags.post("/tags/{name}/unfollow", response=TagEntity, url_name="tags-unfollow")
+@tags.post("/tags/{name}/unfollow", response={200: TagEntity, **errors(403, 404)}, url_name="tags-unfollow")
 def tag_unfollow(request: HttpRequest, name: str) -> dict[str, Any]:
     """Stop following a tag: one you may read, or one you follow (404 otherwise)."""
     try:
@@ -403,18 +476,22 @@ def reaction_response(request: HttpRequest, post: Post) -> HttpResponse:
     return HttpResponse(render_json(reaction_groups(request, post)), content_type="application/json; charset=utf-8")
 
 
-@essaim.get("/essaim/statuses/{status_id}/reactions", response=list[ReactionGroup], url_name="essaim-reactions")
-def reactions(request: HttpRequest, status_id: str) -> HttpResponse:
+@essaim.get(
+    "/essaim/statuses/{status_id}/reactions",
+    response={200: list[ReactionGroup], **errors(404, 422)},
+    url_name="essaim-reactions",
+)
+def reactions(request: HttpRequest, status_id: PathId) -> HttpResponse:
     return reaction_response(request, find_post(request, status_id))
 
 
 @essaim.get(
     "/essaim/statuses/{status_id}/reactions/{emoji}/accounts",
-    response=list[Account],
+    response={200: list[Account], **errors(400, 404, 422)},
     url_name="essaim-reactors",
 )
 def reactors(
-    request: HttpRequest, response: HttpResponse, status_id: str, emoji: str, params: Query[PageParams]
+    request: HttpRequest, response: HttpResponse, status_id: PathId, emoji: EmojiPath, params: Query[PageParams]
 ) -> list[dict[str, Any]]:
     """Everyone who reacted with this emoji (URL-encoded), latest first; older ones from the ``Link`` header."""
     page = selectors.reactors_for(
@@ -425,9 +502,11 @@ def reactors(
 
 
 @essaim.put(
-    "/essaim/statuses/{status_id}/reactions/{emoji}", response=list[ReactionGroup], url_name="essaim-reaction-add"
+    "/essaim/statuses/{status_id}/reactions/{emoji}",
+    response={200: list[ReactionGroup], **errors(403, 404, 422)},
+    url_name="essaim-reaction-add",
 )
-def reaction_add(request: HttpRequest, status_id: str, emoji: str) -> HttpResponse:
+def reaction_add(request: HttpRequest, status_id: PathId, emoji: EmojiPath) -> HttpResponse:
     """React with one of 👍 ❤️ 🎉 😄 😮 🙏 (URL-encoded); reacting twice changes nothing."""
     post = find_post(request, status_id)
     services.reaction_add(actor=current_user(request), post=post, emoji=emoji)
@@ -435,9 +514,11 @@ def reaction_add(request: HttpRequest, status_id: str, emoji: str) -> HttpRespon
 
 
 @essaim.delete(
-    "/essaim/statuses/{status_id}/reactions/{emoji}", response=list[ReactionGroup], url_name="essaim-reaction-remove"
+    "/essaim/statuses/{status_id}/reactions/{emoji}",
+    response={200: list[ReactionGroup], **errors(403, 404, 422)},
+    url_name="essaim-reaction-remove",
 )
-def reaction_remove(request: HttpRequest, status_id: str, emoji: str) -> HttpResponse:
+def reaction_remove(request: HttpRequest, status_id: PathId, emoji: EmojiPath) -> HttpResponse:
     post = find_post(request, status_id)
     services.reaction_remove(actor=current_user(request), post=post, emoji=emoji)
     return reaction_response(request, post)
@@ -446,9 +527,11 @@ def reaction_remove(request: HttpRequest, status_id: str, emoji: str) -> HttpRes
 # --- Essaim: announcements ------------------------------------------------------------------
 
 
-class AnnouncementCreate(Schema):
-    status_id: str = Field(..., description="The post to pin on top of everyone's home feed.")
-    expires_at: datetime = Field(..., description="When it stops being pinned (ISO 8601, within a year).")
+class AnnouncementCreate(Body):
+    status_id: BodyId = Field(..., description="The post to pin on top of everyone's home feed.")
+    expires_at: datetime = Field(
+        ..., description=f"When it stops being pinned (ISO 8601): in the future, within {ANNOUNCEMENT_MAX_DAYS} days."
+    )
 
 
 def announcement_data(request: HttpRequest, post: Post) -> dict[str, Any]:
@@ -464,7 +547,7 @@ def announcements(request: HttpRequest) -> list[dict[str, Any]]:
 
 @essaim.post(
     "/essaim/announcements",
-    response=Announcement,
+    response={200: Announcement, **errors(403, 404, 422)},
     url_name="essaim-announcement-create",
     openapi_extra=body_openapi(AnnouncementCreate),
 )
@@ -476,8 +559,12 @@ def announcement_create(request: HttpRequest) -> dict[str, Any]:
     return announcement_data(request, post)
 
 
-@essaim.delete("/essaim/announcements/{status_id}", response={204: None}, url_name="essaim-announcement-delete")
-def announcement_delete(request: HttpRequest, status_id: str) -> NinjaStatus[None]:
+@essaim.delete(
+    "/essaim/announcements/{status_id}",
+    response={204: None, **errors(403, 404, 422)},
+    url_name="essaim-announcement-delete",
+)
+def announcement_delete(request: HttpRequest, status_id: PathId) -> NinjaStatus[None]:
     """Unpin an announcement (the post stays)."""
     services.announcement_clear(actor=current_user(request), post=find_post(request, status_id))
     return NinjaStatus(204, None)

@@ -21,6 +21,8 @@ from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.core.http import add_service_errors, error_response
 from essaim.core.pagination import Cursor, Page, parse_cursor
+from essaim.people import services as people_services
+from essaim.people.first_steps import FirstSteps, first_steps_for
 from essaim.people.selectors import person_get_for
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
@@ -68,7 +70,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if isinstance(cursor, HttpResponse):
         return cursor
     pinned, page = selectors.feed_home(actor=me(request), cursor=cursor)
-    return _feed_response(request, page=page, context={"feed": "home", "pinned": pinned})
+    context = {"feed": "home", "pinned": pinned, "first_steps": _first_steps(request) if cursor.is_first_page else None}
+    return _feed_response(request, page=page, context=context)
+
+
+def _first_steps(request: HttpRequest) -> FirstSteps | None:
+    """The newcomer's checklist on the home page's first page; closed for good once complete."""
+    steps = first_steps_for(actor=me(request))
+    if steps is not None and steps.complete:
+        people_services.first_steps_close(actor=me(request), user=me(request))
+        return None
+    return steps
 
 
 @login_required

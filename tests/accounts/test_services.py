@@ -17,12 +17,13 @@ from django.test import Client
 from django.utils import timezone
 
 from essaim.accounts import services
-from essaim.accounts.models import Invitation, User
+from essaim.accounts.models import Invitation, InvitationBatch, User
 from essaim.api import selectors as api_selectors
 from essaim.api import services as api_services
 from essaim.network.models import NetworkSettings
 from essaim.network.selectors import network_settings
-from tests.accounts.factories import PASSWORD, UserFactory
+from essaim.people.models import Profile
+from tests.accounts.factories import PASSWORD, AdminFactory, UserFactory
 
 STRONG = "violet-tandem-harbour-42"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +53,38 @@ class TestUserCreate:
         with pytest.raises(ValidationError) as error:
             services.user_create(email=employee.email.upper(), first_name="X", last_name="Y", password=STRONG)
         assert "email" in error.value.message_dict
+
+
+class TestUserCreateFirstSteps:
+    def test_a_new_account_shows_the_first_steps(self, db: None) -> None:
+        user = services.user_create(email="new@example.com", first_name="N", last_name="N", password=STRONG)
+        assert Profile.objects.get(user=user).first_steps_open
+
+    def test_people_already_here_do_not_see_them(self, employee: User) -> None:
+        assert not Profile.objects.get(user=employee).first_steps_open
+
+
+class TestPreferences:
+    def test_the_theme_is_saved_with_the_language_and_time_zone(self, employee: User) -> None:
+        services.user_preferences_update(
+            actor=employee, user=employee, language="fr", timezone="Europe/Paris", theme=User.Theme.DARK
+        )
+        employee.refresh_from_db()
+        assert (employee.language, employee.theme) == ("fr", "dark")
+
+    def test_leaving_the_theme_out_keeps_it(self, employee: User) -> None:
+        services.user_preferences_update(actor=employee, user=employee, language="", timezone="UTC", theme="light")
+        services.user_preferences_update(actor=employee, user=employee, language="en", timezone="UTC")
+        employee.refresh_from_db()
+        assert employee.theme == "light"
+
+    def test_an_unknown_theme_is_refused(self, employee: User) -> None:
+        with pytest.raises(ValidationError):
+            services.user_preferences_update(actor=employee, user=employee, language="", timezone="UTC", theme="pink")
+
+    def test_nobody_changes_someone_elses(self, employee: User, colleague: User) -> None:
+        with pytest.raises(PermissionDenied):
+            services.user_preferences_update(actor=employee, user=colleague, language="", timezone="UTC", theme="dark")
 
 
 class TestInvitationSend:
@@ -198,6 +231,21 @@ class TestInvitationAccept:
         with pytest.raises(ValidationError):
             services.invitation_accept(token="nope", first_name="A", last_name="B", password=STRONG)
 
+    def test_the_invitations_language_is_the_mails_and_the_accounts(
+        self, network_admin: User, django_capture_on_commit_callbacks
+    ) -> None:
+        token = self._invite(network_admin, django_capture_on_commit_callbacks, language="fr")
+        assert "vous invite à rejoindre" in mail.outbox[-1].body  # in French, though the inviter reads English
+        user = services.invitation_accept(token=token, first_name="N", last_name="N", password=STRONG, language="en")
+        assert user.language == "fr"
+
+    def test_without_a_language_the_account_takes_the_browsers(
+        self, network_admin: User, django_capture_on_commit_callbacks
+    ) -> None:
+        token = self._invite(network_admin, django_capture_on_commit_callbacks)
+        user = services.invitation_accept(token=token, first_name="N", last_name="N", password=STRONG, language="en")
+        assert user.language == "en"
+
 
 class TestDeactivateAndRoles:
     def test_admin_deactivates_and_reactivates(self, network_admin: User, employee: User) -> None:
@@ -292,3 +340,85 @@ def test_factories_still_give_a_usable_password(db: None) -> None:
     user = UserFactory()
     assert user.check_password(PASSWORD)
     assert network_settings().signup_open is False
+
+
+class TestInvitationBatches:
+    FILE = (
+        "e-mail;prénom;nom;langue;type\r\n"
+        "ana@example.com;Ana;Lima;en;\r\n"
+        "bo@example.com;Bo;Berg;fr;invité\r\n"
+        "nope;X;Y\r\n"
+    )
+
+    def _batch(self, admin: User, text: str = FILE) -> InvitationBatch:
+        return services.invitation_batch_create(actor=admin, filename="team.csv", data=text.encode("utf-8-sig"))
+
+    def test_the_file_is_kept_decoded_until_confirmed(self, network_admin: User) -> None:
+        batch = self._batch(network_admin)
+        assert (batch.filename, batch.encoding, batch.sent_at) == ("team.csv", "utf-8", None)
+        assert batch.text.startswith("e-mail;prénom")
+        assert not Invitation.objects.exists()
+        assert not mail.outbox
+
+    def test_confirming_sends_the_right_lines_through_the_invitation_service(
+        self, network_admin: User, django_capture_on_commit_callbacks
+    ) -> None:
+        batch = self._batch(network_admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            sent, left_out = services.invitation_batch_send(actor=network_admin, batch=batch)
+        assert left_out == 1
+        assert [(i.email, i.first_name, i.language, i.kind) for i in sent] == [
+            ("ana@example.com", "Ana", "en", "employee"),
+            ("bo@example.com", "Bo", "fr", "guest"),
+        ]
+        assert all(i.invited_by == network_admin for i in sent)
+        assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.com", "bo@example.com"]
+        french = next(m for m in mail.outbox if m.to == ["bo@example.com"])
+        english = next(m for m in mail.outbox if m.to == ["ana@example.com"])
+        assert "vous invite" in french.body
+        assert "invites you" in english.body
+        batch.refresh_from_db()
+        assert batch.sent_at is not None
+
+    def test_a_file_is_sent_once(self, network_admin: User) -> None:
+        batch = self._batch(network_admin)
+        services.invitation_batch_send(actor=network_admin, batch=batch)
+        with pytest.raises(ValidationError, match="already sent"):
+            services.invitation_batch_send(actor=network_admin, batch=batch)
+        assert Invitation.objects.count() == 2
+
+    def test_lines_are_checked_again_when_sending(self, network_admin: User) -> None:
+        batch = self._batch(network_admin)
+        services.user_create(email="ana@example.com", first_name="Ana", last_name="Lima", password=None)
+        sent, left_out = services.invitation_batch_send(actor=network_admin, batch=batch)
+        assert [i.email for i in sent] == ["bo@example.com"]
+        assert left_out == 2
+
+    def test_a_file_too_large_is_refused(self, network_admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+        from essaim.accounts import invitation_files
+
+        monkeypatch.setattr(invitation_files, "MAX_BYTES", 100)
+        with pytest.raises(ValidationError, match="larger than 0 KB"):
+            self._batch(network_admin, self.FILE * 3)
+        assert not InvitationBatch.objects.exists()
+
+    def test_a_file_with_nobody_is_refused(self, network_admin: User) -> None:
+        with pytest.raises(ValidationError, match="nobody to invite"):
+            self._batch(network_admin, "e-mail;prénom;nom\r\n\r\n")
+
+    def test_files_left_for_a_day_are_deleted(self, network_admin: User) -> None:
+        old = self._batch(network_admin)
+        InvitationBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+        self._batch(network_admin)
+        assert not InvitationBatch.objects.filter(pk=old.pk).exists()
+
+    def test_employees_cannot_upload(self, employee: User) -> None:
+        with pytest.raises(PermissionDenied):
+            self._batch(employee)
+
+    def test_another_administrator_cannot_send_my_file(self, network_admin: User) -> None:
+        other = AdminFactory()
+        batch = self._batch(network_admin)
+        with pytest.raises(Http404):
+            services.invitation_batch_send(actor=other, batch=batch)
+        assert not Invitation.objects.exists()

@@ -350,3 +350,55 @@ class TestLanguageSwitch:
     def test_an_outside_next_url_is_ignored(self, client, db):
         response = client.post("/accounts/language/", {"language": "en", "next": "https://evil.example/"})
         assert response["Location"] == "/"
+
+
+class TestSettingsPage:
+    """The person's settings: real labels, empty choices in words, and the theme applied to every page."""
+
+    @pytest.mark.parametrize("language", ["en", "fr"])
+    def test_labels_and_choices_are_words(self, client: Client, employee: User, language: str) -> None:
+        client.force_login(employee)
+        client.cookies["django_language"] = language
+        html = client.get("/accounts/settings/").text
+        assert "---------" not in html
+        assert "Choose an option" not in html
+        expected = {
+            "en": ["Like your browser", "Time zone", "Theme", "Automatic, like your device", "Light", "Dark"],
+            "fr": ["Comme votre navigateur", "Fuseau horaire", "Thème", "Automatique, comme votre appareil", "Clair"],
+        }[language]
+        for words in expected:
+            assert words in html
+
+    def test_the_theme_chosen_applies_to_every_page(self, client: Client, employee: User) -> None:
+        client.force_login(employee)
+        default = client.get("/people/").text
+        assert '<html lang="en">' in default  # automatic: the device decides
+        assert '<meta name="color-scheme" content="light dark">' in default
+        response = client.post(
+            "/accounts/settings/", {"language": "en", "timezone": "Europe/Paris", "theme": "dark"}, follow=True
+        )
+        assert "Your preferences are saved." in response.text
+        employee.refresh_from_db()
+        assert employee.theme == "dark"
+        page = client.get("/people/").text
+        assert '<html lang="en" data-theme="dark">' in page
+        assert '<meta name="color-scheme" content="dark">' in page
+        client.post("/accounts/settings/", {"language": "en", "timezone": "Europe/Paris", "theme": "light"})
+        assert '<html lang="en" data-theme="light">' in client.get("/people/").text
+
+    def test_an_unknown_theme_is_answered_next_to_the_field(self, client: Client, employee: User) -> None:
+        client.force_login(employee)
+        client.cookies["django_language"] = "en"
+        response = client.post("/accounts/settings/", {"language": "", "timezone": "Europe/Paris", "theme": "pink"})
+        assert response.status_code == 400
+        assert 'id="id_theme_error"' in response.text
+        employee.refresh_from_db()
+        assert employee.theme == "auto"
+
+    def test_switching_the_language_keeps_the_theme(self, client: Client, employee: User) -> None:
+        employee.theme = "dark"
+        employee.save()
+        client.force_login(employee)
+        client.post("/accounts/language/", {"language": "fr", "next": "/"})
+        employee.refresh_from_db()
+        assert (employee.language, employee.theme) == ("fr", "dark")

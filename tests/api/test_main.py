@@ -75,6 +75,14 @@ class TestErrors:
     def test_unknown_paths_under_api_are_404(self, api_client: TokenClient) -> None:
         assert api_client.get("/api/v1/nothing-here").status_code == 404
 
+    @pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+    def test_an_unreadable_multipart_body_is_400_not_a_server_error(
+        self, api_client: TokenClient, content_type: str
+    ) -> None:
+        response = api_client.post("/api/v2/media", data=b"xx", content_type=content_type)
+        assert response.status_code == 400
+        assert response.json()["error"] == "Bad request"
+
 
 class TestRateLimit:
     @pytest.fixture(autouse=True)

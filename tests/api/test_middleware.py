@@ -1,7 +1,9 @@
 """A personal token opens read-only pages (attachment downloads), never unsafe ones."""
 
+import pytest
 from django.test import Client
 
+from essaim.accounts.models import User
 from essaim.api.services import personal_token_create
 
 
@@ -36,3 +38,43 @@ def test_a_token_from_before_a_deactivation_no_longer_opens_pages_after_the_reac
     user_reactivate(actor=network_admin, user=employee)
     assert client.get("/people/").status_code == 302  # signed out: the token was revoked
     assert client.get("/api/v1/accounts/verify_credentials").status_code == 401
+
+
+class TestJsonErrors:
+    def test_an_unknown_api_path_answers_404_in_json(self, client: Client, db: None) -> None:
+        response = client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {
+            "error": "Record not found",
+            "error_description": "It does not exist, or you are not allowed to see it.",
+        }
+
+    def test_an_unknown_api_path_answers_in_the_readers_language(self, client: Client, db: None) -> None:
+        response = client.get("/api/v2/nothing", headers={"Accept-Language": "fr"})
+        assert response.json()["error"] == "Élément introuvable"
+        assert response["Content-Language"] == "fr"
+
+    def test_a_method_the_path_does_not_serve_answers_405_in_json_with_allow(self, employee: User) -> None:
+        response = bearer(employee).delete("/api/v1/timelines/home")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET"
+        assert response.json()["error"] == "Method not allowed"
+
+    def test_pages_outside_the_api_keep_their_html_error_page(self, client: Client, db: None) -> None:
+        response = client.get("/nothing-here/")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
+
+    def test_errors_of_operations_pass_unchanged(self, client: Client, db: None) -> None:
+        response = client.get("/api/v1/accounts/verify_credentials")
+        assert response.status_code == 401
+        assert response.json()["error"] == "The access token is invalid"
+
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/accounts/search?q=a%00b", "/api/v1/tags/a%00b", "/api/v1/spaces?q%00=x", "/api/v1/x%00"]
+    )
+    def test_a_nul_character_in_the_path_or_query_is_a_bad_request(self, employee: User, url: str) -> None:
+        response = bearer(employee).get(url)
+        assert response.status_code == 400
+        assert "NUL" in response.json()["error_description"]

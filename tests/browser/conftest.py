@@ -1,6 +1,6 @@
 """Playwright on Debian's Chromium (never a downloaded browser), against pytest-django's live server.
 
-One browser per module; each test opens the contexts it needs (desktop 1280 px, phone 360 px,
+One browser per session; each test opens the contexts it needs (desktop 1280 px, phone 360 px,
 dark colour scheme) and signs in through the real login form once, then reuses the signed-in
 state. Screenshots land in ``test-artifacts/screenshots/``; ``axe_violations`` runs axe-core
 (from npm) on the current page and returns its serious or critical violations.
@@ -45,10 +45,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One Chromium per module: Playwright's sync API keeps an event loop running until it stops, and a
-    later test of the same xdist worker that runs its own (``asyncio.run``: ``tests/bench``) would fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -138,5 +138,14 @@ class TestDirectory:
         assert response.status_code == 400
         assert response.json()["error"] == "Invalid cursor"
 
+    @pytest.mark.parametrize("field", ["department", "site"])
+    @pytest.mark.parametrize("value", ["-5", "0", "9223372036854775808", "-572271906430047289344"])
+    def test_an_id_out_of_range_is_422_not_a_server_error(
+        self, api_client: TokenClient, field: str, value: str
+    ) -> None:
+        response = api_client.get("/api/v1/essaim/people", {field: value})
+        assert response.status_code == 422
+        assert field in response.json()["error"]
+
     def test_guests_may_not_browse_the_directory(self, guest: User) -> None:
         assert token_client_for(guest).get("/api/v1/essaim/people").status_code == 403

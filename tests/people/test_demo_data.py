@@ -77,9 +77,32 @@ class TestDemoData:
 
     def test_if_empty_keeps_existing_data(self):
         run("--people", "15", "--no-photos")
-        output = run("--if-empty", "--people", "15")
-        assert "already exist" in output
+        run("--if-empty", "--people", "15")
         assert User.objects.count() == 15
+
+    def test_every_demo_person_signs_in_with_the_demo_password(self):
+        output = run("--people", "15", "--no-photos", "--no-activity")
+        users = list(User.objects.all())
+        assert len(users) == 15
+        assert all(user.check_password(DEMO_PASSWORD) for user in users)
+        assert "every demo person" in output
+
+    def test_a_later_run_reminds_how_to_sign_in_and_nothing_else(self):
+        run("--people", "12", "--no-photos", "--no-activity")
+        output = run("--if-empty")
+        assert ADMIN_EMAIL in output
+        assert EMPLOYEE_EMAIL in output
+        assert DEMO_PASSWORD in output
+        assert "already exist" not in output
+        assert len(output.strip().splitlines()) <= 6
+
+    def test_a_network_without_the_demo_accounts_prints_no_demo_password(self):
+        from tests.accounts.factories import UserFactory
+
+        UserFactory()
+        output = run("--if-empty")
+        assert DEMO_PASSWORD not in output
+        assert "already exist" in output
 
     def test_running_twice_without_if_empty_is_refused(self):
         run("--people", "12", "--no-photos")

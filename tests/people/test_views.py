@@ -360,3 +360,39 @@ class TestProfileFieldAdmin:
         assert response.status_code == 400
         assert "at least one choice" in response.content.decode()
         assert not ProfileField.objects.exists()
+
+
+class TestFirstStepsDismiss:
+    URL = "/people/me/first-steps/dismiss"
+
+    @pytest.fixture
+    def newbie(self, client):
+        user = person(first_name="Nina", last_name="Nouvelle")
+        user.profile.first_steps_open = True
+        user.profile.save()
+        client.force_login(user)
+        return user
+
+    def test_a_form_post_hides_them_and_goes_home_with_a_message(self, client, newbie):
+        response = client.post(self.URL, follow=True)
+        assert response.redirect_chain == [("/", 302)]
+        assert "The first steps are hidden." in response.text
+        assert 'id="first-steps"' not in response.text
+        newbie.profile.refresh_from_db()
+        assert not newbie.profile.first_steps_open
+
+    def test_htmx_gets_a_status_line_in_their_place(self, client, newbie):
+        response = client.post(self.URL, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert 'role="status"' in response.text
+        newbie.profile.refresh_from_db()
+        assert not newbie.profile.first_steps_open
+
+    def test_only_a_post_and_only_signed_in(self, client, newbie):
+        assert client.get(self.URL).status_code == 405
+        client.logout()
+        response = client.post(self.URL)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        newbie.profile.refresh_from_db()
+        assert newbie.profile.first_steps_open

@@ -102,6 +102,11 @@ class TestSpaceCreateUpdate:
     def test_a_missing_name_is_422(self, as_user: Any, employee: User) -> None:
         assert send(as_user(employee), "post", "/api/v1/spaces", {"visibility": "public"}).status_code == 422
 
+    def test_an_empty_parent_id_is_a_missing_space_not_a_top_level_space(self, as_user: Any, owner: User) -> None:
+        response = send(as_user(owner), "post", "/api/v1/spaces", {"name": "Équipe", "parent_id": ""})
+        assert response.status_code == 404
+        assert not Space.objects.filter(name="Équipe").exists()
+
     def test_guests_cannot_create_spaces(self, as_user: Any, guest: User) -> None:
         assert send(as_user(guest), "post", "/api/v1/spaces", {"name": "Invités"}).status_code == 403
 
@@ -262,6 +267,15 @@ class TestInvitations:
         assert already.status_code == 422
         assert "already a member" in already.json()["error"]
         assert send(as_user(space_member), "post", url, {"email": "x@partner.example"}).status_code == 403
+
+    def test_an_empty_account_id_is_refused_rather_than_ignored(
+        self, as_user: Any, space: Space, space_admin: User, colleague: User
+    ) -> None:
+        url = f"/api/v1/spaces/{space.pk}/invitations"
+        response = send(as_user(space_admin), "post", url, {"account_id": "", "email": colleague.email})
+        assert response.status_code == 422
+        assert "Nobody has this account id" in response.json()["error"]
+        assert not SpaceInvitation.objects.exists()
 
 
 class TestSpaceStatuses:

@@ -129,11 +129,16 @@ class TestRefusals:
         assert publish(employee, in_space(listed)).status_code == 403
         assert not Post.objects.exists()
 
-    @pytest.mark.parametrize("space_id", ["atlas", "", " 12", "-3", "0", "1.5", "²", "9" * 20])
+    @pytest.mark.parametrize("space_id", ["atlas", "", " 12", "-3", "1.5", "²"])
     def test_a_malformed_space_id_is_422_and_nothing_is_posted(self, employee: User, space_id: str) -> None:
         response = publish(employee, {"status": "x", "space_id": space_id})
         assert response.status_code == 422
         assert "This is not a space id" in response.json()["error"]
+        assert not Post.objects.exists()
+
+    @pytest.mark.parametrize("space_id", ["0", "9" * 20])
+    def test_digits_that_name_no_space_are_404_and_nothing_is_posted(self, employee: User, space_id: str) -> None:
+        assert publish(employee, {"status": "x", "space_id": space_id}).status_code == 404
         assert not Post.objects.exists()
 
     def test_a_numeric_space_id_is_refused_like_other_ids_which_are_strings(self, space: Space, owner: User) -> None:

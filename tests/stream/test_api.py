@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -13,7 +14,7 @@ from django.utils import timezone
 from essaim.accounts.models import User
 from essaim.people.services import follow_create
 from essaim.stream import services
-from essaim.stream.models import Comment, Post, Visibility
+from essaim.stream.models import Comment, Post, Tag, Visibility
 from tests.accounts.factories import UserFactory
 from tests.api.conftest import TokenClient, token_client_for
 
@@ -75,6 +76,33 @@ class TestStatusCreate:
         assert response.status_code == 422  # type: ignore[attr-defined]
         assert not Post.objects.exists()
 
+    def test_a_reply_with_an_unknown_visibility_is_refused(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Bonjour")
+        response = post_json(
+            api_client, "/api/v1/statuses", {"status": "Re", "in_reply_to_id": str(post.pk), "visibility": "bogus"}
+        )
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert not Comment.objects.exists()
+
+    def test_an_empty_in_reply_to_id_is_a_missing_status_not_a_new_post(self, api_client: TokenClient) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "Re", "in_reply_to_id": ""})
+        assert response.status_code == 404  # type: ignore[attr-defined]
+        assert not Post.objects.exists()
+
+    @pytest.mark.parametrize("text", ["a\x00b", "a\ud800b"])
+    def test_text_that_cannot_be_stored_is_a_bad_request(self, api_client: TokenClient, text: str) -> None:
+        body = json.dumps({"status": text})  # JSON escapes both: \u0000, \ud800
+        response = api_client.post("/api/v1/statuses", body, content_type="application/json")
+        assert response.status_code == 400
+        assert "NUL" in response.json()["error_description"]
+        assert not Post.objects.exists()
+
+    def test_a_nul_character_in_a_form_field_is_a_bad_request(self, api_client: TokenClient) -> None:
+        assert api_client.post("/api/v1/statuses", {"status": "a\x00b"}).status_code == 400
+        assert not Post.objects.exists()
+
     def test_malformed_json_is_422(self, api_client: TokenClient) -> None:
         response = api_client.post("/api/v1/statuses", "{oops", content_type="application/json")
         assert response.status_code == 422
@@ -128,6 +156,16 @@ class TestStatusReadEditDelete:
         assert response.json()["edited_at"] is not None  # type: ignore[attr-defined]
         history = api_client.get(f"/api/v1/statuses/{post.pk}/history").json()
         assert ["Première" in v["content"] for v in history] == [True, False]
+
+    def test_an_edit_may_be_form_encoded_as_in_mastodon(
+        self, api_client: TokenClient, employee: User, make_post: MakePost
+    ) -> None:
+        post = make_post(employee, "Première version")
+        body = "status=Seconde+version"
+        response = api_client.put(f"/api/v1/statuses/{post.pk}", body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        post.refresh_from_db()
+        assert post.body == "Seconde version"
 
     def test_someone_else_may_not_edit(self, api_client: TokenClient, colleague: User, make_post: MakePost) -> None:
         post = make_post(colleague, "À moi")
@@ -302,6 +340,18 @@ class TestTags:
         assert unfollowed.json()["following"] is False
         assert api_client.post("/api/v1/tags/demain/unfollow").status_code == 404
 
+    @pytest.mark.parametrize("name", ["a b", "!!!", "12", "-atlas", "atlas-", "#", "a" * 51])
+    def test_a_name_that_cannot_be_a_hashtag_is_refused_and_no_tag_is_made(
+        self, api_client: TokenClient, name: str
+    ) -> None:
+        response = api_client.post(f"/api/v1/tags/{quote(name)}/follow")
+        assert response.status_code == 422
+        assert not Tag.objects.exists()
+
+    @pytest.mark.parametrize("name", ["été", "#Atlas", "rse-2026", "a"])
+    def test_any_hashtag_may_be_followed(self, api_client: TokenClient, name: str) -> None:
+        assert api_client.post(f"/api/v1/tags/{quote(name)}/follow").status_code == 200
+
     def test_guests_may_not_follow_tags(self, guest: User) -> None:
         assert token_client_for(guest).post("/api/v1/tags/atlas/follow").status_code == 403
 
@@ -457,6 +507,19 @@ class TestMedia:
         assert bad_ids.status_code == 422  # type: ignore[attr-defined]
         fake = SimpleUploadedFile("photo.png", b"<html>not an image</html>", content_type="image/png")
         assert api_client.post("/api/v2/media", {"file": fake}).status_code == 422
+
+    def test_an_alt_text_over_500_characters_is_refused(self, api_client: TokenClient) -> None:
+        response = api_client.post("/api/v2/media", {"file": _text_file(), "description": "a" * 501})
+        assert response.status_code == 422
+        assert "description" in response.json()["error"]
+
+    def test_a_field_sent_twice_is_refused(self, api_client: TokenClient) -> None:
+        response = api_client.post("/api/v2/media", {"file": _text_file(), "description": ["Un", "Deux"]})
+        assert response.status_code == 422
+        assert "description" in response.json()["error"]
+
+    def test_a_nul_character_in_the_alt_text_is_a_bad_request(self, api_client: TokenClient) -> None:
+        assert api_client.post("/api/v2/media", {"file": _text_file(), "description": "a\x00"}).status_code == 400
 
     def test_anonymous_cannot_upload(self, client: Client) -> None:
         assert client.post("/api/v2/media", {"file": _text_file()}).status_code == 401

@@ -501,3 +501,67 @@ class TestCachedPageParts:
         again = client.post("/posts/new", {"body": "x" * 20_001, "visibility": "company"})
         assert again.status_code == 400
         assert "x" * 20_001 in again.content.decode()
+
+
+class TestFirstSteps:
+    """The newcomer's checklist on the home page: shown, dismissed, closed once complete, and what it costs."""
+
+    @pytest.fixture
+    def newbie(self, client, db):
+        from tests.people.factories import person
+
+        user = person(first_name="Nina", last_name="Nouvelle", handle="nina.nouvelle")
+        user.profile.first_steps_open = True
+        user.profile.save()
+        client.force_login(user)
+        return user
+
+    def _home_queries(self, client) -> tuple[int, str]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.get("/")  # warm the session and the caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/")
+        assert response.status_code == 200
+        return len(queries), response.text
+
+    def test_a_newcomer_sees_it_and_it_costs_two_queries_at_most(self, client, newbie, colleague):
+        from essaim.people.services import first_steps_close
+        from tests.spaces.factories import SpaceFactory
+
+        SpaceFactory(name="Ruche")
+        shown, html = self._home_queries(client)
+        assert 'id="first-steps"' in html
+        assert "0 of 5 done" in html
+        assert "Ruche" in html
+        first_steps_close(actor=newbie, user=newbie)
+        closed, html = self._home_queries(client)
+        assert 'id="first-steps"' not in html
+        assert shown - closed <= 2
+
+    def test_closed_it_costs_the_home_page_nothing(self, client, employee, newbie):
+        """The same page for a person who never had it and one who dismissed it: the same queries."""
+        from essaim.people.services import first_steps_close
+
+        first_steps_close(actor=newbie, user=newbie)
+        dismissed, _html = self._home_queries(client)
+        client.force_login(employee)
+        never, _html = self._home_queries(client)
+        assert dismissed == never
+
+    def test_a_complete_checklist_closes_itself(self, client, newbie, monkeypatch):
+        from essaim.people import first_steps
+
+        def all_done(actor, profile, employee):
+            return dict.fromkeys(first_steps.STEPS, True)
+
+        monkeypatch.setattr(first_steps, "_state", all_done)
+        response = client.get("/")
+        assert 'id="first-steps"' not in response.text
+        newbie.profile.refresh_from_db()
+        assert not newbie.profile.first_steps_open
+
+    def test_load_more_pages_do_not_ask_for_it(self, client, newbie):
+        response = client.get("/", {"max_id": "999999999999"}, **HTMX)
+        assert 'id="first-steps"' not in response.text

@@ -35,5 +35,20 @@ class InvitationPolicy:
         return queryset if roles.is_network_admin(actor) else queryset.none()
 
 
+class InvitationBatchPolicy:
+    """A file of invitations is its uploader's, while they are a network administrator."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        return (
+            action in {Action.VIEW, Action.EDIT}
+            and roles.is_network_admin(actor)
+            and (obj is None or obj.created_by_id == actor.pk)
+        )
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(created_by_id=actor.pk) if roles.is_network_admin(actor) else queryset.none()
+
+
 register_network(Network())
 register("accounts.Invitation", InvitationPolicy())
+register("accounts.InvitationBatch", InvitationBatchPolicy())

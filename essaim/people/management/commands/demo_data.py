@@ -24,7 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and User.objects.exists():
-            self.stdout.write("Accounts already exist: demo data not loaded.")
+            demo = {user.email: user for user in User.objects.filter(email__in=[ADMIN_EMAIL, EMPLOYEE_EMAIL])}
+            if len(demo) == 2:  # the demo network, loaded before: how to sign in again
+                self.stdout.write(accounts_reminder(demo[ADMIN_EMAIL], demo[EMPLOYEE_EMAIL]))
+            else:
+                self.stdout.write("Accounts already exist: demo data not loaded.")
             return
         if User.objects.filter(email__in=[ADMIN_EMAIL, EMPLOYEE_EMAIL]).exists():
             raise CommandError("The demo accounts already exist: demo data is loaded once per database.")
@@ -40,13 +44,7 @@ class Command(BaseCommand):
                 f"{result.follows} follows{activity} ({elapsed:.1f} s)."
             )
         )
-        self.stdout.write(
-            "\nSign in with one of these demo accounts:\n"
-            f"  network administrator: {result.admin.email}  password: {DEMO_PASSWORD}  "
-            f"({result.admin.get_full_name()})\n"
-            f"  employee:              {result.employee.email}  password: {DEMO_PASSWORD}  "
-            f"({result.employee.get_full_name()})\n"
-        )
+        self.stdout.write(accounts_reminder(result.admin, result.employee))
 
     def _activity(self, admin: User, seed: int) -> str:
         activity = demo_activity_create(admin=admin, seed=seed)
@@ -54,3 +52,12 @@ class Command(BaseCommand):
             f", {activity.spaces} spaces, {activity.posts} posts, {activity.comments} comments, "
             f"{activity.reactions} reactions"
         )
+
+
+def accounts_reminder(admin: User, employee: User) -> str:
+    return (
+        f"Demo accounts: every demo person signs in with the password {DEMO_PASSWORD}\n"
+        f"  network administrator  {admin.email} ({admin.get_full_name()})\n"
+        f"  employee               {employee.email} ({employee.get_full_name()})\n"
+        "  anyone else            the e-mail address on their profile"
+    )

@@ -1,12 +1,41 @@
-"""``manage.py serve``: web workers, and the task worker's polling interval that bounds how soon a post is delivered."""
+"""``manage.py serve``: web workers, the task worker's polling interval, a quiet console, and the supervisor
+that restarts a crashed child, gives up on one that keeps crashing and stops everything on a signal."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from essaim.core.management.commands.serve import Command, web_command
+from essaim.core.logs import SkipWorkerCountWarning
+from essaim.core.management.commands.serve import (
+    Child,
+    Command,
+    Supervisor,
+    announcement,
+    dev_command,
+    web_command,
+    worker_command,
+)
+
+ROOT = Path(__file__).resolve().parents[4]
+WORKER_COUNT_WARNING = (
+    "Configured number of workers appears to be higher than the amount of CPU cores available. "
+    "Mind that such value might actually decrease the overall throughput of the server."
+)
 
 
 def _options(*argv: str) -> dict[str, object]:
@@ -53,3 +82,331 @@ def test_an_ipv6_address_is_bound_without_its_brackets() -> None:
     argv = web_command("[::1]:8080", {"workers": 2, "threads": 1})
     assert argv[argv.index("--host") + 1] == "::1"
     assert argv[argv.index("--port") + 1] == "8080"
+
+
+def test_granian_does_not_warn_about_the_worker_count_it_was_given_on_purpose() -> None:
+    argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
+    config = json.loads(Path(argv[argv.index("--log-config") + 1]).read_text())
+    assert "worker_count" in config["loggers"]["_granian"]["filters"]
+    record = logging.LogRecord("_granian", logging.WARNING, "", 0, WORKER_COUNT_WARNING, None, None)
+    assert not SkipWorkerCountWarning().filter(record)
+    other = logging.LogRecord("_granian", logging.WARNING, "", 0, "Unexpected exit from worker-1", None, None)
+    assert SkipWorkerCountWarning().filter(other)
+
+
+def test_the_web_server_logs_no_line_per_request() -> None:
+    argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
+    assert "--access-log" not in argv
+    assert argv[argv.index("--log-level") + 1] == "warning"
+
+
+def test_the_task_worker_never_runs_under_the_autoreloader() -> None:
+    assert "--no-reload" in worker_command(0.1)
+
+
+def test_the_address_is_announced_as_people_open_it(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    monkeypatch.delenv("ESSAIM_SITE_URL", raising=False)
+    assert announcement("127.0.0.1:8123") == "Essaim is serving on http://127.0.0.1:8123/ — Ctrl-C to stop."
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    hint, address = announcement("0.0.0.0:8123").splitlines()
+    assert address.startswith(
+        f"Essaim is serving on port 8123 of every interface, e.g. http://{socket.gethostname()}:8123/"
+    )
+    assert hint == "Links in e-mails say http://127.0.0.1:8123/: set ESSAIM_SITE_URL to the address people use."
+    monkeypatch.setenv("ESSAIM_SITE_URL", "https://rse.example.com")
+    settings.SITE_URL = "https://rse.example.com"
+    assert announcement("127.0.0.1:8000").endswith(
+        "http://127.0.0.1:8000/, public address https://rse.example.com/ — Ctrl-C to stop."
+    )
+
+
+def test_make_dev_serves_with_djangos_development_server_in_debug_mode() -> None:
+    argv = dev_command("127.0.0.1:8123")
+    assert argv[-2:] == ["runserver", "127.0.0.1:8123"]
+
+
+# --- The supervisor, with small stand-in processes
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+SLEEPER = python("import time; time.sleep(60)")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def wait_for(condition: Callable[[], object], supervisor: Supervisor | None = None, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if supervisor is not None:
+            assert supervisor.check() == ""
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] if Path(f"/proc/{pid}").exists() else ""
+    return status != "Z"
+
+
+class TestSupervisor:
+    def test_a_child_that_dies_is_restarted_after_a_pause_and_the_console_says_why(self, tmp_path: Path) -> None:
+        marker = tmp_path / "crashed-once"
+        crash_once = python(
+            f"import pathlib, sys, time\np = pathlib.Path({str(marker)!r})\n"
+            "if not p.exists(): p.touch(); sys.exit(3)\ntime.sleep(60)"
+        )
+        say = Recorder()
+        supervisor = Supervisor(
+            [Child("task worker", crash_once), Child("web server", SLEEPER)], say=say, backoff=(0.2,)
+        )
+        supervisor.start()
+        try:
+            worker, web = supervisor.children
+            first_worker, first_web = worker.pid, web.pid
+            wait_for(lambda: worker.pid != first_worker and worker.running, supervisor)
+            assert marker.exists()
+            assert "The task worker stopped (exit code 3): restarting it in 0.2 s." in say.text
+            assert web.pid == first_web, "the other child went on"
+        finally:
+            supervisor.stop()
+
+    def test_a_killed_child_is_named_with_its_signal(self) -> None:
+        say = Recorder()
+        supervisor = Supervisor([Child("task worker", SLEEPER)], say=say, backoff=(0.1,))
+        supervisor.start()
+        try:
+            worker = supervisor.children[0]
+            first = worker.pid
+            os.kill(first, signal.SIGKILL)
+            wait_for(lambda: worker.running and worker.pid != first, supervisor)
+            assert "The task worker stopped (killed by SIGKILL): restarting it in 0.1 s." in say.text
+        finally:
+            supervisor.stop()
+
+    def test_a_child_that_keeps_failing_at_once_makes_essaim_give_up_with_a_clear_message(self) -> None:
+        say = Recorder()
+        supervisor = Supervisor(
+            [Child("web server", python("import sys; sys.exit(1)")), Child("task worker", SLEEPER)],
+            say=say,
+            backoff=(0.05, 0.1, 0.2),
+            give_up_after=3,
+        )
+        supervisor.start()
+        began = time.monotonic()
+        message = ""
+        while not message and time.monotonic() - began < 10:
+            message = supervisor.check()
+            time.sleep(0.02)
+        supervisor.stop()
+        assert message.startswith("The web server stopped 3 times in a row right after starting (last: exit code 1)")
+        assert "Essaim stops" in message
+        assert time.monotonic() - began >= 0.05 + 0.1, "it waited longer each time"
+        assert not alive(supervisor.children[1].pid), "the other child was stopped too"
+
+    def test_a_child_that_ran_a_while_before_failing_starts_counting_again(self) -> None:
+        say = Recorder()
+        supervisor = Supervisor(
+            [Child("task worker", python("import sys, time; time.sleep(0.4); sys.exit(1)"))],
+            say=say,
+            backoff=(0.05, 5.0),
+            give_up_after=2,
+            settle=0.3,
+        )
+        supervisor.start()
+        try:  # each run lasts longer than `settle`: three stops, each the first, each after the first pause
+            wait_for(lambda: say.text.count("restarting it in 0.05 s.") >= 3, supervisor, timeout=60)
+            assert "restarting it in 5 s." not in say.text
+        finally:
+            supervisor.stop()
+
+    def test_stopping_ends_every_child_and_their_own_children(self, tmp_path: Path) -> None:
+        pid_file = tmp_path / "grandchild"
+        spawner = python(
+            "import pathlib, subprocess, sys, time\n"
+            f"child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+            f"pathlib.Path({str(pid_file)!r}).write_text(str(child.pid))\ntime.sleep(60)"
+        )
+        stubborn = python("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)")
+        supervisor = Supervisor(
+            [Child("web server", spawner), Child("task worker", stubborn)], say=Recorder(), grace=1.0
+        )
+        supervisor.start()
+        wait_for(lambda: pid_file.exists() and pid_file.read_text())
+        time.sleep(0.3)  # the stubborn child has set its handler
+        pids = [child.pid for child in supervisor.children] + [int(pid_file.read_text())]
+        began = time.monotonic()
+        supervisor.stop()
+        assert time.monotonic() - began < 5
+        assert not any(alive(pid) for pid in pids)
+
+
+# --- `manage.py serve` for real: granian and the task worker on a free port, against a temporary data dir
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for child in children_of(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def child_running(server: subprocess.Popen[bytes], needle: str) -> int | None:
+    return next((pid for pid in children_of(server.pid) if needle in command_line(pid) and alive(pid)), None)
+
+
+def answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def serve_environment(data_dir: Path) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ESSAIM_")}
+    environment.update(ESSAIM_DATA_DIR=str(data_dir), ESSAIM_DEBUG="0", PYTHONUNBUFFERED="1")
+    return environment
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("serve")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=serve_environment(data_dir),
+        check=True,
+    )
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def served(migrated: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    port, log = free_port(), migrated / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603 - this interpreter, Essaim's manage.py
+            [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            cwd=ROOT,
+            env=serve_environment(migrated),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: f"http://127.0.0.1:{port}/" in log.read_text(), timeout=120)
+        yield server, port, log
+    finally:
+        if server.poll() is None:
+            for pid in [*reversed(descendants(server.pid)), server.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            server.wait()
+
+
+class TestServe:
+    """In this order: the console, the task worker killed, the web server killed, then a SIGTERM."""
+
+    def test_the_console_says_where_essaim_answers_and_little_else(self, served: tuple) -> None:
+        _server, port, log = served
+        assert answers(port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/essaim/essaim.css") as response:
+            assert response.status == 200
+        time.sleep(0.5)
+        lines = log.read_text().splitlines()
+        assert lines[-1] == f"Essaim is serving on http://127.0.0.1:{port}/ — Ctrl-C to stop.", lines
+        assert len(lines) <= 3, lines
+
+    def test_killing_the_task_worker_restarts_it_and_the_site_keeps_answering(self, served: tuple) -> None:
+        server, port, log = served
+        worker = child_running(server, "db_worker")
+        assert worker is not None
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while (child_running(server, "db_worker") in {None, worker}) and time.monotonic() < deadline:
+            assert answers(port), "the site stays up while the worker restarts"
+            time.sleep(0.1)
+        assert child_running(server, "db_worker") not in {None, worker}
+        assert answers(port)
+        assert "The task worker stopped (killed by SIGKILL): restarting it in" in log.read_text()
+
+    def test_killing_the_web_server_restarts_it(self, served: tuple) -> None:
+        server, port, log = served
+        web = child_running(server, "granian")
+        assert web is not None
+        os.kill(web, signal.SIGKILL)
+        wait_for(lambda: child_running(server, "granian") not in {None, web} and answers(port), timeout=60)
+        assert "The web server stopped (killed by SIGKILL): restarting it in" in log.read_text()
+
+    def test_sigterm_stops_every_process_and_exits_cleanly(self, served: tuple) -> None:
+        server, _port, log = served
+        processes = descendants(server.pid)
+        assert len(processes) >= 3, "granian, its worker and the task worker"
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        wait_for(lambda: not any(alive(pid) for pid in processes), timeout=10)
+        assert "Traceback" not in log.read_text()
+
+
+def test_a_port_already_in_use_stops_serve_at_once_with_a_clear_message(migrated: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(  # noqa: S603 - this interpreter, Essaim's manage.py
+            [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=serve_environment(migrated),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is already in use" in result.stderr
+    assert "ESSAIM_BIND" in result.stderr
