@@ -1,17 +1,20 @@
 """Two middlewares around the API: personal tokens open the read-only pages too (an API client downloads
 the attachments it lists), and every error under ``/api/`` is JSON, even one answered before an operation runs.
+An address carrying a NUL character, which PostgreSQL refuses to store or compare, is refused at this edge, pages
+included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import TooManyFieldsSent
+from django.core.exceptions import SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from essaim.api import selectors
 from essaim.api.errors import json_error
+from essaim.core.views import bad_request
 
 BEARER = "bearer "
 API_PREFIX = "/api/"
@@ -54,7 +57,7 @@ class ApiEdgeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
-            return self.get_response(request)
+            return self.page(request)
         try:
             if _carries_nul(request):
                 return json_error(400, _("Text may not contain NUL characters or unpaired surrogates."))
@@ -67,6 +70,16 @@ class ApiEdgeMiddleware:
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
+
+    def page(self, request: HttpRequest) -> HttpResponse:
+        """Pages refuse a NUL character too (a search box's ``?q=``, a tag's path), with the 400 page."""
+        try:
+            refused = _carries_nul(request)
+        except TooManyFieldsSent as error:
+            return bad_request(request, error)
+        if refused:
+            return bad_request(request, SuspiciousOperation("NUL character in the address"))
+        return self.get_response(request)
 
 
 def _carries_nul(request: HttpRequest) -> bool:

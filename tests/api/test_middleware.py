@@ -78,3 +78,19 @@ class TestJsonErrors:
         response = bearer(employee).get(url)
         assert response.status_code == 400
         assert "NUL" in response.json()["error_description"]
+
+
+class TestPagesRefuseNul:
+    """PostgreSQL refuses NUL characters in any text it is sent: a page's search box or path answered 500."""
+
+    @pytest.mark.parametrize("url", ["/people/?q=a%00", "/spaces/?q=a%00", "/tags/a%00/", "/?max_id=1%00"])
+    def test_a_nul_in_a_pages_address_gets_the_400_page(self, client: Client, employee: User, url: str) -> None:
+        client.force_login(employee)
+        response = client.get(url, headers={"accept-language": "en"})
+        assert response.status_code == 400
+        assert "text/html" in response["Content-Type"]
+        assert "could not be understood" in response.content.decode()
+
+    def test_an_ordinary_search_still_reaches_its_page(self, client: Client, employee: User) -> None:
+        client.force_login(employee)
+        assert client.get("/people/?q=l%C3%A9a").status_code == 200

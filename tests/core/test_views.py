@@ -62,6 +62,15 @@ class TestServerError:
         english = client.get("/boom/", headers={"accept-language": "en"})
         assert "Something went wrong" in _page(english)
 
+    def test_the_page_says_only_what_is_true_the_error_is_in_the_servers_log(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        client = Client(raise_request_exception=False)
+        with caplog.at_level("WARNING", logger="django.request"):
+            page = _page(client.get("/boom/", headers={"accept-language": "en"}))
+        assert "recorded in the server’s log" in page
+        assert any(record.levelname == "ERROR" and record.exc_info for record in caplog.records)
+
     def test_the_page_reads_nothing_from_the_database_which_may_be_what_failed(
         self, django_assert_num_queries: object
     ) -> None:

@@ -108,9 +108,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"]
         ensure_free(bind)
-        environment = None
+        # The children's settings derive the site's address and host names from where they listen.
+        environment = {**os.environ, "ESSAIM_BIND": bind}
         if options["dev"]:
-            environment = {**os.environ, "ESSAIM_DEBUG": "1"}
+            environment["ESSAIM_DEBUG"] = "1"
             environment.setdefault("ESSAIM_LOG_LEVEL", "INFO")  # one line per task and per page served
         elif not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)

@@ -362,6 +362,14 @@ class TestServe:
         assert lines[-1] == f"Essaim is serving on http://127.0.0.1:{port}/ — Ctrl-C to stop.", lines
         assert len(lines) <= 3, lines
 
+    def test_the_children_listen_where_bind_says_so_their_links_and_host_names_follow_it(self, served: tuple) -> None:
+        server, port, _log = served
+        for needle in ("granian", "db_worker"):
+            child = child_running(server, needle)
+            assert child is not None
+            environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            assert f"ESSAIM_BIND=127.0.0.1:{port}".encode() in environment, needle
+
     def test_killing_the_task_worker_restarts_it_and_the_site_keeps_answering(self, served: tuple) -> None:
         server, port, log = served
         worker = child_running(server, "db_worker")
