@@ -225,6 +225,18 @@ else:
     # One cache per process; post cards (stream.cards) are its main tenant: ≈ 3 KB each.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
+# --- Security (issue 17's review) ---------------------------------------------------------------
+# Counters every process shares: API rate limits and sign-in throttling (essaim/core/counters.py).
+# Redis when configured, else a small SQLite file beside the database: never a per-process cache.
+CACHES["ratelimit"] = (
+    {"BACKEND": "essaim.core.counters.RedisCounterCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "essaim.core.counters.SQLiteCounterCache", "LOCATION": str(DATA_DIR / "counters.sqlite3")}
+)
+# Password-reset links die with a deactivation, as sessions and tokens do (essaim/accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "essaim.accounts.tokens.PasswordResetTokenGenerator"  # noqa: S105 - a class path
+# --- end of the security block --------------------------------------------------------------------
+
 # --- Background tasks: django.tasks API; database worker by default.
 TASKS = {
     "default": {

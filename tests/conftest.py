@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from essaim.accounts.models import User
@@ -16,6 +16,7 @@ from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+    caches["ratelimit"].clear()  # the shared counters (core.counters): a file or Redis
     fragments.forget_local()
 
 

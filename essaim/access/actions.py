@@ -16,6 +16,7 @@ class Action(StrEnum):
     MANAGE_PEOPLE = "network.manage_people"  # deactivate, reactivate, grant roles
     READ_OUTBOX = "network.read_outbox"  # the mail kept while no mail server is configured (mailbox)
     VIEW_DIRECTORY = "people.directory"
+    VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
     # people (target: a User)
     FOLLOW = "people.follow"

@@ -31,6 +31,13 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
     }
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins are counted per account alone: allauth prefixes the site's domain, which is
+        the request's ``Host`` with its port when ``django.contrib.sites`` is absent, so seven wrong
+        passwords sent with seven ports were seven first attempts."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return f"account:{User.objects.normalize_email(str(login)).strip().lower()}"
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         from essaim.network.selectors import network_settings
 

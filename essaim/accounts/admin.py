@@ -62,6 +62,8 @@ class UserAdmin(DjangoUserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             people_services.profile_refresh_keys(user=obj)  # the name or handle may have changed
+            if "is_active" in form.changed_data and not obj.is_active:  # a deactivation, as on /manage/
+                services.user_credentials_revoke(user=obj)
             return
         # New people go through the service so that they get a profile like everyone else.
         created = services.user_create(

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone as dj_timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.links import fast_reverse
@@ -24,6 +25,9 @@ def handle_from_name(first_name: str, last_name: str, email: str) -> str:
     """``"Éloïse", "Dupré"`` → ``"eloise.dupre"``; falls back to the e-mail's local part."""
     base = fold(f"{first_name}.{last_name}".strip(".")) or fold(email.split("@", maxsplit=1)[0])
     return re.sub(r"[^a-z0-9._-]+", "-", base).strip("._-")[:40] or "user"
+
+
+SESSION_HASH_SALT = "essaim.accounts.models.User.session_auth_hash"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -96,6 +100,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # migration state) still get one.
     theme = models.CharField(_("theme"), max_length=5, choices=Theme, default=Theme.AUTO, db_default=Theme.AUTO)
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
+    # Set on each deactivation: sessions, password-reset links and personal tokens issued before it
+    # stay dead after a reactivation (``services.user_deactivate``).
+    credentials_revoked_at = models.DateTimeField(_("credentials revoked"), null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -116,6 +123,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's HMAC of the password, and of the last revocation once there was one: a session
+        signed in before a deactivation no longer verifies after the reactivation. (Sessions of
+        people never deactivated keep Django's hash, so nobody is signed out by this.)"""
+        if self.credentials_revoked_at is None:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # private in Django, absent from django-stubs
+        return salted_hmac(
+            SESSION_HASH_SALT,
+            f"{self.password}:{self.credentials_revoked_at.timestamp()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_guest(self) -> bool:

@@ -28,6 +28,7 @@ from essaim.access import Action, require, roles
 from essaim.access.roles import Actor
 from essaim.accounts import invitation_files
 from essaim.accounts.models import Invitation, InvitationBatch, User, handle_from_name
+from essaim.api import services as api_services
 from essaim.network import site
 from essaim.network.selectors import network_settings
 from essaim.people import services as people_services
@@ -110,13 +111,31 @@ def user_create(
 
 @transaction.atomic
 def user_deactivate(*, actor: Actor, user: User) -> User:
-    """The person can no longer sign in and disappears from the directory; nothing is deleted."""
+    """The person can no longer sign in and disappears from the directory; nothing is deleted.
+
+    Every credential issued until now is revoked for good (``user_credentials_revoke``): a
+    reactivation gives none back.
+    """
     require(actor, Action.MANAGE_PEOPLE)
     if roles.is_self(actor, user):
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = False
     user.save(update_fields=["is_active"])
+    user_credentials_revoke(user=user)
     return user
+
+
+@transaction.atomic
+def user_credentials_revoke(*, user: User) -> None:
+    """End every session of ``user`` and revoke their password-reset links and personal API tokens.
+
+    Sessions and reset links hash ``credentials_revoked_at`` (``User._get_session_auth_hash``,
+    ``accounts.tokens``), so moving it ends them all at once, wherever they are stored. No permission
+    check: ``user_deactivate`` and the raw data admin's "active" box (Django staff only) call it.
+    """
+    user.credentials_revoked_at = dj_timezone.now()
+    user.save(update_fields=["credentials_revoked_at"])
+    api_services.personal_tokens_revoke_all(user=user)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""A simple fixed-window rate limit per token, per signed-in person, or per IP, in Django's cache.
+"""A simple fixed-window rate limit per token, per signed-in person, or per IP, counted by every
+process together (``core.counters``: Redis, or a SQLite file in the embedded default).
 
 The limit is ``settings.API_RATE_LIMIT`` (``"<requests>/<seconds>"``, default 300 requests per
 5 minutes). Going over answers 429 with ``Retry-After``.
@@ -9,9 +10,10 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
+
+from essaim.core import counters
 
 DEFAULT_RATE = "300/300"
 
@@ -38,13 +40,7 @@ class ApiRateLimit(BaseThrottle):
         limit, window = parse_rate(getattr(settings, "API_RATE_LIMIT", DEFAULT_RATE))
         now = time.time()
         bucket = int(now // window)
-        key = f"api-rate:{self.identity(request)}:{bucket}"
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
+        count = counters.hit(f"api-rate:{self.identity(request)}:{bucket}", window=window + 1)
         self._wait = (bucket + 1) * window - now
         return count <= limit
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +42,12 @@ def personal_token_revoke(*, actor: Actor, token: PersonalToken) -> PersonalToke
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def personal_tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every active token of ``user`` (their deactivation: ``accounts.services.user_deactivate``,
+    which checks the permission); returns how many."""
+    return PersonalToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def personal_token_touch(*, token: PersonalToken) -> None:

@@ -6,7 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from essaim import access
+from essaim.access import Action
 from essaim.access.roles import Actor
+from essaim.accounts.models import User
 from essaim.people.models import Department, Profile, ProfileField, Site
 from essaim.people.pickers import PeopleField
 from essaim.people.services import parse_skills
@@ -17,6 +20,9 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+ORG_FIELDS = ("department", "site", "manager")
 
 
 class ProfileForm(forms.Form):
@@ -62,8 +68,14 @@ class ProfileForm(forms.Form):
         manager = self.fields["manager"]
         assert isinstance(manager, PeopleField)
         manager.actor = actor  # the people the actor may see
+        # A manager the picker would not offer the editor (someone they may not see, or deactivated) is
+        # neither shown nor lost: an empty field keeps them.
+        self.unseen_manager = profile.manager if profile.manager and not _choosable(actor, profile.manager) else None
         if not profile.photo:
             del self.fields["remove_photo"]
+        if not access.can(actor, Action.VIEW_ORG_STRUCTURE):  # guests: outside the org chart, nothing of it shown
+            for name in ORG_FIELDS:
+                del self.fields[name]
         for field in fields:
             self.fields[f"field_{field.pk}"] = self._extra_field(field)
 
@@ -76,8 +88,17 @@ class ProfileForm(forms.Form):
             return forms.DateField(label=field.label, required=False, widget=DateInput())
         return forms.CharField(label=field.label, max_length=500, required=False)
 
+    def clean_manager(self) -> Any:
+        return self.cleaned_data["manager"] or self.unseen_manager
+
     def clean_skills(self) -> list[str]:
         return parse_skills(self.cleaned_data["skills"])
+
+    def org_values(self) -> dict[str, Any]:
+        """Department, site and manager: as chosen, or as they were where the form did not offer them."""
+        return {
+            name: self.cleaned_data[name] if name in self.fields else getattr(self.profile, name) for name in ORG_FIELDS
+        }
 
     def field_values(self) -> dict[int, str]:
         values: dict[int, str] = {}
@@ -89,13 +110,17 @@ class ProfileForm(forms.Form):
         return values
 
     @classmethod
-    def initial_for(cls, profile: Profile, values: dict[int, str], skills: list[str]) -> dict[str, Any]:
+    def initial_for(
+        cls, profile: Profile, values: dict[int, str], skills: list[str], *, actor: Actor
+    ) -> dict[str, Any]:
+        """The form's first values, as ``actor`` edits them (a manager they may not choose is not shown)."""
+        manager = profile.manager if profile.manager and _choosable(actor, profile.manager) else None
         initial: dict[str, Any] = {
             "job_title": profile.job_title,
             "department": profile.department_id,
             "site": profile.site_id,
             "phone": profile.phone,
-            "manager": profile.manager,
+            "manager": manager,
             "languages": profile.languages,
             "skills": ", ".join(skills),
             "bio": profile.bio,
@@ -103,6 +128,11 @@ class ProfileForm(forms.Form):
         for field_id, value in values.items():
             initial[f"field_{field_id}"] = value
         return initial
+
+
+def _choosable(actor: Actor, person: User) -> bool:
+    """Whether the people picker offers ``person`` to ``actor``: active, and someone ``actor`` may see."""
+    return person.is_active and access.can(actor, Action.VIEW, person)
 
 
 class ProfileFieldForm(forms.ModelForm[ProfileField]):

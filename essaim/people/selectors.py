@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.formats import date_format
 
 from essaim import access
+from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.core.ids import parse_id
@@ -45,6 +46,13 @@ def profile_get_for(*, actor: Actor, user: User) -> Profile:
         return queryset.get(user=user)
     except Profile.DoesNotExist:
         raise Http404 from None
+
+
+def manager_for(*, actor: Actor, profile: Profile) -> User | None:
+    """The profile's manager if ``actor`` may see that person, else ``None``: to the reader, a
+    manager they may not see (a guest's non-co-member, a deactivated person) is no manager at all."""
+    manager = profile.manager
+    return manager if manager is not None and access.can(actor, Action.VIEW, manager) else None
 
 
 # --- Directory --------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     context = {
         **_follow_context(request, person),
         "profile": profile,
+        "manager": selectors.manager_for(actor=request.user, profile=profile),
         "skills": list(profile.skills.order_by("name")),
         "extra_fields": selectors.profile_fields_for(profile=profile),
         "reports": selectors.direct_reports_for(actor=request.user, user=person),
@@ -121,6 +122,7 @@ def profile_edit(request: HttpRequest, handle: str) -> HttpResponse:
             profile,
             selectors.profile_field_values(profile=profile),
             [s.name for s in profile.skills.order_by("name")],
+            actor=request.user,
         )
         form = ProfileForm(initial=initial, **form_kwargs)
         return render(request, "people/profile_edit.html", {"form": form, "person": person})
@@ -139,10 +141,8 @@ def _save_profile(request: HttpRequest, form: ProfileForm, profile: Profile) -> 
                 actor=request.user,
                 profile=profile,
                 job_title=data["job_title"],
-                department=data["department"],
-                site=data["site"],
                 phone=data["phone"],
-                manager=data["manager"],
+                **form.org_values(),
                 languages=data["languages"],
                 bio=data["bio"],
                 skills=data["skills"],

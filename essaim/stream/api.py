@@ -428,24 +428,29 @@ def tag_detail(request: HttpRequest, name: str) -> dict[str, Any]:
 @tags.post("/tags/{name}/follow", response={200: TagEntity, **errors(403, 422)}, url_name="tags-follow")
 def tag_follow(request: HttpRequest, name: str) -> dict[str, Any]:
     """Follow a tag (created if new): its posts come to your home timeline. The name must be one a post can carry
-    as ``#name``: a letter, then letters, digits, ``-`` or ``_`` (50 at most), not ending with ``-``."""
+    as ``#name``: a letter, then letters, digits, ``-`` or ``_`` (50 at most), not ending with ``-``. A tag you
+    have no post of to read answers as a new one would, under the name you gave."""
     if HASHTAG_RE.fullmatch("#" + name.removeprefix("#")) is None:
         raise ValidationError(
             {"name": _("A tag is one word of letters, digits, - and _ that starts with a letter (50 at most).")}
         )
     try:
-        tag = selectors.tag_get_for(actor=request.user, name=name)
+        tag, shown = selectors.tag_get_for(actor=request.user, name=name), None
     except Http404:
-        tag = services.tag_get_or_create(name=name)
+        tag, shown = services.tag_get_or_create(name=name), services.tag_name(name)
     services.tag_follow(actor=current_user(request), tag=tag)
-    return tag_data(request, tag, following=True)
+    return tag_data(request, tag, following=True, name=shown)
 
 
 @tags.post("/tags/{name}/unfollow", response={200: TagEntity, **errors(403, 404)}, url_name="tags-unfollow")
 def tag_unfollow(request: HttpRequest, name: str) -> dict[str, Any]:
-    tag = selectors.tag_get_for(actor=request.user, name=name)
+    """Stop following a tag: one you may read, or one you follow (404 otherwise)."""
+    try:
+        tag, shown = selectors.tag_get_for(actor=request.user, name=name), None
+    except Http404:
+        tag, shown = selectors.tag_followed_get(actor=request.user, name=name), services.tag_name(name)
     services.tag_unfollow(actor=current_user(request), tag=tag)
-    return tag_data(request, tag, following=False)
+    return tag_data(request, tag, following=False, name=shown)
 
 
 # --- Essaim: reactions ----------------------------------------------------------------------

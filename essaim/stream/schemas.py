@@ -10,6 +10,7 @@ page costs a fixed number of queries.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -290,10 +291,17 @@ def history_data(request: HttpRequest, post: Post, revisions: list[PostRevision]
     return versions
 
 
-def tag_data(request: HttpRequest, tag: Tag, *, following: bool) -> dict[str, Any]:
+def tag_id(folded: str) -> str:
+    """A tag's id in the API: digits (as Mastodon's) from its folded name alone, so that it tells
+    nothing of when, or whether, someone wrote the tag before (a row's id would)."""
+    return str(int.from_bytes(hashlib.sha256(folded.encode()).digest()[:7], "big"))
+
+
+def tag_data(request: HttpRequest, tag: Tag, *, following: bool, name: str | None = None) -> dict[str, Any]:
+    """Mastodon's Tag; ``name`` replaces the tag's own where the reader may not know it (a follow by name)."""
     return {
-        "id": str(tag.pk),
-        "name": tag.name,
+        "id": tag_id(tag.folded),
+        "name": tag.name if name is None else name,
         "url": request.build_absolute_uri(tag.get_absolute_url()),
         "history": [],
         "following": following,

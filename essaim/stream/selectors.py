@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -60,6 +60,8 @@ def _check_id(identifier: int) -> int:
     return identifier
 
 
+TAG_CANDIDATES = 20  # names a tag suggestion looks at: type more to reach the others
+TAG_RECENT_POSTS = 20  # newest posts of each in which it looks for one the reader may read
 AUTOCOMPLETE_LIMIT = 8
 MAX_KEPT = 20  # files the composer keeps from a refused try (the post itself takes 10)
 
@@ -365,16 +367,35 @@ def tag_get_for(*, actor: Actor, name: str) -> Tag:
         raise Http404 from None
 
 
+def tag_followed_get(*, actor: Actor, name: str) -> Tag:
+    """A tag ``actor`` follows, by name, whether or not they may see a post of it (to stop following
+    one they followed before anyone used it), or 404."""
+    tag = Tag.objects.filter(folded=fold(name.lstrip("#")), follows__user_id=actor.pk).first()
+    if tag is None:
+        raise Http404
+    return tag
+
+
 def tag_is_followed(*, actor: Actor, tag: Tag) -> bool:
     return TagFollow.objects.filter(user_id=actor.pk, tag=tag).exists()
 
 
 def tag_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Tag]:
-    """Tags whose folded name starts with ``query``."""
+    """Tags whose folded name starts with ``query`` and that ``actor`` has a recent post of to read.
+
+    Asked at every key typed, so its work is bounded: the first ``TAG_CANDIDATES`` names in order, each
+    kept if one of its ``TAG_RECENT_POSTS`` newest posts is readable (the posts' rule, ``access.visible``,
+    over the ``(tag, post)`` index). The exact rule (any post: ``access.visible`` on tags) decides a tag
+    page; here it read every post of a name used 10,000 times in a secret space at each key typed
+    (44 ms against 11 ms, SQLite, on a test machine loaded 7 times over). One query.
+    """
     prefix = fold(query.lstrip("#"))
     if not prefix:
         return []
-    return list(access.visible(actor, Tag.objects.filter(folded__startswith=prefix)).order_by("folded")[:limit])
+    newest = PostTag.objects.filter(tag_id=OuterRef(OuterRef("pk"))).order_by("-post_id").values("post_id")
+    readable = access.visible(actor, Post.objects.filter(pk__in=newest[:TAG_RECENT_POSTS]))
+    candidates = Tag.objects.filter(folded__startswith=prefix).order_by("folded").values("pk")[:TAG_CANDIDATES]
+    return list(Tag.objects.filter(pk__in=candidates).filter(Exists(readable)).order_by("folded")[:limit])
 
 
 def mention_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Profile]:

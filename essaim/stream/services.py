@@ -397,11 +397,16 @@ def reaction_remove(*, actor: User, post: Post, emoji: str) -> bool:
 # --- tags ---------------------------------------------------------------------------------
 
 
+def tag_name(raw: str) -> str:
+    """The name a tag written ``raw`` (``#Vélo``) is created under (``Vélo``)."""
+    return raw.lstrip("#")[:TAG_MAX_CHARS]
+
+
 def tag_get_or_create(*, name: str) -> Tag:
     folded = fold(name.lstrip("#"))[:TAG_MAX_CHARS]
     if not folded:
         raise ValidationError({"name": _("Give the tag a name.")})
-    tag, _created = Tag.objects.get_or_create(folded=folded, defaults={"name": name.lstrip("#")[:TAG_MAX_CHARS]})
+    tag, _created = Tag.objects.get_or_create(folded=folded, defaults={"name": tag_name(name)})
     return tag
 
 

@@ -68,3 +68,27 @@ def test_renaming_someone_refreshes_their_directory_keys(client: Client, employe
     assert response.status_code == 302, response.content.decode()[:2000]
     employee.profile.refresh_from_db()
     assert employee.profile.search_key.startswith("leonie martin")
+
+
+def test_unticking_active_there_revokes_every_credential_too(client: Client, employee: User) -> None:
+    from essaim.api import selectors as api_selectors
+    from essaim.api import services as api_services
+
+    _token, raw = api_services.personal_token_create(actor=employee, name="Script")
+    session = Client()
+    session.force_login(employee)
+    client = superuser_client(client)
+    change = {
+        "email": employee.email,
+        "first_name": employee.first_name,
+        "last_name": employee.last_name,
+        "handle": employee.handle,
+        "kind": "employee",
+        "language": "",
+        "timezone": "Europe/Paris",
+    }
+    url = f"/django-admin/accounts/user/{employee.pk}/change/"
+    assert client.post(url, change).status_code == 302  # "active" unticked
+    assert client.post(url, {**change, "is_active": "on"}).status_code == 302  # and ticked again
+    assert api_selectors.personal_token_authenticate(raw=raw) is None
+    assert session.get("/").status_code == 302

@@ -13,10 +13,13 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.test import Client
 from django.utils import timezone
 
 from essaim.accounts import services
 from essaim.accounts.models import Invitation, InvitationBatch, User
+from essaim.api import selectors as api_selectors
+from essaim.api import services as api_services
 from essaim.network.models import NetworkSettings
 from essaim.network.selectors import network_settings
 from essaim.people.models import Profile
@@ -252,6 +255,49 @@ class TestDeactivateAndRoles:
         services.user_reactivate(actor=network_admin, user=employee)
         employee.refresh_from_db()
         assert employee.is_active
+
+    def test_deactivation_revokes_tokens_for_good(self, network_admin: User, employee: User) -> None:
+        """A token issued before a deactivation stays dead after the reactivation (the review's finding)."""
+        token, raw = api_services.personal_token_create(actor=employee, name="Script")
+        services.user_deactivate(actor=network_admin, user=employee)
+        services.user_reactivate(actor=network_admin, user=employee)
+        assert api_selectors.personal_token_authenticate(raw=raw) is None
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+        _new, fresh = api_services.personal_token_create(actor=employee, name="Nouveau")
+        assert api_selectors.personal_token_authenticate(raw=fresh) is not None  # new ones work
+
+    def test_deactivation_ends_every_session_for_good(self, network_admin: User, employee: User) -> None:
+        browser, phone = Client(), Client()
+        browser.force_login(employee)
+        phone.force_login(employee)
+        services.user_deactivate(actor=network_admin, user=employee)
+        services.user_reactivate(actor=network_admin, user=employee)
+        for client in (browser, phone):
+            assert client.get("/").status_code == 302  # back to the sign-in page
+        assert Client().post("/accounts/login/", {"login": employee.email, "password": PASSWORD}).status_code == 302
+        fresh = Client()
+        fresh.force_login(employee)
+        assert fresh.get("/").status_code == 200  # a sign-in after the reactivation works
+
+    def test_a_password_reset_link_sent_before_a_deactivation_dies_with_it(
+        self, network_admin: User, employee: User
+    ) -> None:
+        from allauth.account.forms import default_token_generator
+
+        token = default_token_generator.make_token(employee)
+        assert default_token_generator.check_token(employee, token)
+        services.user_deactivate(actor=network_admin, user=employee)
+        services.user_reactivate(actor=network_admin, user=employee)
+        employee.refresh_from_db()
+        assert not default_token_generator.check_token(employee, token)
+        assert default_token_generator.check_token(employee, default_token_generator.make_token(employee))
+
+    def test_sessions_from_before_any_deactivation_stay_valid(self, employee: User) -> None:
+        """Nobody is signed out by the upgrade: the session hash changes only once someone is deactivated."""
+        from django.contrib.auth.base_user import AbstractBaseUser
+
+        assert employee.get_session_auth_hash() == AbstractBaseUser.get_session_auth_hash(employee)
 
     def test_admins_cannot_deactivate_themselves(self, network_admin: User) -> None:
         with pytest.raises(ValidationError):

@@ -83,6 +83,25 @@ class TestThrottling:
         assert sign_in(client_en, colleague.email).status_code == 302
         assert client_en.session["_auth_user_id"] == str(colleague.pk)
 
+    def test_the_count_is_the_accounts_whatever_the_host_header_or_the_addresss_case(
+        self, client_en: Client, employee: User
+    ) -> None:
+        """Seven wrong passwords sent with seven ``Host`` ports were seven first attempts (the review)."""
+        for port in range(7):
+            email = employee.email.upper() if port % 2 else f" {employee.email} "
+            client_en.post(
+                reverse("account_login"),
+                {"login": email, "password": "wrong-password"},
+                headers={"Host": f"127.0.0.1:{8100 + port}"},
+            )
+        response = client_en.post(
+            reverse("account_login"),
+            {"login": employee.email, "password": PASSWORD},
+            headers={"Host": "127.0.0.1:8200"},
+        )
+        assert "Too many failed sign-in attempts for this account" in response.content.decode()
+        assert "_auth_user_id" not in client_en.session
+
 
 class TestSignupPolicy:
     def test_sign_up_is_closed_by_default(self, client_en: Client, db: None) -> None:

@@ -29,6 +29,17 @@ def test_a_token_never_authorises_an_unsafe_page_request(employee, colleague):
     assert not employee.following_set.exists()
 
 
+def test_a_token_from_before_a_deactivation_no_longer_opens_pages_after_the_reactivation(employee, network_admin):
+    from essaim.accounts.services import user_deactivate, user_reactivate
+
+    client = bearer(employee)
+    assert client.get("/people/").status_code == 200
+    user_deactivate(actor=network_admin, user=employee)
+    user_reactivate(actor=network_admin, user=employee)
+    assert client.get("/people/").status_code == 302  # signed out: the token was revoked
+    assert client.get("/api/v1/accounts/verify_credentials").status_code == 401
+
+
 class TestJsonErrors:
     def test_an_unknown_api_path_answers_404_in_json(self, client: Client, db: None) -> None:
         response = client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})

@@ -272,6 +272,21 @@ class TestOrgChart:
         assert len(chain) == selectors.MAX_CHAIN
 
 
+class TestManagerFor:
+    def test_a_manager_the_reader_may_not_see_is_no_manager(self, employee, guest, network_admin):
+        gone = person(first_name="Didier", last_name="Parti", is_active=False)
+        subject = person(manager=gone)
+        assert selectors.manager_for(actor=employee, profile=subject.profile) is None
+        assert selectors.manager_for(actor=guest, profile=subject.profile) is None
+        assert selectors.manager_for(actor=network_admin, profile=subject.profile) == gone
+
+    def test_an_employee_sees_an_active_manager_without_a_query(self, employee, django_assert_num_queries):
+        boss = person(first_name="Claire", last_name="Top")
+        subject = User.objects.select_related("profile__manager").get(pk=person(manager=boss).pk)
+        with django_assert_num_queries(0):
+            assert selectors.manager_for(actor=employee, profile=subject.profile) == boss
+
+
 class TestFollowLists:
     def test_followers_and_following_are_paginated_most_recent_first(self, employee, django_assert_max_num_queries):
         fans = [UserFactory() for _ in range(selectors.FOLLOWS_PAGE_SIZE + 2)]

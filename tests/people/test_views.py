@@ -198,6 +198,24 @@ class TestProfileEdit:
         response = signed_in.post("/@lea.martin/edit", self._data(**{f"field_{field.pk}": "Peut-être"}))
         assert response.status_code == 400
 
+    def test_a_guest_edits_their_profile_without_the_companys_structure(self, client, guest, employee):
+        """No department, site or manager field for a guest, and saving keeps what an administrator set."""
+        department, site = DepartmentFactory(name="Direction financière"), SiteFactory(name="Siège de Lyon")
+        guest.profile.department, guest.profile.site, guest.profile.manager = department, site, employee
+        guest.profile.save()
+        client.force_login(guest)
+        html = client.get(f"/@{guest.handle}/edit").content.decode()
+        assert "Direction financière" not in html
+        assert "Siège de Lyon" not in html
+        assert 'name="department"' not in html
+        assert 'name="site"' not in html
+        assert 'name="manager"' not in html
+        posted = self._data(department=str(DepartmentFactory().pk), manager="@lea.martin")
+        assert client.post(f"/@{guest.handle}/edit", posted).status_code == 302
+        guest.profile.refresh_from_db()
+        assert (guest.profile.department, guest.profile.site, guest.profile.manager) == (department, site, employee)
+        assert guest.profile.job_title == "Cheffe de projet"
+
     def test_a_colleague_gets_403_and_an_admin_may_edit(self, client, employee, colleague, network_admin):
         client.force_login(colleague)
         assert client.get("/@lea.martin/edit").status_code == 403

@@ -319,8 +319,11 @@ class TestTimelines:
 
 
 class TestTags:
-    def test_follow_read_and_unfollow_a_tag(self, api_client: TokenClient) -> None:
-        followed = api_client.post("/api/v1/tags/Atlas/follow")
+    def test_follow_read_and_unfollow_a_tag(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        make_post(colleague, "Point d'étape #Atlas")  # a tag is read through a post one may read
+        followed = api_client.post("/api/v1/tags/atlas/follow")
         assert followed.status_code == 200
         assert followed.json()["following"] is True
         assert api_client.get("/api/v1/tags/atlas").json()["following"] is True
@@ -328,6 +331,14 @@ class TestTags:
 
     def test_an_unknown_tag_is_404(self, api_client: TokenClient) -> None:
         assert api_client.get("/api/v1/tags/nothing").status_code == 404
+
+    def test_a_tag_followed_before_anyone_used_it_can_be_unfollowed(self, api_client: TokenClient) -> None:
+        assert api_client.post("/api/v1/tags/Demain/follow").json()["name"] == "Demain"
+        assert api_client.get("/api/v1/tags/demain").status_code == 404  # no post to read yet
+        unfollowed = api_client.post("/api/v1/tags/demain/unfollow")
+        assert unfollowed.status_code == 200
+        assert unfollowed.json()["following"] is False
+        assert api_client.post("/api/v1/tags/demain/unfollow").status_code == 404
 
     @pytest.mark.parametrize("name", ["a b", "!!!", "12", "-atlas", "atlas-", "#", "a" * 51])
     def test_a_name_that_cannot_be_a_hashtag_is_refused_and_no_tag_is_made(

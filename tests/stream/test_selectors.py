@@ -250,6 +250,19 @@ class TestThreadsAndSuggestions:
         make_post(employee, "#Vélo #vendredi #autre")
         assert [t.folded for t in selectors.tag_suggestions_for(actor=employee, query="#ve")] == ["velo", "vendredi"]
 
+    def test_tag_suggestions_look_at_a_tags_newest_posts_a_tag_page_at_all(
+        self, employee, colleague, secret_space, join, make_post
+    ):
+        """Bounded work per key typed: a name whose newest posts are all in a space the reader may not
+        read is not suggested, though an older post of it resolves its page."""
+        make_post(employee, "#Atlas en public")
+        join(colleague, secret_space)
+        for n in range(selectors.TAG_RECENT_POSTS):
+            make_post(colleague, f"#Atlas n°{n}", space=secret_space)
+        assert selectors.tag_suggestions_for(actor=employee, query="atl") == []
+        assert selectors.tag_get_for(actor=employee, name="atlas").name == "Atlas"
+        assert [t.name for t in selectors.tag_suggestions_for(actor=colleague, query="atl")] == ["Atlas"]
+
 
 class TestReactors:
     @pytest.fixture

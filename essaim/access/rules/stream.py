@@ -254,19 +254,27 @@ class AttachmentPolicy:
 
 
 class TagPolicy:
-    """Tags are names: every signed-in person sees them; employees follow them."""
+    """A tag is known to a reader through a post they may read: a name used only in a secret space is
+    that space's business (neither suggested nor resolved for others, answered as an unknown one).
+    Employees follow tags (by name: a tag not yet visible may be followed, as a new one would be)."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
         match action:
             case Action.VIEW:
-                return roles.is_signed_in(actor)
+                return obj is not None and self.visible(actor, obj.__class__.objects.filter(pk=obj.pk)).exists()
             case Action.FOLLOW_TAG:
                 return roles.is_employee(actor)
             case _:
                 return False
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset if roles.is_signed_in(actor) else queryset.none()
+        """One ``EXISTS`` per tag: a readable post carrying it (the ``(tag, post)`` index, then the post's rule)."""
+        from essaim.stream.models import PostTag
+
+        if not roles.is_signed_in(actor):
+            return queryset.none()
+        readable = PostTag.objects.filter(tag_id=OuterRef("pk")).filter(post_visibility_q(actor, "post__"))
+        return queryset.filter(Exists(readable))
 
 
 register("stream.Post", PostPolicy())

@@ -1,0 +1,197 @@
+"""Counters every process shares: the API's rate limits and allauth's sign-in throttling.
+
+Django's default cache in the embedded topology is each process's own memory: a limit counted there
+counts per worker (with three workers, 15 wrong passwords were checked for an account limited to 5,
+and 330 API requests passed a limit of 300). The ``ratelimit`` cache alias (``settings.CACHES``) is
+shared: Redis when ``ESSAIM_REDIS_URL`` is set (:class:`RedisCounterCache`), else one small SQLite
+file under ``ESSAIM_DATA_DIR`` that every process opens (:class:`SQLiteCounterCache`). Both are Django
+cache backends, so allauth keeps its own algorithm over them (``accounts.apps``), and both add
+:meth:`count`: one atomic step that creates a key with its expiry or adds one to it, which
+:func:`hit` runs for every API request.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, runtime_checkable
+
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.redis import RedisCache
+
+from essaim.core.sqlite import checkpoints
+from essaim.core.sqlite.writer_lock import WriterLock, lock_path
+
+ALIAS = "ratelimit"
+
+
+@runtime_checkable
+class Counting(Protocol):
+    def count(self, key: str, timeout: int) -> int: ...
+
+
+def hit(key: str, *, window: int) -> int:
+    """One more event under ``key``, counted by every process together; the count starts at 1 and is
+    forgotten ``window`` seconds after its first event. Returns the count, this event included."""
+    counters = caches[ALIAS]
+    if isinstance(counters, Counting):
+        return counters.count(key, window)
+    counters.add(key, 0, timeout=window)  # any other backend (a test's, a deployment's own choice)
+    try:
+        return counters.incr(key)
+    except ValueError:  # expired between the two
+        counters.set(key, 1, timeout=window)
+        return 1
+
+
+class RedisCounterCache(RedisCache):
+    """Django's Redis cache, with :meth:`count` in one round trip."""
+
+    def count(self, key: str, timeout: int) -> int:
+        key = self.make_and_validate_key(key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return int(pipeline.execute()[1])
+
+
+# Rows: a key, its value (an integer as such, so that it can be counted in SQL; anything else pickled,
+# as Django's Redis backend does) and when it expires (seconds since the epoch; NULL: never).
+_SCHEMA = "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, value, expires REAL) WITHOUT ROWID"
+_LIVE = "(expires IS NULL OR expires > ?)"
+_GET = f"SELECT value FROM counter WHERE key = ? AND {_LIVE}"  # noqa: S608 - constant SQL
+_SET = (
+    "INSERT INTO counter (key, value, expires) VALUES (?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires"
+)
+_ADD = f"{_SET} WHERE counter.expires <= ?"  # only over an expired row
+_COUNT = (
+    "INSERT INTO counter (key, value, expires) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET "
+    "value = CASE WHEN counter.expires <= ? THEN 1 ELSE counter.value + 1 END, "
+    "expires = CASE WHEN counter.expires <= ? THEN excluded.expires ELSE counter.expires END "
+    "RETURNING value"
+)
+_INCR = f"UPDATE counter SET value = value + ? WHERE key = ? AND {_LIVE} AND typeof(value) = 'integer' RETURNING value"  # noqa: S608 - constant SQL
+_TOUCH = f"UPDATE counter SET expires = ? WHERE key = ? AND {_LIVE}"  # noqa: S608 - constant SQL
+_DELETE = "DELETE FROM counter WHERE key = ?"
+_PURGE = "DELETE FROM counter WHERE expires <= ?"
+PURGE_EVERY_S = 60.0
+CHECKPOINT_EVERY = 1000  # writes of this process: a WAL of a few MB with three workers
+
+
+class SQLiteCounterCache(BaseCache):
+    """A Django cache in one SQLite file (``LOCATION``) that every process of the server opens.
+
+    Made for few small values that expire — counters, allauth's lists of attempts and its locks — not
+    as a general cache. Each write is one statement, its own transaction, taken in turns through the
+    file's writer lock (``core.sqlite.writer_lock``: the kernel queues the waiters, where SQLite's
+    busy handler would sleep a millisecond or more). WAL, so reads never wait; ``synchronous=NORMAL``,
+    so a commit is not a disk sync, and the checkpoints, which are, run in the process's checkpointer
+    thread (``core.sqlite.checkpoints``), woken every ``CHECKPOINT_EVERY`` writes: SQLite's own, in
+    the request that crossed 1,000 pages, doubled the average cost of a count on the loaded test
+    machine (its two syncs). Expired rows go once a minute per process. A connection belongs to its
+    process and thread (Django keeps one backend per thread): a forked worker opens its own.
+    """
+
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self.path = location
+        self._connection: sqlite3.Connection | None = None
+        self._lock: WriterLock | None = None
+        self._pid = 0
+        self._next_purge = 0.0
+        self._writes = 0
+
+    # --- the file
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread's work
+            connection.execute(_SCHEMA)
+            self._connection, self._lock, self._pid = connection, WriterLock(lock_path(self.path)), os.getpid()
+        return self._connection
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        assert self._lock is not None  # opened with the connection
+        self._lock.acquire()
+        try:
+            yield db
+            now = time.time()
+            if now >= self._next_purge:
+                self._next_purge = now + PURGE_EVERY_S
+                db.execute(_PURGE, (now,))
+        finally:
+            self._lock.release()
+        self._writes += 1
+        if self._writes % CHECKPOINT_EVERY == 0:
+            checkpoints.checkpointer(self.path).wake()
+
+    @staticmethod
+    def _encode(value: Any) -> Any:
+        return value if type(value) is int else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def _decode(stored: Any) -> Any:
+        return stored if isinstance(stored, int) else pickle.loads(stored)  # noqa: S301 - our own file's rows
+
+    # --- Django's cache API
+
+    def count(self, key: str, timeout: int) -> int:
+        key = self.make_and_validate_key(key)
+        now = time.time()
+        with self._writing() as db:
+            (value,) = db.execute(_COUNT, (key, now + timeout, now, now)).fetchone()
+        return int(value)
+
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        key = self.make_and_validate_key(key, version=version)
+        row = self._db().execute(_GET, (key, time.time())).fetchone()
+        return default if row is None else self._decode(row[0])
+
+    def set(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        key = self.make_and_validate_key(key, version=version)
+        with self._writing() as db:
+            db.execute(_SET, (key, self._encode(value), self.get_backend_timeout(timeout)))
+
+    def add(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._writing() as db:
+            cursor = db.execute(_ADD, (key, self._encode(value), self.get_backend_timeout(timeout), time.time()))
+        return cursor.rowcount > 0
+
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        key = self.make_and_validate_key(key, version=version)
+        with self._writing() as db:
+            row = db.execute(_INCR, (delta, key, time.time())).fetchone()
+        if row is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return int(row[0])
+
+    def touch(self, key: str, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._writing() as db:
+            cursor = db.execute(_TOUCH, (self.get_backend_timeout(timeout), key, time.time()))
+        return cursor.rowcount > 0
+
+    def delete(self, key: str, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._writing() as db:
+            cursor = db.execute(_DELETE, (key,))
+        return cursor.rowcount > 0
+
+    def clear(self) -> None:
+        with self._writing() as db:
+            db.execute("DELETE FROM counter")
+
+    def close(self, **kwargs: Any) -> None:
+        """Django closes caches after every request: the file stays open, as a connection pool would."""
