@@ -365,6 +365,9 @@ class TestReactions:
 
         from essaim.stream.schemas import ReactionGroup
 
+        # Sign-up times with whole milliseconds: the served ".000Z" of a time like
+        # 09:30:00.000123 comes back from the schema as "09:30:00Z", a spelling apart.
+        User.objects.update(date_joined=timezone.now().replace(microsecond=123000))
         post = make_post(colleague, "Réagissez")
         services.reaction_add(actor=colleague, post=post, emoji="❤️")
         response = api_client.put(f"/api/v1/essaim/statuses/{post.pk}/reactions/👍")
