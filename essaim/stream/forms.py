@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Emoji, Visibility
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,6 +26,18 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+def attachments_field(label: _StrOrPromise) -> MultipleFileField:
+    """A post's images and files, as the composer and the editor take them."""
+    return MultipleFileField(
+        label=label, required=False, help_text=_("Images are shown in the post; other files are linked.")
+    )
+
+
+def image_description_field(help_text: _StrOrPromise) -> forms.CharField:
+    """The alternative text given to the images of one upload."""
+    return forms.CharField(label=_("Describe the images"), required=False, max_length=500, help_text=help_text)
 
 
 class PostForm(forms.Form):
@@ -41,17 +56,8 @@ class PostForm(forms.Form):
         help_text=_("Markdown works: **bold**, _italic_, lists, links. Up to 20,000 characters."),
     )
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.COMPANY)
-    attachments = MultipleFileField(
-        label=_("Images and files"),
-        required=False,
-        help_text=_("Images are shown in the post; other files are linked."),
-    )
-    image_description = forms.CharField(
-        label=_("Describe the images"),
-        required=False,
-        max_length=500,
-        help_text=_("For colleagues who use a screen reader: what do the images show?"),
-    )
+    attachments = attachments_field(_("Images and files"))
+    image_description = image_description_field(_("For colleagues who use a screen reader: what do the images show?"))
     # The space to post into (its id), on a space's page. Its members and readers decide who sees the
     # post there, so the form then has no visibility field (the view resolves and checks the space).
     space = forms.CharField(required=False, max_length=140, widget=forms.HiddenInput)
@@ -75,16 +81,9 @@ class PostEditForm(forms.Form):
     remove = forms.TypedMultipleChoiceField(
         label=_("Remove files"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    attachments = MultipleFileField(
-        label=_("Add images and files"),
-        required=False,
-        help_text=_("Images are shown in the post; other files are linked."),
-    )
-    image_description = forms.CharField(
-        label=_("Describe the images"),
-        required=False,
-        max_length=500,
-        help_text=_("For colleagues who use a screen reader: what do the new images show?"),
+    attachments = attachments_field(_("Add images and files"))
+    image_description = image_description_field(
+        _("For colleagues who use a screen reader: what do the new images show?")
     )
 
     def __init__(self, *args: Any, files_of_post: Sequence[Any] = (), **kwargs: Any) -> None:
