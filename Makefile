@@ -76,8 +76,8 @@ test-postgres: setup-dev
 		ESSAIM_DATABASE_URL=$$ESSAIM_TEST_POSTGRES_URL ESSAIM_REDIS_URL=$$ESSAIM_TEST_REDIS_URL $(PY) -m pytest $(PYTEST_ARGS); \
 	else echo "ESSAIM_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run (.ci/run sets it)."; fi
 
-messages: setup-dev ## Extract strings and compile the French and English catalogues
-	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+messages: setup-dev ## Extract strings into the French catalogue and compile it (English is the source language)
+	$(PY) manage.py makemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 SIZE ?= S
