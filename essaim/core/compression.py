@@ -6,7 +6,8 @@ for 6.1 ×, level 1 0.21 ms for 5.7 ×. The benchmark's home page (123 KB on dat
 request) would pay ≈ 1.3 ms at level 6, ≈ 0.6 ms at level 3: level 3 keeps most of the gain for less
 than half the cost. Not compressed: streamed responses and files (images are compressed already;
 whitenoise serves static files pre-compressed before this runs), small bodies, and the pages that
-show a secret (a new personal token, two-factor keys and recovery codes).
+show a secret (a new personal token, two-factor keys and recovery codes, the outbox's mails with their
+invitation and password-reset links).
 
 BREACH (guessing a secret from the compressed size of pages that also reflect the attacker's text)
 is kept out by: the CSRF token masked anew in every response; a random-length padding in the gzip
@@ -29,7 +30,8 @@ LEVEL = 3
 PADDING = 100  # at most this many random bytes in the header, as Django's GZipMiddleware
 SMALLEST = 200  # bytes: shorter bodies are not worth it (Django's threshold)
 COMPRESSED_TYPES = ("text/html", "application/json", "text/plain", "text/css", "text/javascript")
-SECRET_PAGES = ("/accounts/tokens/", "/accounts/2fa/")  # mounted in essaim/urls.py (allauth's for 2fa)
+# Mounted in essaim/urls.py (allauth's for 2fa); the outbox holds invitation and password-reset links.
+SECRET_PAGES = ("/accounts/tokens/", "/accounts/2fa/", "/manage/outbox/")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 

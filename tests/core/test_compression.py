@@ -11,6 +11,7 @@ from django.test import Client
 from essaim.accounts.models import User
 from essaim.core.compression import compress
 from essaim.stream import services
+from tests.mailbox.factories import OutboxMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,18 @@ def test_the_page_that_shows_a_new_personal_token_is_never_compressed(signed_in:
     assert response.status_code == 201
     assert "Content-Encoding" not in response
     assert "Content-Encoding" not in signed_in.get("/accounts/2fa/", headers=GZIP)
+
+
+def test_the_outbox_and_its_reset_links_are_never_compressed(client: Client, network_admin: User) -> None:
+    link = "http://127.0.0.1:8000/accounts/password/reset/key/1-abc/"
+    message = OutboxMessageFactory(
+        text=f"Réinitialisez : {link}\n" * 20, html=f'<p><a href="{link}">{link}</a></p>' * 20
+    )
+    client.force_login(network_admin)
+    for address in ("/manage/outbox/", f"/manage/outbox/{message.pk}/", f"/manage/outbox/{message.pk}/html/"):
+        response = client.get(address, headers=GZIP)
+        assert response.status_code == 200, address
+        assert "Content-Encoding" not in response, address
 
 
 def test_files_are_not_compressed_again(client: Client, settings: object, tmp_path: Path) -> None:
