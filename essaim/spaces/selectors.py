@@ -7,19 +7,20 @@ extra query: list pages stay at a constant number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
-from essaim.access.rules.spaces import with_viewer_role
+from essaim.access.rules.spaces import approving_roles, sole_owner, with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.ids import parse_id
-from essaim.core.rows import ModelColumns, database, fetch, statement
+from essaim.core.rows import ModelColumns, database, fetch, placeholders, statement
 from essaim.core.text import fold
 from essaim.spaces.models import AutoMembershipRule, JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.space_rows import directory_rows, space_row
@@ -206,6 +207,80 @@ def pending_join_request(*, actor: Actor, space: Space) -> JoinRequest | None:
     if not actor.is_authenticated:
         return None
     return space.join_requests.filter(user_id=actor.pk, status=JoinRequest.Status.PENDING).first()
+
+
+def join_request_count(*, actor: Actor, space: Space) -> int | None:
+    """How many requests wait in ``space`` (its requests tab's count), or ``None`` for who may not answer them."""
+    if not access.can(actor, Action.APPROVE_MEMBERS, space):
+        return None
+    return space.join_requests.filter(status=JoinRequest.Status.PENDING).count()
+
+
+def is_sole_owner(*, actor: Actor, space: Space) -> bool:
+    """Whether ``actor`` is the only owner of ``space`` (they must name another before leaving)."""
+    return sole_owner(actor, space)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What waits for someone in spaces: join requests for them to answer, invitations addressed to them."""
+
+    requests: int = 0
+    invitations: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.requests + self.invitations
+
+
+def pending_for(*, actor: Actor) -> Pending:
+    """The spaces menu's count, on every page: one query, in SQL written once per set of roles.
+
+    Requests are counted in the unarchived spaces where ``actor`` holds a role that answers them
+    (``access.rules.spaces.approving_roles``), invitations as ``my_invitation_list`` finds them.
+    """
+    if not actor.is_authenticated:
+        return Pending()
+    approvers = approving_roles(actor)
+    requests_sql = _pending_requests_sql(len(approvers)) if approvers else "0"
+    rows = fetch(
+        f"SELECT {requests_sql}, {_pending_invitations_sql()}",  # fixed pieces, values as parameters
+        [*([actor.pk, *approvers] if approvers else []), actor.pk, actor.email.lower()],
+    )
+    requests, invitations = rows[0]
+    return Pending(requests=int(requests), invitations=int(invitations))
+
+
+@cache
+def _pending_requests_sql(roles: int) -> str:
+    return (
+        f"(SELECT COUNT(*) FROM {Membership._meta.db_table} pm "  # noqa: S608 - names from the models' meta
+        f"JOIN {JoinRequest._meta.db_table} pr ON pr.space_id = pm.space_id "
+        f"JOIN {Space._meta.db_table} ps ON ps.id = pm.space_id "
+        f"WHERE pm.user_id = %s AND pm.role IN ({placeholders(roles)}) "
+        f"AND pr.status = '{JoinRequest.Status.PENDING.value}' AND ps.archived_at IS NULL)"
+    )
+
+
+@cache
+def _pending_invitations_sql() -> str:
+    return (
+        f"(SELECT COUNT(*) FROM {SpaceInvitation._meta.db_table} pi "  # noqa: S608 - names from the models' meta
+        f"WHERE pi.status = '{SpaceInvitation.Status.PENDING.value}' "
+        "AND (pi.user_id = %s OR (pi.user_id IS NULL AND pi.email = %s)))"
+    )
+
+
+def spaces_with_pending_requests(*, actor: Actor, limit: int = 20) -> list[Space]:
+    """The spaces where requests wait for ``actor`` (as ``pending_for`` counts them), each with its count
+    (``pending_requests``), by name: the directory's "waiting for you" list. One query."""
+    approvers = approving_roles(actor)
+    if not approvers:
+        return []
+    spaces = Space.objects.filter(
+        archived_at__isnull=True, memberships__user_id=actor.pk, memberships__role__in=approvers
+    ).annotate(pending_requests=Count("join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING)))
+    return list(spaces.filter(pending_requests__gt=0).order_by("search_key")[:limit])
 
 
 def space_invitation_list_for(*, actor: Actor, space: Space) -> list[SpaceInvitation]:

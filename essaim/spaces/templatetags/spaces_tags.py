@@ -20,3 +20,13 @@ def my_spaces(context: template.Context) -> SafeString:
     spaces = selectors.my_space_list(actor=user) if user is not None else []
     identity = [(s.pk, s.name, s.slug, str(s.avatar or "")) for s in spaces]
     return render_cached(MY_SPACES_TEMPLATE, {"spaces": spaces}, identity=identity)
+
+
+@register.simple_tag(takes_context=True)
+def spaces_pending(context: template.Context) -> selectors.Pending:
+    """``{% spaces_pending as pending %}``: the spaces menu's count (requests to answer, invitations), one query."""
+    known = context.get("spaces_pending")  # the directory's view counted them already
+    if isinstance(known, selectors.Pending):
+        return known
+    user = context.get("user")
+    return selectors.pending_for(actor=user) if user is not None else selectors.Pending()
