@@ -94,11 +94,12 @@ def space_new(request: HttpRequest) -> HttpResponse:
 def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
     """What every page of a space shows in its header."""
     perms = permissions(request, space)
+    member_count, has_guests = selectors.space_member_facts(space=space)
     return {
         "space": space,
         "perms": perms,
-        "has_guests": selectors.space_has_guests(space=space),
-        "member_count": selectors.membership_count(space=space),
+        "has_guests": has_guests,
+        "member_count": member_count,
         "pending_requests": selectors.join_request_count(actor=request.user, space=space) if perms["approve"] else None,
         "sole_owner": perms["leave"] and selectors.is_sole_owner(actor=request.user, space=space),
     }
@@ -130,7 +131,10 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
         subspaces=selectors.subspace_list_for(actor=actor, space=space),
         members=selectors.membership_preview_for(actor=actor, space=space),
-        pending_request=selectors.pending_join_request(actor=actor, space=space),
+        # Only someone who may ask to join sees whether they asked (``join_buttons.html``).
+        pending_request=selectors.pending_join_request(actor=actor, space=space)
+        if context["perms"]["request"]
+        else None,
         posts=posts,
         pinned_posts=space_feeds.pinned_in_space_for(actor=actor, space=space)
         if readable and cursor.is_first_page
