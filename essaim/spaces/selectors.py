@@ -279,7 +279,13 @@ def join_request_count(*, actor: Actor, space: Space) -> int | None:
     """How many requests wait in ``space`` (its requests tab's count), or ``None`` for who may not answer them."""
     if not access.can(actor, Action.APPROVE_MEMBERS, space):
         return None
-    return space.join_requests.filter(status=JoinRequest.Status.PENDING).count()
+    return int(fetch(_JOIN_REQUEST_COUNT_SQL, [space.pk])[0][0])
+
+
+_JOIN_REQUEST_COUNT_SQL = (
+    f"SELECT COUNT(*) FROM {JoinRequest._meta.db_table} "  # noqa: S608 - the model's table, a fixed status
+    f"WHERE space_id = %s AND status = '{JoinRequest.Status.PENDING.value}'"
+)
 
 
 def is_sole_owner(*, actor: Actor, space: Space) -> bool:
