@@ -7,20 +7,22 @@ extra query: list pages stay at a constant number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
-from essaim.access.rules.spaces import with_viewer_role
+from essaim.access.rules.spaces import approving_roles, sole_owner, with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.ids import parse_id
-from essaim.core.rows import ModelColumns, database, fetch, statement
+from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders, statement
 from essaim.core.text import fold
+from essaim.people.models import Profile
 from essaim.spaces.models import AutoMembershipRule, JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.space_rows import directory_rows, space_row
 
@@ -135,12 +137,46 @@ def space_directory_for(*, actor: Actor, filters: DirectoryFilters, cursor: Curs
 
 
 def subspace_list_for(*, actor: Actor, space: Space) -> list[Space]:
-    return list(space_list_for(actor=actor).filter(parent=space, archived_at__isnull=True).order_by("search_key"))
+    """The active sub-spaces of ``space`` that ``actor`` may see, by name.
+
+    In SQL written once, then the rule on the loaded rows (``access.visible_among``: no query for an
+    employee, whose sub-spaces are mostly listed): the ORM's form with the visibility filter and the
+    reader's role took longer to build than the space page's feed (bench/README.md, issue 17 item 12).
+    """
+    db = database()
+    children = [child for row in fetch(_subspaces_sql(), [space.pk]) if (child := _SPACE.build(row, 0, db))]
+    return access.visible_among(actor, children) if children else []
+
+
+_SPACE = ModelColumns(Space, "s")
+
+
+@statement
+def _subspaces_sql(db: BaseDatabaseWrapper) -> str:
+    return (
+        f"SELECT {_SPACE.select(db)} FROM {Space._meta.db_table} s "  # noqa: S608 - names from the model's meta
+        "WHERE s.parent_id = %s AND s.archived_at IS NULL ORDER BY s.search_key"
+    )
 
 
 def space_has_guests(*, space: Space) -> bool:
     """Whether external guests belong to the space (its page then shows a warning)."""
     return space.memberships.filter(user__kind=User.Kind.GUEST).exists()
+
+
+def space_member_facts(*, space: Space) -> tuple[int, bool]:
+    """``(membership_count, space_has_guests)`` in one statement written once: every space page shows both."""
+    count, guests = fetch(_member_facts_sql(), [space.pk, User.Kind.GUEST.value, space.pk])[0]
+    return int(count), bool(guests)
+
+
+@statement
+def _member_facts_sql(db: BaseDatabaseWrapper) -> str:
+    members, users = Membership._meta.db_table, User._meta.db_table
+    return (
+        f"SELECT COUNT(*), EXISTS (SELECT 1 FROM {members} g JOIN {users} gu ON gu.id = g.user_id "  # noqa: S608 - names from the models' meta
+        f"WHERE g.space_id = %s AND gu.kind = %s) FROM {members} WHERE space_id = %s"
+    )
 
 
 # --- Members
@@ -163,11 +199,42 @@ def membership_count(*, space: Space) -> int:
 
 
 def membership_preview_for(*, actor: Actor, space: Space, size: int = 12) -> list[Membership]:
-    """A few members for the space page: owners and admins first."""
+    """A few members for the space page, by role (as spelled: admins first) then name, with their profiles.
+
+    Whoever may see the space's member list (``VIEW_MEMBERS``) sees every membership of it (the
+    membership rule, ``access.visible`` on ``Membership``, is that same question per space), so the
+    rows need no filter once the space's answer is known. In SQL written once: the ORM's form took
+    several times longer to build than to run (issue 17 item 12).
+    """
     if not access.can(actor, Action.VIEW_MEMBERS, space):
         return []
-    queryset = access.visible(actor, Membership.objects.filter(space=space)).select_related("user__profile")
-    return list(queryset.order_by("role", "user__profile__sort_key")[:size])
+    db = database()
+    preview = []
+    for row in fetch(_member_preview_sql(), [space.pk, size]):
+        membership = _PREVIEW_MEMBERSHIP.build(row, 0, db)
+        user = _PREVIEW_USER.build(row, _PREVIEW_MEMBERSHIP.width, db)
+        assert membership is not None
+        assert user is not None
+        attach(user, "profile", _PREVIEW_PROFILE.build(row, _PREVIEW_MEMBERSHIP.width + _PREVIEW_USER.width, db))
+        attach(membership, "user", user)
+        preview.append(membership)
+    return preview
+
+
+_PREVIEW_MEMBERSHIP = ModelColumns(Membership, "m")
+_PREVIEW_USER = ModelColumns(User, "u")
+_PREVIEW_PROFILE = ModelColumns(Profile, "p")
+
+
+@statement
+def _member_preview_sql(db: BaseDatabaseWrapper) -> str:
+    columns = ", ".join(c.select(db) for c in (_PREVIEW_MEMBERSHIP, _PREVIEW_USER, _PREVIEW_PROFILE))
+    return (
+        f"SELECT {columns} FROM {Membership._meta.db_table} m "  # noqa: S608 - names from the models' meta
+        f"JOIN {User._meta.db_table} u ON u.id = m.user_id "
+        f"LEFT JOIN {Profile._meta.db_table} p ON p.user_id = u.id "
+        "WHERE m.space_id = %s ORDER BY m.role, p.sort_key LIMIT %s"
+    )
 
 
 def membership_get_for(*, actor: Actor, space: Space, membership_id: int) -> Membership:
@@ -206,6 +273,86 @@ def pending_join_request(*, actor: Actor, space: Space) -> JoinRequest | None:
     if not actor.is_authenticated:
         return None
     return space.join_requests.filter(user_id=actor.pk, status=JoinRequest.Status.PENDING).first()
+
+
+def join_request_count(*, actor: Actor, space: Space) -> int | None:
+    """How many requests wait in ``space`` (its requests tab's count), or ``None`` for who may not answer them."""
+    if not access.can(actor, Action.APPROVE_MEMBERS, space):
+        return None
+    return int(fetch(_JOIN_REQUEST_COUNT_SQL, [space.pk])[0][0])
+
+
+_JOIN_REQUEST_COUNT_SQL = (
+    f"SELECT COUNT(*) FROM {JoinRequest._meta.db_table} "  # noqa: S608 - the model's table, a fixed status
+    f"WHERE space_id = %s AND status = '{JoinRequest.Status.PENDING.value}'"
+)
+
+
+def is_sole_owner(*, actor: Actor, space: Space) -> bool:
+    """Whether ``actor`` is the only owner of ``space`` (they must name another before leaving)."""
+    return sole_owner(actor, space)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What waits for someone in spaces: join requests for them to answer, invitations addressed to them."""
+
+    requests: int = 0
+    invitations: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.requests + self.invitations
+
+
+def pending_for(*, actor: Actor) -> Pending:
+    """The spaces menu's count, on every page: one query, in SQL written once per set of roles.
+
+    Requests are counted in the unarchived spaces where ``actor`` holds a role that answers them
+    (``access.rules.spaces.approving_roles``), invitations as ``my_invitation_list`` finds them.
+    """
+    if not actor.is_authenticated:
+        return Pending()
+    approvers = approving_roles(actor)
+    requests_sql = _pending_requests_sql(len(approvers)) if approvers else "0"
+    rows = fetch(
+        f"SELECT {requests_sql}, {_pending_invitations_sql()}",  # fixed pieces, values as parameters
+        [*([actor.pk, *approvers] if approvers else []), actor.pk, actor.email.lower()],
+    )
+    requests, invitations = rows[0]
+    return Pending(requests=int(requests), invitations=int(invitations))
+
+
+@cache
+def _pending_requests_sql(roles: int) -> str:
+    return (
+        f"(SELECT COUNT(*) FROM {Membership._meta.db_table} pm "  # noqa: S608 - names from the models' meta
+        f"JOIN {JoinRequest._meta.db_table} pr ON pr.space_id = pm.space_id "
+        f"JOIN {Space._meta.db_table} ps ON ps.id = pm.space_id "
+        f"WHERE pm.user_id = %s AND pm.role IN ({placeholders(roles)}) "
+        f"AND pr.status = '{JoinRequest.Status.PENDING.value}' AND ps.archived_at IS NULL)"
+    )
+
+
+@cache
+def _pending_invitations_sql() -> str:
+    return (
+        f"(SELECT COUNT(*) FROM {SpaceInvitation._meta.db_table} pi "  # noqa: S608 - names from the models' meta
+        f"WHERE pi.status = '{SpaceInvitation.Status.PENDING.value}' "
+        "AND (pi.user_id = %s OR (pi.user_id IS NULL AND pi.email = %s)))"
+    )
+
+
+def spaces_with_pending_requests(*, actor: Actor, limit: int = 20) -> list[Space]:
+    """The spaces where requests wait for ``actor`` (as ``pending_for`` counts them), each with its count
+    (``pending_requests``), by name: the directory's "waiting for you" list. One query."""
+    approvers = approving_roles(actor)
+    if not approvers:
+        return []
+    spaces = Space.objects.filter(
+        archived_at__isnull=True, memberships__user_id=actor.pk, memberships__role__in=approvers
+    ).annotate(pending_requests=Count("join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING)))
+    return list(spaces.filter(pending_requests__gt=0).order_by("search_key")[:limit])
 
 
 def space_invitation_list_for(*, actor: Actor, space: Space) -> list[SpaceInvitation]:

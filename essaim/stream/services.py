@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
+from essaim.core.rows import fetch
 from essaim.core.text import fold
 from essaim.spaces.models import Space
 from essaim.stream import announcements, post_links, tasks, timelines
@@ -364,10 +364,23 @@ def _take_turns_on(post: Post) -> None:
 
 
 def _refresh_reaction_counts(post: Post) -> None:
-    rows = Reaction.objects.filter(post=post).values("emoji").annotate(n=Count("id")).order_by()
-    counts: dict[str, Any] = {row["emoji"]: row["n"] for row in rows}
+    """Recount the post's reactions and keep the counts on it, in SQL written once: the ORM took longer
+    to build these two statements than to run them, on every reaction (issue 17 item 12)."""
+    counts: dict[str, Any] = dict(fetch(_REACTION_COUNTS_SQL, [post.pk]))
     post.reaction_counts = counts
-    Post.objects.filter(pk=post.pk).update(reaction_counts=counts)
+    field = Post._meta.get_field("reaction_counts")
+    with connection.cursor() as cursor:
+        cursor.execute(_POST_REACTION_COUNTS_SQL, [field.get_db_prep_save(counts, connection), post.pk])
+
+
+_REACTION_COUNTS_SQL = f"SELECT emoji, COUNT(*) FROM {Reaction._meta.db_table} WHERE post_id = %s GROUP BY emoji"  # noqa: S608
+_POST_REACTION_COUNTS_SQL = f"UPDATE {Post._meta.db_table} SET reaction_counts = %s WHERE id = %s"  # noqa: S608
+# Reacting twice with the same emoji changes nothing: the unique constraint decides, in one statement
+# (both engines know ``ON CONFLICT … DO NOTHING``) where ``get_or_create`` read, then wrote.
+_REACTION_INSERT_SQL = (
+    f"INSERT INTO {Reaction._meta.db_table} (post_id, user_id, emoji, created_at) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (post_id, user_id, emoji) DO NOTHING"
+)
 
 
 @transaction.atomic
@@ -376,7 +389,10 @@ def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
     access.require(actor, Action.REACT, post)
     emoji = checked_emoji(emoji)
     _take_turns_on(post)
-    _reaction, created = Reaction.objects.get_or_create(post=post, user=actor, emoji=emoji)
+    created_at = Reaction._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_REACTION_INSERT_SQL, [post.pk, actor.pk, emoji, created_at])
+        created = cursor.rowcount == 1
     if created:
         _refresh_reaction_counts(post)
     return created

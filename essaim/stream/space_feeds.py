@@ -11,12 +11,17 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.core.pagination import Cursor, Page, page_from_rows
+from essaim.core.rows import fetch
 from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import Post
 from essaim.stream.post_rows import space_page
 from essaim.stream.selectors import hydrate
 
 PINNED_LIMIT = 5
+_PINS_SQL = (
+    f"SELECT post_id FROM {SpacePin._meta.db_table} WHERE space_id = %s "  # noqa: S608 - the model's table
+    "ORDER BY pinned_at DESC LIMIT %s"
+)
 
 
 def _readable_subspaces(actor: Actor, space: Space) -> list[int]:
@@ -52,9 +57,9 @@ def feed_space(
 
 def pinned_in_space_for(*, actor: Actor, space: Space) -> list[Post]:
     """The posts pinned in ``space`` that ``actor`` may read, last pinned first, hydrated."""
-    pins = SpacePin.objects.filter(space_id=space.pk).order_by("-pinned_at").values_list("post_id", flat=True)
-    post_ids = list(pins[:PINNED_LIMIT])
-    if not post_ids:  # most spaces pin nothing: one small query
+    # Most spaces pin nothing: one small query, in SQL written once (the ORM's took longer to build).
+    post_ids = [post_id for (post_id,) in fetch(_PINS_SQL, [space.pk, PINNED_LIMIT])]
+    if not post_ids:
         return []
     by_id = {p.pk: p for p in Post.objects.select_related("author__profile", "space").filter(pk__in=post_ids)}
     readable = access.visible_among(actor, [by_id[i] for i in post_ids if i in by_id])

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from essaim import access
 from essaim.access import Action
-from essaim.spaces.models import Membership, Space
+from essaim.spaces import selectors
+from essaim.spaces.models import JoinRequest, Membership, Space
 from essaim.stream.models import Post
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.spaces.factories import SpaceFactory
@@ -198,6 +199,8 @@ def _build() -> World:
     ]
     memberships += [Membership(space=space, user=co_owner, role=Membership.Role.OWNER) for space in spaces.values()]
     Membership.objects.bulk_create(memberships)
+    requester = UserFactory()  # one request waits in every space: who sees it counted (below)
+    JoinRequest.objects.bulk_create([JoinRequest(space=space, user=requester) for space in spaces.values()])
     return World(users=users, spaces=spaces)
 
 
@@ -336,3 +339,48 @@ def test_http(  # noqa: PLR0917 - parametrized cells
         assert posted.filter(space=space).exists() is (answer == "ok")
     if spec.htmx and answer == "ok":
         assert b"<html" not in response.content
+
+
+# --- Counts of waiting requests: the requests tab's and the spaces menu's (issue 17, item 8)
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "placement"),
+    [pytest.param(r, k, p, id=f"{k}-{p}-{r}") for k in KINDS for p in PLACEMENTS for r in ROLES if r != "anonymous"],
+)
+def test_request_count_on_the_space_page(  # noqa: PLR0917 - parametrized cells
+    world: World, module_client: Client, db: None, role: str, kind: str, placement: str
+) -> None:
+    """The requests tab and its count show exactly for those who may answer the requests."""
+    space = world.spaces[kind, placement]
+    module_client.force_login(world.users[role])
+    response = module_client.get(reverse("spaces:space-detail", kwargs={"slug": space.slug}))
+    if expected(role, kind, "view") != "ok":
+        assert response.status_code == 404
+        return
+    approves = expected(role, kind, "approve") == "ok"
+    html = response.content.decode()
+    assert (reverse("spaces:space-requests", kwargs={"slug": space.slug}) in html) is approves
+    assert ('<span class="count" aria-hidden="true">1</span>' in html) is approves
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_spaces_menu_counts_requests_the_reader_answers(
+    world: World, db: None, role: str, django_assert_num_queries: Any
+) -> None:
+    """The menu counts the requests of the spaces where the reader answers them as a member (admin,
+    owner): each is one the policy lets them answer. Network administrators, who may answer in every
+    space, are not counted every request of the network."""
+    actor = world.users[role]
+    answered = [
+        space
+        for (kind, _placement), space in world.spaces.items()
+        if role in MEMBER_ROLES and expected(role, kind, "approve") == "ok"
+    ]
+    with django_assert_num_queries(1 if role != "anonymous" else 0):
+        pending = selectors.pending_for(actor=actor)
+    assert pending.requests == len(answered)
+    assert pending.invitations == 0
+    assert all(access.can(actor, Action.APPROVE_MEMBERS, space) for space in answered)
+    listed = {space.pk for space in selectors.spaces_with_pending_requests(actor=actor)}
+    assert listed == {space.pk for space in answered}

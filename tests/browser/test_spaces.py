@@ -206,3 +206,79 @@ def test_the_directory_search_shows_each_reader_their_rows_and_joins_from_a_cach
     rows.filter(has_text="Atelier vélo").locator("form[action$='/join/'] button").click()
     reader.wait_for_url("**/spaces/atelier-velo/")
     assert reader.locator(".space-header form[action$='/leave/']").is_visible()
+
+
+PAGE_WORDS = {
+    "fr": {"posts": "Publications", "requests": "Demandes", "leave": "Quitter l’espace",
+           "sole": "Vous êtes l’unique propriétaire", "waiting": "En attente de votre part",
+           "menu": "(1 demande à traiter, 1 invitation pour vous)"},
+    "en": {"posts": "Posts", "requests": "Requests", "leave": "Leave the space",
+           "sole": "You are the only owner", "waiting": "Waiting for you",
+           "menu": "(1 request to answer, 1 invitation for you)"},
+}  # fmt: skip
+
+
+def _look(open_page: Callable[..., Any], page: Any, name: str) -> Any:
+    """Screenshots on desktop and phone, axe-core clean, nothing wider than the phone; the phone's page."""
+    screenshot(page, f"{name}-desktop")
+    assert describe(axe_violations(page)) == ""
+    phone = open_page(viewport=PHONE, storage_state=page.context.storage_state())
+    phone.goto(page.url)
+    screenshot(phone, f"{name}-phone")
+    assert horizontal_overflow(phone) == 0
+    assert describe(axe_violations(phone)) == ""
+    return phone
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_space_page_names_its_stream_and_counts_what_waits(
+    open_page: Callable[..., Any], employee: User, colleague: User, language: str
+) -> None:
+    """Issue 17, item 8: the stream tab says « Publications », a sole owner is told why they cannot leave,
+    and the requests tab and the spaces menu count what waits, on desktop and phone."""
+    from essaim.spaces.models import JoinRequest, SpaceInvitation
+
+    words = PAGE_WORDS[language]
+    committee = space_create(actor=employee, name="Comité social", visibility=Space.Visibility.PRIVATE)
+    post_create(actor=employee, body="Le pique-nique de juin aura lieu au parc.", space=committee)
+    JoinRequest.objects.create(space=committee, user=colleague, message="Je peux aider.")
+    other = space_create(actor=colleague, name="Atelier vélo", visibility=Space.Visibility.PRIVATE)
+    SpaceInvitation.objects.create(space=other, user=employee, invited_by=colleague)
+    employee.language = language
+    employee.save(update_fields=["language"])
+
+    owner = open_page()
+    sign_in(owner, employee.email, PASSWORD)
+    owner.goto(committee.get_absolute_url())
+    tabs = owner.locator("nav.tabs")
+    assert tabs.locator("a[aria-current=page]").inner_text() == words["posts"]
+    assert tabs.locator("a[href$='/requests/'] .count").inner_text() == "1"
+    header = owner.locator(".space-header")
+    assert header.locator("form[action$='/leave/']").count() == 0
+    assert words["sole"] in header.locator(".space-header__note").inner_text()
+    menu = owner.locator("nav.sidenav a[href='/spaces/']")
+    assert menu.locator(".navlink__count").inner_text() == "2"
+    assert words["menu"] in menu.inner_text() or words["menu"] in menu.text_content()
+    phone = _look(open_page, owner, f"space-page-owner-{language}")
+    assert phone.locator("nav.bottomnav a[href='/spaces/'] .navlink__count").is_visible()
+
+    owner.goto("/spaces/")
+    waiting = owner.locator("section[aria-labelledby=waiting-title]")
+    assert waiting.locator("h2").inner_text() == words["waiting"]
+    _look(open_page, owner, f"space-directory-waiting-{language}")
+    waiting.locator("a[href$='/requests/']").click()
+    owner.wait_for_url("**/requests/")
+    owner.locator("ul.people-list li", has_text="Éloïse Dupré").locator(
+        "form[action$='/approve/'] button:not([formaction])"
+    ).click()
+    owner.wait_for_url("**/requests/")
+    assert owner.locator("nav.tabs a[href$='/requests/'] .count").count() == 0
+    assert owner.locator("nav.sidenav a[href='/spaces/'] .navlink__count").inner_text() == "1"
+
+    member = open_page()
+    sign_in(member, colleague.email, PASSWORD)
+    member.goto(committee.get_absolute_url())
+    leave = member.locator(".space-header form[action$='/leave/'] button")
+    assert leave.inner_text().strip() == PAGE_WORDS["fr"]["leave"]  # the colleague reads French
+    assert "button--secondary" not in (leave.get_attribute("class") or "")
+    _look(open_page, member, f"space-page-member-{language}")

@@ -102,6 +102,26 @@ def may_hold_role(user: Actor, role: str) -> bool:
     return not roles.is_guest(user) or guest_may_hold(role)
 
 
+def approving_roles(actor: Actor) -> tuple[str, ...]:
+    """The space roles with which ``actor`` answers its join requests (``APPROVE_MEMBERS``), for counting
+    what waits for them (the spaces menu's count): none for guests, who never rank above member.
+
+    Network administrators may approve in every space, but what waits for them is counted only where
+    they hold such a role: the count says what is theirs to answer, not everything pending.
+    """
+    if not roles.is_signed_in(actor) or roles.is_guest(actor):
+        return ()
+    return tuple(role for role, rank in RANK.items() if rank >= ADMIN)
+
+
+def sole_owner(actor: Actor, space: Space) -> bool:
+    """Whether ``actor`` is the only owner of ``space``: they may not leave it before naming another owner
+    (``spaces.services.membership_leave`` refuses). One query, for owners only."""
+    if space_rank(actor, space) < OWNER:
+        return False
+    return Membership.objects.filter(space_id=space.pk, role=Membership.Role.OWNER).count() <= 1
+
+
 class SpacePolicy:
     def can(self, actor: Actor, action: Action, space: Any) -> bool:
         if space is None:

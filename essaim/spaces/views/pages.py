@@ -44,12 +44,19 @@ def directory(request: HttpRequest) -> HttpResponse:
     cursor = selectors.Cursor.decode(request.GET.get("after"))
     page = selectors.space_directory_for(actor=request.user, filters=filters, cursor=cursor)
     rows = [(space, permissions(request, space, names=("join", "request"))) for space in page.items]
+    partial = bool(request.htmx and cursor is not None)  # type: ignore[attr-defined]  # set by django-htmx
+    pending = selectors.Pending() if partial else selectors.pending_for(actor=request.user)
     context: dict[str, Any] = {
         "rows": rows,
         "filters": filters,
         "next_url": _next_url(request, page.next_cursor),
         "is_first_page": cursor is None,
         "can_create": access.can(request.user, Action.CREATE_SPACE, Space),
+        # What waits for the reader, on the first page only; the spaces menu shows the same count.
+        "spaces_pending": pending,
+        "waiting_spaces": selectors.spaces_with_pending_requests(actor=request.user)
+        if pending.requests and cursor is None and not filters.active
+        else [],
         "scopes": [
             ("", "all"),
             ("mine", "mine"),
@@ -58,7 +65,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             ("archived", "archived"),
         ],
     }
-    if request.htmx and cursor is not None:  # type: ignore[attr-defined]  # set by django-htmx
+    if partial:
         return render(request, "spaces/space_directory.html#results", context)
     return render(request, "spaces/space_directory.html", context)
 
@@ -86,11 +93,15 @@ def space_new(request: HttpRequest) -> HttpResponse:
 
 def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
     """What every page of a space shows in its header."""
+    perms = permissions(request, space)
+    member_count, has_guests = selectors.space_member_facts(space=space)
     return {
         "space": space,
-        "perms": permissions(request, space),
-        "has_guests": selectors.space_has_guests(space=space),
-        "member_count": selectors.membership_count(space=space),
+        "perms": perms,
+        "has_guests": has_guests,
+        "member_count": member_count,
+        "pending_requests": selectors.join_request_count(actor=request.user, space=space) if perms["approve"] else None,
+        "sole_owner": perms["leave"] and selectors.is_sole_owner(actor=request.user, space=space),
     }
 
 
@@ -120,7 +131,10 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
         subspaces=selectors.subspace_list_for(actor=actor, space=space),
         members=selectors.membership_preview_for(actor=actor, space=space),
-        pending_request=selectors.pending_join_request(actor=actor, space=space),
+        # Only someone who may ask to join sees whether they asked (``join_buttons.html``).
+        pending_request=selectors.pending_join_request(actor=actor, space=space)
+        if context["perms"]["request"]
+        else None,
         posts=posts,
         pinned_posts=space_feeds.pinned_in_space_for(actor=actor, space=space)
         if readable and cursor.is_first_page

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from essaim.accounts.models import User
-from essaim.spaces.models import JoinRequest, Membership, Space
-from tests.accounts.factories import GuestFactory
+from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
+from tests.accounts.factories import GuestFactory, UserFactory
 from tests.spaces.factories import MembershipFactory, SpaceFactory
 
 
@@ -86,7 +86,7 @@ class TestDirectory:
         for n in range(30):
             space = SpaceFactory(visibility=Space.Visibility.PRIVATE if n % 2 else Space.Visibility.PUBLIC)
             MembershipFactory(space=space)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):  # 8, and the spaces menu's count since issue 17 item 8
             signed_in.get(reverse("spaces:directory"))
 
 
@@ -189,20 +189,21 @@ class TestDirectoryAtScale:
             batch_size=2000,
         )
         mine = Space.objects.filter(slug__in=["equipe-00003", "equipe-00005"])
+        # 8 queries, and the spaces menu's count (issue 17 item 8)
         Membership.objects.bulk_create([Membership(space=s, user=employee) for s in mine])
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             first = signed_in.get(reverse("spaces:directory"))
         assert first.status_code == 200
         assert "Équipe 00000" in first.content.decode()
         assert "Équipe 00002" not in first.content.decode()  # secret, not a member
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             search = signed_in.get(reverse("spaces:directory"), {"q": "EQUIPE 1999"})
         assert "Équipe 19990" in search.content.decode()
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             my_spaces = signed_in.get(reverse("spaces:directory"), {"scope": "mine"})
         assert "Équipe 00005" in my_spaces.content.decode()
         assert "Équipe 00000" not in my_spaces.content.decode()
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             later = signed_in.get(reverse("spaces:directory"), {"after": "15000:equipe 15000"})
         assert "Équipe 15001" in later.content.decode()
 
@@ -229,3 +230,83 @@ class TestSpaceStream:
     def test_bad_cursor_is_a_400(self, signed_in: Client) -> None:
         SpaceFactory(slug="atlas")
         assert signed_in.get("/spaces/atlas/", {"max_id": "abc"}).status_code == 400
+
+
+class TestSpacePageActions:
+    """Issue 17, item 8: the stream tab says what it shows, leaving is a quiet action that a sole owner is
+    not offered (with the reason), and what waits for someone is counted where they look."""
+
+    def test_the_stream_tab_is_named_posts(self, signed_in: Client) -> None:
+        SpaceFactory(slug="atlas")
+        html = signed_in.get("/spaces/atlas/").content.decode()
+        assert '<a href="/spaces/atlas/" aria-current="page">Posts</a>' in html
+        assert ">About</a>" not in html
+
+    def test_a_member_leaves_through_a_secondary_action(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee)
+        html = signed_in.get("/spaces/atlas/").content.decode()
+        assert 'action="/spaces/atlas/leave/"' in html
+        assert 'class="linklike muted space-header__leave"' in html
+        assert "only owner" not in html
+
+    def test_a_sole_owner_is_told_why_they_cannot_leave(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee, role=Membership.Role.OWNER)
+        html = signed_in.get("/spaces/atlas/").content.decode()
+        assert "/spaces/atlas/leave/" not in html
+        assert "You are the only owner: name another owner before leaving." in html
+        MembershipFactory(space=space, role=Membership.Role.OWNER)  # a second owner: leaving is offered
+        html = signed_in.get("/spaces/atlas/").content.decode()
+        assert 'action="/spaces/atlas/leave/"' in html
+        assert "only owner" not in html
+
+    def test_the_sole_owner_note_is_in_french(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="atlas")
+        MembershipFactory(space=space, user=employee, role=Membership.Role.OWNER)
+        html = signed_in.get("/spaces/atlas/", headers={"accept-language": "fr"}).content.decode()
+        # The header is a cached fragment: characters beyond Latin-1 are references (``core.fragments.narrow``).
+        assert "Vous êtes l&#8217;unique propriétaire\u00a0: nommez un autre propriétaire avant de partir." in html
+        assert ">Publications</a>" in html
+
+    def test_requests_tab_counts_what_waits(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="direction", visibility=Space.Visibility.PRIVATE)
+        MembershipFactory(space=space, user=employee, role=Membership.Role.ADMIN)
+        html = signed_in.get("/spaces/direction/").content.decode()
+        assert 'class="count"' not in html  # nothing waits: no count
+        JoinRequest.objects.create(space=space, user=UserFactory())
+        JoinRequest.objects.create(space=space, user=UserFactory())
+        JoinRequest.objects.create(space=space, user=UserFactory(), status=JoinRequest.Status.REFUSED)
+        html = signed_in.get("/spaces/direction/requests/").content.decode()
+        count = '<span class="count" aria-hidden="true">2</span><span class="visually-hidden">(2 waiting)'
+        assert f"Requests {count}" in html
+
+    def test_spaces_menu_counts_requests_and_invitations(self, signed_in: Client, employee: User) -> None:
+        mine = SpaceFactory(slug="direction", name="Direction", visibility=Space.Visibility.PRIVATE)
+        MembershipFactory(space=mine, user=employee, role=Membership.Role.OWNER)
+        JoinRequest.objects.create(space=mine, user=UserFactory())
+        other = SpaceFactory(slug="autre", visibility=Space.Visibility.PRIVATE)
+        JoinRequest.objects.create(space=other, user=UserFactory())  # not the reader's to answer
+        SpaceInvitation.objects.create(space=other, user=employee)
+        SpaceInvitation.objects.create(space=SpaceFactory(), email=employee.email.lower())
+        SpaceInvitation.objects.create(space=SpaceFactory(), user=employee, status=SpaceInvitation.Status.DECLINED)
+        html = signed_in.get("/").content.decode()
+        assert '<span class="count navlink__count" aria-hidden="true">3</span>' in html
+        assert "(1 request to answer, 2 invitations for you)" in html
+        directory = signed_in.get(reverse("spaces:directory")).content.decode()
+        assert "Waiting for you" in directory
+        assert 'href="/spaces/direction/requests/">Direction</a>' in directory
+        assert "2 invitations for you" in directory
+
+    def test_spaces_menu_shows_no_count_when_nothing_waits(self, signed_in: Client) -> None:
+        html = signed_in.get("/").content.decode()
+        assert "navlink__count" not in html
+        assert "Waiting for you" not in signed_in.get(reverse("spaces:directory")).content.decode()
+
+    def test_the_menu_count_follows_a_new_request_at_once(self, signed_in: Client, employee: User) -> None:
+        """The menu is a cached fragment: the count is part of its key."""
+        mine = SpaceFactory(slug="direction", visibility=Space.Visibility.PRIVATE)
+        MembershipFactory(space=mine, user=employee, role=Membership.Role.ADMIN)
+        assert "navlink__count" not in signed_in.get("/").content.decode()
+        JoinRequest.objects.create(space=mine, user=UserFactory())
+        assert '<span class="count navlink__count" aria-hidden="true">1</span>' in signed_in.get("/").content.decode()
