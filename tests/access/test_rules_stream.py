@@ -131,6 +131,24 @@ class TestHiddenPosts:
         assert access.can(author, Action.VIEW, company_post)
         assert not access.can(reader, Action.VIEW, company_post)
 
+    @pytest.mark.parametrize("role", [None, Role.READER, Role.MEMBER])
+    def test_network_admins_do_not_moderate_inside_spaces(self, db: None, role: str | None) -> None:
+        """Outside spaces a network administrator hides posts; inside a space only its moderators do, and a
+        post they hid there is gone for a network administrator who does not moderate the space too."""
+        public = SpaceFactory(visibility=Space.Visibility.PUBLIC)
+        author, admin = member(public).user, UserFactory(is_network_admin=True)
+        if role is not None:
+            Membership.objects.create(space=public, user=admin, role=role)
+        post = services.post_create(actor=author, body="Dans l'espace public", space=public)
+        assert access.can(admin, Action.VIEW, post)
+        assert not access.can(admin, Action.HIDE, post)
+        services.post_hide(actor=member(public, Role.MODERATOR).user, post=post)
+        post = Post.objects.select_related("space").get(pk=post.pk)
+        assert not access.can(admin, Action.VIEW, post)
+        assert not access.visible(admin, Post.objects.filter(pk=post.pk)).exists()
+        assert access.visible_among(admin, [post]) == []
+        assert not access.can(admin, Action.HIDE, post)
+
     def test_hiding_from_the_post_page(self, client, space: Space, post: Post) -> None:
         moderator, reader = member(space, Role.MODERATOR).user, member(space).user
         client.force_login(moderator)
