@@ -54,3 +54,21 @@ def test_a_lazy_request_user_is_judged_like_the_user(employee):
     lazy = SimpleLazyObject(lambda: employee)
     assert access.can(employee, Action.EDIT, lazy)
     access.require(lazy, Action.EDIT, lazy)
+
+
+class TestRulesNobodyAsks:
+    """Rules no surface asks were removed; the policy answers "no" rather than keep a second, untested
+    encoding of a right that lives elsewhere."""
+
+    def test_posting_is_asked_of_the_network_or_of_a_draft_not_of_the_post_class(self, employee) -> None:
+        from essaim.stream.models import Post
+
+        assert access.can(employee, Action.CREATE_POST)
+        assert access.can(employee, Action.CREATE_POST, Post(author=employee))
+        assert not access.can(employee, Action.CREATE_POST, Post)
+
+    def test_following_tags_is_asked_of_the_network_not_of_a_tag(self, employee) -> None:
+        from essaim.stream import services
+
+        assert access.can(employee, Action.FOLLOW_TAG)
+        assert not access.can(employee, Action.FOLLOW_TAG, services.tag_get_or_create(name="velo"))

@@ -194,8 +194,8 @@ def _moderates(actor: Actor, post: Any) -> bool:
 
 class PostPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        if obj is None:
-            return action is Action.CREATE_POST and roles.is_employee(actor)
+        if obj is None:  # posting outside spaces is a network right (``rules/network.py``)
+            return False
         match action:
             case Action.VIEW:
                 return _can_read_post(actor, obj)
@@ -296,16 +296,13 @@ class AttachmentPolicy:
 class TagPolicy:
     """A tag is known to a reader through a post they may read: a name used only in a secret space is
     that space's business (neither suggested nor resolved for others, answered as an unknown one).
-    Employees follow tags (by name: a tag not yet visible may be followed, as a new one would be)."""
+    Following tags is a network right (``Action.FOLLOW_TAG``, ``rules/network.py``): by name, so a tag
+    not yet visible may be followed, as a new one would be."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        match action:
-            case Action.VIEW:
-                return obj is not None and self.visible(actor, obj.__class__.objects.filter(pk=obj.pk)).exists()
-            case Action.FOLLOW_TAG:
-                return roles.is_employee(actor)
-            case _:
-                return False
+        if action is not Action.VIEW or obj is None:
+            return False
+        return self.visible(actor, obj.__class__.objects.filter(pk=obj.pk)).exists()
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """One ``EXISTS`` per tag: a readable post carrying it (the ``(tag, post)`` index, then the post's rule)."""
