@@ -120,3 +120,12 @@ class TestRulesNobodyAsks:
 
         assert access.can(employee, Action.FOLLOW_TAG)
         assert not access.can(employee, Action.FOLLOW_TAG, services.tag_get_or_create(name="velo"))
+
+
+@pytest.mark.parametrize(
+    "action", [Action.VIEW_DIRECTORY, Action.VIEW_COMPANY_FEED, Action.CREATE_POST, Action.FOLLOW_TAG]
+)
+def test_the_companys_network_rights_are_employees_only(guest, employee, action):
+    assert access.can(employee, action)
+    assert not access.can(guest, action)
+    assert not access.can(AnonymousUser(), action)

@@ -23,6 +23,16 @@ def test_a_guest_sees_co_members_of_their_spaces(guest, employee, colleague, sha
     assert not access.can(guest, Action.VIEW, colleague)
 
 
+def test_a_guest_does_not_see_members_of_other_spaces(guest, employee, colleague, shared_space):
+    other = Space.objects.create(name="Autre", slug="autre", visibility=Space.Visibility.PUBLIC)
+    Membership.objects.create(space=shared_space, user=guest)
+    Membership.objects.create(space=shared_space, user=employee)
+    Membership.objects.create(space=other, user=colleague)
+    assert set(access.visible(guest, User.objects.all())) == {guest, employee}
+    assert access.visible_among(guest, [guest, employee, colleague]) == [guest, employee]
+    assert not access.can(guest, Action.VIEW, colleague)
+
+
 def test_a_guest_does_not_see_deactivated_co_members(guest, employee, shared_space):
     Membership.objects.create(space=shared_space, user=guest)
     Membership.objects.create(space=shared_space, user=employee)

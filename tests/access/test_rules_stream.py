@@ -261,3 +261,14 @@ def test_a_guest_holding_a_higher_role_acts_as_a_member(space: Space, post: Post
         assert not access.can(guest, action, space), action
     assert not access.can(guest, Action.HIDE, post)
     assert not access.can(guest, Action.DELETE, post)
+
+
+@pytest.mark.parametrize("visibility", ["followers", "mentioned"])
+def test_only_a_company_post_is_announced(db: None, visibility: str) -> None:
+    communication = UserFactory(is_communication_team=True)
+    someone = UserFactory(handle="quelqu.un")
+    post = services.post_create(actor=communication, body=f"Pour @{someone.handle}", visibility=visibility)
+    assert access.can(communication, Action.VIEW, post)
+    assert not access.can(communication, Action.ANNOUNCE, post)
+    company = services.post_create(actor=communication, body="Pour tous")
+    assert access.can(communication, Action.ANNOUNCE, company)
