@@ -118,9 +118,13 @@ def _members_sql(db: BaseDatabaseWrapper) -> str:
 
 
 def audience(post: Post) -> set[int]:
-    """Ids of the people whose home timeline should hold ``post`` (a superset is harmless); the
-    followers of its tags read it from the tag (``post_rows.home_page``). One statement, written
-    once: the ORM's three queries cost more to build than to run, on every post."""
+    """Ids of the people whose home timeline should hold ``post``: its author, its space's members and,
+    outside spaces and in public spaces only, the author's followers and the people it mentions (as
+    its visibility allows). Someone among them who may not read it (a mentioned guest outside the
+    space, a deactivated follower) is harmless: the feed re-checks every post. The followers of its
+    tags read it from the tag (``post_rows.home_page``). ``tests/access/test_readers.py`` proves the
+    readers among them are exactly the readers it is for. One statement, written once: the ORM's
+    three queries cost more to build than to run, on every post."""
     sources: list[tuple[str, list[int]]] = []
     if post.space is not None:
         sources.append((_members_sql(), [post.space.pk]))
