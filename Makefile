@@ -13,7 +13,7 @@ export ESSAIM_BIND ?= 127.0.0.1:8000
 export ESSAIM_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-dev run dev serve test test-sqlite test-postgres lint fmt messages bench browsers clean
+.PHONY: help setup setup-dev run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers clean mutation
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ test-postgres: setup-dev
 	@if [ -n "$$ESSAIM_TEST_POSTGRES_URL" ]; then \
 		ESSAIM_DATABASE_URL=$$ESSAIM_TEST_POSTGRES_URL ESSAIM_REDIS_URL=$$ESSAIM_TEST_REDIS_URL $(PY) -m pytest $(PYTEST_ARGS); \
 	else echo "ESSAIM_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run (.ci/run sets it)."; fi
+
+mutation: setup-dev ## Mutation testing of the access rules and the hand-written visibility encodings (tools/mutants.py; ≈ 15 min, not in `make test`)
+	ESSAIM_DATABASE_URL= ESSAIM_REDIS_URL= $(PY) -m tools.mutation $(MUTATION_ARGS)
 
 messages: setup-dev ## Extract strings into the French catalogue and compile it (English is the source language)
 	$(PY) manage.py makemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete

@@ -42,6 +42,13 @@ class SqlPolicy(Protocol):
     def visible_sql(self, actor: Actor, alias: str) -> tuple[str, list[Any]]: ...
 
 
+@runtime_checkable
+class ReadersPolicy(Protocol):
+    """A policy that can also answer the reverse question: who may see this object (see ``readers``)."""
+
+    def readers(self, obj: Any) -> QuerySet[Any]: ...
+
+
 class NetworkPolicy(Protocol):
     def can(self, actor: Actor, action: Action) -> bool: ...
 
@@ -109,6 +116,21 @@ def visible_among[T: Model](actor: Actor, objects: Sequence[T]) -> list[T]:
         )
     )
     return [o for o in objects if o.pk in allowed]
+
+
+def readers(target: Model) -> QuerySet[Any]:
+    """The people who may see ``target``: the users for whom ``can(user, VIEW, target)`` is true, as one
+    query (the reverse of ``visible``, as Wagtail's ``users_with_permission_for_instance``).
+
+    For whatever reaches people about one object (notifications, live pages, search, delivery):
+    the policy answers, so the rule stays here. ``tests/access/test_readers.py`` proves it equal to
+    ``visible`` for every kind of post and person. Only policies that implement it answer; asking
+    another is a programming error.
+    """
+    policy = _policy_for(target.__class__)
+    if not isinstance(policy, ReadersPolicy):
+        raise LookupError(f"The access policy of {target._meta.label} has no reverse form")
+    return policy.readers(target)
 
 
 def visible_sql(actor: Actor, model: type[Model], alias: str) -> tuple[str, list[Any]]:

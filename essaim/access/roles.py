@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 if TYPE_CHECKING:
     from essaim.accounts.models import User
 
@@ -36,3 +38,23 @@ def is_compliance_officer(actor: Actor) -> bool:
 
 def is_self(actor: Actor, user: User) -> bool:
     return is_signed_in(actor) and actor.pk == user.pk
+
+
+# The same questions asked of every person at once, as conditions on a queryset of users (for the
+# reverse question, ``access.readers``): each says what the function of the same name says.
+
+
+def signed_in_q() -> Q:
+    return Q(is_active=True)
+
+
+def employee_q() -> Q:
+    return signed_in_q() & Q(kind="employee")
+
+
+def network_admin_q() -> Q:
+    return signed_in_q() & (Q(is_network_admin=True) | Q(is_superuser=True))
+
+
+def compliance_officer_q() -> Q:
+    return employee_q() & Q(is_compliance_officer=True)

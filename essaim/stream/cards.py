@@ -42,6 +42,14 @@ KEY_VERSION = 2  # 2: the audience says "Everyone in the company", images open i
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
 FLAG_DEFAULTS = {"pinned": False, "can_delete": False, "detail": False}
+# What a card may read of the page it is drawn on (besides the post, the flags and the two slots
+# ``render_cards`` gives it), and of each such object the attributes: the viewer's id, which the key
+# covers as ``viewer_id`` (whether they wrote the post or a preview comment), and the page's address,
+# which the reactions' form falls back to when it has no ``next_url`` (a card always has: the slot,
+# filled per request). Reading anything else of the page — another fact about the viewer, the
+# request, the messages — needs a key input first: ``tests/stream/test_cards.py`` renders cards with
+# the page's objects watched and fails otherwise.
+PAGE_READS: dict[str, frozenset[str]] = {"user": frozenset({"pk"}), "request": frozenset({"get_full_path"})}
 
 
 def _person(user: Any) -> tuple[Any, ...]:

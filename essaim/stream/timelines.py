@@ -118,9 +118,13 @@ def _members_sql(db: BaseDatabaseWrapper) -> str:
 
 
 def audience(post: Post) -> set[int]:
-    """Ids of the people whose home timeline should hold ``post`` (a superset is harmless); the
-    followers of its tags read it from the tag (``post_rows.home_page``). One statement, written
-    once: the ORM's three queries cost more to build than to run, on every post."""
+    """Ids of the people whose home timeline should hold ``post``: its author, its space's members and,
+    outside spaces and in public spaces only, the author's followers and the people it mentions (as
+    its visibility allows). Someone among them who may not read it (a mentioned guest outside the
+    space, a deactivated follower) is harmless: the feed re-checks every post. The followers of its
+    tags read it from the tag (``post_rows.home_page``). ``tests/access/test_readers.py`` proves the
+    readers among them are exactly the readers it is for. One statement, written once: the ORM's
+    three queries cost more to build than to run, on every post."""
     sources: list[tuple[str, list[int]]] = []
     if post.space is not None:
         sources.append((_members_sql(), [post.space.pk]))
@@ -168,12 +172,18 @@ def deliver_if_small(post: Post) -> bool:
 
 
 def rebuild(*, user: User, keep: int = HOME_TIMELINE_CAP) -> int:
-    """Recompute ``user``'s timeline from the people they follow, their spaces and their mentions
-    (fan-out on read, once; followed tags are read with the feed). Returns its size."""
+    """Recompute ``user``'s timeline from their posts, their spaces, and — outside spaces and in public
+    spaces, as ``audience`` delivers — the people they follow and their mentions (fan-out on read, once;
+    followed tags are read with the feed). Returns its size. A compliance officer reads every space
+    but is delivered a closed space's posts only as a member, here as by ``audience``
+    (``tests/access/test_readers.py`` proves both give every reader the same posts)."""
     followed = Follow.objects.filter(follower=user, followed_id=OuterRef("author_id"))
     member = Membership.objects.filter(user=user, space_id=OuterRef("space_id"))
     mentioned = Mention.objects.filter(post_id=OuterRef("pk"), comment__isnull=True, user=user)
-    candidates = Post.objects.filter(Q(author=user) | Exists(followed) | Exists(member) | Exists(mentioned))
+    open_to_others = Q(space__isnull=True) | Q(space__visibility=Space.Visibility.PUBLIC)
+    candidates = Post.objects.filter(
+        Q(author=user) | Exists(member) | (open_to_others & (Exists(followed) | Exists(mentioned)))
+    )
     post_ids = list(access.visible(user, candidates).order_by("-id").values_list("id", flat=True)[:keep])
     HomeEntry.objects.filter(owner=user).delete()
     HomeEntry.objects.bulk_create([HomeEntry(owner=user, post_id=p) for p in post_ids], batch_size=BATCH)

@@ -245,6 +245,18 @@ def test_visible_matches_view_in_one_query(
     }
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_visible_memberships_are_those_of_spaces_whose_members_are_shown(world: World, db: None, role: str) -> None:
+    """A membership is visible exactly where the ``view_members`` cell says "ok"."""
+    actor = world.users[role]
+    spaces = {space.pk: (kind, space) for (kind, _placement), space in world.spaces.items()}
+    memberships = Membership.objects.filter(space_id__in=spaces)
+    assert memberships.count() > len(spaces)
+    seen = set(access.visible(actor, memberships).values_list("pk", flat=True))
+    assert seen == {m.pk for m in memberships if expected(role, spaces[m.space_id][0], "view_members") == "ok"}
+    assert {m.pk for m in memberships.select_related("space") if access.can(actor, Action.VIEW, m)} == seen
+
+
 # --- HTTP surfaces
 
 

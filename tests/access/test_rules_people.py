@@ -23,6 +23,16 @@ def test_a_guest_sees_co_members_of_their_spaces(guest, employee, colleague, sha
     assert not access.can(guest, Action.VIEW, colleague)
 
 
+def test_a_guest_does_not_see_members_of_other_spaces(guest, employee, colleague, shared_space):
+    other = Space.objects.create(name="Autre", slug="autre", visibility=Space.Visibility.PUBLIC)
+    Membership.objects.create(space=shared_space, user=guest)
+    Membership.objects.create(space=shared_space, user=employee)
+    Membership.objects.create(space=other, user=colleague)
+    assert set(access.visible(guest, User.objects.all())) == {guest, employee}
+    assert access.visible_among(guest, [guest, employee, colleague]) == [guest, employee]
+    assert not access.can(guest, Action.VIEW, colleague)
+
+
 def test_a_guest_does_not_see_deactivated_co_members(guest, employee, shared_space):
     Membership.objects.create(space=shared_space, user=guest)
     Membership.objects.create(space=shared_space, user=employee)
@@ -66,3 +76,39 @@ class TestPeopleSuggestions:
     def test_mention_suggestions_follow_the_same_rule(self, client, guest, colleague):
         client.force_login(guest)
         assert "@eloise.dupre" not in client.get("/stream/mentions", {"q": "eloise"}).content.decode()
+
+
+class TestANetworkAdminAndADeactivatedPerson:
+    """A network administrator sees a deactivated person (to reactivate them) but follows nobody inactive."""
+
+    @pytest.fixture
+    def departed(self, colleague):
+        colleague.is_active = False
+        colleague.save()
+        return colleague
+
+    def test_the_admin_sees_them_but_may_not_follow_them(self, network_admin, departed):
+        assert access.can(network_admin, Action.VIEW, departed)
+        assert not access.can(network_admin, Action.FOLLOW, departed)
+
+    def test_the_follow_service_refuses_with_403(self, network_admin, departed):
+        from django.core.exceptions import PermissionDenied
+
+        from essaim.people import services
+        from essaim.people.models import Follow
+
+        with pytest.raises(PermissionDenied):
+            services.follow_create(actor=network_admin, user=departed)
+        assert not Follow.objects.exists()
+
+    def test_the_follow_button_answers_403(self, client, network_admin, departed):
+        from essaim.people.models import Follow
+
+        client.force_login(network_admin)
+        assert client.post(f"/@{departed.handle}/follow").status_code == 403
+        assert not Follow.objects.exists()
+
+    def test_once_reactivated_they_may_be_followed(self, network_admin, departed):
+        departed.is_active = True
+        departed.save()
+        assert access.can(network_admin, Action.FOLLOW, departed)

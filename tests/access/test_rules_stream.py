@@ -131,6 +131,24 @@ class TestHiddenPosts:
         assert access.can(author, Action.VIEW, company_post)
         assert not access.can(reader, Action.VIEW, company_post)
 
+    @pytest.mark.parametrize("role", [None, Role.READER, Role.MEMBER])
+    def test_network_admins_do_not_moderate_inside_spaces(self, db: None, role: str | None) -> None:
+        """Outside spaces a network administrator hides posts; inside a space only its moderators do, and a
+        post they hid there is gone for a network administrator who does not moderate the space too."""
+        public = SpaceFactory(visibility=Space.Visibility.PUBLIC)
+        author, admin = member(public).user, UserFactory(is_network_admin=True)
+        if role is not None:
+            Membership.objects.create(space=public, user=admin, role=role)
+        post = services.post_create(actor=author, body="Dans l'espace public", space=public)
+        assert access.can(admin, Action.VIEW, post)
+        assert not access.can(admin, Action.HIDE, post)
+        services.post_hide(actor=member(public, Role.MODERATOR).user, post=post)
+        post = Post.objects.select_related("space").get(pk=post.pk)
+        assert not access.can(admin, Action.VIEW, post)
+        assert not access.visible(admin, Post.objects.filter(pk=post.pk)).exists()
+        assert access.visible_among(admin, [post]) == []
+        assert not access.can(admin, Action.HIDE, post)
+
     def test_hiding_from_the_post_page(self, client, space: Space, post: Post) -> None:
         moderator, reader = member(space, Role.MODERATOR).user, member(space).user
         client.force_login(moderator)
@@ -179,3 +197,78 @@ class TestAttachments:
 
         pending = services.media_upload(actor=author, upload=image_upload())
         assert not access.can(author, action, pending)
+
+
+class TestAPostFollowsItsSpacesRoles:
+    """Reading a post in a space is not enough to write there: posting, commenting and reacting also
+    ask the space (``rules/spaces.py``), and an archived space is read-only."""
+
+    @pytest.fixture
+    def public(self, db: None) -> Space:
+        return SpaceFactory(visibility=Space.Visibility.PUBLIC)
+
+    @pytest.fixture
+    def public_post(self, public: Space) -> Post:
+        return services.post_create(actor=member(public).user, body="Dans l'atelier", space=public)
+
+    @pytest.mark.parametrize(
+        ("role", "post", "comment", "react"),
+        [
+            (None, False, False, False),  # an employee outside the public space reads, nothing more
+            (Role.READER, False, False, True),
+            (Role.MEMBER, True, True, True),
+        ],
+    )
+    def test_what_each_role_may_write(  # noqa: PLR0917 - parametrized cells
+        self, public: Space, public_post: Post, role: str | None, post: bool, comment: bool, react: bool
+    ) -> None:
+        actor = member(public, role).user if role else UserFactory()
+        assert access.can(actor, Action.VIEW, public_post)
+        assert access.can(actor, Action.CREATE_POST, Post(author=actor, space=public)) is post
+        assert access.can(actor, Action.COMMENT, public_post) is comment
+        assert access.can(actor, Action.REACT, public_post) is react
+
+    def test_an_archived_space_takes_no_comment_or_reaction(self, public: Space, public_post: Post) -> None:
+        writer = member(public).user
+        Space.objects.filter(pk=public.pk).update(archived_at=timezone.now())
+        archived_post = Post.objects.select_related("space").get(pk=public_post.pk)
+        assert access.can(writer, Action.VIEW, archived_post)
+        assert not access.can(writer, Action.COMMENT, archived_post)
+        assert not access.can(writer, Action.REACT, archived_post)
+
+    @pytest.mark.parametrize("visibility", [Space.Visibility.PRIVATE, Space.Visibility.SECRET])
+    def test_a_closed_spaces_post_is_never_announced(self, db: None, visibility: str) -> None:
+        """Announcements reach the whole company: only a company post outside spaces or in a public space."""
+        closed = SpaceFactory(visibility=visibility)
+        communication = UserFactory(is_communication_team=True)
+        Membership.objects.create(space=closed, user=communication, role=Role.OWNER)
+        post = services.post_create(actor=communication, body="Pour tous", space=closed)
+        assert post.visibility == "company"
+        assert access.can(communication, Action.VIEW, post)
+        assert not access.can(communication, Action.ANNOUNCE, post)
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN, Role.OWNER])
+def test_a_guest_holding_a_higher_role_acts_as_a_member(space: Space, post: Post, role: str) -> None:
+    """The services never give a guest more than "member"; a role written by other means (the Django
+    admin, an import) still counts as "member" for them: they neither moderate nor run the space."""
+    from tests.accounts.factories import GuestFactory
+
+    guest = GuestFactory()
+    Membership.objects.create(space=space, user=guest, role=role)
+    assert access.can(guest, Action.CREATE_POST, space)
+    for action in (Action.MODERATE, Action.INVITE_MEMBERS, Action.ARCHIVE, Action.DELETE):
+        assert not access.can(guest, action, space), action
+    assert not access.can(guest, Action.HIDE, post)
+    assert not access.can(guest, Action.DELETE, post)
+
+
+@pytest.mark.parametrize("visibility", ["followers", "mentioned"])
+def test_only_a_company_post_is_announced(db: None, visibility: str) -> None:
+    communication = UserFactory(is_communication_team=True)
+    someone = UserFactory(handle="quelqu.un")
+    post = services.post_create(actor=communication, body=f"Pour @{someone.handle}", visibility=visibility)
+    assert access.can(communication, Action.VIEW, post)
+    assert not access.can(communication, Action.ANNOUNCE, post)
+    company = services.post_create(actor=communication, body="Pour tous")
+    assert access.can(communication, Action.ANNOUNCE, company)

@@ -487,3 +487,143 @@ def test_the_whole_page_carries_one_token_made_once(
     assert len(tokens) == 1
     assert page.count('name="csrfmiddlewaretoken"') > 5  # cards, top bar, language switch, composer
     assert len(made) == 1
+
+
+# --- (iv) what a card reads of its page is what its key covers --------------------------------------
+
+
+class _Watched:
+    """One of the page's objects as the card template sees it: every use the card makes of it is written
+    down (an attribute read as ``"user.pk"``; the object itself, printed or tested, as ``"user"``)."""
+
+    def __init__(self, name: str, target: Any, reads: set[str]) -> None:
+        object.__setattr__(self, "_watched", (name, target, reads))
+
+    def _use(self, what: str = "") -> Any:
+        name, target, reads = object.__getattribute__(self, "_watched")
+        reads.add(f"{name}.{what}" if what else name)
+        return target
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._use(attribute), attribute)
+
+    def __getitem__(self, key: Any) -> Any:
+        raise TypeError  # the template engine then reads an attribute of that name
+
+    def __bool__(self) -> bool:
+        return bool(self._use())
+
+    def __str__(self) -> str:
+        return str(self._use())
+
+    def __html__(self) -> str:
+        return str(self._use())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._use())
+
+    def __len__(self) -> int:
+        return len(self._use())
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._use() == other)
+
+    __hash__ = None  # type: ignore[assignment]  # compared, never a key
+
+
+@contextmanager
+def page_reads(source: str | None = None) -> Iterator[set[str]]:
+    """What the cards rendered inside the block read of the page's context (every name but those
+    ``render_cards`` gives the card), each page object watched. ``source``: another card template."""
+    real = (
+        Engine.get_default().from_string(source) if source else Engine.get_default().get_template(cards.CARD_TEMPLATE)
+    )
+    reads: set[str] = set()
+
+    def render(context: Any) -> str:
+        given = context.dicts[-1]
+        page = {name: value for layer in context.dicts[:-1] for name, value in layer.items() if name not in given}
+        with context.push({name: _Watched(name, value, reads) for name, value in page.items()}):
+            return real.render(context)
+
+    engine = SimpleNamespace(get_template=lambda name: SimpleNamespace(render=render))
+    with (
+        mock.patch.object(cards, "Engine", SimpleNamespace(get_default=lambda: engine)),
+        mock.patch.object(cards, "get_html", return_value={}),  # every card drawn, none from the cache
+    ):
+        yield reads
+
+
+def _allowed_page_reads() -> set[str]:
+    return {f"{name}.{attribute}" for name, attributes in cards.PAGE_READS.items() for attribute in attributes}
+
+
+class TestWhatACardReadsOfItsPage:
+    """``card_key`` covers the viewer through ``viewer_id`` only; a card that read anything else of its page
+    (another fact about the viewer, the request) would show one viewer's card to another. The card template
+    is rendered with every object of the page watched, and may use only ``cards.PAGE_READS``."""
+
+    def test_the_card_reads_the_viewers_id_and_nothing_else_of_the_page(
+        self, post: Post, author: User, commenter: User, viewers: tuple[User, User]
+    ) -> None:
+        for viewer in (viewers[0], author, commenter):
+            with page_reads() as reads:
+                _render([post.pk], viewer)
+            assert reads, "the watch saw nothing: it no longer watches the card's page"
+            assert reads <= _allowed_page_reads(), viewer.handle
+
+    @pytest.mark.parametrize(
+        ("source", "read"),
+        [
+            ("{% if user.is_network_admin %}admin{% endif %}", "user.is_network_admin"),
+            ("{{ user.get_full_name }}", "user.get_full_name"),
+            ("{% if messages %}!{% endif %}", "messages"),
+            ("{{ request.path }}", "request.path"),
+            ("{% if post.author == user %}mine{% endif %}", "user"),
+            ("{% load access %}{% can 'spaces.moderate' post.space as mod %}{{ mod }}", "user.is_authenticated"),
+        ],
+    )
+    def test_the_watch_catches_a_card_that_reads_more(
+        self, post: Post, viewers: tuple[User, User], source: str, read: str
+    ) -> None:
+        """The guard itself: a card template reading another fact of its page is caught."""
+        with page_reads("{% load i18n %}" + source) as reads:
+            _render([post.pk], viewers[0])
+        assert read in reads
+        assert not reads <= _allowed_page_reads()
+
+    def test_viewers_who_share_a_key_get_the_same_card(
+        self,
+        post: Post,
+        viewers: tuple[User, User],
+        public_space: Space,
+        join: Callable[..., Membership],
+        author: User,
+    ) -> None:
+        """Rendered afresh for people of every kind who share its key, a card is the same to the byte."""
+        guest = UserFactory(kind=User.Kind.GUEST, handle="gus.invite")
+        moderator = UserFactory(handle="mona.moderatrice")
+        join(guest, public_space)
+        join(moderator, public_space, Role.MODERATOR)
+        others = [
+            viewers[0],
+            viewers[1],
+            guest,
+            moderator,
+            UserFactory(is_network_admin=True, handle="nina.admin"),
+            UserFactory(is_compliance_officer=True, handle="carl.conformite"),
+            UserFactory(is_communication_team=True, handle="coco.com"),
+        ]
+        Follow.objects.create(follower=others[-1], followed=author)
+        cards_by_key: dict[str, set[str]] = {}
+        for viewer in others:
+            with (
+                mock.patch.object(cards, "get_html", return_value={}),
+                mock.patch.object(cards, "set_html") as stored,
+            ):
+                _render([post.pk], viewer)
+            (drawn, _timeout), _kwargs = stored.call_args
+            for key, card in drawn.items():
+                cards_by_key.setdefault(key, set()).add(card)
+        assert len(cards_by_key) == 1  # all of them share the card's key...
+        assert all(len(drawn) == 1 for drawn in cards_by_key.values())  # ...and get the same card

@@ -173,3 +173,29 @@ def test_deleting_a_post_or_a_person_still_deletes_their_entries(employee, follo
     follower.delete()
     assert not HomeEntry.objects.filter(owner_id=follower.pk).exists()
     assert HomeEntry.objects.filter(owner=employee, post=kept).exists()
+
+
+@pytest.fixture
+def followed_in_space(employee, follower, member, join, make_post):
+    """A post by ``employee`` in a space they and ``member`` belong to; ``follower`` is not a member."""
+
+    def _post(space):
+        join(employee, space)
+        join(member, space)
+        return make_post(employee, "Dans l'espace", space=space)
+
+    return _post
+
+
+def test_a_public_space_post_reaches_the_authors_followers_outside_the_space(
+    employee, follower, member, public_space, followed_in_space
+):
+    """Employees read a public space's posts: the author's followers get them without joining."""
+    assert _owners(followed_in_space(public_space)) == {employee.pk, follower.pk, member.pk}
+
+
+@pytest.mark.parametrize("space_name", ["private_space", "secret_space"])
+def test_a_closed_space_post_does_not_reach_followers_outside_it(
+    employee, member, followed_in_space, request, space_name
+):
+    assert _owners(followed_in_space(request.getfixturevalue(space_name))) == {employee.pk, member.pk}

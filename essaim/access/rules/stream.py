@@ -75,6 +75,40 @@ def _not_hidden_from(actor: Actor, prefix: str) -> Q:
 MODERATING_ROLES = ("owner", "admin", "moderator")
 
 
+def post_readers_q(post: Any) -> Q:
+    """``post_visibility_q`` turned around: the condition "may read ``post``" on a queryset of people
+    (``post.space`` loaded). The same rule, read from the post's side: ``tests/access/test_readers.py``
+    proves both equal for every kind of post and person."""
+    from essaim.people.models import Follow
+    from essaim.spaces.models import Membership, Space
+    from essaim.stream.models import Mention
+
+    def member(roles_in: Sequence[str] | None = None) -> Exists:
+        memberships = Membership.objects.filter(user_id=OuterRef("pk"), space_id=post.space_id)
+        return Exists(memberships.filter(role__in=roles_in) if roles_in else memberships)
+
+    nobody = Q(pk__in=[])
+    if post.space_id is not None:
+        public = post.space.visibility == Space.Visibility.PUBLIC
+        readable = Q(member()) | roles.compliance_officer_q() | (roles.employee_q() if public else nobody)
+    else:
+        mentioned = Mention.objects.filter(post_id=post.pk, comment__isnull=True, user_id=OuterRef("pk"))
+        follows = Follow.objects.filter(follower_id=OuterRef("pk"), followed_id=post.author_id)
+        readable = Q(pk=post.author_id) | Q(Exists(mentioned))
+        readable |= Q(Exists(follows)) if post.visibility == "followers" else nobody
+        readable |= roles.employee_q() if post.visibility == "company" else nobody
+    if post.hidden_at is not None:  # ``_not_hidden_from``
+        shown = Q(pk=post.author_id) | Q(member(MODERATING_ROLES))
+        readable &= shown | (roles.network_admin_q() if post.space_id is None else nobody)
+    return roles.signed_in_q() & readable
+
+
+def _people() -> QuerySet[Any]:
+    from essaim.accounts.models import User
+
+    return User.objects.all()
+
+
 def _visible_posts(actor: Actor, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
     if not roles.is_signed_in(actor):
         return queryset.none()
@@ -160,8 +194,8 @@ def _moderates(actor: Actor, post: Any) -> bool:
 
 class PostPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        if obj is None:
-            return action is Action.CREATE_POST and roles.is_employee(actor)
+        if obj is None:  # posting outside spaces is a network right (``rules/network.py``)
+            return False
         match action:
             case Action.VIEW:
                 return _can_read_post(actor, obj)
@@ -197,6 +231,9 @@ class PostPolicy:
     def visible_among(self, actor: Actor, objects: Sequence[Any]) -> list[Any]:
         return _readable_among(actor, objects)
 
+    def readers(self, obj: Any) -> QuerySet[Any]:
+        return _people().filter(post_readers_q(obj))
+
 
 class CommentPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
@@ -219,6 +256,9 @@ class CommentPolicy:
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return _visible_posts(actor, queryset, prefix="post__")
+
+    def readers(self, obj: Any) -> QuerySet[Any]:
+        return _people().filter(post_readers_q(obj.post))
 
 
 class FollowsPostPolicy:
@@ -256,16 +296,13 @@ class AttachmentPolicy:
 class TagPolicy:
     """A tag is known to a reader through a post they may read: a name used only in a secret space is
     that space's business (neither suggested nor resolved for others, answered as an unknown one).
-    Employees follow tags (by name: a tag not yet visible may be followed, as a new one would be)."""
+    Following tags is a network right (``Action.FOLLOW_TAG``, ``rules/network.py``): by name, so a tag
+    not yet visible may be followed, as a new one would be."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        match action:
-            case Action.VIEW:
-                return obj is not None and self.visible(actor, obj.__class__.objects.filter(pk=obj.pk)).exists()
-            case Action.FOLLOW_TAG:
-                return roles.is_employee(actor)
-            case _:
-                return False
+        if action is not Action.VIEW or obj is None:
+            return False
+        return self.visible(actor, obj.__class__.objects.filter(pk=obj.pk)).exists()
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """One ``EXISTS`` per tag: a readable post carrying it (the ``(tag, post)`` index, then the post's rule)."""
