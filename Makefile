@@ -13,7 +13,7 @@ export ESSAIM_BIND ?= 127.0.0.1:8000
 export ESSAIM_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-dev run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers clean mutation
+.PHONY: help setup setup-dev run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
