@@ -131,6 +131,23 @@ def horizontal_overflow(page: Any) -> int:
     return width
 
 
+def looks_right(page: Any, name: str) -> None:
+    """A screenshot to look at, axe-core clean, nothing wider than the viewport."""
+    screenshot(page, name)
+    assert describe(axe_violations(page)) == ""
+    assert horizontal_overflow(page) == 0
+
+
+def looks_right_on_desktop_and_phone(open_page: Callable[..., Any], page: Any, name: str) -> Any:
+    """Desktop screenshot and axe-core; then the same address on a phone, signed in alike: the phone page."""
+    screenshot(page, f"{name}-desktop")
+    assert describe(axe_violations(page)) == ""
+    phone = open_page(viewport=PHONE, storage_state=page.context.storage_state())
+    phone.goto(page.url)
+    looks_right(phone, f"{name}-phone")
+    return phone
+
+
 def sign_in(page: Any, email: str, password: str) -> None:
     """Through the real login form, as a person would."""
     page.goto("/accounts/login/")

@@ -19,7 +19,13 @@ from essaim.accounts.models import Invitation, User
 from essaim.spaces.models import Space
 from essaim.spaces.services.spaces import space_create
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import PHONE, axe_violations, describe, horizontal_overflow, screenshot, sign_in
+from tests.browser.conftest import (
+    axe_violations,
+    describe,
+    looks_right_on_desktop_and_phone,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,17 +48,6 @@ def _signed_in(open_page: Callable[..., Any], user: User, language: str, **optio
     return page
 
 
-def _look(open_page: Callable[..., Any], page: Any, name: str) -> None:
-    """Screenshots on this page's viewport and on a phone, axe-core clean, nothing wider than the phone."""
-    screenshot(page, f"{name}-desktop")
-    assert describe(axe_violations(page)) == ""
-    phone = open_page(viewport=PHONE, storage_state=page.context.storage_state())
-    phone.goto(page.url)
-    screenshot(phone, f"{name}-phone")
-    assert horizontal_overflow(phone) == 0
-    assert describe(axe_violations(phone)) == ""
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_admin_finds_people_page_by_page_and_grants_a_role_after_confirming(
     open_page: Callable[..., Any], network_admin: User, colleague: User, language: str
@@ -73,7 +68,7 @@ def test_an_admin_finds_people_page_by_page_and_grants_a_role_after_confirming(
     assert admin.locator("li.admin-person").count() == 1
     toggle = row.locator("button.role-toggle").first
     assert toggle.get_attribute("aria-pressed") == "false"
-    _look(open_page, admin, f"manage-people-{language}")
+    looks_right_on_desktop_and_phone(open_page, admin, f"manage-people-{language}")
 
     toggle.click()  # a grant asks first, in a dialog
     dialog = admin.locator("dialog#role-confirm")
@@ -120,7 +115,7 @@ def test_an_admin_invites_people_from_a_csv_file_after_checking_each_line(
     admin.goto("/manage/invitations/")
     admin.locator("a[href='/manage/invitations/import/']").click()
     admin.wait_for_url("**/manage/invitations/import/")
-    _look(open_page, admin, f"manage-import-{language}")
+    looks_right_on_desktop_and_phone(open_page, admin, f"manage-import-{language}")
 
     admin.locator("input[type=file][name=file]").set_input_files(str(csv))
     admin.get_by_role("button", name=WORDS[language]["check"]).click()
@@ -130,7 +125,7 @@ def test_an_admin_invites_people_from_a_csv_file_after_checking_each_line(
     assert "pas-une-adresse" in wrong.nth(0).inner_text()
     assert not Invitation.objects.exists()
     assert not mail.outbox
-    _look(open_page, admin, f"manage-import-preview-{language}")
+    looks_right_on_desktop_and_phone(open_page, admin, f"manage-import-preview-{language}")
 
     admin.get_by_role("button", name=WORDS[language]["send"]).click()
     admin.wait_for_url("**/manage/invitations/")
@@ -155,7 +150,7 @@ def test_the_theme_chosen_wins_over_the_device(open_page: Callable[..., Any], em
     assert radios.count() == 3
     assert page.locator("input[name=theme][value=auto]").is_checked()
     assert "---------" not in page.locator("main").inner_text()
-    _look(open_page, page, f"settings-{language}")
+    looks_right_on_desktop_and_phone(open_page, page, f"settings-{language}")
 
     page.locator("input[name=theme][value=dark]").check()
     page.locator("main form button[type=submit]").click()
@@ -199,7 +194,7 @@ def test_a_newcomer_follows_the_first_steps_then_hides_them(
     assert steps.locator(".first-steps__step").count() == 5
     assert steps.locator(".first-steps__step.is-done").count() == 0
     assert steps.locator(".first-steps__suggestions li").count() == 3
-    _look(open_page, page, f"first-steps-{language}")
+    looks_right_on_desktop_and_phone(open_page, page, f"first-steps-{language}")
 
     steps.locator(".first-steps__suggestions li", has_text="Projet Atlas").get_by_role(
         "button", name=WORDS[language]["join"]

@@ -18,7 +18,13 @@ from essaim.mailbox.backends import OutboxBackend
 from essaim.mailbox.models import OutboxMessage
 from essaim.network.models import NetworkSettings
 from tests.accounts.factories import PASSWORD
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, describe, horizontal_overflow, screenshot, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    looks_right,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +36,6 @@ def _outbox(settings: Any, live_server: Any) -> None:
     settings.MAILERS = OUTBOX
     settings.SITE_URL = live_server.url
     NetworkSettings.objects.update_or_create(pk=1, defaults={"name": "Atelier Boréal"})
-
-
-def _looks_right(page: Any, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert horizontal_overflow(page) == 0
 
 
 def test_an_admin_invites_someone_reads_the_mail_and_follows_its_link(page: Any, network_admin: User) -> None:
@@ -96,11 +95,11 @@ def test_the_outbox_pages_look_right(
 
     page.goto("/manage/outbox/")
     assert page.locator(".outbox__row").count() == 2
-    _looks_right(page, f"outbox-list-{size}-{language}")
+    looks_right(page, f"outbox-list-{size}-{language}")
 
     page.goto(f"/manage/outbox/{invitation.pk}/")
     assert page.locator("pre.mail__text a").count() == 1
-    _looks_right(page, f"outbox-text-{size}-{language}")
+    looks_right(page, f"outbox-text-{size}-{language}")
 
     page.goto(f"/manage/outbox/{digest.pk}/")
     frame = page.frame_locator("iframe.mail__html")
@@ -108,6 +107,6 @@ def test_the_outbox_pages_look_right(
     heading.wait_for()
     assert heading.evaluate("e => getComputedStyle(e).color") == "rgb(47, 91, 211)"  # its own styles apply
     assert frame.locator("#ran").count() == 0  # its script does not run
-    _looks_right(page, f"outbox-html-{size}-{language}")
+    looks_right(page, f"outbox-html-{size}-{language}")
     frame.get_by_role("link").click()  # a link replaces the page, not the frame
     page.wait_for_url("**/spaces/")

@@ -12,19 +12,17 @@ import pytest
 from essaim.accounts.models import User
 from essaim.spaces.models import Membership, Space
 from tests.accounts.factories import PASSWORD, GuestFactory, UserFactory
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, describe, horizontal_overflow, screenshot, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    looks_right,
+    sign_in,
+)
 from tests.people.factories import DepartmentFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LANGUAGES = {"fr": ("Service", "Responsable"), "en": ("Department", "Manager")}
-
-
-def _looks_right(page: Any, name: str) -> None:
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert horizontal_overflow(page) == 0
 
 
 def _speaks(user: User, language: str) -> None:
@@ -53,7 +51,7 @@ def test_a_guests_profile_form_shows_no_department_site_or_manager(
         assert manager not in form
         assert page.locator("select[name=department], select[name=site], [name=manager]").count() == 0
         assert page.locator("input[name=job_title]").is_visible()  # the rest of the form is there
-        _looks_right(page, f"security-guest-profile-form-{size}-{language}")
+        looks_right(page, f"security-guest-profile-form-{size}-{language}")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -86,4 +84,4 @@ def test_a_profile_names_no_manager_its_reader_may_not_see(open_page: Callable[.
             about = page.locator("main").inner_text()
             assert hidden.last_name not in about
             assert manager not in page.locator("dl.facts").inner_text()
-            _looks_right(page, f"security-profile-hidden-manager-{name}-{size}-{language}")
+            looks_right(page, f"security-profile-hidden-manager-{name}-{size}-{language}")

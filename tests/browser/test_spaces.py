@@ -16,7 +16,15 @@ from essaim.spaces.models import Space
 from essaim.spaces.services.spaces import space_create
 from essaim.stream.services import post_create
 from tests.accounts.factories import PASSWORD
-from tests.browser.conftest import PHONE, axe_violations, describe, horizontal_overflow, screenshot, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    axe_violations,
+    describe,
+    horizontal_overflow,
+    looks_right_on_desktop_and_phone,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -218,18 +226,6 @@ PAGE_WORDS = {
 }  # fmt: skip
 
 
-def _look(open_page: Callable[..., Any], page: Any, name: str) -> Any:
-    """Screenshots on desktop and phone, axe-core clean, nothing wider than the phone; the phone's page."""
-    screenshot(page, f"{name}-desktop")
-    assert describe(axe_violations(page)) == ""
-    phone = open_page(viewport=PHONE, storage_state=page.context.storage_state())
-    phone.goto(page.url)
-    screenshot(phone, f"{name}-phone")
-    assert horizontal_overflow(phone) == 0
-    assert describe(axe_violations(phone)) == ""
-    return phone
-
-
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_space_page_names_its_stream_and_counts_what_waits(
     open_page: Callable[..., Any], employee: User, colleague: User, language: str
@@ -259,13 +255,13 @@ def test_the_space_page_names_its_stream_and_counts_what_waits(
     menu = owner.locator("nav.sidenav a[href='/spaces/']")
     assert menu.locator(".navlink__count").inner_text() == "2"
     assert words["menu"] in menu.inner_text() or words["menu"] in menu.text_content()
-    phone = _look(open_page, owner, f"space-page-owner-{language}")
+    phone = looks_right_on_desktop_and_phone(open_page, owner, f"space-page-owner-{language}")
     assert phone.locator("nav.bottomnav a[href='/spaces/'] .navlink__count").is_visible()
 
     owner.goto("/spaces/")
     waiting = owner.locator("section[aria-labelledby=waiting-title]")
     assert waiting.locator("h2").inner_text() == words["waiting"]
-    _look(open_page, owner, f"space-directory-waiting-{language}")
+    looks_right_on_desktop_and_phone(open_page, owner, f"space-directory-waiting-{language}")
     waiting.locator("a[href$='/requests/']").click()
     owner.wait_for_url("**/requests/")
     owner.locator("ul.people-list li", has_text="Éloïse Dupré").locator(
@@ -281,4 +277,4 @@ def test_the_space_page_names_its_stream_and_counts_what_waits(
     leave = member.locator(".space-header form[action$='/leave/'] button")
     assert leave.inner_text().strip() == PAGE_WORDS["fr"]["leave"]  # the colleague reads French
     assert "button--secondary" not in (leave.get_attribute("class") or "")
-    _look(open_page, member, f"space-page-member-{language}")
+    looks_right_on_desktop_and_phone(open_page, member, f"space-page-member-{language}")
