@@ -275,6 +275,14 @@ def pending_join_request(*, actor: Actor, space: Space) -> JoinRequest | None:
     return space.join_requests.filter(user_id=actor.pk, status=JoinRequest.Status.PENDING).first()
 
 
+def my_pending_invitation_id(*, actor: Actor, space: Space) -> int | None:
+    """The newest invitation into ``space`` waiting for ``actor`` (as ``my_invitation_list`` finds them), if any."""
+    if not actor.is_authenticated:
+        return None
+    pending = SpaceInvitation.objects.filter(_mine(actor), space_id=space.pk, status=SpaceInvitation.Status.PENDING)
+    return pending.order_by("-pk").values_list("pk", flat=True).first()
+
+
 def join_request_count(*, actor: Actor, space: Space) -> int | None:
     """How many requests wait in ``space`` (its requests tab's count), or ``None`` for who may not answer them."""
     if not access.can(actor, Action.APPROVE_MEMBERS, space):

@@ -19,7 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from essaim import access
 from essaim.access.roles import Actor
 from essaim.core.rows import ModelColumns, attach, database, fetch
-from essaim.spaces.models import JoinRequest, Membership, Space
+from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 
 _SPACE = ModelColumns(Space, "s")
 _PARENT = ModelColumns(Space, "sp")
@@ -70,7 +70,9 @@ def directory_rows(*, actor: Actor, q: str, scope: str, after: tuple[str, int] |
     """Up to ``limit`` spaces of the directory for ``actor``: ``q`` (folded) starts the key or one of
     its words; ``scope`` is ``""``, ``mine``, ``public``, ``private`` or ``archived``; ``after`` is
     the keyset cursor ``(search_key, id)`` of the previous page's last row. Each space carries its
-    parent, the reader's role, ``member_count`` and ``viewer_has_pending_request``."""
+    parent, the reader's role, ``member_count``, ``viewer_has_pending_request`` and
+    ``viewer_invitation_id`` (the newest invitation waiting for the reader, as ``my_invitation_list``
+    finds them: to their account or, for a guest invited before signing up, to their address)."""
     db = database()
     visible, params = access.visible_sql(actor, Space, "s")
     conditions = [visible]
@@ -93,12 +95,16 @@ def directory_rows(*, actor: Actor, q: str, scope: str, after: tuple[str, int] |
         f"(SELECT COUNT(*) FROM {Membership._meta.db_table} c WHERE c.space_id = s.id)",  # noqa: S608
         f"EXISTS (SELECT 1 FROM {JoinRequest._meta.db_table} j "  # noqa: S608
         "WHERE j.space_id = s.id AND j.user_id = %s AND j.status = %s)",
+        f"(SELECT MAX(i.id) FROM {SpaceInvitation._meta.db_table} i WHERE i.space_id = s.id AND i.status = %s "  # noqa: S608
+        "AND (i.user_id = %s OR (i.user_id IS NULL AND i.email = %s)))",
     )
     sql = f"{_select(db, extras, conditions)} ORDER BY s.search_key, s.id LIMIT %s"
-    values: list[Any] = [actor.pk, actor.pk, JoinRequest.Status.PENDING.value, *params, limit]
+    invited = [SpaceInvitation.Status.PENDING.value, actor.pk, (getattr(actor, "email", "") or "").lower()]
+    values: list[Any] = [actor.pk, actor.pk, JoinRequest.Status.PENDING.value, *invited, *params, limit]
     spaces = []
     for row in fetch(sql, values):
-        space, (members, pending) = _build(row, actor, db)
+        space, (members, pending, invitation) = _build(row, actor, db)
         space.member_count, space.viewer_has_pending_request = members, bool(pending)  # type: ignore[attr-defined]
+        space.viewer_invitation_id = invitation  # type: ignore[attr-defined]
         spaces.append(space)
     return spaces

@@ -219,10 +219,10 @@ def test_the_directory_search_shows_each_reader_their_rows_and_joins_from_a_cach
 PAGE_WORDS = {
     "fr": {"posts": "Publications", "requests": "Demandes", "leave": "Quitter l’espace",
            "sole": "Vous êtes l’unique propriétaire", "waiting": "En attente de votre part",
-           "menu": "(1 demande à traiter, 1 invitation pour vous)"},
+           "menu": "(1 demande à traiter, 1 invitation pour vous)", "accept": "Accepter l’invitation"},
     "en": {"posts": "Posts", "requests": "Requests", "leave": "Leave the space",
            "sole": "You are the only owner", "waiting": "Waiting for you",
-           "menu": "(1 request to answer, 1 invitation for you)"},
+           "menu": "(1 request to answer, 1 invitation for you)", "accept": "Accept the invitation"},
 }  # fmt: skip
 
 
@@ -261,6 +261,9 @@ def test_the_space_page_names_its_stream_and_counts_what_waits(
     owner.goto("/spaces/")
     waiting = owner.locator("section[aria-labelledby=waiting-title]")
     assert waiting.locator("h2").inner_text() == words["waiting"]
+    invited = owner.locator("li.space-row", has_text="Atelier vélo")
+    assert invited.locator("form[action$='/accept/'] button").inner_text().strip() == words["accept"]
+    assert invited.locator("a[href$='/request/']").count() == 0
     looks_right_on_desktop_and_phone(open_page, owner, f"space-directory-waiting-{language}")
     waiting.locator("a[href$='/requests/']").click()
     owner.wait_for_url("**/requests/")

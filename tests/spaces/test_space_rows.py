@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from essaim import access
 from essaim.access.rules.spaces import with_viewer_role
 from essaim.accounts.models import User
 from essaim.core.text import fold
-from essaim.spaces.models import JoinRequest, Membership, Space
+from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.space_rows import directory_rows, space_row
 from tests.access.test_visible_among import ACTORS, MEMBERSHIPS, _actors, _spaces
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
@@ -44,8 +44,13 @@ def _reference(actor: User, q: str, scope: str, after: tuple[str, int] | None) -
         queryset = queryset.filter(Q(search_key__gt=after[0]) | Q(search_key=after[0], pk__gt=after[1]))
     members = Membership.objects.filter(space_id=OuterRef("pk")).order_by().values("space_id").annotate(n=Count("pk"))
     pending = JoinRequest.objects.filter(space_id=OuterRef("pk"), user_id=actor.pk, status=JoinRequest.Status.PENDING)
+    mine = Q(user_id=actor.pk) | Q(user__isnull=True, email__iexact=actor.email)  # my_invitation_list's
+    invitations = SpaceInvitation.objects.filter(mine, space_id=OuterRef("pk"), status=SpaceInvitation.Status.PENDING)
+    newest = invitations.order_by().values("space_id").annotate(newest=Max("pk")).values("newest")[:1]
     return queryset.annotate(
-        member_count=Coalesce(Subquery(members.values("n")[:1]), 0), viewer_has_pending_request=Exists(pending)
+        member_count=Coalesce(Subquery(members.values("n")[:1]), 0),
+        viewer_has_pending_request=Exists(pending),
+        viewer_invitation_id=Subquery(newest),
     ).order_by("search_key", "pk")
 
 
@@ -58,6 +63,7 @@ def _shown(space: Space) -> tuple[Any, ...]:
         space.viewer_role,  # type: ignore[attr-defined]
         space.member_count,  # type: ignore[attr-defined]
         space.viewer_has_pending_request,  # type: ignore[attr-defined]
+        space.viewer_invitation_id,  # type: ignore[attr-defined]
     )
 
 
@@ -80,6 +86,12 @@ def readers(db: None) -> dict[str, User]:
     MembershipFactory(space=spaces["Projet Atlas"], user=guest)
     JoinRequest.objects.create(space=spaces["Cafétéria"], user=employee)
     JoinRequest.objects.create(space=spaces["Direction"], user=employee, status=JoinRequest.Status.REFUSED)
+    # Invitations: two waiting in one space (the newest counts), one answered, one to the employee's address
+    # (kept in lower case, as the service writes it), someone else's.
+    for space, status in (("Vélo club", "pending"), ("Vélo club", "pending"), ("Direction", "declined")):
+        SpaceInvitation.objects.create(space=spaces[space], user=employee, status=status)
+    SpaceInvitation.objects.create(space=spaces["Atelier vélo"], email=employee.email.lower())
+    SpaceInvitation.objects.create(space=spaces["Projet Atlas"], user=UserFactory())
     return {"employee": employee, "guest": guest, "admin": AdminFactory()}
 
 

@@ -102,6 +102,10 @@ def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
         "member_count": member_count,
         "pending_requests": selectors.join_request_count(actor=request.user, space=space) if perms["approve"] else None,
         "sole_owner": perms["leave"] and selectors.is_sole_owner(actor=request.user, space=space),
+        # Who could join or ask is offered to accept the invitation waiting for them instead.
+        "invitation_id": selectors.my_pending_invitation_id(actor=request.user, space=space)
+        if perms["join"] or perms["request"]
+        else None,
     }
 
 

@@ -163,6 +163,34 @@ class TestJoining:
         assert again.status_code == 400
         assert "already asked" in again.content.decode()
 
+    @pytest.mark.parametrize("page", ["/spaces/", "/spaces/direction/"])
+    def test_an_invited_person_is_offered_the_invitation_not_a_request(
+        self, signed_in: Client, employee: User, page: str
+    ) -> None:
+        space = SpaceFactory(slug="direction", name="Direction", visibility=Space.Visibility.PRIVATE)
+        SpaceFactory(slug="atelier", name="Atelier", visibility=Space.Visibility.PRIVATE)
+        SpaceInvitation.objects.create(space=SpaceFactory(slug="autre"), user=UserFactory())  # someone else's
+        invitation = SpaceInvitation.objects.create(space=space, user=employee)
+        html = signed_in.get(page).content.decode()
+        assert f'action="/spaces/invitations/{invitation.pk}/accept/"' in html
+        assert "Accept the invitation" in html
+        assert "/spaces/direction/request/" not in html
+        if page == "/spaces/":
+            assert "/spaces/atelier/request/" in html  # not invited there: asking stays
+            assert html.count("/accept/") == 1
+        assert signed_in.post(f"/spaces/invitations/{invitation.pk}/accept/").status_code == 302
+        assert Membership.objects.filter(space=space, user=employee).exists()
+        after = signed_in.get(page).content.decode()
+        assert "Accept the invitation" not in after
+
+    def test_an_invitation_by_address_is_offered_too(self, signed_in: Client, employee: User) -> None:
+        space = SpaceFactory(slug="club", name="Club", visibility=Space.Visibility.PUBLIC)
+        invitation = SpaceInvitation.objects.create(space=space, email=employee.email.lower())
+        for page in ("/spaces/", "/spaces/club/"):
+            html = signed_in.get(page).content.decode()
+            assert f'action="/spaces/invitations/{invitation.pk}/accept/"' in html, page
+            assert 'action="/spaces/club/join/"' not in html, page
+
     def test_last_owner_leaving_gets_a_clear_400(self, signed_in: Client, employee: User) -> None:
         space = SpaceFactory(slug="atlas")
         MembershipFactory(space=space, user=employee, role=Membership.Role.OWNER)
