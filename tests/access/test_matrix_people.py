@@ -17,13 +17,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
-from django.test.client import ClientHandler
 from django.urls import reverse
 
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.spaces.models import Membership
+from tests.access.conftest import sign_in_as, world_for_module
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.people.factories import DepartmentFactory, SiteFactory
 from tests.spaces.factories import SpaceFactory
@@ -93,27 +93,11 @@ def _build() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _build()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def module_client() -> Client:
-    client = Client()
-    client.handler = ClientHandler(enforce_csrf_checks=False)
-    return client
+    yield from world_for_module(django_db_blocker, _build)
 
 
 def _reader(world: World, reader: str, kind: str) -> Any:
     return world.subjects[kind] if reader == "self" else world.readers[reader]
-
-
-def _sign_in(client: Client, actor: Any) -> None:
-    if isinstance(actor, AnonymousUser):
-        client.logout()
-    else:
-        client.force_login(actor)
 
 
 MANAGER_CELLS = [pytest.param(reader, kind, id=f"{kind}-{reader}") for kind in MANAGER_KINDS for reader in READERS]
@@ -141,7 +125,7 @@ def test_manager_on_pages(  # noqa: PLR0917 - parametrized cells
     world: World, module_client: Client, db: None, reader: str, kind: str, surface: str
 ) -> None:
     actor, subject, manager = _reader(world, reader, kind), world.subjects[kind], world.managers[kind]
-    _sign_in(module_client, actor)
+    sign_in_as(module_client, actor)
     response = module_client.get(reverse(MANAGER_SURFACES[surface], kwargs={"handle": subject.handle}))
     answer = MANAGER[reader, kind]
     if reader == "anonymous":
@@ -162,7 +146,7 @@ def test_manager_in_the_profile_form(world: World, module_client: Client, db: No
     """Whoever edits the profile sees its manager only if they may see that person and the people picker
     offers them (active people only); saving the form without touching the field keeps any other."""
     actor, subject, manager = _reader(world, reader, kind), world.subjects[kind], world.managers[kind]
-    _sign_in(module_client, actor)
+    sign_in_as(module_client, actor)
     url = reverse("people:profile-edit", kwargs={"handle": subject.handle})
     form = module_client.get(url)
     assert form.status_code == 200
@@ -189,7 +173,7 @@ def _form_data(form: Any) -> dict[str, str]:
 
 def test_the_api_never_names_a_manager(world: World, module_client: Client, db: None) -> None:
     """Mastodon's account and Essaim's fields carry no manager: nothing to leak there."""
-    _sign_in(module_client, world.readers["guest_member"])
+    sign_in_as(module_client, world.readers["guest_member"])
     for subject in world.subjects.values():
         account = module_client.get(f"/api/v1/accounts/{subject.pk}").content.decode()
         assert not any(m.handle in account or m.last_name in account for m in world.managers.values())

@@ -16,10 +16,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.test import Client
-from django.test.client import ClientHandler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +26,7 @@ from essaim.access import Action
 from essaim.spaces import selectors
 from essaim.spaces.models import JoinRequest, Membership, Space
 from essaim.stream.models import Post
+from tests.access.conftest import world_for_module
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.spaces.factories import SpaceFactory
 
@@ -206,9 +205,7 @@ def _build() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _build()
-        transaction.set_rollback(True)
+    yield from world_for_module(django_db_blocker, _build)
 
 
 CELLS = [
@@ -298,14 +295,6 @@ SURFACES = {
         api=True,
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def module_client() -> Client:
-    """One client (and one middleware chain) for the module: building WhiteNoise's index is slow."""
-    client = Client()
-    client.handler = ClientHandler(enforce_csrf_checks=False)
-    return client
 
 
 HTTP_CELLS = [

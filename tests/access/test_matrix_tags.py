@@ -17,7 +17,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
-from django.test.client import ClientHandler
 
 from essaim import access
 from essaim.access import Action
@@ -26,6 +25,7 @@ from essaim.spaces.models import Membership, Space
 from essaim.stream import services
 from essaim.stream.models import Tag, TagFollow
 from essaim.stream.schemas import tag_id
+from tests.access.conftest import sign_in_as, world_for_module
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 
 READERS = ["anonymous", "guest_member", "guest_outsider", "employee", "member", "network_admin", "compliance"]
@@ -101,16 +101,7 @@ def _build() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _build()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def module_client() -> Client:
-    client = Client()
-    client.handler = ClientHandler(enforce_csrf_checks=False)
-    return client
+    yield from world_for_module(django_db_blocker, _build)
 
 
 CELLS = [pytest.param(tag, reader, id=f"{tag}-{reader}") for tag in TAGS for reader in READERS]
@@ -143,20 +134,13 @@ def _stable(response: Any) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', body)
 
 
-def _sign_in(client: Client, actor: Any) -> None:
-    if isinstance(actor, AnonymousUser):
-        client.logout()
-    else:
-        client.force_login(actor)
-
-
 def _bearer(world: World, reader: str) -> dict[str, Any]:
     return {} if reader == "anonymous" else {"headers": {"Authorization": f"Bearer {world.tokens[reader]}"}}
 
 
 @pytest.mark.parametrize(("tag", "reader"), CELLS)
 def test_suggestions(world: World, module_client: Client, db: None, tag: str, reader: str) -> None:
-    _sign_in(module_client, world.readers[reader])
+    sign_in_as(module_client, world.readers[reader])
     response = module_client.get("/stream/tags", {"q": name(tag)[:6]})
     if reader == "anonymous":
         assert response.status_code == 302
@@ -166,7 +150,7 @@ def test_suggestions(world: World, module_client: Client, db: None, tag: str, re
 
 @pytest.mark.parametrize(("tag", "reader"), CELLS)
 def test_tag_page(world: World, module_client: Client, db: None, tag: str, reader: str) -> None:
-    _sign_in(module_client, world.readers[reader])
+    sign_in_as(module_client, world.readers[reader])
     found, unknown = _page_and_unknown(module_client, "/tags/{}/", tag)
     if reader == "anonymous":
         assert found.status_code == unknown.status_code == 302

@@ -1,0 +1,38 @@
+"""What the matrix modules share: a world built once per module, one client, signing in as a reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import Client
+from django.test.client import ClientHandler
+
+
+def world_for_module[T](django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """``build()``'s objects for a whole module, in a transaction rolled back after its last test.
+
+    A module-scoped fixture yields from it: ``yield from world_for_module(django_db_blocker, _build)``.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_client() -> Client:
+    """One client (and one middleware chain) for the module: building WhiteNoise's index is slow."""
+    client = Client()
+    client.handler = ClientHandler(enforce_csrf_checks=False)
+    return client
+
+
+def sign_in_as(client: Client, actor: Any) -> None:
+    """``client`` as ``actor`` from its next request (signed out for an anonymous visitor)."""
+    if isinstance(actor, AnonymousUser):
+        client.logout()
+    else:
+        client.force_login(actor)
