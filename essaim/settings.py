@@ -222,8 +222,19 @@ CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    # One cache per process; post cards (stream.cards) are its main tenant: ≈ 3 KB each.
+    # One cache per process, for the few small values that are not HTML (network settings, announcements).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# Rendered HTML fragments (essaim/core/fragments.py), post cards first (≈ 3 KB each), shared by every
+# process: Redis when configured, else one SQLite file beside the database (essaim/core/fragment_store.py).
+CACHES["fragments"] = (
+    {**CACHES["default"], "KEY_PREFIX": "html"}
+    if REDIS_URL
+    else {
+        "BACKEND": "essaim.core.fragment_store.SQLiteFragmentCache",
+        "LOCATION": str(DATA_DIR / "fragments.sqlite3"),
+        "OPTIONS": {"MAX_ENTRIES": int(env("FRAGMENT_CACHE_ENTRIES", "20000"))},
+    }
+)
 
 # --- Security (issue 17's review) ---------------------------------------------------------------
 # Counters every process shares: API rate limits and sign-in throttling (essaim/core/counters.py).

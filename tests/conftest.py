@@ -17,6 +17,7 @@ from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 def _clear_cache() -> None:
     cache.clear()
     caches["ratelimit"].clear()  # the shared counters (core.counters): a file or Redis
+    caches[fragments.ALIAS].clear()  # the shared HTML (core.fragment_store): a file or Redis
     fragments.forget_local()
 
 

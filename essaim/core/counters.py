@@ -12,20 +12,16 @@ cache backends, so allauth keeps its own algorithm over them (``accounts.apps``)
 
 from __future__ import annotations
 
-import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
-from essaim.core.sqlite import checkpoints
-from essaim.core.sqlite.writer_lock import WriterLock, lock_path
+from essaim.core.sqlite.cache_file import SQLiteCacheFile
 
 ALIAS = "ratelimit"
 
@@ -62,7 +58,7 @@ class RedisCounterCache(RedisCache):
 
 # Rows: a key, its value (an integer as such, so that it can be counted in SQL; anything else pickled,
 # as Django's Redis backend does) and when it expires (seconds since the epoch; NULL: never).
-_SCHEMA = "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, value, expires REAL) WITHOUT ROWID"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, value, expires REAL) WITHOUT ROWID;"
 _LIVE = "(expires IS NULL OR expires > ?)"
 _GET = f"SELECT value FROM counter WHERE key = ? AND {_LIVE}"  # noqa: S608 - constant SQL
 _SET = (
@@ -81,60 +77,27 @@ _TOUCH = f"UPDATE counter SET expires = ? WHERE key = ? AND {_LIVE}"  # noqa: S6
 _DELETE = "DELETE FROM counter WHERE key = ?"
 _PURGE = "DELETE FROM counter WHERE expires <= ?"
 PURGE_EVERY_S = 60.0
-CHECKPOINT_EVERY = 1000  # writes of this process: a WAL of a few MB with three workers
 
 
-class SQLiteCounterCache(BaseCache):
+class SQLiteCounterCache(SQLiteCacheFile):
     """A Django cache in one SQLite file (``LOCATION``) that every process of the server opens.
 
     Made for few small values that expire — counters, allauth's lists of attempts and its locks — not
-    as a general cache. Each write is one statement, its own transaction, taken in turns through the
-    file's writer lock (``core.sqlite.writer_lock``: the kernel queues the waiters, where SQLite's
-    busy handler would sleep a millisecond or more). WAL, so reads never wait; ``synchronous=NORMAL``,
-    so a commit is not a disk sync, and the checkpoints, which are, run in the process's checkpointer
-    thread (``core.sqlite.checkpoints``), woken every ``CHECKPOINT_EVERY`` writes: SQLite's own, in
-    the request that crossed 1,000 pages, doubled the average cost of a count on the loaded test
-    machine (its two syncs). Expired rows go once a minute per process. A connection belongs to its
-    process and thread (Django keeps one backend per thread): a forked worker opens its own.
+    as a general cache: each write is one short transaction under the file's writer lock
+    (``core.sqlite.cache_file``). Expired rows go once a minute per process.
     """
 
+    SCHEMA = _SCHEMA
+
     def __init__(self, location: str, params: dict[str, Any]) -> None:
-        super().__init__(params)
-        self.path = location
-        self._connection: sqlite3.Connection | None = None
-        self._lock: WriterLock | None = None
-        self._pid = 0
+        super().__init__(location, params)
         self._next_purge = 0.0
-        self._writes = 0
 
-    # --- the file
-
-    def _db(self) -> sqlite3.Connection:
-        if self._connection is None or self._pid != os.getpid():
-            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread's work
-            connection.execute(_SCHEMA)
-            self._connection, self._lock, self._pid = connection, WriterLock(lock_path(self.path)), os.getpid()
-        return self._connection
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        assert self._lock is not None  # opened with the connection
-        self._lock.acquire()
-        try:
-            yield db
-            now = time.time()
-            if now >= self._next_purge:
-                self._next_purge = now + PURGE_EVERY_S
-                db.execute(_PURGE, (now,))
-        finally:
-            self._lock.release()
-        self._writes += 1
-        if self._writes % CHECKPOINT_EVERY == 0:
-            checkpoints.checkpointer(self.path).wake()
+    def _after_write(self, db: sqlite3.Connection) -> None:
+        now = time.time()
+        if now >= self._next_purge:
+            self._next_purge = now + PURGE_EVERY_S
+            db.execute(_PURGE, (now,))
 
     @staticmethod
     def _encode(value: Any) -> Any:
@@ -192,6 +155,3 @@ class SQLiteCounterCache(BaseCache):
     def clear(self) -> None:
         with self._writing() as db:
             db.execute("DELETE FROM counter")
-
-    def close(self, **kwargs: Any) -> None:
-        """Django closes caches after every request: the file stays open, as a connection pool would."""

@@ -12,10 +12,12 @@ markers are derived from ``SECRET_KEY``: a fixed marker could be typed into a po
 readers would then each see their own token in it. Anything else that varies per request goes
 into the identity.
 
-Because a key names its content, a copy kept in the process can never be stale: ``get_html`` and
-``set_html`` put a small first-in-first-out table of recent entries (``LOCAL_ENTRIES``) in front
-of Django's cache, which then only sees the misses — no unpickling and no lock in local memory,
-no round trip to Redis for the top bar, the navigation or a card read a moment ago.
+The entries live in the ``fragments`` cache alias, which every process shares: Redis when
+configured, else one SQLite file (``core.fragment_store``), so that a card one web worker drew is
+not drawn again by the next. Because a key names its content, a copy kept in the process can never
+be stale: ``get_html`` and ``set_html`` put a small first-in-first-out table of recent entries
+(``LOCAL_ENTRIES``) in front of the shared cache, which then only sees the misses — no round trip
+for the top bar, the navigation or a card read a moment ago.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template import Context, NodeList
 from django.template.loader import render_to_string
@@ -37,6 +39,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+ALIAS = "fragments"
 TIMEOUT = 24 * 3600
 LOCAL_ENTRIES = 2048  # about 10 MB of HTML per process at most
 
@@ -47,7 +50,7 @@ def get_html(keys: Sequence[str]) -> dict[str, str]:
     """The HTML cached under ``keys`` (those found), from this process's copy first, then the cache."""
     found = {key: html for key in keys if (html := _local.get(key)) is not None}
     if len(found) < len(keys):
-        shared: dict[str, str] = cache.get_many([key for key in keys if key not in found])
+        shared: dict[str, str] = caches[ALIAS].get_many([key for key in keys if key not in found])
         _keep(shared)
         found.update(shared)
     return found
@@ -57,7 +60,7 @@ def set_html(entries: Mapping[str, str], timeout: int = TIMEOUT) -> None:
     """Cache ``entries`` (key → HTML) here and in the shared cache."""
     if entries:
         _keep(entries)
-        cache.set_many(dict(entries), timeout)
+        caches[ALIAS].set_many(dict(entries), timeout)
 
 
 def _keep(entries: Mapping[str, str]) -> None:
@@ -70,6 +73,15 @@ def _keep(entries: Mapping[str, str]) -> None:
 def forget_local() -> None:
     """Empty this process's copy (tests that clear the shared cache clear it too)."""
     _local.clear()
+
+
+def forget_shared_file() -> None:
+    """Empty the embedded default's shared file (``manage.py serve`` does, starting): its entries were
+    drawn by the release and with the secret key (``slots``) that ran before. Redis is left alone."""
+    from essaim.core.fragment_store import SQLiteFragmentCache
+
+    if isinstance(store := caches[ALIAS], SQLiteFragmentCache):
+        store.clear()
 
 
 def narrow(html: str) -> str:

@@ -8,7 +8,7 @@ from unittest import mock
 
 import hypothesis
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 from django.utils.html import escape
@@ -177,14 +177,14 @@ class TestLocalCopy:
 
     def test_an_entry_is_read_back_here_without_the_shared_cache(self):
         fragments.set_html({"essaim:test:a": "<p>a</p>"})
-        with mock.patch.object(fragments.cache, "get_many") as shared:
+        with mock.patch.object(caches[fragments.ALIAS], "get_many") as shared:
             assert fragments.get_html(["essaim:test:a"]) == {"essaim:test:a": "<p>a</p>"}
         shared.assert_not_called()
 
     def test_another_processs_entries_come_from_the_shared_cache_and_stay(self):
-        cache.set("essaim:test:b", "<p>b</p>")
+        caches[fragments.ALIAS].set("essaim:test:b", "<p>b</p>")
         assert fragments.get_html(["essaim:test:b", "essaim:test:none"]) == {"essaim:test:b": "<p>b</p>"}
-        cache.delete("essaim:test:b")
+        caches[fragments.ALIAS].delete("essaim:test:b")
         assert fragments.get_html(["essaim:test:b"]) == {"essaim:test:b": "<p>b</p>"}
 
     def test_the_copy_is_bounded_oldest_out_first(self, monkeypatch):

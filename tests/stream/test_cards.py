@@ -19,6 +19,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.template import Engine, RequestContext
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone, translation
@@ -154,7 +155,8 @@ class TestSharing:
         other = services.post_create(actor=author, body="Deuxième")
         _render([post.pk, other.pk], viewers[0])
         fragments.forget_local()  # as in another process: only the shared cache has them
-        spy = mock.patch.object(fragments.cache, "get_many", wraps=fragments.cache.get_many)
+        shared = caches[fragments.ALIAS]
+        spy = mock.patch.object(shared, "get_many", wraps=shared.get_many)
         with spy as get_many, card_renders() as rendered:
             _render([post.pk, other.pk], viewers[1])
             assert get_many.call_count == 1

@@ -69,6 +69,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from essaim.core import fragments
+
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds before restarting a child that stopped 1, 2, 3… times in a row
 SETTLE = 10.0  # a child that ran this long had started well: its next stop counts as the first
 GIVE_UP_AFTER = 5  # stops in a row, each right after starting: the next would loop for nothing
@@ -115,6 +117,7 @@ class Command(BaseCommand):
             environment.setdefault("ESSAIM_LOG_LEVEL", "INFO")  # one line per task and per page served
         elif not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        fragments.forget_shared_file()  # drawn by the previous release or with the previous secret key
         web = dev_command(bind) if options["dev"] else web_command(bind, options)
         children = [Child("web server", web, environment)]
         if not options["no_worker"]:
