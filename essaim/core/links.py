@@ -16,13 +16,22 @@ _SENTINEL = "0000000000000000987654321"
 _SAFE = "!$&'()*+,;=/~:@"  # what ``reverse`` leaves unquoted
 
 
-@lru_cache(maxsize=64)
-def _pattern(name: str, kwarg: str, prefix: str) -> str:
-    """``reverse(name)`` with a ``{}`` where the argument goes, e.g. ``/posts/{}/``."""
-    url = reverse(name, kwargs={kwarg: _SENTINEL})
-    return url.replace("{", "{{").replace("}", "}}").replace(_SENTINEL, "{}")
+@lru_cache(maxsize=128)
+def _pattern(name: str, kwargs: tuple[str, ...], prefix: str) -> str:
+    """``reverse(name)`` with a ``{0}``, ``{1}``… where the arguments go, e.g. ``/spaces/{0}/pins/{1}/``."""
+    url = reverse(name, kwargs={kwarg: f"{_SENTINEL}{i}" for i, kwarg in enumerate(kwargs)})
+    url = url.replace("{", "{{").replace("}", "}}")
+    for i in range(len(kwargs)):
+        url = url.replace(f"{_SENTINEL}{i}", f"{{{i}}}")
+    return url
 
 
 def fast_reverse(name: str, kwarg: str, value: object) -> str:
     """``reverse(name, kwargs={kwarg: value})`` for one-argument URLs, without re-resolving the pattern."""
-    return _pattern(name, kwarg, get_script_prefix()).format(quote(str(value), safe=_SAFE))
+    return _pattern(name, (kwarg,), get_script_prefix()).format(quote(str(value), safe=_SAFE))
+
+
+def fast_reverse_kwargs(name: str, **kwargs: object) -> str:
+    """``reverse(name, kwargs=kwargs)``, without re-resolving the pattern."""
+    values = [quote(str(value), safe=_SAFE) for value in kwargs.values()]
+    return _pattern(name, tuple(kwargs), get_script_prefix()).format(*values)

@@ -129,6 +129,11 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
     ``flags`` are the template variables a card reads besides the post (``pinned``,
     ``can_delete``, ``detail``); they are part of the key. One cache round trip per call.
     """
+    return mark_safe("".join(card_list(context, posts, **flags)))  # noqa: S308 - see card_list
+
+
+def card_list(context: Context, posts: Sequence[Post], **flags: Any) -> list[SafeString]:
+    """``render_cards``, one card per post, in the order of ``posts``."""
     request = context["request"]
     user = context.get("user")
     viewer_id = getattr(user, "pk", None)
@@ -145,7 +150,10 @@ def render_cards(context: Context, posts: Sequence[Post], **flags: Any) -> SafeS
                 with context.push(post=post, next_url=next_slot, csrf_token=csrf_slot, **flags):
                     rendered[key] = narrow(template.render(context))
         set_html(rendered, CARD_TIMEOUT)
-    html = "".join(cached.get(key) or rendered.get(key, "") for key in keys)
-    return mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here
-        html.replace(csrf_slot, csrf_token(context)).replace(next_slot, escape(request.get_full_path()))
-    )
+    token, address = csrf_token(context), escape(request.get_full_path())
+    return [
+        mark_safe(  # noqa: S308 - cards are rendered by the autoescaping template; the slots are escaped here
+            (cached.get(key) or rendered.get(key, "")).replace(csrf_slot, token).replace(next_slot, address)
+        )
+        for key in keys
+    ]

@@ -1,21 +1,29 @@
-"""The side column's lists: ``{% my_spaces %}`` on any page, ``{% member_preview %}`` on a space's page."""
+"""The side column's lists: ``{% my_spaces %}`` on any page, ``{% member_preview %}`` on a space's page;
+the stream of a space's page: ``{% space_post_cards %}``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from django import template
-from django.utils.safestring import SafeString
+from django.template import Engine
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from essaim.accounts.models import User
 from essaim.core.fragments import render_cached
+from essaim.core.links import fast_reverse_kwargs
 from essaim.spaces import selectors
 from essaim.spaces.models import Membership, Space
+from essaim.stream.cards import card_list, render_cards
+from essaim.stream.models import Post
 
 register = template.Library()
 
 MY_SPACES_TEMPLATE = "spaces/includes/my_spaces.html"
 MEMBER_PREVIEW_TEMPLATE = "spaces/includes/member_preview.html"
+PIN_FORM_TEMPLATE = "spaces/includes/pin_form.html"
+PIN_ACTION_SLOT = "/essaim-pin-action/"
 
 
 @register.simple_tag(takes_context=True)
@@ -57,3 +65,27 @@ def member_preview(space: Space, members: Sequence[Membership]) -> SafeString:
 def _photo(user: User) -> str:
     profile = getattr(user, "profile", None)
     return str(getattr(profile, "photo", None) or "")
+
+
+@register.simple_tag(takes_context=True)
+def space_post_cards(
+    context: template.Context, posts: Sequence[Post], space: Space, *, moderate: bool = False
+) -> SafeString:
+    """The cards of a space's stream. Its moderators may delete the space's own posts (not its sub-spaces')
+    and get a button to pin each under it: the cards come in two cache round trips, not one per post,
+    and the button is rendered once, its address filled per post."""
+    if not moderate:
+        return render_cards(context, posts, can_delete=False)
+    own = [post for post in posts if post.space_id == space.pk]
+    own_cards = iter(card_list(context, own, can_delete=True))
+    other_cards = iter(card_list(context, [post for post in posts if post.space_id != space.pk], can_delete=False))
+    with context.push(pin_action=PIN_ACTION_SLOT):
+        button = Engine.get_default().get_template(PIN_FORM_TEMPLATE).render(context)
+    html = []
+    for post in posts:
+        if post.space_id == space.pk:
+            address = fast_reverse_kwargs("spaces:post-pin", slug=space.slug, post_id=post.pk)
+            html += [next(own_cards), button.replace(PIN_ACTION_SLOT, escape(address))]
+        else:
+            html.append(next(other_cards))
+    return mark_safe("".join(html))  # noqa: S308 - cards and button from autoescaping templates, the address escaped

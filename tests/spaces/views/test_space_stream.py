@@ -201,6 +201,32 @@ class TestSubSpacePosts:
         client.force_login(secret_child.memberships.get().user)
         assert "Dans le secret" in client.get(parent.get_absolute_url()).content.decode()
 
+    def test_a_moderator_pins_and_deletes_only_the_spaces_own_posts_in_the_streams_order(
+        self, client: Client, family: tuple[Space, Space, Space], space_member: User
+    ) -> None:
+        parent, open_child, _secret_child = family
+        Space.objects.filter(pk=parent.pk).update(include_subspace_posts=True)
+        newest = _post(space_member, parent, "Encore le parent")
+        own, child = (Post.objects.get(body=body) for body in ("Dans le parent", "Dans l'équipe"))
+        client.force_login(member(parent, Role.MODERATOR).user)
+        html = client.get(parent.get_absolute_url()).content.decode()
+
+        def pin(post: Post) -> str:
+            return reverse("spaces:post-pin", kwargs={"slug": parent.slug, "post_id": post.pk})
+
+        def delete(post: Post) -> str:
+            return reverse("stream:post-delete", kwargs={"post_id": post.pk})
+
+        cards = [html.index(f'id="post-{post.pk}"') for post in (newest, child, own)]
+        assert cards == sorted(cards)  # newest first, the sub-space's post in its place
+        assert cards[0] < html.index(pin(newest)) < cards[1] < cards[2] < html.index(pin(own))
+        assert pin(child) not in html
+        assert reverse("spaces:post-pin", kwargs={"slug": open_child.slug, "post_id": child.pk}) not in html
+        assert delete(newest) in html
+        assert delete(own) in html
+        assert delete(child) not in html  # a sub-space's own moderators decide there
+        assert html.count('name="csrfmiddlewaretoken"') >= 2
+
     def test_the_owner_turns_it_on_in_the_settings(self, client: Client, space: Space, owner: User) -> None:
         client.force_login(owner)
         settings_url = reverse("spaces:space-settings", kwargs={"slug": space.slug})
