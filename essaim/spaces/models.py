@@ -98,7 +98,11 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [models.UniqueConstraint(fields=["space", "user"], name="one_membership_per_space")]
-        indexes = [models.Index(fields=["user", "space"], name="membership_user_space")]
+        indexes = [
+            models.Index(fields=["user", "space"], name="membership_user_space"),
+            # A large space's few owners, administrators, moderators and readers (its page's member preview).
+            models.Index(fields=["space", "role"], name="membership_space_role"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.space_id} ({self.role})"

@@ -43,6 +43,38 @@ class TestMembers:
             selectors.membership_page_for(actor=employee, space=private, cursor=None)
 
 
+class TestMemberPreview:
+    """The space page's few members: by role as spelled (admins first), then by name; the same rows
+    whichever way a space's size makes the selector read them."""
+
+    @pytest.fixture
+    def crowd(self, space: Space) -> list[tuple[str, str]]:
+        roles = [*[Membership.Role.MEMBER] * 8, Membership.Role.ADMIN, Membership.Role.OWNER]
+        roles += [Membership.Role.MODERATOR, Membership.Role.READER, Membership.Role.ADMIN]
+        names = ["Zola", "Abel", "Émile", "Durand", "Bérard", "Yann", "Carel", "Xavier", "Martin", "Lenoir", "Petit"]
+        names += ["Nadal", "Ogier"]
+        for role, name in zip(roles, names, strict=True):
+            MembershipFactory(space=space, role=role, user=UserFactory(first_name="A", last_name=name))
+        UserFactory.create_batch(3)  # people outside the space, met by the walk
+        expected = Membership.objects.filter(space=space).order_by("role", "user__profile__sort_key")
+        return [(m.role, m.user.last_name) for m in expected]
+
+    @pytest.mark.parametrize("size", [1, 2, 3, 5, 12, 20])
+    @pytest.mark.parametrize("member_count", [None, 10, selectors.WALK_MEMBERS_FROM])
+    def test_by_role_then_name_whatever_the_space_size(
+        self, space: Space, crowd: list[tuple[str, str]], size: int, member_count: int | None
+    ) -> None:
+        reader = space.memberships.filter(role=Membership.Role.MEMBER).first().user
+        preview = selectors.membership_preview_for(actor=reader, space=space, size=size, member_count=member_count)
+        assert [(m.role, m.user.last_name) for m in preview] == crowd[:size]
+        assert all(m.user.profile.sort_key for m in preview)
+
+    def test_nobody_for_who_may_not_see_the_members(self, employee: User) -> None:
+        private = SpaceFactory(visibility=Space.Visibility.SECRET)
+        MembershipFactory(space=private)
+        assert selectors.membership_preview_for(actor=employee, space=private, member_count=5000) == []
+
+
 class TestMyInvitations:
     def test_invitations_by_address_reach_the_new_account(self, space: Space) -> None:
         SpaceInvitation.objects.create(space=space, email="new@partner.example")

@@ -134,7 +134,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
     context.update(
         welcome_html=mark_safe(render_markdown(space.welcome)) if space.welcome else "",  # noqa: S308 - sanitised
         subspaces=selectors.subspace_list_for(actor=actor, space=space),
-        members=selectors.membership_preview_for(actor=actor, space=space),
+        members=selectors.membership_preview_for(actor=actor, space=space, member_count=context["member_count"]),
         # Only someone who may ask to join sees whether they asked (``join_buttons.html``).
         pending_request=selectors.pending_join_request(actor=actor, space=space)
         if context["perms"]["request"]
