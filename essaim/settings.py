@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ninja",  # serves Swagger UI's files from its static folder (no CDN) for /api/docs
     "essaim.core",
+    "essaim.events",
     "essaim.access",
     "essaim.network",
     "essaim.mailbox",
@@ -254,6 +255,10 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
+# before another may take it again (a worker that died mid-work leaves it that long).
+OUTBOX_LEASE_S = float(env("OUTBOX_LEASE", "60"))
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache, caches
@@ -10,6 +10,8 @@ from django.utils import translation
 
 from essaim.accounts.models import User
 from essaim.core import fragments
+from essaim.events import outbox, pipeline
+from essaim.events.types import Event
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 
 
@@ -27,6 +29,20 @@ def _english_unless_asked(settings: object) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]  # pytest-django's settings wrapper
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def capture_events() -> Iterator[list[Event]]:
+    """The domain events emitted during the test, in order (``essaim.events``): each service's test
+    says which it emits."""
+    with pipeline.capture() as events:
+        yield events
+
+
+@pytest.fixture
+def drain_outbox(db: None) -> Callable[[], int]:
+    """Run the durable consumers on what the test's writes left in the outbox, as the worker would."""
+    return lambda: outbox.drain(budget_s=30)
 
 
 @pytest.fixture

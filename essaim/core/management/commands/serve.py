@@ -28,7 +28,7 @@ Django through ASGI on these cores.
 The worker polls the task table every ``--worker-interval`` seconds (0.1 by default) when
 the queue is empty. A post whose audience fits in one batch (``stream.timelines.BATCH``, most
 posts) is delivered in its own transaction; a larger one (a big space, a much-followed author)
-reaches its home timelines through that worker (``stream.tasks.deliver_post``), so the interval
+reaches its home timelines through that worker (the outbox's loop: ``events.outbox``), so the interval
 bounds how soon such a post is visible. Measured idle cost of one polling worker (S dataset,
 SQLite, a loaded 2-core machine): 0.5 s → 1.3 % of a core, 0.05 s → 9.3 % (so ≈ 5 % at 0.1 s);
 0.1 s keeps the average wait at 50 ms for a small fixed cost. Delivery was first always the
@@ -307,8 +307,9 @@ def manage() -> list[str]:
 
 
 def worker_command(interval: float) -> list[str]:
-    """The task worker, never under the autoreloader (``db_worker`` uses it when DEBUG is on)."""
-    return [*manage(), "db_worker", "--interval", str(interval), "--no-reload"]
+    """The task worker and the outbox's loop (``manage.py worker``), never under the autoreloader
+    (``db_worker``, which it runs, uses it when DEBUG is on)."""
+    return [*manage(), "worker", "--interval", str(interval), "--no-reload"]
 
 
 def dev_command(bind: str) -> list[str]:

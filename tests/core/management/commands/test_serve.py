@@ -364,7 +364,7 @@ class TestServe:
 
     def test_the_children_listen_where_bind_says_so_their_links_and_host_names_follow_it(self, served: tuple) -> None:
         server, port, _log = served
-        for needle in ("granian", "db_worker"):
+        for needle in ("granian", "manage.py worker"):
             child = child_running(server, needle)
             assert child is not None
             environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
@@ -372,14 +372,14 @@ class TestServe:
 
     def test_killing_the_task_worker_restarts_it_and_the_site_keeps_answering(self, served: tuple) -> None:
         server, port, log = served
-        worker = child_running(server, "db_worker")
+        worker = child_running(server, "manage.py worker")
         assert worker is not None
         os.kill(worker, signal.SIGKILL)
         deadline = time.monotonic() + 15
-        while (child_running(server, "db_worker") in {None, worker}) and time.monotonic() < deadline:
+        while (child_running(server, "manage.py worker") in {None, worker}) and time.monotonic() < deadline:
             assert answers(port), "the site stays up while the worker restarts"
             time.sleep(0.1)
-        assert child_running(server, "db_worker") not in {None, worker}
+        assert child_running(server, "manage.py worker") not in {None, worker}
         assert answers(port)
         assert "The task worker stopped (killed by SIGKILL): restarting it in" in log.read_text()
 

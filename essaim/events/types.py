@@ -1,0 +1,168 @@
+"""The domain events services record: what happened, by ids, never HTML.
+
+An event says what changed and who did it, in ids and a few plain values; a consumer reads what
+it needs from the database when it acts, and asks ``access`` what its reader may see (a post
+hidden or deleted since is not shown to anyone). Events are frozen dataclasses so that they can
+be written to the outbox (``events.models.OutboxItem``) and read back (``from_payload``) with no
+loss: every field is a JSON value (int, str, bool, None, or a tuple of them).
+
+Adding an event: a dataclass here, listed in ``EVENT_TYPES`` by its class name (the outbox stores
+that name, so never rename one that has been released: add a new one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Event:
+    """Something that happened, said by ids; ``actor_id`` is who did it (``None``: the system)."""
+
+    actor_id: int | None
+
+    kind: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.kind = cls.__name__
+
+    def payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+# --- the stream
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PostCreated(Event):
+    """A post was written. ``delivered``: its home timelines were filled in its own transaction
+    (``stream.timelines.deliver_if_small``); else a consumer fills them."""
+
+    post_id: int
+    space_id: int | None
+    mentioned_ids: tuple[int, ...] = ()
+    delivered: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PostEdited(Event):
+    """A post's text or files changed. ``mentioned_ids``: people its new text mentions who were not
+    mentioned before; ``delivered``: as for ``PostCreated`` (they may need the post in their timeline)."""
+
+    post_id: int
+    mentioned_ids: tuple[int, ...] = ()
+    delivered: bool = True
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PostDeleted(Event):
+    post_id: int
+    author_id: int
+    space_id: int | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PostHidden(Event):
+    """Moderation hid (``hidden``) or showed again a post."""
+
+    post_id: int
+    hidden: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CommentCreated(Event):
+    comment_id: int
+    post_id: int
+    parent_id: int | None
+    mentioned_ids: tuple[int, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReactionAdded(Event):
+    post_id: int
+    emoji: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AnnouncementPublished(Event):
+    post_id: int
+
+
+# --- people
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Followed(Event):
+    """``actor_id`` now follows ``followed_id``."""
+
+    followed_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Unfollowed(Event):
+    followed_id: int
+
+
+# --- spaces
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SpaceInvitationSent(Event):
+    """An invitation into a space, for an account (``user_id``) or an address (``user_id`` None)."""
+
+    invitation_id: int
+    space_id: int
+    user_id: int | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class JoinRequested(Event):
+    request_id: int
+    space_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class JoinAnswered(Event):
+    request_id: int
+    space_id: int
+    user_id: int
+    accepted: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MembershipChanged(Event):
+    """``user_id`` joined (``role`` set, ``previous_role`` None), left (``role`` None) or changed role
+    in ``space_id``; by themselves, by an administrator, or by a membership rule (``actor_id`` None)."""
+
+    space_id: int
+    user_id: int
+    role: str | None
+    previous_role: str | None = None
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        PostCreated,
+        PostEdited,
+        PostDeleted,
+        PostHidden,
+        CommentCreated,
+        ReactionAdded,
+        AnnouncementPublished,
+        Followed,
+        Unfollowed,
+        SpaceInvitationSent,
+        JoinRequested,
+        JoinAnswered,
+        MembershipChanged,
+    )
+}
+
+
+def from_payload(kind: str, payload: dict[str, Any]) -> Event:
+    """The event an outbox row holds (lists come back as tuples)."""
+    values: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in payload.items()}
+    return EVENT_TYPES[kind](**values)
