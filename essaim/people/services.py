@@ -20,9 +20,10 @@ from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
+from essaim.events import emit
+from essaim.events.types import Followed, Unfollowed
 from essaim.people.models import Department, Follow, Profile, ProfileField, ProfileFieldValue, Site, Skill
 from essaim.spaces.services import memberships_sync_for_user
-from essaim.stream.services import home_timelines_refresh
 
 PHOTO_SIDE = 512
 MAX_CHAIN = 20
@@ -232,7 +233,7 @@ def follow_create(*, actor: Actor, user: User) -> Follow:
             follow.save()
     except IntegrityError:  # a concurrent request followed first
         return Follow.objects.get(follower=actor, followed=user)
-    home_timelines_refresh(user_ids=[actor.pk])
+    emit(Followed(actor_id=actor.pk, followed_id=user.pk))
     return follow
 
 
@@ -242,7 +243,7 @@ def follow_delete(*, actor: Actor, user: User) -> None:
     access.require(actor, Action.FOLLOW, user)
     deleted, _ = Follow.objects.filter(follower=actor, followed=user).delete()
     if deleted:
-        home_timelines_refresh(user_ids=[actor.pk])
+        emit(Unfollowed(actor_id=actor.pk, followed_id=user.pk))
 
 
 # --- Extra profile fields ---------------------------------------------------------------------------

@@ -6,3 +6,6 @@ class StreamConfig(AppConfig):
     name = "essaim.stream"
     label = "stream"
     verbose_name = _("Stream")
+
+    def ready(self) -> None:
+        from essaim.stream import consumers  # noqa: F401 - registers the stream's event consumers

@@ -27,8 +27,18 @@ from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.rows import fetch
 from essaim.core.text import fold
+from essaim.events import emit
+from essaim.events.types import (
+    AnnouncementPublished,
+    CommentCreated,
+    PostCreated,
+    PostDeleted,
+    PostEdited,
+    PostHidden,
+    ReactionAdded,
+)
 from essaim.spaces.models import Space
-from essaim.stream import announcements, post_links, tasks, timelines
+from essaim.stream import announcements, post_links, timelines
 from essaim.stream import attachments as attachment_files
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
@@ -185,19 +195,19 @@ def post_create(
                 if image_description.strip():
                     described = Attachment.objects.filter(pk__in=taken, post=post, is_image=True)
                     described.update(alt_text=image_description.strip()[:500])
-            _deliver(post)
+            emit(
+                PostCreated(
+                    actor_id=actor.pk,
+                    post_id=post.pk,
+                    space_id=post.space_id,
+                    mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
+                    delivered=timelines.deliver_if_small(post),
+                )
+            )
     except BaseException:
         attachment_files.discard(files)  # the files of a post that was not written
         raise
     return post
-
-
-def _deliver(post: Post) -> None:
-    """Into its audience's home timelines: now, in the post's transaction, when the audience is
-    small (``timelines.deliver_if_small``), or by the background task once committed."""
-    if not timelines.deliver_if_small(post):
-        post_id = post.pk
-        transaction.on_commit(lambda: tasks.deliver_post.enqueue(post_id=post_id))
 
 
 def post_edit(
@@ -235,7 +245,9 @@ def post_edit(
         for upload in attachments:
             files.append(attachment_files.prepare(upload=upload, uploaded_by=actor, alt_text=image_description))
         with transaction.atomic():
+            before = _post_mentions(post) if mentioned is not None else set()
             _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count)
+            emit(_edited(actor, post, mentioned, before))
     except BaseException:
         attachment_files.discard(files)  # the files of an edit that was not written
         raise
@@ -286,7 +298,24 @@ def _save_edit(
         transaction.on_commit(lambda: attachment_files.delete_files(names))
     if mentioned is not None:
         _sync_post_links(post, mentioned=mentioned)
-        _deliver(post)  # to the people it now mentions
+
+
+def _post_mentions(post: Post) -> set[int]:
+    return set(Mention.objects.filter(post=post, comment__isnull=True).values_list("user_id", flat=True))
+
+
+def _edited(actor: User, post: Post, mentioned: list[User] | None, before: set[int]) -> PostEdited:
+    """A new text reaches the people it now mentions (``mentioned_ids``: those it did not mention before):
+    now when the audience is small (``timelines.deliver_if_small``, whose other entries are there
+    already), else through the timelines' consumer."""
+    if mentioned is None:
+        return PostEdited(actor_id=actor.pk, post_id=post.pk, delivered=True)
+    return PostEdited(
+        actor_id=actor.pk,
+        post_id=post.pk,
+        mentioned_ids=tuple(u.pk for u in mentioned if u.pk != post.author_id and u.pk not in before),
+        delivered=timelines.deliver_if_small(post),
+    )
 
 
 @transaction.atomic
@@ -294,6 +323,7 @@ def post_delete(*, actor: User, post: Post) -> None:
     """Delete a post with its comments, reactions, mentions, files and timeline entries."""
     access.require(actor, Action.DELETE, post)
     files = [(a.file.name or "", a.thumbnail.name or "") for a in post.attachments.all()]
+    emit(PostDeleted(actor_id=actor.pk, post_id=post.pk, author_id=post.author_id, space_id=post.space_id))
     post.delete()
     transaction.on_commit(lambda: attachment_files.delete_files(files))
 
@@ -323,6 +353,15 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
     comment.save(force_insert=True)
     post_links.add_mentions(post_id=post.pk, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
     _refresh_comment_count(post)
+    emit(
+        CommentCreated(
+            actor_id=actor.pk,
+            comment_id=comment.pk,
+            post_id=post.pk,
+            parent_id=comment.parent_id,
+            mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
+        )
+    )
     return comment
 
 
@@ -395,6 +434,7 @@ def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
         created = cursor.rowcount == 1
     if created:
         _refresh_reaction_counts(post)
+        emit(ReactionAdded(actor_id=actor.pk, post_id=post.pk, emoji=emoji))
     return created
 
 
@@ -463,6 +503,7 @@ def announcement_set(*, actor: User, post: Post, expires_at: datetime) -> Post:
     post.save(update_fields=["is_announcement", "announcement_expires_at", "announced_by"])
     announcements.forget()  # now, and again once committed: a reader may cache the old list in between
     transaction.on_commit(announcements.forget)
+    emit(AnnouncementPublished(actor_id=actor.pk, post_id=post.pk))
     return post
 
 
@@ -519,23 +560,6 @@ def media_upload(*, actor: User, upload: UploadedFile, description: str = "") ->
     return attachment_files.attach(post=None, upload=upload, uploaded_by=actor, alt_text=description)
 
 
-def home_timelines_refresh(*, user_ids: Sequence[int]) -> None:
-    """What these people follow or belong to changed: rebuild their home timelines after commit.
-
-    Called by the people app (follows) and the spaces app (memberships); the rebuild runs as a
-    background task per person, so a large change (an "everyone" rule) never blocks a request.
-    """
-    ids = list(dict.fromkeys(user_ids))
-    if not ids:
-        return
-
-    def enqueue() -> None:
-        for user_id in ids:
-            tasks.rebuild_timeline.enqueue(user_id=user_id)
-
-    transaction.on_commit(enqueue)
-
-
 @transaction.atomic
 def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     """Moderation: hide a post from everyone but its author and its moderators, or show it again."""
@@ -543,6 +567,7 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     post.hidden_at = timezone.now() if hidden else None
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
+    emit(PostHidden(actor_id=actor.pk, post_id=post.pk, hidden=hidden))
     return post
 
 

@@ -233,7 +233,7 @@ class TestProfileFields:
 
 class TestFollowFeedsTheHomeTimeline:
     def test_following_someone_brings_their_earlier_posts_home(
-        self, employee, colleague, django_capture_on_commit_callbacks
+        self, employee, colleague, django_capture_on_commit_callbacks, drain_outbox
     ):
         from essaim.core.pagination import Cursor
         from essaim.stream import selectors as stream_selectors
@@ -242,8 +242,10 @@ class TestFollowFeedsTheHomeTimeline:
 
         with django_capture_on_commit_callbacks(execute=True):
             post = post_create(actor=colleague, body="Avant le suivi", visibility=Visibility.FOLLOWERS)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.follow_create(actor=employee, user=colleague)
+        services.follow_create(actor=employee, user=colleague)
+        _pinned, page = stream_selectors.feed_home(actor=employee, cursor=Cursor(), with_announcements=False)
+        assert post not in page.items  # the timeline is rebuilt by the outbox's consumer
+        drain_outbox()
         _pinned, page = stream_selectors.feed_home(actor=employee, cursor=Cursor(), with_announcements=False)
         assert post in page.items
 

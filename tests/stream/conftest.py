@@ -61,11 +61,13 @@ def join() -> Callable[[User, Space], Membership]:
 
 
 @pytest.fixture
-def make_post(django_capture_on_commit_callbacks: Any) -> Callable[..., Post]:
-    """``post_create`` with its on-commit delivery run, as in production."""
+def make_post(django_capture_on_commit_callbacks: Any, drain_outbox: Callable[[], int]) -> Callable[..., Post]:
+    """``post_create`` with what follows its commit run (the outbox's consumers too), as in production."""
 
     def _make(author: User, body: str = "Bonjour à tous", **kwargs: Any) -> Post:
         with django_capture_on_commit_callbacks(execute=True):
-            return services.post_create(actor=author, body=body, **kwargs)
+            post = services.post_create(actor=author, body=body, **kwargs)
+        drain_outbox()
+        return post
 
     return _make

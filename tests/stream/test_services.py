@@ -160,7 +160,7 @@ class TestPostCreate:
         def fail(post):
             raise RuntimeError("the database went away")
 
-        monkeypatch.setattr(services, "_deliver", fail)
+        monkeypatch.setattr(services.timelines, "deliver_if_small", fail)
         with pytest.raises(RuntimeError):
             services.post_create(actor=employee, body="x", attachments=[image_upload("bon.jpg")])
         assert not Post.objects.exists()

@@ -99,19 +99,22 @@ def test_a_small_audience_is_delivered_with_the_post_itself(employee, follower, 
     assert callbacks == []
 
 
-def test_a_post_whose_audience_exceeds_a_batch_is_queued_whole(
-    employee, django_capture_on_commit_callbacks, monkeypatch
+def test_a_post_whose_audience_exceeds_a_batch_goes_whole_through_the_outbox(
+    employee, django_capture_on_commit_callbacks, monkeypatch, drain_outbox
 ):
+    from essaim.events.models import OutboxItem
     from essaim.stream import services
 
     monkeypatch.setattr(timelines, "BATCH", 2)
     Follow.objects.bulk_create([Follow(follower=UserFactory(), followed=employee) for _ in range(2)])
     with django_capture_on_commit_callbacks() as callbacks:
         post = services.post_create(actor=employee, body="Pour mes trois lecteurs")
-    assert _owners(post) == set()  # nothing half-delivered: the task does it all
-    assert len(callbacks) == 1
-    callbacks[0]()  # the tests' task backend runs it at once
+    assert _owners(post) == set()  # nothing half-delivered: the consumer does it all
+    assert callbacks == []  # nothing that a process dying after the commit would lose
+    assert list(OutboxItem.objects.values_list("consumer", "payload__post_id")) == [("stream.deliver", post.pk)]
+    assert drain_outbox() == 1
     assert len(_owners(post)) == 3
+    assert not OutboxItem.objects.exists()
 
 
 def test_deliver_if_small_writes_nothing_for_a_large_audience(employee, follower, make_post, monkeypatch):

@@ -14,6 +14,8 @@ from essaim.access import roles as access_roles
 from essaim.access.roles import Actor
 from essaim.access.rules.spaces import guest_may_hold, may_hold_role, may_manage_role
 from essaim.accounts.models import User
+from essaim.events import emit
+from essaim.events.types import JoinAnswered, JoinRequested, SpaceInvitationSent
 from essaim.network.selectors import network_settings
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.services.memberships import member_add
@@ -30,6 +32,7 @@ def join_request_create(*, actor: Actor, space: Space, message: str = "") -> Joi
     join_request = JoinRequest(space=space, user=actor, message=message.strip())
     join_request.full_clean(validate_constraints=False)
     join_request.save()
+    emit(JoinRequested(actor_id=actor.pk, request_id=join_request.pk, space_id=space.pk))
     return join_request
 
 
@@ -46,6 +49,15 @@ def _decide(actor: Actor, join_request: JoinRequest, status: str, response: str)
     locked.decided_at = timezone.now()
     locked.full_clean(validate_constraints=False)
     locked.save()
+    emit(
+        JoinAnswered(
+            actor_id=actor.pk,
+            request_id=locked.pk,
+            space_id=locked.space_id,
+            user_id=locked.user_id,
+            accepted=status == JoinRequest.Status.APPROVED,
+        )
+    )
     return locked
 
 
@@ -53,7 +65,7 @@ def _decide(actor: Actor, join_request: JoinRequest, status: str, response: str)
 def join_request_approve(*, actor: Actor, join_request: JoinRequest, response: str = "") -> JoinRequest:
     decided = _decide(actor, join_request, JoinRequest.Status.APPROVED, response)
     if not Membership.objects.filter(space=decided.space, user=decided.user).exists():
-        member_add(space=decided.space, user=decided.user, role=Role.MEMBER)
+        member_add(space=decided.space, user=decided.user, role=Role.MEMBER, actor_id=actor.pk)
     return decided
 
 
@@ -105,6 +117,11 @@ def invitation_create(
     invitation = SpaceInvitation(space=space, user=user, email=email, role=role, invited_by=actor)
     invitation.full_clean(validate_constraints=False)
     invitation.save()
+    emit(
+        SpaceInvitationSent(
+            actor_id=actor.pk, invitation_id=invitation.pk, space_id=space.pk, user_id=invitation.user_id
+        )
+    )
     return invitation
 
 
@@ -150,7 +167,7 @@ def invitation_accept(*, actor: Actor, invitation: SpaceInvitation) -> Membershi
     if existing is not None:
         return existing
     role = answered.role if may_hold_role(actor, answered.role) else Role.MEMBER
-    return member_add(space=answered.space, user=actor, role=role)
+    return member_add(space=answered.space, user=actor, role=role, actor_id=actor.pk)
 
 
 @transaction.atomic

@@ -11,14 +11,18 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.access.rules.spaces import may_hold_role, may_manage_role
 from essaim.accounts.models import User
+from essaim.events import emit
+from essaim.events.types import MembershipChanged
 from essaim.spaces.models import AutoMembershipRule, Membership, Space
-from essaim.stream.services import home_timelines_refresh
 
 Role = Membership.Role
 
 
-def member_add(*, space: Space, user: User, role: str, rule: AutoMembershipRule | None = None) -> Membership:
-    """Add ``user`` to ``space`` without a permission check: callers (services) check first."""
+def member_add(
+    *, space: Space, user: User, role: str, rule: AutoMembershipRule | None = None, actor_id: int | None = None
+) -> Membership:
+    """Add ``user`` to ``space`` without a permission check: callers (services) check first; ``actor_id`` is
+    who decided (``None``: a rule)."""
     membership = Membership(space=space, user=user, role=role, added_by_rule=rule)
     membership.full_clean(validate_unique=False, validate_constraints=False)
     try:
@@ -26,7 +30,7 @@ def member_add(*, space: Space, user: User, role: str, rule: AutoMembershipRule 
             membership.save()
     except IntegrityError:
         raise ValidationError(_("%(name)s is already a member.") % {"name": user.get_full_name()}) from None
-    home_timelines_refresh(user_ids=[user.pk])
+    emit(MembershipChanged(actor_id=actor_id, space_id=space.pk, user_id=user.pk, role=role))
     return membership
 
 
@@ -43,7 +47,7 @@ def _check_not_last_owner(membership: Membership, message: str) -> None:
 def membership_join(*, actor: Actor, space: Space) -> Membership:
     """Join a public space."""
     access.require(actor, Action.JOIN, space)
-    return member_add(space=space, user=actor, role=Role.MEMBER)
+    return member_add(space=space, user=actor, role=Role.MEMBER, actor_id=actor.pk)
 
 
 @transaction.atomic
@@ -56,7 +60,17 @@ def membership_leave(*, actor: Actor, space: Space) -> None:
         membership, _("You are the last owner of this space: make someone else owner before you leave.")
     )
     membership.delete()
-    home_timelines_refresh(user_ids=[membership.user_id])
+    emit(_left(actor, membership))
+
+
+def _left(actor: Actor, membership: Membership) -> MembershipChanged:
+    return MembershipChanged(
+        actor_id=actor.pk,
+        space_id=membership.space_id,
+        user_id=membership.user_id,
+        role=None,
+        previous_role=membership.role,
+    )
 
 
 @transaction.atomic
@@ -71,9 +85,15 @@ def membership_role_change(*, actor: Actor, membership: Membership, role: str) -
         raise ValidationError({"role": _("External guests can only be members or read-only members.")})
     if role != Role.OWNER:
         _check_not_last_owner(membership, _("A space needs an owner: make someone else owner first."))
-    membership.role = role
+    previous, membership.role = membership.role, role
     membership.full_clean(validate_unique=False, validate_constraints=False)
     membership.save(update_fields=["role"])
+    if role != previous:
+        emit(
+            MembershipChanged(
+                actor_id=actor.pk, space_id=space.pk, user_id=membership.user_id, role=role, previous_role=previous
+            )
+        )
     return membership
 
 
@@ -85,4 +105,4 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
         raise ValidationError(_("Only an owner can remove an owner."))
     _check_not_last_owner(membership, _("A space needs an owner: make someone else owner first."))
     membership.delete()
-    home_timelines_refresh(user_ids=[membership.user_id])
+    emit(_left(actor, membership))

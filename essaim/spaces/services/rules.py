@@ -14,8 +14,9 @@ from essaim.access import Action
 from essaim.access import roles as access_roles
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
+from essaim.events import emit
+from essaim.events.types import MembershipChanged
 from essaim.spaces.models import AutoMembershipRule, Membership, Space
-from essaim.stream.services import home_timelines_refresh
 
 Role = Membership.Role
 
@@ -37,7 +38,9 @@ def rule_apply(*, rule: AutoMembershipRule) -> int:
         for pk in _rule_matching_users(rule)
     ]
     Membership.objects.bulk_create(added, batch_size=500, ignore_conflicts=True)
-    home_timelines_refresh(user_ids=[m.user_id for m in added])
+    emit(
+        *(MembershipChanged(actor_id=None, space_id=rule.space_id, user_id=m.user_id, role=Role.MEMBER) for m in added)
+    )
     return len(added)
 
 
@@ -82,12 +85,19 @@ def memberships_sync_for_user(*, user: User) -> None:
     stale = Membership.objects.filter(user=user, added_by_rule__isnull=False, role=Role.MEMBER).exclude(
         added_by_rule__in=matching
     )
-    removed, _counts = stale.exclude(space__auto_rules__in=matching).delete()
+    stale = stale.exclude(space__auto_rules__in=matching)
+    left = list(stale.values_list("space_id", flat=True))
+    stale.delete()
     member_of = set(Membership.objects.filter(user=user).values_list("space_id", flat=True))
     added: dict[int, Membership] = {}
     for rule in matching:
         if rule.space_id not in member_of and rule.space_id not in added:
             added[rule.space_id] = Membership(space_id=rule.space_id, user=user, role=Role.MEMBER, added_by_rule=rule)
     Membership.objects.bulk_create(added.values(), ignore_conflicts=True)
-    if removed or added:
-        home_timelines_refresh(user_ids=[user.pk])
+    emit(
+        *(
+            MembershipChanged(actor_id=None, space_id=space_id, user_id=user.pk, role=None, previous_role=Role.MEMBER)
+            for space_id in left
+        ),
+        *(MembershipChanged(actor_id=None, space_id=space_id, user_id=user.pk, role=Role.MEMBER) for space_id in added),
+    )

@@ -103,7 +103,7 @@ def space_create(
     )
     space.full_clean()
     space.save()
-    member_add(space=space, user=actor, role=Role.OWNER)
+    member_add(space=space, user=actor, role=Role.OWNER, actor_id=actor.pk)
     return space
 
 

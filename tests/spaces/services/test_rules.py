@@ -106,7 +106,7 @@ class TestRulesFollowPeople:
 
 class TestMembershipsFeedTheHomeTimeline:
     def test_joining_a_space_brings_its_earlier_posts_home(
-        self, space: Space, owner: User, django_capture_on_commit_callbacks
+        self, space: Space, owner: User, django_capture_on_commit_callbacks, drain_outbox
     ) -> None:
         from essaim.core.pagination import Cursor
         from essaim.stream import selectors as stream_selectors
@@ -115,7 +115,7 @@ class TestMembershipsFeedTheHomeTimeline:
         with django_capture_on_commit_callbacks(execute=True):
             post = post_create(actor=owner, body="Bienvenue dans l'espace", space=space)
         newcomer = UserFactory()
-        with django_capture_on_commit_callbacks(execute=True):
-            services.membership_join(actor=newcomer, space=space)
+        services.membership_join(actor=newcomer, space=space)
+        drain_outbox()
         _pinned, page = stream_selectors.feed_home(actor=newcomer, cursor=Cursor(), with_announcements=False)
         assert post in page.items
