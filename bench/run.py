@@ -220,13 +220,16 @@ def _search_profile(names: list[str], queries: list[str]) -> dict[str, Any]:
 
 
 def wait_for_deliveries(timeout: float = 300.0) -> float:
-    """Seconds until the task queue is empty (every post delivered)."""
+    """Seconds until the task queue and the outbox are empty (every post delivered, every timeline rebuilt)."""
     from django.db import connections
     from django_tasks_db.models import DBTaskResult
 
+    from essaim.events.models import OutboxItem
+
     began = time.perf_counter()
     while time.perf_counter() - began < timeout:
-        if not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+        busy = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+        if not busy and not OutboxItem.objects.filter(failed_at__isnull=True).exists():
             break
         time.sleep(0.05)
     connections.close_all()
@@ -527,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataset": {"counts": stamp["counts"], "generation_s": stamp.get("timings_s"), **stamp["fingerprint"]},
         "server": {
-            "stack": "manage.py serve: granian (WSGI) + db_worker",
+            "stack": "manage.py serve: granian (WSGI) + worker (db_worker and the outbox)",
             "workers": server.workers,
             "threads": args.threads,
             "startup_s": round(server.startup_s, 1),

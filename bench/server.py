@@ -1,6 +1,6 @@
 """The server under test: Essaim's production stack, started on a free loopback port.
 
-``manage.py serve`` is what production runs (granian WSGI workers plus one ``db_worker``
+``manage.py serve`` is what production runs (granian WSGI workers plus one ``worker``
 task worker, supervised together), so the harness starts exactly that, with
 ``ESSAIM_DEBUG=0``. Resource use is read from ``/proc`` for the whole process tree:
 CPU-seconds from ``utime + stime`` in ``/proc/<pid>/stat``, peak memory from ``VmHWM``.
