@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "essaim.people",
     "essaim.spaces",
     "essaim.stream",
+    "essaim.notifications",
     "essaim.api",
 ]
 

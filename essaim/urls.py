@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("essaim.stream.urls")),
     path("", include("essaim.people.urls")),
     path("spaces/", include("essaim.spaces.urls")),
+    path("notifications/", include("essaim.notifications.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -18,6 +18,7 @@ class Action(StrEnum):
     VIEW_DIRECTORY = "people.directory"
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
+    READ_NOTIFICATIONS = "notifications.read"  # one's own bell and notifications page
     # people (target: a User)
     FOLLOW = "people.follow"
     VIEW_FOLLOWS = "people.view_follows"

@@ -50,6 +50,7 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from essaim.notifications.api import router as notifications_router
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
     from essaim.spaces.api import router as spaces_router
@@ -60,6 +61,7 @@ def _mount() -> None:
     for router in (stream_api.router, stream_api.timelines, stream_api.tags, stream_api.essaim):
         api.add_router("/v1/", router)
     api.add_router("/v1/", spaces_router)
+    api.add_router("/v1/", notifications_router)
     api.add_router("/", stream_api.media)
 
 

@@ -1,0 +1,177 @@
+"""Who is told what (``essaim.events`` → ``Notification``). Durable: a notification the worker owed is
+never lost, and running one twice adds nothing (``services.notify``'s sources).
+
+Each recipient is chosen through ``access`` when the event is consumed: a mention in a secret space
+reaches its members only, a post hidden or deleted since tells nobody, a guest hears of nothing
+outside their spaces. One notification per person per event: someone mentioned in a reply to their
+own comment on their own post is told of the mention only.
+"""
+
+from __future__ import annotations
+
+from essaim import access
+from essaim.access import Action
+from essaim.events import consumer
+from essaim.events.types import (
+    AnnouncementPublished,
+    CommentCreated,
+    Event,
+    Followed,
+    JoinAnswered,
+    JoinRequested,
+    PostCreated,
+    PostEdited,
+    ReactionAdded,
+    SpaceInvitationSent,
+)
+from essaim.notifications import services
+from essaim.notifications.models import Notification
+from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
+from essaim.stream.models import Comment, Post
+
+Kind = Notification.Kind
+
+
+def _post(post_id: int) -> Post | None:
+    return Post.objects.select_related("space").filter(pk=post_id, hidden_at=None).first()
+
+
+def _readers_among(post: Post, ids: set[int]) -> set[int]:
+    """Those of ``ids`` who may read ``post`` now (one query: ``access.readers``)."""
+    if not ids:
+        return set()
+    return set(access.readers(post).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@consumer(
+    "notifications.inbox",
+    on=[
+        PostCreated,
+        PostEdited,
+        CommentCreated,
+        ReactionAdded,
+        AnnouncementPublished,
+        Followed,
+        SpaceInvitationSent,
+        JoinRequested,
+        JoinAnswered,
+    ],
+    durable=True,
+)
+def inbox(event: Event) -> None:
+    match event:
+        case PostCreated() | PostEdited():
+            _mentioned_in_post(event)
+        case CommentCreated():
+            _commented(event)
+        case ReactionAdded():
+            _reacted(event)
+        case AnnouncementPublished():
+            _announced(event)
+        case Followed():
+            services.notify(
+                recipient_ids=[event.followed_id],
+                kind=Kind.FOLLOW,
+                source=f"follow:{event.actor_id}",
+                actor_id=event.actor_id,
+            )
+        case SpaceInvitationSent():
+            _invited(event)
+        case JoinRequested():
+            _asked_to_join(event)
+        case JoinAnswered():
+            _answered(event)
+
+
+def _mentioned_in_post(event: PostCreated | PostEdited) -> None:
+    post = _post(event.post_id)
+    if post is None or not event.mentioned_ids:
+        return
+    services.notify(
+        recipient_ids=_readers_among(post, set(event.mentioned_ids)),
+        kind=Kind.MENTION,
+        source=f"post:{post.pk}",
+        actor_id=event.actor_id,
+        post_id=post.pk,
+    )
+
+
+def _commented(event: CommentCreated) -> None:
+    post = _post(event.post_id)
+    comment = Comment.objects.filter(pk=event.comment_id).select_related("parent").first()
+    if post is None or comment is None:
+        return
+    told: dict[int, str] = {}  # recipient → kind, the first reason wins
+    for pk in event.mentioned_ids:
+        told.setdefault(pk, Kind.MENTION)
+    if comment.parent is not None:
+        told.setdefault(comment.parent.author_id, Kind.REPLY)
+    told.setdefault(post.author_id, Kind.COMMENT)
+    readers = _readers_among(post, set(told) - {event.actor_id})
+    for kind in (Kind.MENTION, Kind.REPLY, Kind.COMMENT):
+        services.notify(
+            recipient_ids=[pk for pk in readers if told[pk] == kind],
+            kind=kind,
+            source=f"comment:{comment.pk}",
+            actor_id=event.actor_id,
+            post_id=post.pk,
+            comment_id=comment.pk,
+        )
+
+
+def _reacted(event: ReactionAdded) -> None:
+    post = _post(event.post_id)
+    if post is not None and event.actor_id is not None and _readers_among(post, {post.author_id}):
+        services.notify_reaction(recipient_id=post.author_id, actor_id=event.actor_id, post_id=post.pk)
+
+
+def _announced(event: AnnouncementPublished) -> None:
+    post = _post(event.post_id)
+    if post is None:
+        return
+    services.notify(
+        recipient_ids=access.readers(post).values_list("pk", flat=True).iterator(),
+        kind=Kind.ANNOUNCEMENT,
+        source=f"announcement:{post.pk}",
+        actor_id=event.actor_id,
+        post_id=post.pk,
+    )
+
+
+def _invited(event: SpaceInvitationSent) -> None:
+    invitation = SpaceInvitation.objects.filter(pk=event.invitation_id, status=SpaceInvitation.Status.PENDING).first()
+    if invitation is None or invitation.user_id is None:  # an address: the account invitation's mail tells them
+        return
+    services.notify(
+        recipient_ids=[invitation.user_id],
+        kind=Kind.INVITATION,
+        source=f"invitation:{invitation.pk}",
+        actor_id=event.actor_id,
+        space_id=invitation.space_id,
+    )
+
+
+def _asked_to_join(event: JoinRequested) -> None:
+    space = Space.objects.filter(pk=event.space_id).first()
+    if space is None or not JoinRequest.objects.filter(pk=event.request_id, status=JoinRequest.Status.PENDING).exists():
+        return
+    staff = Membership.objects.filter(space=space).exclude(role__in=[Membership.Role.MEMBER, Membership.Role.READER])
+    approvers = [m.user for m in staff.select_related("user") if access.can(m.user, Action.APPROVE_MEMBERS, space)]
+    services.notify(
+        recipient_ids=[user.pk for user in approvers],
+        kind=Kind.JOIN_REQUEST,
+        source=f"join_request:{event.request_id}",
+        actor_id=event.actor_id,
+        space_id=space.pk,
+    )
+
+
+def _answered(event: JoinAnswered) -> None:
+    services.notify(
+        recipient_ids=[event.user_id],
+        kind=Kind.JOIN_ANSWER,
+        source=f"join_answer:{event.request_id}",
+        actor_id=event.actor_id,
+        space_id=event.space_id,
+        accepted=event.accepted,
+    )

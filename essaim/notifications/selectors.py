@@ -1,0 +1,70 @@
+"""Reads of notifications: a person's own, newest first, each about something they may still see."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from essaim import access
+from essaim.access import Action
+from essaim.access.roles import Actor
+from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows
+from essaim.core.rows import fetch
+from essaim.notifications.models import Notification
+
+BELL_MAX = 99  # the bell says "99+" beyond
+
+
+def notification_page_for(
+    *, actor: Actor, cursor: Cursor, unread_only: bool = False, kinds: Collection[str] | None = None
+) -> Page[Notification]:
+    """A page of ``actor``'s notifications (of ``kinds`` only, when given) with who did it and what it
+    is about (a fixed number of queries). One about a post ``actor`` may no longer read (hidden, moved
+    to a space they left) is left out; the cursor still moves on from the rows read."""
+    access.require(actor, Action.READ_NOTIFICATIONS)
+    queryset = access.visible(actor, Notification.objects.all())
+    if unread_only:
+        queryset = queryset.filter(read_at=None)
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=kinds)
+    page = page_from_rows(list(apply_cursor(_with_subjects(queryset), cursor)), cursor)
+    return Page(items=_readable(actor, page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
+
+
+def _with_subjects(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Who did it and what it is about, in the same query."""
+    return queryset.select_related(
+        "actor__profile", "post__author__profile", "post__space", "comment__author__profile", "comment__parent", "space"
+    )
+
+
+def _readable(actor: Actor, notifications: list[Notification]) -> list[Notification]:
+    """Those of ``notifications`` that are about nothing, or about a post ``actor`` may read now."""
+    posts = [n.post for n in notifications if n.post is not None]
+    readable = {post.pk for post in access.visible_among(actor, posts)}
+    return [n for n in notifications if n.post_id is None or n.post_id in readable]
+
+
+_UNREAD_SQL = (
+    f"SELECT COUNT(*) FROM (SELECT 1 FROM {Notification._meta.db_table} "  # noqa: S608 - the model's table
+    "WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) unread"
+)
+
+
+def unread_count_for(*, actor: Actor) -> int:
+    """How many unread notifications ``actor`` has, counted up to ``BELL_MAX + 1`` (one index range, the
+    ``notification_unread`` index): the bell on every page."""
+    if not access.can(actor, Action.READ_NOTIFICATIONS):
+        return 0
+    return int(fetch(_UNREAD_SQL, [actor.pk, BELL_MAX + 1])[0][0])
+
+
+def notification_get_for(*, actor: Actor, notification_id: int) -> Notification:
+    """One of ``actor``'s notifications with what it is about (404 for anyone else's, as for one that does
+    not exist, and for one about a post ``actor`` may no longer read)."""
+    found = _with_subjects(access.visible(actor, Notification.objects.filter(pk=notification_id))).first()
+    if found is None or not _readable(actor, [found]):
+        raise Http404
+    return found

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from essaim.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("menu/", views.notification_menu, name="menu"),
+    path("read/", views.notifications_read_all, name="read-all"),
+    path("<int:notification_id>/", views.notification_open, name="open"),
+    path("<int:notification_id>/read/", views.notification_read, name="read"),
+]
