@@ -34,7 +34,7 @@ from typing import Any
 
 from essaim.core.ids import SEQUENCE_BITS, id_floor
 
-DATASET_VERSION = 2  # 2: spaces, memberships and posts in spaces
+DATASET_VERSION = 3  # 2: spaces, memberships and posts in spaces; 3: notifications
 SEED = 20240601
 PASSWORD = "bench-password-0123"  # noqa: S105 - every benchmark person's known password
 
@@ -951,10 +951,74 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
             (uid[owner], plan.posts[index].id) for owner in sorted(plan.home) for index in reversed(plan.home[owner])
         )
         log(f"  home entries: {counts['home_entries']:,}")
+        counts["notifications"] = _write_notifications(plan, uid)
+        log(f"  notifications: {counts['notifications']:,}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return counts
+
+
+def notification_rows(plan: Plan) -> Iterable[tuple[Any, ...]]:
+    """What the network told its people: each comment to its post's author, each mention to the person
+    mentioned, each post's reactions to its author (grouped: the last reactor and how many others), each
+    follow to the person followed. What is older than a week is read. As (id, recipient, kind, actor,
+    others, post index, comment id, created_at, read_at), recipients and actors as person indexes."""
+    week_ago = plan.end - timedelta(days=7)
+    rng = random.Random(plan.seed + 18)
+    taken: set[int] = set()
+
+    def row(recipient: int, kind: str, actor: int, at: datetime, **about: Any) -> tuple[Any, ...]:
+        read = at + timedelta(hours=rng.random() * 48) if at < week_ago else None
+        return (
+            time_id(rng, at, taken),
+            recipient,
+            kind,
+            actor,
+            about.get("others", 0),
+            about.get("post"),
+            about.get("comment"),
+            at,
+            read,
+        )
+
+    for cid, index, author, created, _body in plan.comments:
+        if plan.posts[index].author != author:
+            yield row(plan.posts[index].author, "comment", author, created, post=index, comment=cid)
+    for index, post in enumerate(plan.posts):
+        for mentioned in post.mentions:
+            if mentioned != post.author:
+                yield row(mentioned, "mention", post.author, post.created_at, post=index)
+    latest: dict[int, tuple[int, datetime, int]] = {}  # post index -> (last reactor, when, how many)
+    for index, person, _emoji, created in plan.reactions:
+        if person != plan.posts[index].author:
+            last, when, count = latest.get(index, (person, created, 0))
+            latest[index] = (person, created, count + 1) if created >= when else (last, when, count + 1)
+    for index, (person, created, count) in latest.items():
+        yield row(plan.posts[index].author, "reaction", person, created, post=index, others=count - 1)
+    start = plan.end - timedelta(days=plan.size.days)
+    for follower, followed in plan.follows:
+        yield row(followed, "follow", follower, start + (plan.end - start) * rng.random())
+
+
+def _write_notifications(plan: Plan, uid: list[int]) -> int:
+    from essaim.notifications.models import Notification
+
+    fields = ["id", "recipient", "kind", "actor", "others", "post", "comment", "created_at", "read_at"]
+    return Writer(Notification, fields).write(
+        (
+            nid,
+            uid[recipient],
+            kind,
+            uid[actor],
+            others,
+            None if post is None else plan.posts[post].id,
+            comment,
+            at,
+            read,
+        )
+        for nid, recipient, kind, actor, others, post, comment, at, read in notification_rows(plan)
+    )
 
 
 def code_fingerprint() -> str:

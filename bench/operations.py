@@ -109,12 +109,24 @@ def read_operations(fixtures: Fixtures) -> list[Operation]:
     def bare(i: int) -> Request:
         return Request("GET", "/bench/bare")
 
+    def notifications_html(i: int) -> Request:
+        return Request("GET", "/notifications/", readers[i % len(readers)].session_headers())
+
+    def notifications_json(i: int) -> Request:
+        return Request("GET", "/api/v1/notifications?limit=20", readers[i % len(readers)].bearer_headers())
+
+    def notifications_count(i: int) -> Request:
+        return Request("GET", "/api/v1/notifications/unread_count", readers[i % len(readers)].bearer_headers())
+
     return [
         Operation("bare", bare, via="page"),
         Operation("home_html", home_html, via="page"),
         Operation("home_json", home_json),
         Operation("home_json_cursor", home_json_cursor),
         Operation("post_page", post_page, via="page"),
+        Operation("notifications_html", notifications_html, via="page"),
+        Operation("notifications_json", notifications_json),
+        Operation("notifications_count", notifications_count),
         *space_operations(fixtures),
     ]
 

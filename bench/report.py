@@ -19,6 +19,9 @@ ORDER = (
     "space_json",
     "space_html",
     "space_search",
+    "notifications_html",
+    "notifications_json",
+    "notifications_count",
 )
 
 
