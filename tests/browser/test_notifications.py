@@ -25,11 +25,20 @@ def busy_day(employee: User, colleague: User) -> int:
     """What colleagues did about ``employee``'s post, told through the outbox's consumer as the worker would."""
     post = stream_services.post_create(actor=employee, body="Réunion de rentrée jeudi à 10 h en salle Garonne")
     stream_services.comment_create(actor=colleague, post=post, body="J'y serai, merci @lea.martin pour l'ordre du jour")
-    for first_name in ("Marc", "Zoé", "Inès"):
-        stream_services.reaction_add(actor=UserFactory(first_name=first_name), post=post, emoji="👍")
+    for first_name, last_name in (("Marc", "Roux"), ("Zoé", "Petit"), ("Inès", "Lecoq")):
+        stream_services.reaction_add(
+            actor=UserFactory(first_name=first_name, last_name=last_name), post=post, emoji="👍"
+        )
     people_services.follow_create(actor=colleague, user=employee)
     outbox.drain()
     return post.pk
+
+
+def assert_within_the_screen(page: Any, selector: str) -> None:
+    left, right = page.evaluate(
+        f"() => {{ const r = document.querySelector('{selector}').getBoundingClientRect(); return [r.left, r.right]; }}"
+    )
+    assert 0 <= left < right <= page.viewport_size["width"]
 
 
 def test_the_bell_counts_its_panel_shows_and_a_notification_leads_to_the_comment(
@@ -43,9 +52,9 @@ def test_the_bell_counts_its_panel_shows_and_a_notification_leads_to_the_comment
     panel = bell.locator(".bell__panel")
     panel.locator(".notification").first.wait_for()
     assert "Éloïse Dupré vous suit" in panel.inner_text()
-    assert "Inès et 2 autres personnes ont réagi à votre publication" in panel.inner_text().replace("\xa0", " ")
+    assert "Inès Lecoq et 2 autres personnes ont réagi à votre publication" in panel.inner_text().replace("\xa0", " ")
     screenshot(page, "notifications-bell-open-desktop-fr")
-    assert page.evaluate("() => document.querySelector('.bell__panel').getBoundingClientRect().left") >= 0
+    assert_within_the_screen(page, ".bell__panel")
 
     page.goto("/notifications/")
     looks_right_on_desktop_and_phone(open_page, page, "notifications-page-fr")
@@ -64,6 +73,7 @@ def test_in_english_on_a_phone_with_the_panel_open(
     phone.locator("details.bell summary").click()
     phone.locator(".bell__panel .notification").first.wait_for()
     assert "Éloïse Dupré now follows you" in phone.locator(".bell__panel").inner_text()
+    assert_within_the_screen(phone, ".bell__panel")
     looks_right(phone, "notifications-bell-open-phone-en")
     phone.goto("/notifications/?unread=1")
     phone.get_by_role("button", name="Mark all as read").click()
