@@ -43,6 +43,11 @@ def _readers_among(post: Post, ids: set[int]) -> set[int]:
     return set(access.readers(post).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def _may_tell_someone(event: Event) -> bool:
+    """Most posts mention nobody: they need no outbox row (one write fewer a post, and none for the worker)."""
+    return not isinstance(event, PostCreated | PostEdited) or bool(event.mentioned_ids)
+
+
 @consumer(
     "notifications.inbox",
     on=[
@@ -57,6 +62,7 @@ def _readers_among(post: Post, ids: set[int]) -> set[int]:
         JoinAnswered,
     ],
     durable=True,
+    when=_may_tell_someone,
 )
 def inbox(event: Event) -> None:
     match event:

@@ -130,3 +130,10 @@ class TestPeopleAndSpaces:
         User.objects.filter(pk=colleague.pk).update(is_active=False)  # before the worker got to it
         drain_outbox()
         assert _told(colleague) == []
+
+
+def test_a_post_that_mentions_nobody_leaves_the_notifications_nothing_to_do(employee: User) -> None:
+    from essaim.events.models import OutboxItem
+
+    stream_services.post_create(actor=employee, body="Bonjour à tous")
+    assert not OutboxItem.objects.filter(consumer="notifications.inbox").exists()
