@@ -30,27 +30,30 @@ def notify(
     accepted: bool | None = None,
 ) -> int:
     """Tell each of ``recipient_ids`` (never the actor themselves, nor a deactivated account) that ``kind``
-    happened; once per ``source`` each, however often this runs. Returns how many rows were written.
+    happened; once per ``source`` each, however often this runs. Returns how many people it was for.
 
     Without a permission check: the consumer decided who may know (``access``) before calling.
     """
-    wanted = set(recipient_ids) - {actor_id}
-    active = User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
-    rows = [
-        Notification(
-            recipient_id=pk,
-            kind=kind,
-            source=source,
-            actor_id=actor_id,
-            post_id=post_id,
-            comment_id=comment_id,
-            space_id=space_id,
-            accepted=accepted,
-        )
-        for pk in active
-    ]
-    created = Notification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    return len(created)
+    wanted = sorted(set(recipient_ids) - {actor_id})
+    written = 0
+    for start in range(0, len(wanted), BATCH):  # an announcement reaches everyone: bounded statements
+        chunk = wanted[start : start + BATCH]
+        active = User.objects.filter(pk__in=chunk, is_active=True).values_list("pk", flat=True)
+        rows = [
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                source=source,
+                actor_id=actor_id,
+                post_id=post_id,
+                comment_id=comment_id,
+                space_id=space_id,
+                accepted=accepted,
+            )
+            for pk in active
+        ]
+        written += len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+    return written
 
 
 @transaction.atomic
