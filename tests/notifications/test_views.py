@@ -81,6 +81,18 @@ class TestThePage:
         assert f"/notifications/{new.pk}/" in unread
         assert f"/notifications/{old.pk}/" not in unread
 
+    def test_a_new_post_in_a_space_followed_closely_names_the_space(
+        self, signed_in: Client, employee: User, colleague: User
+    ) -> None:
+        space = SpaceFactory(name="Projet Atlas")
+        Membership.objects.create(space=space, user=colleague, role=Membership.Role.MEMBER)
+        post = stream_services.post_create(actor=colleague, body="Nouvelle maquette", space=space)
+        _notify(employee, Kind.SPACE_POST, actor=colleague, post=post)
+        Membership.objects.create(space=space, user=employee, role=Membership.Role.MEMBER)
+        html = signed_in.get(reverse("notifications:list")).text
+        assert "Éloïse Dupré posted in Projet Atlas" in html
+        assert "Nouvelle maquette" in html
+
     def test_pages_by_cursor(self, signed_in: Client, employee: User) -> None:
         made = [_notify(employee) for _ in range(25)]
         first = signed_in.get(reverse("notifications:list")).text
