@@ -19,6 +19,9 @@ class Action(StrEnum):
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
     READ_NOTIFICATIONS = "notifications.read"  # one's own bell and notifications page
+    CHOOSE_NOTIFICATIONS = "notifications.choose"  # one's own notification settings (kinds, spaces)
+    # notifications (target: a ThreadMute, the actor's for a post)
+    MUTE_THREAD = "notifications.mute_thread"
     # people (target: a User)
     FOLLOW = "people.follow"
     VIEW_FOLLOWS = "people.view_follows"

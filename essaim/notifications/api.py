@@ -39,6 +39,7 @@ TYPES: dict[str, str] = {
     Kind.REACTION: "favourite",
     Kind.FOLLOW: "follow",
     Kind.ANNOUNCEMENT: "status",
+    Kind.SPACE_POST: "status",
     Kind.INVITATION: "essaim.space_invitation",
     Kind.JOIN_REQUEST: "essaim.join_request",
     Kind.JOIN_ANSWER: "essaim.join_answer",

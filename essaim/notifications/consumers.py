@@ -4,10 +4,13 @@ never lost, and running one twice adds nothing (``services.notify``'s sources).
 Each recipient is chosen through ``access`` when the event is consumed: a mention in a secret space
 reaches its members only, a post hidden or deleted since tells nobody, a guest hears of nothing
 outside their spaces. One notification per person per event: someone mentioned in a reply to their
-own comment on their own post is told of the mention only.
+own comment on their own post is told of the mention only. What people chose (a kind turned off, a
+space or a thread muted) is honoured by ``services.notify``; "every post" of a space is here.
 """
 
 from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
 
 from essaim import access
 from essaim.access import Action
@@ -25,7 +28,7 @@ from essaim.events.types import (
     SpaceInvitationSent,
 )
 from essaim.notifications import services
-from essaim.notifications.models import Notification
+from essaim.notifications.models import Notification, SpaceLevel, SpaceNotificationLevel
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
 from essaim.stream.models import Comment, Post
 
@@ -44,8 +47,16 @@ def _readers_among(post: Post, ids: set[int]) -> set[int]:
 
 
 def _may_tell_someone(event: Event) -> bool:
-    """Most posts mention nobody: they need no outbox row (one write fewer a post, and none for the worker)."""
-    return not isinstance(event, PostCreated | PostEdited) or bool(event.mentioned_ids)
+    """Most posts mention nobody and are in no space someone follows closely: they need no outbox row (one
+    write fewer a post, and nothing for the worker). Asked in the post's request: one indexed lookup for a
+    post in a space, none outside."""
+    if not isinstance(event, PostCreated | PostEdited) or event.mentioned_ids:
+        return True
+    return (
+        isinstance(event, PostCreated)
+        and event.space_id is not None
+        and SpaceNotificationLevel.objects.filter(space_id=event.space_id, level=SpaceLevel.EVERY_POST).exists()
+    )
 
 
 @consumer(
@@ -66,7 +77,10 @@ def _may_tell_someone(event: Event) -> bool:
 )
 def inbox(event: Event) -> None:
     match event:
-        case PostCreated() | PostEdited():
+        case PostCreated():
+            _mentioned_in_post(event)
+            _posted_in_space(event)
+        case PostEdited():
             _mentioned_in_post(event)
         case CommentCreated():
             _commented(event)
@@ -97,6 +111,24 @@ def _mentioned_in_post(event: PostCreated | PostEdited) -> None:
         recipient_ids=_readers_among(post, set(event.mentioned_ids)),
         kind=Kind.MENTION,
         source=f"post:{post.pk}",
+        actor_id=event.actor_id,
+        post_id=post.pk,
+    )
+
+
+def _posted_in_space(event: PostCreated) -> None:
+    """A new post in a space tells its members who chose "every post" there and may read it (``access``),
+    but those it mentions (told of the mention). Bulk: one query picks them however large the space."""
+    post = _post(event.post_id) if event.space_id is not None else None
+    if post is None or post.space_id is None:
+        return
+    close = SpaceNotificationLevel.objects.filter(space_id=post.space_id, level=SpaceLevel.EVERY_POST)
+    member = Membership.objects.filter(user_id=OuterRef("pk"), space_id=post.space_id)
+    readers = access.readers(post).filter(pk__in=close.values("user_id")).filter(Exists(member))
+    services.notify(
+        recipient_ids=readers.exclude(pk__in=event.mentioned_ids).values_list("pk", flat=True).iterator(),
+        kind=Kind.SPACE_POST,
+        source=f"space_post:{post.pk}",
         actor_id=event.actor_id,
         post_id=post.pk,
     )

@@ -29,6 +29,7 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", _("Requests to join my spaces")
         JOIN_ANSWER = "join_answer", _("Answers to my requests to join")
         ANNOUNCEMENT = "announcement", _("Announcements")
+        SPACE_POST = "space_post", _("New posts in spaces I follow closely")
 
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     # Indexed by ``notification_list`` and ``notification_unread``.
@@ -68,3 +69,101 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class Channel(models.TextChoices):
+    """How a person is told of one kind of notification."""
+
+    APP = "app", _("In the app")
+    APP_AND_EMAIL = "app_email", _("In the app and by e-mail")
+    NOTHING = "nothing", _("Nothing")
+
+
+# What a new employee never has to touch: everything in the app, and by e-mail what waits for an answer
+# or names them. Kept (not sent) until e-mail is: ``NotificationSetting`` stores only what differs.
+EMAILED_KINDS = (
+    Notification.Kind.MENTION,
+    Notification.Kind.REPLY,
+    Notification.Kind.INVITATION,
+    Notification.Kind.JOIN_REQUEST,
+    Notification.Kind.JOIN_ANSWER,
+)
+DEFAULT_CHANNELS: dict[str, str] = dict.fromkeys(Notification.Kind.values, Channel.APP.value) | dict.fromkeys(
+    EMAILED_KINDS, Channel.APP_AND_EMAIL.value
+)
+
+
+class NotificationSetting(models.Model):
+    """A person's channel for one kind of notification, only where it differs from ``DEFAULT_CHANNELS``.
+
+    One row per (person, kind) rather than one JSON field per person: the consumer drops the people who
+    turned a kind off with an indexed ``NOT EXISTS`` inside the query that picks the recipients (the same
+    SQL on SQLite and PostgreSQL, no JSON operators), and changing a default later changes it for
+    everyone who never chose.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings", db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Notification.Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_notification_setting_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channel}"
+
+
+class SpaceLevel(models.TextChoices):
+    """What a person is told about the posts of one of their spaces."""
+
+    EVERY_POST = "all", _("Every post")
+    MENTIONS = "mentions", _("Mentions only")
+    NOTHING = "nothing", _("Nothing")
+
+
+DEFAULT_SPACE_LEVEL = SpaceLevel.MENTIONS
+
+
+class SpaceNotificationLevel(models.Model):
+    """A person's level for one space, only where it is not ``DEFAULT_SPACE_LEVEL``: "every post" (a
+    ``space_post`` notification for each new post they may read) or "nothing" (no notification about the
+    space's posts at all). A row outlives a membership harmlessly: "every post" also asks for one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_notification_levels", db_index=False
+    )
+    # Indexed by ``notification_level_space``.
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+", db_index=False)
+    level = models.CharField(_("level"), max_length=10, choices=SpaceLevel.choices)
+
+    class Meta:
+        verbose_name = _("space notification level")
+        verbose_name_plural = _("space notification levels")
+        constraints = [models.UniqueConstraint(fields=["user", "space"], name="one_notification_level_per_space")]
+        indexes = [models.Index(fields=["space", "level"], name="notification_level_space")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.space_id}: {self.level}"
+
+
+class ThreadMute(models.Model):
+    """A post a person muted: nothing about it reaches them any more (comments, replies, reactions,
+    mentions in its comments)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_mutes", db_index=False
+    )
+    post = models.ForeignKey("stream.Post", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("muted thread")
+        verbose_name_plural = _("muted threads")
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="one_mute_per_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted {self.post_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,7 +13,16 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows
 from essaim.core.rows import fetch
-from essaim.notifications.models import Notification
+from essaim.notifications.models import (
+    DEFAULT_CHANNELS,
+    DEFAULT_SPACE_LEVEL,
+    Notification,
+    NotificationSetting,
+    SpaceNotificationLevel,
+    ThreadMute,
+)
+from essaim.spaces.models import Membership, Space
+from essaim.stream.models import Post
 
 BELL_MAX = 99  # the bell says "99+" beyond
 
@@ -68,3 +78,30 @@ def notification_get_for(*, actor: Actor, notification_id: int) -> Notification:
     if found is None or not _readable(actor, [found]):
         raise Http404
     return found
+
+
+@dataclass(frozen=True)
+class NotificationChoices:
+    """What ``actor`` chose, defaults filled in: a channel per kind (in ``Notification.Kind``'s order) and a
+    level per space they belong to (by name)."""
+
+    channels: dict[str, str]
+    spaces: list[tuple[Space, str]]
+
+
+def notification_choices_for(*, actor: Actor) -> NotificationChoices:
+    """``actor``'s notification settings, in three queries however many spaces they belong to."""
+    access.require(actor, Action.CHOOSE_NOTIFICATIONS)
+    chosen = access.visible(actor, NotificationSetting.objects.all()).values_list("kind", "channel")
+    levels = dict(access.visible(actor, SpaceNotificationLevel.objects.all()).values_list("space_id", "level"))
+    memberships = access.visible(actor, Membership.objects.filter(user_id=actor.pk)).select_related("space")
+    spaces = sorted((m.space for m in memberships), key=lambda space: space.name.casefold())
+    return NotificationChoices(
+        channels=DEFAULT_CHANNELS | dict(chosen),
+        spaces=[(space, levels.get(space.pk, DEFAULT_SPACE_LEVEL)) for space in spaces],
+    )
+
+
+def thread_muted_for(*, actor: Actor, post: Post) -> bool:
+    """Whether ``actor`` muted ``post``'s thread."""
+    return access.visible(actor, ThreadMute.objects.filter(post_id=post.pk)).exists()

@@ -1,18 +1,32 @@
-"""Writes of notifications: telling people (for the event consumer, ``consumers``) and marking read."""
+"""Writes of notifications: telling people (for the event consumer, ``consumers``) what they chose to be
+told, marking read, and their choices (a channel per kind, a level per space, muted threads)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
-from essaim.notifications.models import Notification
-from essaim.stream.models import Reaction
+from essaim.notifications.models import (
+    DEFAULT_CHANNELS,
+    DEFAULT_SPACE_LEVEL,
+    Channel,
+    Notification,
+    NotificationSetting,
+    SpaceLevel,
+    SpaceNotificationLevel,
+    ThreadMute,
+)
+from essaim.spaces.models import Membership
+from essaim.stream.models import Post, Reaction
 
 Kind = Notification.Kind
 BATCH = 1000
@@ -32,13 +46,13 @@ def notify(
     """Tell each of ``recipient_ids`` (never the actor themselves, nor a deactivated account) that ``kind``
     happened; once per ``source`` each, however often this runs. Returns how many people it was for.
 
+    Nobody who chose to hear nothing of ``kind``, muted the post's thread or muted its space (``willing``).
     Without a permission check: the consumer decided who may know (``access``) before calling.
     """
     wanted = sorted(set(recipient_ids) - {actor_id})
     written = 0
     for start in range(0, len(wanted), BATCH):  # an announcement reaches everyone: bounded statements
-        chunk = wanted[start : start + BATCH]
-        active = User.objects.filter(pk__in=chunk, is_active=True).values_list("pk", flat=True)
+        people = User.objects.filter(pk__in=wanted[start : start + BATCH], is_active=True)
         rows = [
             Notification(
                 recipient_id=pk,
@@ -50,17 +64,35 @@ def notify(
                 space_id=space_id,
                 accepted=accepted,
             )
-            for pk in active
+            for pk in willing(people, kind=kind, post_id=post_id).values_list("pk", flat=True)
         ]
         written += len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
     return written
+
+
+def willing(people: QuerySet[User], *, kind: str, post_id: int | None = None) -> QuerySet[User]:
+    """Those of ``people`` who want to hear of ``kind`` (about ``post_id``): not who turned ``kind`` off,
+    muted the post, or muted the space it is in. Part of the query that picks them, never one per person."""
+    turned_off = NotificationSetting.objects.filter(user_id=OuterRef("pk"), kind=kind, channel=Channel.NOTHING)
+    people = people.exclude(Exists(turned_off))
+    if post_id is None:
+        return people
+    muted_thread = ThreadMute.objects.filter(user_id=OuterRef("pk"), post_id=post_id)
+    muted_space = SpaceNotificationLevel.objects.filter(
+        user_id=OuterRef("pk"),
+        level=SpaceLevel.NOTHING,
+        space_id__in=Post.objects.filter(pk=post_id, space__isnull=False).values("space_id"),
+    )
+    return people.exclude(Exists(muted_thread)).exclude(Exists(muted_space))
 
 
 @transaction.atomic
 def notify_reaction(*, recipient_id: int, actor_id: int, post_id: int) -> Notification | None:
     """Reactions to one post, grouped while unread: the unread row gives way to a new one on top, naming
     the latest to react and how many others did (``others``). Nothing for the post's author's own."""
-    if recipient_id == actor_id or not User.objects.filter(pk=recipient_id, is_active=True).exists():
+    if recipient_id == actor_id:
+        return None
+    if not willing(User.objects.filter(pk=recipient_id, is_active=True), kind=Kind.REACTION, post_id=post_id).exists():
         return None
     unread = Notification.objects.filter(recipient_id=recipient_id, kind=Kind.REACTION, post_id=post_id, read_at=None)
     unread.delete()
@@ -100,3 +132,60 @@ def notifications_clear(*, actor: Actor) -> int:
     access.require(actor, Action.READ_NOTIFICATIONS)
     deleted, _detail = Notification.objects.filter(recipient_id=actor.pk).delete()
     return deleted
+
+
+# --- a person's choices -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_settings_update(
+    *, actor: Actor, channels: Mapping[str, str], levels: Mapping[int, str] | None = None
+) -> None:
+    """Save ``actor``'s channel for each kind in ``channels`` and level for each space in ``levels`` (by space
+    id, spaces they belong to). Only what differs from the defaults is kept; a choice back to the default
+    removes its row. Refuses the whole change with a message for an unknown kind, channel or level, or a
+    space ``actor`` is not a member of."""
+    access.require(actor, Action.CHOOSE_NOTIFICATIONS)
+    levels = levels or {}
+    _check_choices(actor=actor, channels=channels, levels=levels)
+    NotificationSetting.objects.filter(user_id=actor.pk, kind__in=list(channels)).delete()
+    NotificationSetting.objects.bulk_create(
+        NotificationSetting(user_id=actor.pk, kind=kind, channel=channel)
+        for kind, channel in channels.items()
+        if channel != DEFAULT_CHANNELS[kind]
+    )
+    SpaceNotificationLevel.objects.filter(user_id=actor.pk, space_id__in=list(levels)).delete()
+    SpaceNotificationLevel.objects.bulk_create(
+        SpaceNotificationLevel(user_id=actor.pk, space_id=space_id, level=level)
+        for space_id, level in levels.items()
+        if level != DEFAULT_SPACE_LEVEL
+    )
+
+
+def _check_choices(*, actor: Actor, channels: Mapping[str, str], levels: Mapping[int, str]) -> None:
+    errors: dict[str, list[str]] = {}
+    if set(channels) - set(Kind.values):
+        errors.setdefault("channels", []).append(_("This kind of notification does not exist."))
+    if set(channels.values()) - set(Channel.values):
+        errors.setdefault("channels", []).append(_("Choose in the app, in the app and by e-mail, or nothing."))
+    if set(levels.values()) - set(SpaceLevel.values):
+        errors.setdefault("levels", []).append(_("Choose every post, mentions only, or nothing."))
+    mine = set(
+        Membership.objects.filter(user_id=actor.pk, space_id__in=list(levels)).values_list("space_id", flat=True)
+    )
+    if set(levels) - mine:
+        errors.setdefault("levels", []).append(_("You can only choose for the spaces you belong to."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def thread_mute_set(*, actor: Actor, post: Post, muted: bool) -> bool:
+    """Mute (or unmute) ``post`` for ``actor``: while muted, nothing about it reaches them. Again changes
+    nothing. Returns whether it is muted now. A post ``actor`` may not see answers 404."""
+    access.require(actor, Action.MUTE_THREAD, ThreadMute(user_id=actor.pk, post=post))
+    if muted:
+        ThreadMute.objects.get_or_create(user_id=actor.pk, post_id=post.pk)
+    else:
+        ThreadMute.objects.filter(user_id=actor.pk, post_id=post.pk).delete()
+    return muted

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("menu/", views.notification_menu, name="menu"),
     path("read/", views.notifications_read_all, name="read-all"),
+    path("settings/", views.notification_settings, name="settings"),
     path("<int:notification_id>/", views.notification_open, name="open"),
     path("<int:notification_id>/read/", views.notification_read, name="read"),
 ]

@@ -1,17 +1,20 @@
-"""The notifications page, the bell's latest few, and marking read."""
+"""The notifications page, the bell's latest few, marking read, and the notification settings."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from essaim.core.http import error_response, redirect_or_htmx
+from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
 from essaim.core.pagination import Cursor, parse_cursor
 from essaim.notifications import selectors, services
+from essaim.notifications.forms import NotificationSettingsForm
 from essaim.notifications.links import target_url
 
 MENU_SIZE = 8
@@ -69,3 +72,24 @@ def _back_to_list(request: HttpRequest) -> str:
     """The list the form was on (all, or the unread ones)."""
     url = reverse("notifications:list")
     return f"{url}?unread=1" if request.POST.get("unread") == "1" else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """How each kind of notification reaches the person, and what each of their spaces tells them."""
+    choices = selectors.notification_choices_for(actor=request.user)
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, choices=choices)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.notification_settings_update(
+                    actor=request.user, channels=form.channels(), levels=form.levels()
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your notification settings are saved."))
+                return redirect("notifications:settings")
+        return render(request, "notifications/settings.html", {"form": form}, status=400)
+    return render(request, "notifications/settings.html", {"form": form})

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from essaim import access
 from essaim.access import Action
 from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
+from essaim.notifications import selectors as notification_selectors
+from essaim.notifications import services as notification_services
 from essaim.stream import selectors, services
 from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
 from essaim.stream.models import Post
@@ -35,6 +37,7 @@ def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str,
         "can_delete": access.can(request.user, Action.DELETE, post),
         "can_announce": access.can(request.user, Action.ANNOUNCE, post),
         "can_hide": access.can(request.user, Action.HIDE, post),
+        "thread_muted": notification_selectors.thread_muted_for(actor=me(request), post=post),
         **extra,
     }
 
@@ -219,6 +222,16 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_get_for(actor=me(request), post_id=post_id)
     services.post_hide(actor=me(request), post=post, hidden=request.POST.get("hidden") != "0")
     return redirect(post.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post_mute(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Mute (``muted=1``) or unmute (``muted=0``) the post's thread for oneself: nothing about it reaches
+    them while muted."""
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    notification_services.thread_mute_set(actor=me(request), post=post, muted=request.POST.get("muted") != "0")
+    return redirect_or_htmx(request, post.get_absolute_url())
 
 
 @login_required

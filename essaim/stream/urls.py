@@ -23,6 +23,7 @@ urlpatterns = [
     path("posts/<int:post_id>/reactions", post_views.reactors, name="reactors"),
     path("posts/<int:post_id>/announcement", post_views.announcement, name="announcement"),
     path("posts/<int:post_id>/hide", post_views.post_hide, name="post-hide"),
+    path("posts/<int:post_id>/mute", post_views.post_mute, name="post-mute"),
     path("comments/<int:comment_id>/edit", post_views.comment_edit, name="comment-edit"),
     path("comments/<int:comment_id>/delete", post_views.comment_delete, name="comment-delete"),
     path("attachments/<int:attachment_id>/", post_views.attachment_download, name="attachment"),

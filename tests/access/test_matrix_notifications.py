@@ -1,4 +1,5 @@
-"""Notifications never reveal a post to someone who may not see it, generated from the policy's world.
+"""Notifications never reveal a post to someone who may not see it, generated from the policy's world; and
+the settings (kinds, spaces, muted threads) are each person's own, a thread muted only by who may see it.
 
 The world is ``test_visible_among``'s: a post of every kind (company, followers, mentioned; in every kind
 of space, archived and sub-spaces included; hidden or not) and people of every kind. Each post is
@@ -167,3 +168,113 @@ def test_pages(client, db: None, role: str, page: str) -> None:
     if per_notification and role not in {"anonymous", "recipient"}:  # a missing one answers alike
         missing = reverse(url_name, kwargs={"notification_id": notification.pk + 1000})
         assert getattr(client, method)(missing).status_code == response.status_code
+
+
+# --- the settings: everyone signed in chooses their own; a thread is muted by who may see its post ------
+
+
+def test_a_thread_may_be_muted_by_exactly_who_may_see_its_post_and_for_themselves_only(
+    world: World, everyone: list[User]
+) -> None:
+    from essaim.notifications.models import ThreadMute
+
+    people = [*everyone, world.actors["anonymous"]]
+    other = world.actors["employee"]
+    for post in Post.objects.select_related("space", "author"):
+        for person in people:
+            mine = ThreadMute(user_id=person.pk, post=post)
+            sees = access.can(person, Action.VIEW, post)
+            assert access.can(person, Action.MUTE_THREAD, mine) == sees, (person, post.body)
+            if person.pk != other.pk:
+                assert not access.can(person, Action.MUTE_THREAD, ThreadMute(user_id=other.pk, post=post))
+
+
+def test_a_setting_is_its_persons_alone(world: World, everyone: list[User]) -> None:
+    from essaim.notifications.models import NotificationSetting, SpaceNotificationLevel
+
+    space = world.spaces["public"]
+    for person in everyone:
+        NotificationSetting.objects.create(user=person, kind="follow", channel="nothing")
+        SpaceNotificationLevel.objects.create(user=person, space=space, level="nothing")
+    for person in [*everyone, world.actors["anonymous"]]:
+        for model in (NotificationSetting, SpaceNotificationLevel):
+            rows = list(access.visible(person, model.objects.all()))
+            signed_in = person.is_authenticated and person.is_active  # a deactivated account has none
+            assert [row.user_id for row in rows] == ([person.pk] if signed_in else [])
+            assert not any(access.can(person, Action.EDIT, row) for row in model.objects.exclude(user_id=person.pk))
+
+
+SETTINGS_ROLES = ["anonymous", "guest", "employee", "member", "network_admin"]
+# Columns follow SETTINGS_ROLES. "member" belongs to the public and the secret space; the guest to none.
+SETTINGS_TABLE = """
+    settings_page        login ok  ok  ok  ok
+    settings_save        login ok  ok  ok  ok
+    mute_company_post    login 404 ok  ok  ok
+    mute_public_space    login 404 ok  ok  ok
+    mute_secret_space    login 404 404 ok  404
+"""
+
+
+def _settings_cells() -> dict[tuple[str, str], str]:
+    cells = {}
+    for line in SETTINGS_TABLE.strip().splitlines():
+        row, *answers = line.split()
+        assert len(answers) == len(SETTINGS_ROLES), line
+        cells.update({(row, role): answer for role, answer in zip(SETTINGS_ROLES, answers, strict=True)})
+    return cells
+
+
+SETTINGS_EXPECTED = _settings_cells()
+
+
+@pytest.mark.parametrize("surface", sorted({row for row, _role in SETTINGS_EXPECTED}))
+@pytest.mark.parametrize("role", SETTINGS_ROLES)
+def test_settings_surfaces(client, db: None, role: str, surface: str) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import reverse
+
+    from essaim.notifications.models import ThreadMute
+    from essaim.spaces.models import Membership, Space
+    from essaim.stream import services as stream_services
+    from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+    from tests.spaces.factories import SpaceFactory
+
+    author = UserFactory()
+    spaces = {v: SpaceFactory(visibility=v) for v in (Space.Visibility.PUBLIC, Space.Visibility.SECRET)}
+    member = UserFactory()
+    for space in spaces.values():
+        for person in (author, member):
+            Membership.objects.create(space=space, user=person, role=Membership.Role.MEMBER)
+    posts = {
+        "mute_company_post": stream_services.post_create(actor=author, body="Pour tous"),
+        "mute_public_space": stream_services.post_create(actor=author, body="Atelier", space=spaces["public"]),
+        "mute_secret_space": stream_services.post_create(actor=author, body="Secret", space=spaces["secret"]),
+    }
+    actor = {
+        "anonymous": AnonymousUser,
+        "guest": GuestFactory,
+        "employee": UserFactory,
+        "member": lambda: member,
+        "network_admin": AdminFactory,
+    }[role]()
+    if role != "anonymous":
+        client.force_login(actor)
+    if surface == "settings_page":
+        response = client.get(reverse("notifications:settings"))
+    elif surface == "settings_save":
+        response = client.post(reverse("notifications:settings"), {"channel_follow": "nothing"})
+    else:
+        response = client.post(reverse("stream:post-mute", kwargs={"post_id": posts[surface].pk}), {"muted": "1"})
+    answer = SETTINGS_EXPECTED[surface, role]
+    if answer == "login":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    elif answer == "ok":
+        assert response.status_code in {200, 302}
+    else:
+        assert response.status_code == int(answer)
+    if surface.startswith("mute_"):
+        assert ThreadMute.objects.filter(post=posts[surface]).exists() == (answer == "ok")
+        if role != "anonymous":  # a missing post answers alike
+            missing = reverse("stream:post-mute", kwargs={"post_id": max(p.pk for p in posts.values()) + 1000})
+            assert client.post(missing, {"muted": "1"}).status_code == (404 if answer != "login" else 302)

@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import User
-from essaim.notifications.models import Notification
+from essaim.notifications import selectors, services
+from essaim.notifications.models import Notification, NotificationSetting
+from essaim.spaces.models import Membership, Space
 from essaim.stream import services as stream_services
 from tests.accounts.factories import UserFactory
+from tests.spaces.factories import SpaceFactory
 
 Kind = Notification.Kind
 
@@ -78,6 +81,18 @@ class TestThePage:
         assert f"/notifications/{new.pk}/" in unread
         assert f"/notifications/{old.pk}/" not in unread
 
+    def test_a_new_post_in_a_space_followed_closely_names_the_space(
+        self, signed_in: Client, employee: User, colleague: User
+    ) -> None:
+        space = SpaceFactory(name="Projet Atlas")
+        Membership.objects.create(space=space, user=colleague, role=Membership.Role.MEMBER)
+        post = stream_services.post_create(actor=colleague, body="Nouvelle maquette", space=space)
+        _notify(employee, Kind.SPACE_POST, actor=colleague, post=post)
+        Membership.objects.create(space=space, user=employee, role=Membership.Role.MEMBER)
+        html = signed_in.get(reverse("notifications:list")).text
+        assert "Éloïse Dupré posted in Projet Atlas" in html
+        assert "Nouvelle maquette" in html
+
     def test_pages_by_cursor(self, signed_in: Client, employee: User) -> None:
         made = [_notify(employee) for _ in range(25)]
         first = signed_in.get(reverse("notifications:list")).text
@@ -122,3 +137,95 @@ class TestReading:
         notification = _notify(employee, Kind.FOLLOW, actor=colleague)
         response = signed_in.get(reverse("notifications:open", kwargs={"notification_id": notification.pk}))
         assert response.url == reverse("people:profile", kwargs={"handle": colleague.handle})
+
+
+class TestTheSettingsPage:
+    @pytest.fixture
+    def atlas(self, employee: User) -> Space:
+        space = SpaceFactory(name="Projet Atlas")
+        Membership.objects.create(space=space, user=employee, role=Membership.Role.MEMBER)
+        return space
+
+    def test_shows_the_current_choices_with_a_label_for_each_button(
+        self, signed_in: Client, employee: User, atlas: Space
+    ) -> None:
+        services.notification_settings_update(
+            actor=employee, channels={Kind.REACTION: "nothing"}, levels={atlas.pk: "all"}
+        )
+        response = signed_in.get(reverse("notifications:settings"))
+        assert response.status_code == 200
+        html = response.text
+        checked = set(re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]*\bchecked\b', html))
+        assert ("channel_reaction", "nothing") in checked
+        assert ("channel_mention", "app_email") in checked
+        assert ("channel_follow", "app") in checked
+        assert len(checked) == len(Kind.values)
+        assert "<legend" in html
+        for radio_id in re.findall(r'<input type="radio"[^>]*id="([^"]+)"', html):
+            assert f'<label for="{radio_id}">' in html
+        assert re.search(rf'<select name="level_{atlas.pk}"[^>]*>.*?<option value="all" selected>', html, re.DOTALL)
+        assert "Projet Atlas" in html
+
+    def test_in_french(self, client: Client, db: None) -> None:
+        person = UserFactory(language="fr")
+        client.force_login(person)
+        html = client.get(reverse("notifications:settings"), headers={"accept-language": "fr"}).text
+        assert "Réglages des notifications" in html
+        assert "Dans l’application et par e-mail" in html
+        assert "Réactions à mes publications" in html
+
+    def test_saving_says_so_and_keeps_the_choices(self, signed_in: Client, employee: User, atlas: Space) -> None:
+        data = {f"channel_{kind}": "app" for kind in Kind.values} | {"channel_follow": "nothing"}
+        response = signed_in.post(reverse("notifications:settings"), data | {f"level_{atlas.pk}": "nothing"})
+        assert response.status_code == 302
+        page = signed_in.get(response.url).text
+        assert "Your notification settings are saved." in page
+        choices = selectors.notification_choices_for(actor=employee)
+        assert choices.channels[Kind.FOLLOW] == "nothing"
+        assert choices.channels[Kind.MENTION] == "app"
+        assert choices.spaces == [(atlas, "nothing")]
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"channel_gossip": "app"}, "This kind of notification does not exist."),
+            ({"channel_follow": "pigeon"}, "Select a valid choice."),
+            ({"level_ATLAS": "loud"}, "Select a valid choice."),
+            ({"level_OTHER": "nothing"}, "You can only choose for the spaces you belong to."),
+        ],
+        ids=["unknown kind", "unknown channel", "unknown level", "a space they are not in"],
+    )
+    def test_bad_input_is_a_clear_400_that_keeps_what_was_chosen(
+        self, signed_in: Client, employee: User, atlas: Space, data: dict[str, str], message: str
+    ) -> None:
+        other = SpaceFactory(visibility=Space.Visibility.SECRET)
+        ids = {"ATLAS": str(atlas.pk), "OTHER": str(other.pk)}
+        data = {key.replace("ATLAS", ids["ATLAS"]).replace("OTHER", ids["OTHER"]): v for key, v in data.items()}
+        response = signed_in.post(reverse("notifications:settings"), {"channel_reaction": "nothing", **data})
+        assert response.status_code == 400
+        assert message in response.text
+        assert re.search(r'name="channel_reaction" value="nothing"[^>]*\bchecked\b', response.text)  # kept
+        assert re.search(r'name="channel_mention" value="app_email"[^>]*\bchecked\b', response.text)  # as it was
+        if f"level_{atlas.pk}" not in data:
+            assert re.search(r'<option value="mentions" selected>', response.text)
+        assert not NotificationSetting.objects.exists()  # and nothing saved
+
+    def test_the_message_in_french(self, client: Client, db: None) -> None:
+        person = UserFactory(language="fr")
+        client.force_login(person)
+        response = client.post(
+            reverse("notifications:settings"), {"channel_gossip": "app"}, headers={"accept-language": "fr"}
+        )
+        assert response.status_code == 400
+        assert "Ce type de notification n’existe pas." in response.text
+
+    def test_reachable_from_the_account_settings_and_the_notifications_page(self, signed_in: Client) -> None:
+        url = reverse("notifications:settings")
+        assert f'href="{url}"' in signed_in.get(reverse("accounts:settings")).text
+        assert f'href="{url}"' in signed_in.get(reverse("notifications:list")).text
+
+    def test_anonymous_is_sent_to_sign_in(self, client: Client, db: None) -> None:
+        for method in (client.get, client.post):
+            response = method(reverse("notifications:settings"))
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("account_login"))

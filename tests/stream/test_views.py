@@ -221,6 +221,23 @@ class TestPostPages:
         assert reply_box.split(">", 1)[1].startswith("@eloise.dupre "), "a reply to a reply names its author"
         assert html.index(f'id="reply-{top.pk}"') < html.index(f'id="comment-{reply.pk}"')
 
+    def test_mute_then_unmute_the_thread_from_the_post_page(self, signed_in, employee, colleague, make_post):
+        from essaim.notifications.models import ThreadMute
+
+        post = make_post(colleague)
+        html = signed_in.get(post.get_absolute_url()).text
+        assert f'action="/posts/{post.pk}/mute"' in html
+        assert "Mute this thread" in html
+        response = signed_in.post(f"/posts/{post.pk}/mute", {"muted": "1"})
+        assert response.status_code == 302
+        assert response.url == post.get_absolute_url()
+        assert ThreadMute.objects.filter(user=employee, post=post).exists()
+        html = signed_in.get(post.get_absolute_url()).text
+        assert "You muted this thread" in html
+        assert "Unmute this thread" in html
+        signed_in.post(f"/posts/{post.pk}/mute", {"muted": "0"})
+        assert not ThreadMute.objects.exists()
+
     def test_a_refused_reply_comes_back_open_under_its_comment(self, signed_in, employee, colleague, make_post):
         post = make_post(employee)
         top = services.comment_create(actor=colleague, post=post, body="Premier")
