@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field, WithJsonSchema
 
@@ -22,6 +22,7 @@ from essaim.api.errors import errors
 from essaim.api.pagination import PageParams, add_link_header, cursor_from
 from essaim.api.params import PathId
 from essaim.core.http import site_root
+from essaim.core.ids import parse_id
 from essaim.notifications import selectors, services
 from essaim.notifications.models import Notification
 from essaim.people.schemas import Account, account_data
@@ -75,6 +76,14 @@ class ListParams(PageParams):
 
 class UnreadCount(Schema):
     count: int
+
+
+def _id(raw: str) -> int:
+    """A notification id as typed in the path; anything else is a notification that does not exist."""
+    identifier = parse_id(raw)
+    if identifier is None:
+        raise Http404
+    return identifier
 
 
 def _kinds(request: HttpRequest) -> set[str] | None:
@@ -153,7 +162,7 @@ def notification_clear(request: HttpRequest) -> dict[str, Any]:
     "/notifications/{notification_id}", response={200: NotificationEntity, **errors(404)}, url_name="notification"
 )
 def notification_detail(request: HttpRequest, notification_id: PathId) -> dict[str, Any]:
-    found = selectors.notification_get_for(actor=request.user, notification_id=int(notification_id))
+    found = selectors.notification_get_for(actor=request.user, notification_id=_id(notification_id))
     return notification_data(request, found, _statuses(request, [found]))
 
 
@@ -163,6 +172,6 @@ def notification_detail(request: HttpRequest, notification_id: PathId) -> dict[s
     url_name="notification-dismiss",
 )
 def notification_dismiss(request: HttpRequest, notification_id: PathId) -> dict[str, Any]:
-    found = selectors.notification_get_for(actor=request.user, notification_id=int(notification_id))
+    found = selectors.notification_get_for(actor=request.user, notification_id=_id(notification_id))
     services.notification_dismiss(actor=current_user(request), notification=found)
     return {}

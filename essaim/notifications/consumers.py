@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 
 from essaim import access
 from essaim.access import Action
+from essaim.accounts.models import User
 from essaim.events import consumer
 from essaim.events.types import (
     AnnouncementPublished,
@@ -30,19 +31,29 @@ from essaim.events.types import (
 from essaim.notifications import services
 from essaim.notifications.models import Notification, SpaceLevel, SpaceNotificationLevel
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
+from essaim.stream import selectors as stream_selectors
 from essaim.stream.models import Comment, Post
 
 Kind = Notification.Kind
 
 
+FEW = 3  # readers decided one by one, on loaded rows, below this many
+
+
 def _post(post_id: int) -> Post | None:
-    return Post.objects.select_related("space").filter(pk=post_id, hidden_at=None).first()
+    """The post, unless it is gone or hidden (nobody is told about a hidden post)."""
+    post = stream_selectors.post_unchecked(post_id=post_id)
+    return post if post is not None and post.hidden_at is None else None
 
 
 def _readers_among(post: Post, ids: set[int]) -> set[int]:
-    """Those of ``ids`` who may read ``post`` now (one query: ``access.readers``)."""
+    """Those of ``ids`` who may read ``post`` now: for a few people, each through the policy's loaded-rows
+    form (``access.visible_among``: no query for a company post); else one query (``access.readers``)."""
     if not ids:
         return set()
+    if len(ids) <= FEW:
+        people = User.objects.filter(pk__in=ids, is_active=True)
+        return {person.pk for person in people if access.visible_among(person, [post])}
     return set(access.readers(post).filter(pk__in=ids).values_list("pk", flat=True))
 
 

@@ -53,6 +53,20 @@ def test_a_mention_in_a_post_tells_exactly_who_may_read_it(world: World, everyon
         assert _told(post=post, kind="mention") == _expected(post, everyone, post.author_id), post.body
 
 
+def test_a_mention_of_a_few_people_decided_one_by_one_tells_exactly_who_may_read_it(
+    world: World, everyone: list[User]
+) -> None:
+    """Up to ``consumers.FEW`` people are decided on loaded rows (``access.visible_among``), not by one query."""
+    groups = [everyone[i : i + consumers.FEW] for i in range(0, len(everyone), consumers.FEW)]
+    for post in Post.objects.select_related("space"):
+        for n, group in enumerate(groups):
+            source = {"post_id": post.pk, "space_id": post.space_id, "actor_id": post.author_id}
+            Notification.objects.filter(post=post).delete()
+            consumers.inbox(PostCreated(**source, mentioned_ids=tuple(p.pk for p in group)))
+            expected = _expected(post, group, post.author_id)
+            assert _told(post=post, kind="mention") == expected, (post.body, n)
+
+
 def test_a_comment_tells_exactly_who_may_read_its_post(world: World, everyone: list[User]) -> None:
     ids = tuple(p.pk for p in everyone)
     commenter = world.actors["space_moderator"]

@@ -81,3 +81,9 @@ def test_one_unread_count_dismiss_and_clear(api_client: TokenClient, employee: U
 
 def test_signed_out_is_401(client) -> None:
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+@pytest.mark.parametrize("raw", ["null,null", "abc", "99999999999999999999999", "-1"])
+def test_an_id_that_is_no_id_is_a_missing_notification(api_client: TokenClient, raw: str) -> None:
+    assert api_client.get(f"/api/v1/notifications/{raw}").status_code == 404
+    assert api_client.post(f"/api/v1/notifications/{raw}/dismiss").status_code == 404
