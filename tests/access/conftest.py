@@ -1,8 +1,8 @@
-"""What the matrix modules share: a world built once per module, one client, signing in as a reader."""
+"""What the matrix modules share: a world built once per module, one client, signing in as a reader, reading a table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -36,3 +36,17 @@ def sign_in_as(client: Client, actor: Any) -> None:
         client.logout()
     else:
         client.force_login(actor)
+
+
+def read_table(table: str, columns: Sequence[str], *, header: bool = False) -> dict[tuple[str, str], str]:
+    """A permission matrix written as text, as ``{(row, column): answer}``: one line per row, its name then
+    one answer per column; with ``header``, a first line that names the columns (as many as ``columns``)."""
+    lines = table.strip().splitlines()
+    if header:
+        assert len(lines.pop(0).split()) == len(columns)
+    cells: dict[tuple[str, str], str] = {}
+    for line in lines:
+        row, *answers = line.split()
+        assert len(answers) == len(columns), line
+        cells.update({(row, column): answer for column, answer in zip(columns, answers, strict=True)})
+    return cells

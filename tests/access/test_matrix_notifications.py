@@ -23,6 +23,7 @@ from essaim.notifications import consumers, selectors
 from essaim.notifications.models import Notification
 from essaim.stream.models import Comment, Post
 from tests.access import test_visible_among
+from tests.access.conftest import read_table
 from tests.access.test_visible_among import World
 
 world = test_visible_among.world  # the fixture, shared
@@ -135,16 +136,7 @@ PAGES = {
 }
 
 
-def _cells() -> dict[tuple[str, str], str]:
-    cells = {}
-    for line in TABLE.strip().splitlines():
-        row, *answers = line.split()
-        assert len(answers) == len(ROLES), line
-        cells.update({(row, role): answer for role, answer in zip(ROLES, answers, strict=True)})
-    return cells
-
-
-EXPECTED = _cells()
+EXPECTED = read_table(TABLE, ROLES)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -229,16 +221,7 @@ SETTINGS_TABLE = """
 """
 
 
-def _settings_cells() -> dict[tuple[str, str], str]:
-    cells = {}
-    for line in SETTINGS_TABLE.strip().splitlines():
-        row, *answers = line.split()
-        assert len(answers) == len(SETTINGS_ROLES), line
-        cells.update({(row, role): answer for role, answer in zip(SETTINGS_ROLES, answers, strict=True)})
-    return cells
-
-
-SETTINGS_EXPECTED = _settings_cells()
+SETTINGS_EXPECTED = read_table(SETTINGS_TABLE, SETTINGS_ROLES)
 
 
 @pytest.mark.parametrize("surface", sorted({row for row, _role in SETTINGS_EXPECTED}))

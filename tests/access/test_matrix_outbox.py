@@ -19,6 +19,7 @@ from django.urls import reverse
 from essaim import access
 from essaim.access import Action
 from essaim.mailbox.models import OutboxMessage
+from tests.access.conftest import read_table
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.mailbox.factories import OutboxMessageFactory
 
@@ -38,16 +39,7 @@ PAGES = {
 }
 
 
-def _parse() -> dict[tuple[str, str], str]:
-    cells = {}
-    for line in TABLE.strip().splitlines():
-        row, *answers = line.split()
-        assert len(answers) == len(ROLES), line
-        cells.update({(row, role): answer for role, answer in zip(ROLES, answers, strict=True)})
-    return cells
-
-
-EXPECTED = _parse()
+EXPECTED = read_table(TABLE, ROLES)
 
 
 def _actor(role: str) -> Any:

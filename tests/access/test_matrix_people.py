@@ -23,7 +23,7 @@ from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.spaces.models import Membership
-from tests.access.conftest import sign_in_as, world_for_module
+from tests.access.conftest import read_table, sign_in_as, world_for_module
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.people.factories import DepartmentFactory, SiteFactory
 from tests.spaces.factories import SpaceFactory
@@ -46,13 +46,8 @@ MANAGER_KINDS = ["co_member", "outsider", "deactivated"]
 
 
 def _parse(table: str, columns: list[str]) -> dict[tuple[str, str], str]:
-    lines = table.strip().splitlines()
-    assert lines[0].split() == columns
-    cells: dict[tuple[str, str], str] = {}
-    for line in lines[1:]:
-        reader, *answers = line.split()
-        assert len(answers) == len(columns), line
-        cells.update({(reader, column): answer for column, answer in zip(columns, answers, strict=True)})
+    assert table.strip().splitlines()[0].split() == columns
+    cells = read_table(table, columns, header=True)
     assert {reader for reader, _ in cells} == set(READERS)
     return cells
 

@@ -26,7 +26,7 @@ from essaim.access import Action
 from essaim.spaces import selectors
 from essaim.spaces.models import JoinRequest, Membership, Space
 from essaim.stream.models import Post
-from tests.access.conftest import world_for_module
+from tests.access.conftest import read_table, world_for_module
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 from tests.spaces.factories import SpaceFactory
 
@@ -147,12 +147,7 @@ PLACEMENTS = ["top", "sub"]
 
 
 def _parse(table: str) -> dict[tuple[str, str], str]:
-    cells: dict[tuple[str, str], str] = {}
-    for line in table.strip().splitlines():
-        action, *answers = line.split()
-        assert action in ACTIONS, action
-        assert len(answers) == len(ROLES), line
-        cells.update({(action, role): answer for role, answer in zip(ROLES, answers, strict=True)})
+    cells = read_table(table, ROLES)
     assert {a for a, _ in cells} == set(ACTIONS)
     return cells
 

@@ -25,7 +25,7 @@ from essaim.spaces.models import Membership, Space
 from essaim.stream import services
 from essaim.stream.models import Tag, TagFollow
 from essaim.stream.schemas import tag_id
-from tests.access.conftest import sign_in_as, world_for_module
+from tests.access.conftest import read_table, sign_in_as, world_for_module
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 
 READERS = ["anonymous", "guest_member", "guest_outsider", "employee", "member", "network_admin", "compliance"]
@@ -45,13 +45,7 @@ TAGS = ["company", "public", "private", "secret", "hidden", "unused", "followed"
 
 
 def _parse() -> dict[tuple[str, str], str]:
-    lines = TABLE.strip().splitlines()
-    assert len(lines[0].split()) == len(READERS)
-    cells: dict[tuple[str, str], str] = {}
-    for line in lines[1:]:
-        tag, *answers = line.split()
-        assert len(answers) == len(READERS), line
-        cells.update({(tag, reader): answer for reader, answer in zip(READERS, answers, strict=True)})
+    cells = read_table(TABLE, READERS, header=True)
     assert {tag for tag, _ in cells} == set(TAGS)
     return cells
 
