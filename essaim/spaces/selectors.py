@@ -250,25 +250,25 @@ def _preview_columns(db: BaseDatabaseWrapper) -> str:
     return ", ".join(c.select(db) for c in (_PREVIEW_MEMBERSHIP, _PREVIEW_USER, _PREVIEW_PROFILE))
 
 
-@statement
-def _member_preview_sql(db: BaseDatabaseWrapper) -> str:
+def _memberships_with_people(db: BaseDatabaseWrapper) -> str:
     return (
         f"SELECT {_preview_columns(db)} FROM {Membership._meta.db_table} m "  # noqa: S608 - names from the models' meta
         f"JOIN {User._meta.db_table} u ON u.id = m.user_id "
         f"LEFT JOIN {Profile._meta.db_table} p ON p.user_id = u.id "
-        "WHERE m.space_id = %s ORDER BY m.role, p.sort_key LIMIT %s"
     )
+
+
+@statement
+def _member_preview_sql(db: BaseDatabaseWrapper) -> str:
+    return f"{_memberships_with_people(db)}WHERE m.space_id = %s ORDER BY m.role, p.sort_key LIMIT %s"
 
 
 @statement
 def _member_preview_others_sql(db: BaseDatabaseWrapper) -> str:
     """The memberships of every role but plain members, by role then name (the ``membership_space_role`` index)."""
-    return (
-        f"SELECT {_preview_columns(db)} FROM {Membership._meta.db_table} m "  # noqa: S608 - names from the models' meta
-        f"JOIN {User._meta.db_table} u ON u.id = m.user_id "
-        f"LEFT JOIN {Profile._meta.db_table} p ON p.user_id = u.id "
-        f"WHERE m.space_id = %s AND m.role IN ({placeholders(len(_OTHER_ROLES))}) ORDER BY m.role, p.sort_key LIMIT %s"
-    )
+    roles = placeholders(len(_OTHER_ROLES))
+    where = f"WHERE m.space_id = %s AND m.role IN ({roles}) ORDER BY m.role, p.sort_key LIMIT %s"
+    return _memberships_with_people(db) + where
 
 
 @statement

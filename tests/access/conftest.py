@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 from django.test.client import ClientHandler
+from django.urls import reverse
 
 
 def world_for_module[T](django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
@@ -50,3 +51,15 @@ def read_table(table: str, columns: Sequence[str], *, header: bool = False) -> d
         assert len(answers) == len(columns), line
         cells.update({(row, column): answer for column, answer in zip(columns, answers, strict=True)})
     return cells
+
+
+def assert_answer(response: Any, answer: str) -> None:
+    """``response`` is what a matrix cell says: "login" (sent to sign in), "ok" (a page or a redirect after a
+    form), or a status code."""
+    if answer == "login":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    elif answer == "ok":
+        assert response.status_code in {200, 302}
+    else:
+        assert response.status_code == int(answer)
