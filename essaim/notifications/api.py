@@ -138,7 +138,9 @@ def _statuses(request: HttpRequest, items: list[Notification]) -> dict[int, Any]
 def notification_list(request: HttpRequest, response: HttpResponse, params: Query[ListParams]) -> HttpResponse:
     """Your notifications, newest first (Link header for the next pages); ``types[]`` / ``exclude_types[]``
     filter them."""
-    page = selectors.notification_page_for(actor=request.user, cursor=cursor_from(request), kinds=_kinds(request))
+    page = selectors.notification_page_for(
+        actor=request.user, cursor=cursor_from(request), kinds=_kinds(request), with_statuses=True
+    )
     statuses = _statuses(request, page.items)
     add_link_header(response, request, page)
     response.content = render_json([notification_data(request, n, statuses) for n in page.items])
@@ -162,7 +164,7 @@ def notification_clear(request: HttpRequest) -> dict[str, Any]:
     "/notifications/{notification_id}", response={200: NotificationEntity, **errors(404)}, url_name="notification"
 )
 def notification_detail(request: HttpRequest, notification_id: PathId) -> dict[str, Any]:
-    found = selectors.notification_get_for(actor=request.user, notification_id=_id(notification_id))
+    found = selectors.notification_get_for(actor=request.user, notification_id=_id(notification_id), with_statuses=True)
     return notification_data(request, found, _statuses(request, [found]))
 
 

@@ -28,26 +28,39 @@ BELL_MAX = 99  # the bell says "99+" beyond
 
 
 def notification_page_for(
-    *, actor: Actor, cursor: Cursor, unread_only: bool = False, kinds: Collection[str] | None = None
+    *,
+    actor: Actor,
+    cursor: Cursor,
+    unread_only: bool = False,
+    kinds: Collection[str] | None = None,
+    with_statuses: bool = False,
 ) -> Page[Notification]:
     """A page of ``actor``'s notifications (of ``kinds`` only, when given) with who did it and what it
     is about (a fixed number of queries). One about a post ``actor`` may no longer read (hidden, moved
-    to a space they left) is left out; the cursor still moves on from the rows read."""
+    to a space they left) is left out; the cursor still moves on from the rows read. ``with_statuses``
+    also loads what the API's statuses show (the authors of the post and the comment, the comment's parent)."""
     access.require(actor, Action.READ_NOTIFICATIONS)
     queryset = access.visible(actor, Notification.objects.all())
     if unread_only:
         queryset = queryset.filter(read_at=None)
     if kinds is not None:
         queryset = queryset.filter(kind__in=kinds)
-    page = page_from_rows(list(apply_cursor(_with_subjects(queryset), cursor)), cursor)
+    page = page_from_rows(list(apply_cursor(_with_subjects(queryset, with_statuses=with_statuses), cursor)), cursor)
     return Page(items=_readable(actor, page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
 
 
-def _with_subjects(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
-    """Who did it and what it is about, in the same query."""
-    return queryset.select_related(
-        "actor__profile", "post__author__profile", "post__space", "comment__author__profile", "comment__parent", "space"
-    )
+def _with_subjects(queryset: QuerySet[Notification], *, with_statuses: bool = False) -> QuerySet[Notification]:
+    """Who did it and what it is about, in the same query (the page shows less than the API's statuses)."""
+    if with_statuses:
+        return queryset.select_related(
+            "actor__profile",
+            "post__author__profile",
+            "post__space",
+            "comment__author__profile",
+            "comment__parent",
+            "space",
+        )
+    return queryset.select_related("actor__profile", "post__space", "comment", "space")
 
 
 def _readable(actor: Actor, notifications: list[Notification]) -> list[Notification]:
@@ -71,10 +84,12 @@ def unread_count_for(*, actor: Actor) -> int:
     return int(fetch(_UNREAD_SQL, [actor.pk, BELL_MAX + 1])[0][0])
 
 
-def notification_get_for(*, actor: Actor, notification_id: int) -> Notification:
+def notification_get_for(*, actor: Actor, notification_id: int, with_statuses: bool = False) -> Notification:
     """One of ``actor``'s notifications with what it is about (404 for anyone else's, as for one that does
     not exist, and for one about a post ``actor`` may no longer read)."""
-    found = _with_subjects(access.visible(actor, Notification.objects.filter(pk=notification_id))).first()
+    found = _with_subjects(
+        access.visible(actor, Notification.objects.filter(pk=notification_id)), with_statuses=with_statuses
+    ).first()
     if found is None or not _readable(actor, [found]):
         raise Http404
     return found
