@@ -61,6 +61,15 @@ def claim(limit: int = CLAIM) -> list[OutboxItem]:
 
 def run(item: OutboxItem) -> bool:
     """Run one claimed row's consumer; ``True`` when done (the row is deleted)."""
+    if attempt(item):
+        OutboxItem.objects.filter(pk=item.pk, claimed_by=item.claimed_by).delete()
+        return True
+    return False
+
+
+def attempt(item: OutboxItem) -> bool:
+    """Run one claimed row's consumer; ``True`` when it is done (the caller deletes the row), else the row
+    comes back later with its error, or is given up on."""
     mine = OutboxItem.objects.filter(pk=item.pk, claimed_by=item.claimed_by)
     try:
         pipeline.run_durable(item.consumer, from_payload(item.kind, item.payload))
@@ -76,16 +85,18 @@ def run(item: OutboxItem) -> bool:
             mine.update(next_attempt_at=now + backoff(item.attempts), last_error=error)
             logger.warning("Outbox: %s failed on %s (attempt %d): %s", item.consumer, item.kind, item.attempts, error)
         return False
-    mine.delete()
     return True
 
 
 def drain(*, budget_s: float = 5.0) -> int:
-    """Run the due rows until none is left or ``budget_s`` has passed; returns how many were done."""
+    """Run the due rows until none is left or ``budget_s`` has passed; returns how many were done. The rows
+    done in one claim go in one statement (one commit fewer per row for the worker)."""
     done = 0
     deadline = time.monotonic() + budget_s
     while time.monotonic() < deadline and (items := claim()):
-        done += sum(run(item) for item in items)
+        finished = [item.pk for item in items if attempt(item)]
+        OutboxItem.objects.filter(pk__in=finished, claimed_by=items[0].claimed_by).delete()
+        done += len(finished)
     return done
 
 
