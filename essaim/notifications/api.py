@@ -31,6 +31,7 @@ from essaim.stream.api import render_json
 from essaim.stream.schemas import Status, status_from_comment, status_from_post
 
 router = Router(tags=["notifications"])
+grouped = Router(tags=["notifications"])
 Kind = Notification.Kind
 
 TYPES: dict[str, str] = {
@@ -76,6 +77,24 @@ class ListParams(PageParams):
 
 class UnreadCount(Schema):
     count: int
+
+
+class NotificationGroup(Schema):
+    group_key: str
+    notifications_count: int = Field(description="How many notifications the group stands for.")
+    type: TypeName
+    most_recent_notification_id: str
+    page_min_id: str
+    page_max_id: str
+    latest_page_notification_at: datetime
+    sample_account_ids: list[str]
+    status_id: str | None = None
+
+
+class GroupedNotifications(Schema):
+    accounts: list[Account]
+    statuses: list[Status]
+    notification_groups: list[NotificationGroup]
 
 
 def _id(raw: str) -> int:
@@ -177,3 +196,41 @@ def notification_dismiss(request: HttpRequest, notification_id: PathId) -> dict[
     found = selectors.notification_get_for(actor=request.user, notification_id=_id(notification_id))
     services.notification_dismiss(actor=current_user(request), notification=found)
     return {}
+
+
+@grouped.get("/notifications", response={200: GroupedNotifications, **errors(400)}, url_name="notifications-grouped")
+def notification_groups(request: HttpRequest, response: HttpResponse, params: Query[ListParams]) -> HttpResponse:
+    """Your notifications as Mastodon's grouped ones (version 2): reactions to one post are one group while
+    unread (``notifications_count``: the people who reacted); each account and status once."""
+    page = selectors.notification_page_for(
+        actor=request.user, cursor=cursor_from(request), kinds=_kinds(request), with_statuses=True
+    )
+    statuses = _statuses(request, page.items)
+    accounts = {n.actor.pk: n.actor for n in page.items if n.actor is not None}
+    groups = []
+    for n in page.items:
+        data = notification_data(request, n, statuses)
+        status = statuses.get(n.pk)
+        groups.append(
+            {
+                "group_key": data["group_key"],
+                "notifications_count": n.others + 1 if n.kind == Kind.REACTION else 1,
+                "type": data["type"],
+                "most_recent_notification_id": data["id"],
+                "page_min_id": data["id"],
+                "page_max_id": data["id"],
+                "latest_page_notification_at": n.created_at,
+                "sample_account_ids": [str(n.actor_id)] if n.actor_id else [],
+                "status_id": status["id"] if status else None,
+            }
+        )
+    unique_statuses = {status["id"]: status for status in statuses.values()}
+    add_link_header(response, request, page)
+    response.content = render_json(
+        {
+            "accounts": [account_data(request, user, with_org=False) for user in accounts.values()],
+            "statuses": list(unique_statuses.values()),
+            "notification_groups": groups,
+        }
+    )
+    return response

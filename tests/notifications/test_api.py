@@ -87,3 +87,22 @@ def test_signed_out_is_401(client) -> None:
 def test_an_id_that_is_no_id_is_a_missing_notification(api_client: TokenClient, raw: str) -> None:
     assert api_client.get(f"/api/v1/notifications/{raw}").status_code == 404
     assert api_client.post(f"/api/v1/notifications/{raw}/dismiss").status_code == 404
+
+
+def test_grouped_notifications_mastodon_v2(api_client: TokenClient, activity: Post, colleague: User) -> None:
+    response = api_client.get("/api/v2/notifications")
+    assert response.status_code == 200
+    data = response.json()
+    groups = data["notification_groups"]
+    assert [g["type"] for g in groups] == ["follow", "favourite", "mention"]
+    follow, favourite, mention = groups
+    assert favourite["group_key"] == f"favourite-{activity.pk}"
+    assert favourite["notifications_count"] == 2  # two people reacted
+    assert favourite["sample_account_ids"] == [str(colleague.pk)]
+    assert favourite["status_id"] == str(activity.pk)
+    assert follow["status_id"] is None
+    assert mention["status_id"] != str(activity.pk)  # the comment
+    accounts = [a["id"] for a in data["accounts"]]
+    assert len(accounts) == len(set(accounts)) == 1  # each account once
+    assert {s["id"] for s in data["statuses"]} == {favourite["status_id"], mention["status_id"]}
+    assert api_client.get("/api/v2/notifications?types[]=follow").json()["notification_groups"][0]["type"] == "follow"
