@@ -88,11 +88,8 @@ def _may_tell_someone(event: Event) -> bool:
 )
 def inbox(event: Event) -> None:
     match event:
-        case PostCreated():
-            _mentioned_in_post(event)
-            _posted_in_space(event)
-        case PostEdited():
-            _mentioned_in_post(event)
+        case PostCreated() | PostEdited():
+            _posted(event)
         case CommentCreated():
             _commented(event)
         case ReactionAdded():
@@ -114,10 +111,18 @@ def inbox(event: Event) -> None:
             _answered(event)
 
 
-def _mentioned_in_post(event: PostCreated | PostEdited) -> None:
+def _posted(event: PostCreated | PostEdited) -> None:
+    """A post (read once) tells the people it mentions, and a new one in a space those who follow it closely."""
     post = _post(event.post_id)
-    if post is None or not event.mentioned_ids:
+    if post is None:
         return
+    if event.mentioned_ids:
+        _mentioned_in_post(event, post)
+    if isinstance(event, PostCreated) and post.space_id is not None:
+        _posted_in_space(event, post, post.space_id)
+
+
+def _mentioned_in_post(event: PostCreated | PostEdited, post: Post) -> None:
     services.notify(
         recipient_ids=_readers_among(post, set(event.mentioned_ids)),
         kind=Kind.MENTION,
@@ -127,14 +132,11 @@ def _mentioned_in_post(event: PostCreated | PostEdited) -> None:
     )
 
 
-def _posted_in_space(event: PostCreated) -> None:
+def _posted_in_space(event: PostCreated, post: Post, space_id: int) -> None:
     """A new post in a space tells its members who chose "every post" there and may read it (``access``),
     but those it mentions (told of the mention). Bulk: one query picks them however large the space."""
-    post = _post(event.post_id) if event.space_id is not None else None
-    if post is None or post.space_id is None:
-        return
-    close = SpaceNotificationLevel.objects.filter(space_id=post.space_id, level=SpaceLevel.EVERY_POST)
-    member = Membership.objects.filter(user_id=OuterRef("pk"), space_id=post.space_id)
+    close = SpaceNotificationLevel.objects.filter(space_id=space_id, level=SpaceLevel.EVERY_POST)
+    member = Membership.objects.filter(user_id=OuterRef("pk"), space_id=space_id)
     readers = access.readers(post).filter(pk__in=close.values("user_id")).filter(Exists(member))
     services.notify(
         recipient_ids=readers.exclude(pk__in=event.mentioned_ids).values_list("pk", flat=True).iterator(),
