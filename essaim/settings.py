@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "essaim.spaces",
     "essaim.stream",
     "essaim.notifications",
+    "essaim.realtime",
     "essaim.api",
 ]
 
@@ -220,6 +221,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 # --- Cache: local memory by default, Redis via ESSAIM_REDIS_URL.
 REDIS_URL = env("REDIS_URL")
+# Live pages (``essaim.realtime``): how long a page that lost its connection may come back and be
+# sent every event it missed; past that it is told to reload.
+LIVE_REPLAY_SECONDS = int(env("LIVE_REPLAY_SECONDS", "600"))
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

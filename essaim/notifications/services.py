@@ -27,6 +27,7 @@ from essaim.notifications.models import (
     SpaceNotificationLevel,
     ThreadMute,
 )
+from essaim.realtime.publish import publish
 from essaim.spaces.models import Membership
 from essaim.stream.models import Post, Reaction
 
@@ -54,6 +55,7 @@ def notify(
     wanted = sorted(set(recipient_ids) - {actor_id})
     written = 0
     for start in range(0, len(wanted), BATCH):  # an announcement reaches everyone: bounded statements
+        told = willing(wanted[start : start + BATCH], kind=kind, post_id=post_id)
         rows = [
             Notification(
                 recipient_id=pk,
@@ -65,10 +67,16 @@ def notify(
                 space_id=space_id,
                 accepted=accepted,
             )
-            for pk in willing(wanted[start : start + BATCH], kind=kind, post_id=post_id)
+            for pk in told
         ]
         written += len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+        ring_bells(told)
     return written
+
+
+def ring_bells(user_ids: Iterable[int]) -> None:
+    """Their open pages draw their bell again, once this transaction commits (``realtime``)."""
+    publish("bell", audience=[(f"u{pk}",) for pk in user_ids], data={})
 
 
 def willing(user_ids: Sequence[int], *, kind: str, post_id: int | None = None) -> list[int]:
@@ -111,6 +119,7 @@ def notify_reaction(*, recipient_id: int, actor_id: int, post_id: int) -> Notifi
     unread = Notification.objects.filter(recipient_id=recipient_id, kind=Kind.REACTION, post_id=post_id, read_at=None)
     unread.delete()
     reactors = Reaction.objects.filter(post_id=post_id).exclude(user_id=recipient_id).values("user_id").distinct()
+    ring_bells([recipient_id])
     return Notification.objects.create(
         recipient_id=recipient_id,
         kind=Kind.REACTION,
@@ -132,6 +141,7 @@ def notification_read(*, actor: Actor, notification: Notification) -> Notificati
 def notifications_read_all(*, actor: Actor) -> int:
     """Mark every unread notification of ``actor`` read; returns how many were."""
     access.require(actor, Action.READ_NOTIFICATIONS)
+    ring_bells([actor.pk])  # the count in their other tabs
     return Notification.objects.filter(recipient_id=actor.pk, read_at=None).update(read_at=timezone.now())
 
 

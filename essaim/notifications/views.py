@@ -46,6 +46,14 @@ def notification_menu(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone, with its count: what a live page swaps in when told of a notification."""
+    unread = selectors.unread_count_for(actor=request.user)
+    return render(request, "notifications/includes/bell.html", {"unread": unread})
+
+
+@login_required
+@require_GET
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Follow a notification: it is read once opened."""
     notification = selectors.notification_get_for(actor=request.user, notification_id=notification_id)

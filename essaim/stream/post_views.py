@@ -50,6 +50,15 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def post_card(request: HttpRequest, post_id: int) -> HttpResponse:
+    """One post's card as the feeds draw it: what a live page swaps in when the post changes."""
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    selectors.hydrate(actor=me(request), posts=[post])
+    return render(request, "stream/card.html", {"post": post})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_get_for(actor=me(request), post_id=post_id)

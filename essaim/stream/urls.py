@@ -15,6 +15,7 @@ urlpatterns = [
     path("stream/tags", views.tag_suggestions, name="tag-suggestions"),
     path("stream/media/<int:attachment_id>/discard", views.media_discard, name="media-discard"),
     path("posts/<int:post_id>/", post_views.post_detail, name="post-detail"),
+    path("posts/<int:post_id>/card", post_views.post_card, name="post-card"),
     path("posts/<int:post_id>/edit", post_views.post_edit, name="post-edit"),
     path("posts/<int:post_id>/history", post_views.post_history, name="post-history"),
     path("posts/<int:post_id>/delete", post_views.post_delete, name="post-delete"),

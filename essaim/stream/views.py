@@ -57,7 +57,7 @@ def _feed_response(
     request: HttpRequest, *, page: Page[Post], context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     context = {"page": page, **context}
-    if getattr(request, "htmx", False) and request.GET.get("max_id"):
+    if getattr(request, "htmx", False) and (request.GET.get("max_id") or request.GET.get("since_id")):
         return render(request, f"{FEED_TEMPLATE}#page", context)
     context.setdefault("can_post", access.can(request.user, Action.CREATE_POST))
     return render(request, FEED_TEMPLATE, context, status=status)

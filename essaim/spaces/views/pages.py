@@ -124,7 +124,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         if readable
         else None
     )
-    if request.htmx and cursor.max_id is not None:  # type: ignore[attr-defined]  # set by django-htmx
+    if request.htmx and (cursor.max_id is not None or cursor.since_id is not None):  # type: ignore[attr-defined]
         return render(
             request, "spaces/space_detail.html#posts", {"space": space, "posts": posts, **_post_perms(request, space)}
         )

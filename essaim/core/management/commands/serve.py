@@ -111,7 +111,7 @@ class Command(BaseCommand):
         bind = options["bind"]
         ensure_free(bind)
         # The children's settings derive the site's address and host names from where they listen.
-        environment = {**os.environ, "ESSAIM_BIND": bind}
+        environment = {**os.environ, "ESSAIM_BIND": bind, "ESSAIM_WEB_THREADS": str(options["threads"])}
         if options["dev"]:
             environment["ESSAIM_DEBUG"] = "1"
             environment.setdefault("ESSAIM_LOG_LEVEL", "INFO")  # one line per task and per page served
@@ -318,13 +318,17 @@ def dev_command(bind: str) -> list[str]:
 
 
 def web_command(bind: str, options: dict[str, Any]) -> list[str]:
-    """granian serving ``essaim.wsgi`` on ``bind`` (``host:port``) with the options' workers and threads."""
+    """granian serving ``essaim.asgi`` (pages and the live stream on one port) on ``bind`` (``host:port``)
+    with the options' workers; ``ESSAIM_WEB_INTERFACE=wsgi`` serves ``essaim.wsgi`` alone (no live pages)."""
     host, port = split_bind(bind)
+    if os.environ.get("ESSAIM_WEB_INTERFACE", "asgi") == "wsgi":
+        interface = ["--interface", "wsgi", "essaim.wsgi:application", "--blocking-threads", str(options["threads"])]
+    else:  # Django's threads: ``essaim.asgi`` reads ESSAIM_WEB_THREADS
+        interface = ["--interface", "asgi", "essaim.asgi:application"]
     return [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "essaim.wsgi:application",
+        sys.executable, "-m", "granian", *interface,
         "--host", host, "--port", str(port),
         "--workers", str(options["workers"]),
-        "--blocking-threads", str(options["threads"]),
         "--no-ws", "--respawn-failed-workers",
         "--log-level", "warning", "--log-config", str(GRANIAN_LOGGING),
     ]  # fmt: skip

@@ -4,6 +4,7 @@ that restarts a crashed child, gives up on one that keeps crashing and stops eve
 from __future__ import annotations
 
 import contextlib
+import http.client
 import itertools
 import json
 import logging
@@ -69,13 +70,19 @@ def test_workers_and_threads_come_from_the_environment_or_the_command_line(monke
     assert _options("--workers", "5", "--threads", "1")["workers"] == 5
 
 
-def test_the_web_server_is_granian_serving_essaim_over_wsgi_with_those_workers_and_threads() -> None:
+def test_the_web_server_is_granian_serving_pages_and_the_live_stream_on_one_port_over_asgi() -> None:
     argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
-    assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
-    assert "essaim.wsgi:application" in argv
+    assert argv[1:6] == ["-m", "granian", "--interface", "asgi", "essaim.asgi:application"]
     options = dict(itertools.pairwise(argv))
     assert (options["--host"], options["--port"]) == ("127.0.0.1", "8000")
-    assert (options["--workers"], options["--blocking-threads"]) == ("3", "1")
+    assert options["--workers"] == "3"
+
+
+def test_wsgi_alone_serves_pages_without_the_live_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESSAIM_WEB_INTERFACE", "wsgi")
+    argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
+    assert argv[1:6] == ["-m", "granian", "--interface", "wsgi", "essaim.wsgi:application"]
+    assert dict(itertools.pairwise(argv))["--blocking-threads"] == "1"
 
 
 def test_an_ipv6_address_is_bound_without_its_brackets() -> None:
@@ -315,6 +322,33 @@ def serve_environment(data_dir: Path) -> dict[str, str]:
     return environment
 
 
+LIVE_READER = """
+from django.test import Client
+from tests.accounts.factories import UserFactory
+reader = UserFactory(handle="lecteur.direct")
+client = Client()
+client.force_login(reader)
+print(client.cookies["sessionid"].value)
+"""
+LIVE_WRITER = """
+from essaim.accounts.models import User
+from essaim.stream import services
+print(services.post_create(actor=User.objects.get(handle="lecteur.direct"), body="En direct").pk)
+"""
+
+
+def manage_py(data_dir: Path, code: str, extra: dict[str, str] | None = None) -> str:
+    """Run ``code`` in ``manage.py shell`` against ``data_dir``'s database; what it printed."""
+    done = subprocess.run(  # noqa: S603 - this interpreter, Essaim's manage.py
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env={**serve_environment(data_dir), **(extra or {})},
+        check=True,
+        capture_output=True,
+    )
+    return done.stdout.decode().strip()
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("serve")
@@ -361,6 +395,29 @@ class TestServe:
         lines = log.read_text().splitlines()
         assert lines[-1] == f"Essaim is serving on http://127.0.0.1:{port}/ — Ctrl-C to stop.", lines
         assert len(lines) <= 3, lines
+
+    def test_a_post_written_by_another_process_reaches_a_live_page_on_the_same_port(
+        self, served: tuple, migrated: Path
+    ) -> None:
+        _server, port, _log = served
+        session = manage_py(migrated, LIVE_READER)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/live/events", headers={"Cookie": f"sessionid={session}"})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (200, "text/event-stream; charset=utf-8")
+        assert response.readline() == b"retry: 2000\n"
+        time.sleep(0.5)  # the stream has joined its process's hub
+        post_id = manage_py(migrated, LIVE_WRITER)
+        block = [response.readline() for _ in range(4)]  # the blank line after the retry advice, then the event
+        assert block[1:3] == [b"id: 1\n", b"event: post\n"], block
+        assert json.loads(block[3].removeprefix(b"data: ")) == {
+            "post": post_id,
+            "space": None,
+            "tags": [],
+            "company": True,
+            "home": True,
+        }
+        connection.close()
 
     def test_the_children_listen_where_bind_says_so_their_links_and_host_names_follow_it(self, served: tuple) -> None:
         server, port, _log = served

@@ -1,0 +1,182 @@
+"""The live pages' hub: one per process serving them, holding every open stream of that process.
+
+One asyncio task reads the new events once for all streams (``messages.rows_after``, in the hub's
+own database thread) when the bus wakes it (``bus``) or every ``POLL`` seconds, and puts each
+stream's messages in its queue: a stream is offered an event only when its reader may see it
+(``access.audience``), looked up through an index of streams by key, so an event of a secret space
+costs nothing for the streams of people outside it. A stream whose reader does not read (a queue of
+``MAX_QUEUED`` messages) is closed; its page reconnects and is sent what it missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from essaim.realtime import bus, messages
+from essaim.realtime.messages import Reader, Row
+
+logger = logging.getLogger(__name__)
+
+POLL = 1.0  # seconds: the longest an event waits when its wake-up was lost
+MAX_QUEUED = 1000
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class Stream:
+    """One open page: its reader, the id of the last event it was offered, its queue (``None``: close)."""
+
+    reader: Reader
+    after: int = 0
+    queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
+
+    def offer(self, message: bytes | None) -> None:
+        if self.queue.qsize() >= MAX_QUEUED:
+            message = None
+        self.queue.put_nowait(message)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.streams: set[Stream] = set()
+        self.by_key: dict[str, set[Stream]] = defaultdict(set)
+        self.last_id = 0
+        self.woken = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-db")
+        self.task: asyncio.Task[None] | None = None
+        self.listener: bus.LocalListener | None = None
+        self.stopping = False
+
+    async def db(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` in the hub's database thread (one connection, reused)."""
+
+        def call() -> T:
+            close_old_connections()
+            return function(*args)
+
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
+
+    async def start(self) -> None:
+        from essaim.realtime.publish import latest_id
+
+        self.last_id = await self.db(latest_id)
+        loop = asyncio.get_running_loop()
+        if settings.REDIS_URL:
+            self.redis_task = loop.create_task(bus.listen_redis(self.woken.set, lambda: self.stopping))
+        else:
+            self.listener = bus.LocalListener()
+            listener = self.listener
+
+            def on_readable() -> None:
+                if listener.drain():
+                    self.woken.set()
+
+            loop.add_reader(listener.fileno(), on_readable)
+        self.task = loop.create_task(self._run())
+
+    async def stop(self) -> None:
+        self.stopping = True
+        if self.listener is not None:
+            asyncio.get_running_loop().remove_reader(self.listener.fileno())
+            self.listener.close()
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        for stream in list(self.streams):
+            stream.offer(None)
+        await self.db(connections.close_all)
+        self.executor.shutdown(wait=False)
+
+    async def _run(self) -> None:
+        while not self.stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.woken.wait(), POLL)
+            self.woken.clear()
+            try:
+                await self.dispatch_new()
+            except Exception:
+                logger.exception("The live hub could not read new events")
+                await asyncio.sleep(POLL)
+
+    async def dispatch_new(self) -> None:
+        """Read the events stored since the last read and offer each to the streams it is for."""
+        while True:
+            rows = await self.db(messages.rows_after, self.last_id)
+            if not rows:
+                return
+            async with self.lock:
+                for row in rows:
+                    await self._dispatch(row)
+                self.last_id = rows[-1].id
+            if len(rows) < messages.BATCH:
+                return
+
+    async def _dispatch(self, row: Row) -> None:
+        streams = {stream for clause in row.audience for stream in self.by_key.get(clause[0], ())}
+        if not streams:
+            return
+        if row.kind == messages.KEYS:
+            for stream in streams:
+                if messages.admits(stream.reader, row):
+                    self._unindex(stream)
+                    await self.db(messages.reload_keys, stream.reader)
+                    self._index(stream)
+            return
+        shared = None if row.kind == "post" else messages.encode(row.id, row.kind, row.data)
+        for stream in streams:
+            if row.id > stream.after and messages.admits(stream.reader, row):
+                stream.offer(shared or messages.message_for(stream.reader, row))
+                stream.after = row.id
+
+    async def join(self, stream: Stream, *, last_event_id: int | None, since_ms: int | None) -> None:
+        """Register ``stream``, first offering it what it missed: after ``last_event_id`` (a reconnection)
+        or since its page was rendered (``since_ms``), or a ``reset`` when that is no longer kept."""
+        async with self.lock:
+            if last_event_id is not None:
+                if await self.db(messages.missed, last_event_id):
+                    stream.offer(messages.encode(None, messages.RESET, {}))
+                    stream.offer(None)
+                    return
+                rows = await self.db(messages.rows_after, last_event_id)
+            elif since_ms is not None:
+                rows = await self.db(messages.rows_since_time, since_ms)
+            else:
+                rows = []
+            if len(rows) >= messages.BATCH:  # more than a page should replay: it reloads instead
+                stream.offer(messages.encode(None, messages.RESET, {}))
+                stream.offer(None)
+                return
+            for row in rows:
+                if row.id <= self.last_id and row.kind != messages.KEYS and messages.admits(stream.reader, row):
+                    stream.offer(messages.message_for(stream.reader, row))
+            stream.after = max(last_event_id or 0, self.last_id)
+            self.streams.add(stream)
+            self._index(stream)
+
+    def leave(self, stream: Stream) -> None:
+        self.streams.discard(stream)
+        self._unindex(stream)
+
+    def _index(self, stream: Stream) -> None:
+        for key in stream.reader.keys:
+            self.by_key[key].add(stream)
+
+    def _unindex(self, stream: Stream) -> None:
+        for key in stream.reader.keys:
+            streams = self.by_key.get(key)
+            if streams is not None:
+                streams.discard(stream)
+                if not streams:
+                    del self.by_key[key]

@@ -1,0 +1,69 @@
+"""Issue 18, live pages in two real browsers: Léa posts, and Éloïse's open home page offers "1 new post —
+show" without moving; Éloïse comments and reacts, and Léa's card counts them up in place while her bell
+counts up too, all without a reload. Looked at on a desktop (Léa) and a phone (Éloïse)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from essaim.accounts.models import User
+from essaim.events import outbox
+from essaim.people import services as people_services
+from essaim.stream.models import Post
+from tests.accounts.factories import PASSWORD
+from tests.browser.conftest import PHONE, looks_right, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE = 8_000  # ms: "within a second" on a quiet machine; a loaded CI machine gets slack
+
+
+def test_two_people_see_each_others_post_comment_and_reaction_appear_live(
+    open_page: Callable[..., Any], employee: User, colleague: User
+) -> None:
+    people_services.follow_create(actor=colleague, user=employee)
+    lea = open_page()
+    sign_in(lea, employee.email, PASSWORD)
+    eloise = open_page(viewport=PHONE)
+    sign_in(eloise, colleague.email, PASSWORD)
+    eloise.goto("/")
+    eloise.wait_for_timeout(500)  # its stream is open
+
+    lea.goto("/")
+    lea.locator("#id_body").fill("Réunion de rentrée jeudi à 10 h, salle Garonne")
+    lea.get_by_role("button", name="Publier").click()
+    lea.locator("article.post", has_text="salle Garonne").wait_for()
+    post = Post.objects.get(body__contains="salle Garonne")
+
+    bar = eloise.locator(".live-bar button")
+    bar.wait_for(timeout=LIVE)
+    assert bar.inner_text() == "1 nouvelle publication — afficher"
+    assert eloise.locator(f"#post-{post.pk}").count() == 0  # nothing moved under her eyes
+    looks_right(eloise, "live-new-post-bar-phone-fr")
+    bar.click()
+    card = eloise.locator(f"#post-{post.pk}")
+    card.wait_for()
+    assert eloise.locator(".live-bar").is_hidden()
+    assert eloise.locator(".empty-state").count() == 0
+    assert eloise.locator("header.topbar").count() == 1  # the new cards alone, not a page in the page
+    screenshot(eloise, "live-new-post-shown-phone-fr")
+
+    lea.wait_for_timeout(300)
+    card.locator("textarea[name=body]").fill("J'y serai, merci @lea.martin")
+    card.get_by_role("button", name="Commenter").click()
+    eloise.wait_for_url(f"**/posts/{post.pk}/**")
+    eloise.locator(f"#reactions-{post.pk} button.reaction").first.click()
+    eloise.locator(f"#reactions-{post.pk} .reaction__count").first.wait_for()
+    outbox.drain()  # the task worker's work: the notifications, which ring Léa's bell
+
+    lea_card = lea.locator(f"#post-{post.pk}")
+    lea_card.get_by_text("1 commentaire").wait_for(timeout=LIVE)
+    lea_card.get_by_text("J'y serai, merci").wait_for(timeout=LIVE)
+    lea_card.locator(".reaction__count").first.wait_for(timeout=LIVE)
+    assert lea_card.locator(".reaction__count").first.inner_text() == "1"
+    lea.locator("details.bell .bell__count").wait_for(timeout=LIVE)
+    assert lea.locator("details.bell .bell__count").inner_text() == "3"  # the comment, its mention, the reaction
+    screenshot(lea, "live-comment-reaction-bell-desktop-fr")

@@ -1,0 +1,148 @@
+"""The live stream as production serves it: ``essaim.asgi`` on an event loop, one hub per process.
+
+Driven through the ASGI interface itself (scope, receive, send), against the real hub, bus and store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from essaim.accounts.models import User
+from essaim.realtime import asgi as live_asgi
+from essaim.realtime.models import LiveEvent
+from essaim.spaces.models import Space
+from essaim.stream import services as stream_services
+from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+Live = Callable[[], list[LiveEvent]]
+
+
+@pytest.fixture(autouse=True)
+def fresh_hub(live: Live) -> Iterator[None]:
+    """Each test runs its own event loop: a hub of its own."""
+    live_asgi._hub = None
+    live_asgi._hub_lock = None
+    yield
+    live_asgi._hub = None
+    live_asgi._hub_lock = None
+
+
+def _cookie(user: User) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+
+class Page:
+    """One open stream: what the server sent, read event by event."""
+
+    def __init__(self, cookie: bytes | None, **headers: str) -> None:
+        from essaim.asgi import application
+
+        raw = [(b"cookie", cookie)] if cookie else []
+        raw += [(name.replace("_", "-").encode(), value.encode()) for name, value in headers.items()]
+        scope = {"type": "http", "method": "GET", "path": "/live/events", "query_string": b"", "headers": raw}
+        self.incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.task = asyncio.ensure_future(application(scope, self.incoming.get, self.sent.put))
+        self.buffer = ""
+
+    async def status(self) -> int:
+        return int((await asyncio.wait_for(self.sent.get(), 5))["status"])
+
+    async def event(self, timeout: float = 5) -> tuple[str, dict[str, Any]]:
+        while "\n\n" not in self.buffer or not self._has_event():
+            message = await asyncio.wait_for(self.sent.get(), timeout)
+            self.buffer += message.get("body", b"").decode()
+        block, self.buffer = self._split()
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        return fields["event"], json.loads(fields["data"])
+
+    def _has_event(self) -> bool:
+        return any("event: " in block for block in self.buffer.split("\n\n")[:-1])
+
+    def _split(self) -> tuple[str, str]:
+        blocks = self.buffer.split("\n\n")
+        for index, block in enumerate(blocks[:-1]):
+            if "event: " in block:
+                return block, "\n\n".join(blocks[index + 1 :])
+        raise AssertionError
+
+    async def close(self) -> None:
+        await self.incoming.put({"type": "http.disconnect"})
+        await asyncio.wait_for(self.task, 5)
+
+
+async def _in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+async def _stop_hub() -> None:
+    if live_asgi._hub is not None:
+        await live_asgi._hub.stop()
+
+
+def test_a_signed_out_page_is_refused_in_its_language(live: Live) -> None:
+    async def scenario() -> tuple[int, bytes]:
+        page = Page(None, accept_language="fr-FR,fr;q=0.9")
+        status = await page.status()
+        body = (await asyncio.wait_for(page.sent.get(), 5))["body"]
+        await asyncio.wait_for(page.task, 5)
+        await _stop_hub()
+        return status, body
+
+    assert asyncio.run(scenario()) == (401, "Connectez-vous pour recevoir les mises à jour en direct.".encode())
+
+
+def test_two_readers_are_each_told_what_they_may_see_within_a_second(
+    employee: User, colleague: User, live: Live
+) -> None:
+    space = SpaceFactory(visibility=Space.Visibility.SECRET)
+    MembershipFactory(space=space, user=employee)
+    cookies = _cookie(employee), _cookie(colleague)
+
+    async def scenario() -> None:
+        insider, outsider = Page(cookies[0]), Page(cookies[1])
+        assert [await insider.status(), await outsider.status()] == [200, 200]
+        await asyncio.sleep(0.2)  # both joined
+        secret = await _in_thread(stream_services.post_create, actor=employee, body="Entre nous", space=space)
+        public = await _in_thread(stream_services.post_create, actor=employee, body="Pour tous")
+        assert await insider.event(timeout=1) == ("post", {**_post(secret), "home": True})
+        assert await insider.event(timeout=1) == ("post", {**_post(public), "home": True})
+        assert await outsider.event(timeout=1) == ("post", {**_post(public), "home": False})
+        comment = await _in_thread(stream_services.comment_create, actor=colleague, post=public, body="Vu")
+        assert await outsider.event(timeout=1) == ("comment", {"post": str(public.pk), "comment": str(comment.pk)})
+        await insider.close()
+        await outsider.close()
+        await _stop_hub()
+
+    asyncio.run(scenario())
+
+
+def test_a_reconnecting_page_is_sent_what_it_missed(employee: User, colleague: User, live: Live) -> None:
+    first = stream_services.post_create(actor=employee, body="Un")
+    second = stream_services.post_create(actor=employee, body="Deux")
+    first_id = next(e.pk for e in live() if e.data.get("post") == str(first.pk))
+    cookie = _cookie(colleague)
+
+    async def scenario() -> tuple[str, dict[str, Any]]:
+        page = Page(cookie, last_event_id=str(first_id))
+        await page.status()
+        event = await page.event()
+        await page.close()
+        await _stop_hub()
+        return event
+
+    assert asyncio.run(scenario()) == ("post", {**_post(second), "home": False})
+
+
+def _post(post: Any) -> dict[str, Any]:
+    space = str(post.space_id) if post.space_id is not None else None
+    return {"post": str(post.pk), "space": space, "tags": [], "company": post.space_id is None}
