@@ -86,6 +86,7 @@ messages: setup-dev ## Extract strings into the French catalogue and compile it 
 SIZE ?= S
 bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
 	$(PY) -m bench.run --size $(SIZE) --db $(or $(DB),sqlite)
+	$(PY) -m bench.live --size $(SIZE) --db $(or $(DB),sqlite) --home
 
 clean: ## Remove the virtual environment, node_modules and local data
 	rm -rf $(VENV) node_modules var

@@ -4,7 +4,7 @@ For each count of connected pages (``--clients``, 1,000 and 5,000 by default), e
 person's session on ``/live/events``:
 
 * **memory**: the server's resident memory (every process) with the pages connected and idle, less
-  before they connected, per 1,000 pages;
+  before they connected, per 1,000 pages, the first time and again (see ``run_count``);
 * **push**: a company-wide post (every employee may see it) written through the API, ``--trials``
   times; for each page, the time from the live event's commit (its stored time) to the page reading
   it, and from the request's start; p50 and p99 over every page and trial;
@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 
 from bench.driver import percentile
+from bench.operations import Operation
 from bench.run import RESULTS, ensure_dataset, log, make_fixtures, measure
 from bench.server import LOOPBACK, REPO, Server, Target
 
@@ -41,8 +42,23 @@ class Page:
     received: dict[str, float] = field(default_factory=dict)  # post id → when the page read it
 
 
+def memory(server: Server) -> dict[str, float]:
+    """The server's memory in MB, every process: resident, of which private (``anon``) and file pages."""
+    from bench.server import status_kb
+
+    pids = server.pids()
+    return {name: sum(status_kb(pid, key) for pid in pids) / 1024 for name, key in MEMORY.items()}
+
+
+MEMORY = {"rss": "VmRSS", "anon": "RssAnon", "file": "RssFile"}
+
+
+def difference(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    return {name: after[name] - before[name] for name in after}
+
+
 def sessions(count: int) -> list[str]:
-    """``count`` signed-in sessions, one per active employee (as many as there are)."""
+    """``count`` signed-in sessions, one per active employee (several tabs each on a dataset with fewer)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections
@@ -59,7 +75,7 @@ def sessions(count: int) -> list[str]:
         session.create()
         keys.append(str(session.session_key))
     connections.close_all()
-    return keys
+    return [keys[i % len(keys)] for i in range(count)]
 
 
 async def connect(port: int, session_key: str) -> Page:
@@ -120,6 +136,8 @@ async def push_trials(server: Server, pages: list[Page], token: str, trials: int
             )
             response.raise_for_status()
             post_id = str(response.json()["id"])
+            if trial == 0:
+                log(f"  first post {post_id}")
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and sum(post_id in p.received for p in pages) < len(pages):
                 await asyncio.sleep(0.01)
@@ -144,7 +162,7 @@ async def push_trials(server: Server, pages: list[Page], token: str, trials: int
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.live", description=__doc__)
-    parser.add_argument("--size", choices=["S", "M"], default="M")
+    parser.add_argument("--size", choices=["S", "M"], default="S")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--clients", default="1000,5000", help="comma-separated counts of connected pages")
     parser.add_argument("--trials", type=int, default=20)
@@ -172,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     counts = [int(c) for c in args.clients.split(",") if c]
     fixtures, _pair, _space = make_fixtures()
     keys = sessions(max(counts))
+    from bench.operations import read_operations
+
+    (home_operation,) = [op for op in read_operations(fixtures) if op.name == "home_html"]
     from essaim.core.management.commands.serve import default_threads, default_workers
 
     server = Server(target, threads=default_threads(), workers=default_workers())
@@ -181,17 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for count in counts:
             time.sleep(2)
-            before = server.rss_mb()
-            pages = asyncio.run(run_count(server, keys[:count], fixtures.writers[0].token, args, count == counts[0]))
-            figures, home = pages
+            home_op = home_operation if count == counts[0] and args.home else None
+            figures, home = asyncio.run(run_count(server, keys[:count], fixtures.writers[0].token, args, home_op))
             results["clients"][str(count)] = figures
             if home:
                 results["home_with_pages_open"] = home
             log(
-                f"  {count} pages: idle memory +{figures['idle_mb']:.1f} MB ({figures['mb_per_1000']:.1f} MB per"
-                f" 1,000), push commit→page p50 {figures['push']['commit_to_page_p50_ms']} ms"
-                f" p99 {figures['push']['commit_to_page_p99_ms']} ms, missed {figures['push']['missed']}"
-                f" (before: {before:.0f} MB)"
+                f"  {count} pages, MB per 1,000: first round {figures['first_round_mb_per_1000']},"
+                f" steady {figures['steady_mb_per_1000']}; push commit→page"
+                f" p50 {figures['push']['commit_to_page_p50_ms']} ms p99 {figures['push']['commit_to_page_p99_ms']} ms,"
+                f" missed {figures['push']['missed']}"
             )
     finally:
         server.stop()
@@ -212,27 +232,35 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def run_count(
-    server: Server, keys: list[str], token: str, args: argparse.Namespace, with_home: bool
+    server: Server, keys: list[str], token: str, args: argparse.Namespace, home_op: Operation | None
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    before = server.rss_mb()
+    # Two rounds of the same pages. The first is what a server that never held as many costs: it includes
+    # each process's database cache filling with these people's rows (SQLite's page cache, and its
+    # memory-mapped file counted in resident memory: ``file``) and the allocators growing. The second,
+    # after the first closed, is the steady cost of the connections themselves, memory being reused.
+    first_before = memory(server)
     started = time.monotonic()
     pages = await connect_all(server.port, keys)
     connect_s = time.monotonic() - started
-    await asyncio.sleep(3)  # idle
-    idle_mb = server.rss_mb() - before
-    push = await push_trials(server, pages, token, args.trials)
-    home = None
-    if with_home and args.home:
-        from bench.operations import read_operations
-
-        (home_op,) = [op for op in read_operations(make_fixtures()[0]) if op.name == "home_html"]
-        home = await asyncio.to_thread(measure, server, home_op, args)
+    log(f"  {len(pages)} pages connected in {connect_s:.1f} s")
+    await asyncio.sleep(3)
+    first = difference(memory(server), first_before)
     for page in pages:
         page.writer.close()
+    await asyncio.sleep(3)
+    before = memory(server)
+    pages = await connect_all(server.port, keys)
+    await asyncio.sleep(3)  # idle
+    steady = difference(memory(server), before)
+    push = await push_trials(server, pages, token, args.trials)
+    home = await asyncio.to_thread(measure, server, home_op, args) if home_op is not None else None
+    for page in pages:
+        page.writer.close()
+    per_1000 = 1000 / len(pages)
     figures = {
         "connect_s": round(connect_s, 1),
-        "idle_mb": round(idle_mb, 1),
-        "mb_per_1000": round(idle_mb * 1000 / len(pages), 1),
+        "first_round_mb_per_1000": {name: round(mb * per_1000, 1) for name, mb in first.items()},
+        "steady_mb_per_1000": {name: round(mb * per_1000, 1) for name, mb in steady.items()},
         "push": push,
     }
     return figures, home

@@ -20,6 +20,7 @@ live connection reloads them on those events (``realtime.consumers``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -56,7 +57,7 @@ def reader_keys(actor: Actor) -> frozenset[str]:
     keys.update(f"f{i}" for i in Follow.objects.filter(follower_id=actor.pk).values_list("followed_id", flat=True))
     if can(actor, Action.FOLLOW_TAG):  # a followed tag brings posts to those who may follow one
         keys.update(f"t{i}" for i in TagFollow.objects.filter(user_id=actor.pk).values_list("tag_id", flat=True))
-    return frozenset(keys)
+    return frozenset(map(sys.intern, keys))  # one string per key in the process, however many readers hold it
 
 
 def admits(audience: Iterable[Sequence[str]], keys: frozenset[str]) -> bool:

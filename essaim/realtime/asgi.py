@@ -59,15 +59,14 @@ async def live_stream(scope: Scope, receive: Any, send: Any) -> None:
     await the_hub.join(stream, last_event_id=last_event_id, since_ms=since_ms)
     disconnected = asyncio.ensure_future(_disconnect(receive, stream))
     deadline = time.monotonic() + streams.LIFETIME
+    del headers, query  # an open page keeps only what it needs
     try:
         while time.monotonic() < deadline:
-            try:
-                message = await asyncio.wait_for(stream.queue.get(), streams.KEEPALIVE_EVERY)
-            except TimeoutError:
-                message = messages.KEEPALIVE
-            if message is None:
+            taken = await stream.take(streams.KEEPALIVE_EVERY) or [messages.KEEPALIVE]
+            if body := b"".join(message for message in taken if message is not None):
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+            if None in taken:
                 break
-            await send({"type": "http.response.body", "body": message, "more_body": True})
         with contextlib.suppress(Exception):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
     except OSError:
@@ -81,4 +80,4 @@ async def _disconnect(receive: Any, stream: Stream) -> None:
     """Wait for the page to go away, then end its stream."""
     while (await receive())["type"] != "http.disconnect":
         pass
-    stream.queue.put_nowait(None)
+    stream.offer(None)

@@ -4,7 +4,7 @@ One asyncio task reads the new events once for all streams (``messages.rows_afte
 own database thread) when the bus wakes it (``bus``) or every ``POLL`` seconds, and puts each
 stream's messages in its queue: a stream is offered an event only when its reader may see it
 (``access.audience``), looked up through an index of streams by key, so an event of a secret space
-costs nothing for the streams of people outside it. A stream whose reader does not read (a queue of
+costs nothing for the streams of people outside it (``INDEXED``). A stream whose reader does not read (a queue of
 ``MAX_QUEUED`` messages) is closed; its page reconnects and is sent what it missed.
 """
 
@@ -16,7 +16,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -29,21 +28,45 @@ logger = logging.getLogger(__name__)
 
 POLL = 1.0  # seconds: the longest an event waits when its wake-up was lost
 MAX_QUEUED = 1000
+# The kinds of key the streams are indexed by: a person, their spaces and moderated spaces, and the three
+# network-wide roles. Not the people they follow and tags (a hundred each on average, mostly one reader
+# each: a set per key cost 20 KB a stream); a clause without an indexed key is tried on every stream.
+INDEXED = frozenset("usmECA")
 T = TypeVar("T")
 
 
-@dataclass(eq=False)
 class Stream:
-    """One open page: its reader, the id of the last event it was offered, its queue (``None``: close)."""
+    """One open page: its reader, the id of the last event it was offered, the messages waiting to be sent
+    (``None``: the end of the stream). A list and one future rather than an ``asyncio.Queue``: a few
+    hundred bytes a page, not two kilobytes."""
 
-    reader: Reader
-    after: int = 0
-    queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
+    __slots__ = ("after", "pending", "reader", "waiter")
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.after = 0
+        self.pending: list[bytes | None] = []
+        self.waiter: asyncio.Future[None] | None = None
 
     def offer(self, message: bytes | None) -> None:
-        if self.queue.qsize() >= MAX_QUEUED:
-            message = None
-        self.queue.put_nowait(message)
+        if len(self.pending) >= MAX_QUEUED:
+            message = None  # a page that does not read is let go; it reconnects and is sent what it missed
+        self.pending.append(message)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def take(self, timeout: float) -> list[bytes | None]:
+        """What waits to be sent, at once or within ``timeout`` seconds (``[]`` when nothing came)."""
+        if not self.pending:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await asyncio.wait_for(self.waiter, timeout)
+            except TimeoutError:
+                return []
+            finally:
+                self.waiter = None
+        taken, self.pending = self.pending, []
+        return taken
 
 
 class Hub:
@@ -123,8 +146,19 @@ class Hub:
             if len(rows) < messages.BATCH:
                 return
 
+    def _candidates(self, row: Row) -> set[Stream]:
+        """The streams one of whose readers' keys opens a clause: through the index for the clauses with
+        an indexed key, all streams for a clause without one (a followers-only post's)."""
+        streams: set[Stream] = set()
+        for clause in row.audience:
+            key = next((k for k in clause if k[0] in INDEXED), None)
+            if key is None:
+                return set(self.streams)
+            streams.update(self.by_key.get(key, ()))
+        return streams
+
     async def _dispatch(self, row: Row) -> None:
-        streams = {stream for clause in row.audience for stream in self.by_key.get(clause[0], ())}
+        streams = self._candidates(row)
         if not streams:
             return
         if row.kind == messages.KEYS:
@@ -171,10 +205,13 @@ class Hub:
 
     def _index(self, stream: Stream) -> None:
         for key in stream.reader.keys:
-            self.by_key[key].add(stream)
+            if key[0] in INDEXED:
+                self.by_key[key].add(stream)
 
     def _unindex(self, stream: Stream) -> None:
         for key in stream.reader.keys:
+            if key[0] not in INDEXED:
+                continue
             streams = self.by_key.get(key)
             if streams is not None:
                 streams.discard(stream)

@@ -19,6 +19,7 @@ from essaim.realtime import asgi as live_asgi
 from essaim.realtime.models import LiveEvent
 from essaim.spaces.models import Space
 from essaim.stream import services as stream_services
+from tests.realtime.conftest import run_async
 from tests.spaces.factories import MembershipFactory, SpaceFactory
 
 Live = Callable[[], list[LiveEvent]]
@@ -98,7 +99,7 @@ def test_a_signed_out_page_is_refused_in_its_language(live: Live) -> None:
         await _stop_hub()
         return status, body
 
-    assert asyncio.run(scenario()) == (401, "Connectez-vous pour recevoir les mises à jour en direct.".encode())
+    assert run_async(scenario()) == (401, "Connectez-vous pour recevoir les mises à jour en direct.".encode())
 
 
 def test_two_readers_are_each_told_what_they_may_see_within_a_second(
@@ -123,7 +124,7 @@ def test_two_readers_are_each_told_what_they_may_see_within_a_second(
         await outsider.close()
         await _stop_hub()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_reconnecting_page_is_sent_what_it_missed(employee: User, colleague: User, live: Live) -> None:
@@ -140,9 +141,53 @@ def test_a_reconnecting_page_is_sent_what_it_missed(employee: User, colleague: U
         await _stop_hub()
         return event
 
-    assert asyncio.run(scenario()) == ("post", {**_post(second), "home": False})
+    assert run_async(scenario()) == ("post", {**_post(second), "home": False})
 
 
 def _post(post: Any) -> dict[str, Any]:
     space = str(post.space_id) if post.space_id is not None else None
     return {"post": str(post.pk), "space": space, "tags": [], "company": post.space_id is None}
+
+
+def test_a_followers_only_post_reaches_followers_through_the_streams_not_indexed_by_them(
+    employee: User, colleague: User, live: Live
+) -> None:
+    from essaim.people import services as people_services
+    from tests.accounts.factories import UserFactory
+
+    people_services.follow_create(actor=colleague, user=employee)
+    stranger = UserFactory()
+    cookies = _cookie(colleague), _cookie(stranger)
+
+    async def scenario() -> None:
+        follower, other = Page(cookies[0]), Page(cookies[1])
+        await follower.status()
+        await other.status()
+        await asyncio.sleep(0.2)
+        post = await _in_thread(
+            stream_services.post_create, actor=employee, body="Pour mes abonnés", visibility="followers"
+        )
+        public = await _in_thread(stream_services.post_create, actor=employee, body="Pour tous")
+        assert (await follower.event(timeout=1))[1]["post"] == str(post.pk)
+        assert (await other.event(timeout=1))[1]["post"] == str(public.pk)  # never the followers' one
+        await follower.close()
+        await other.close()
+        await _stop_hub()
+
+    run_async(scenario())
+
+
+def test_a_page_that_does_not_read_is_let_go(employee: User, colleague: User, live: Live) -> None:
+    from essaim.realtime import hub as hub_module
+    from essaim.realtime.hub import Stream
+    from essaim.realtime.messages import load_reader
+
+    reader = load_reader(colleague)
+    assert reader is not None
+    stream = Stream(reader)
+    for _ in range(hub_module.MAX_QUEUED):
+        stream.offer(b"x")
+    stream.offer(b"one too many")
+    items = run_async(stream.take(0.1))
+    assert len(items) == hub_module.MAX_QUEUED + 1
+    assert items[-1] is None  # the end of its stream: the page reconnects and is sent what it missed

@@ -118,6 +118,7 @@ class Command(BaseCommand):
         elif not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         fragments.forget_shared_file()  # drawn by the previous release or with the previous secret key
+        raise_open_files_limit()
         web = dev_command(bind) if options["dev"] else web_command(bind, options)
         children = [Child("web server", web, environment)]
         if not options["no_worker"]:
@@ -317,6 +318,23 @@ def dev_command(bind: str) -> list[str]:
     return [*manage(), "runserver", bind]
 
 
+def connection_limits(workers: int) -> list[str]:
+    """Open connections granian keeps, beyond the pages being served: each open live page is one, for as
+    long as it stays open. Granian's default (its listen backlog, 1,024, shared by the workers) refused the
+    1,024th open page (bench/README.md); ``ESSAIM_WEB_CONNECTIONS`` (10,000 by default) are shared out."""
+    total = int(os.environ.get("ESSAIM_WEB_CONNECTIONS") or 10_000)
+    return ["--backlog", "2048", "--backpressure", str(max(total // workers, 128))]
+
+
+def raise_open_files_limit() -> None:
+    """As many open files as the system allows this user (each open live page is a socket); the children inherit it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def web_command(bind: str, options: dict[str, Any]) -> list[str]:
     """granian serving ``essaim.asgi`` (pages and the live stream on one port) on ``bind`` (``host:port``)
     with the options' workers; ``ESSAIM_WEB_INTERFACE=wsgi`` serves ``essaim.wsgi`` alone (no live pages)."""
@@ -324,7 +342,7 @@ def web_command(bind: str, options: dict[str, Any]) -> list[str]:
     if os.environ.get("ESSAIM_WEB_INTERFACE", "asgi") == "wsgi":
         interface = ["--interface", "wsgi", "essaim.wsgi:application", "--blocking-threads", str(options["threads"])]
     else:  # Django's threads: ``essaim.asgi`` reads ESSAIM_WEB_THREADS
-        interface = ["--interface", "asgi", "essaim.asgi:application"]
+        interface = ["--interface", "asgi", "essaim.asgi:application", *connection_limits(options["workers"])]
     return [
         sys.executable, "-m", "granian", *interface,
         "--host", host, "--port", str(port),

@@ -78,6 +78,16 @@ def test_the_web_server_is_granian_serving_pages_and_the_live_stream_on_one_port
     assert options["--workers"] == "3"
 
 
+def test_granian_keeps_thousands_of_open_live_pages_shared_out_among_its_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options = dict(itertools.pairwise(web_command("127.0.0.1:8000", {"workers": 4, "threads": 1})))
+    assert options["--backpressure"] == "2500"  # 10,000 open connections in all, by default
+    monkeypatch.setenv("ESSAIM_WEB_CONNECTIONS", "30000")
+    options = dict(itertools.pairwise(web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})))
+    assert options["--backpressure"] == "10000"
+
+
 def test_wsgi_alone_serves_pages_without_the_live_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ESSAIM_WEB_INTERFACE", "wsgi")
     argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
