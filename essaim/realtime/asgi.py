@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -17,6 +18,7 @@ from essaim.realtime import messages, streams
 from essaim.realtime.hub import Hub, Stream
 
 Scope = dict[str, Any]
+logger = logging.getLogger(__name__)
 
 _hub: Hub | None = None
 _hub_lock: asyncio.Lock | None = None
@@ -69,8 +71,8 @@ async def live_stream(scope: Scope, receive: Any, send: Any) -> None:
                 break
         with contextlib.suppress(Exception):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
-    except OSError:
-        pass  # the page went away mid-write
+    except Exception:  # the page went away mid-write (the server's own error, or OSError)
+        logger.debug("A live page went away mid-write", exc_info=True)
     finally:
         the_hub.leave(stream)
         disconnected.cancel()

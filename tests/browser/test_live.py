@@ -67,3 +67,12 @@ def test_two_people_see_each_others_post_comment_and_reaction_appear_live(
     lea.locator("details.bell .bell__count").wait_for(timeout=LIVE)
     assert lea.locator("details.bell .bell__count").inner_text() == "3"  # the comment, its mention, the reaction
     screenshot(lea, "live-comment-reaction-bell-desktop-fr")
+
+    # On the post's own page, a new comment joins the thread in place.
+    lea.goto(f"/posts/{post.pk}/")
+    lea.wait_for_timeout(500)  # its stream is open
+    eloise.locator("#id_body").fill("Je prends les croissants")
+    eloise.get_by_role("button", name="Commenter").last.click()
+    lea.locator("#comment-threads").get_by_text("Je prends les croissants").wait_for(timeout=LIVE)
+    assert lea.locator("#comments-title").inner_text() == "2 commentaires"
+    looks_right(lea, "live-post-page-new-comment-desktop-fr")

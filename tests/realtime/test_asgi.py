@@ -122,6 +122,9 @@ def test_two_readers_are_each_told_what_they_may_see_within_a_second(
         assert await outsider.event(timeout=1) == ("comment", {"post": str(public.pk), "comment": str(comment.pk)})
         await insider.close()
         await outsider.close()
+        assert live_asgi._hub is not None
+        assert live_asgi._hub.streams == set()  # gone pages leave the hub
+        assert live_asgi._hub.by_key == {}
         await _stop_hub()
 
     run_async(scenario())

@@ -87,17 +87,21 @@
     }
   }
 
-  const redraw = (postId) => {
+  const redraw = (postId, delay = 150) => {
     clearTimeout(pending.get(postId));
     pending.set(postId, setTimeout(async () => {
       pending.delete(postId);
       const card = cardOf(postId);
       if (!card) return;
-      if (typingIn(card)) { redraw(postId); return; } // later: never under someone's fingers
+      const threads = document.getElementById("comment-threads");
+      if (typingIn(card) || (threads && typingIn(threads)) || (threads && threads.querySelector("details[open]"))) {
+        redraw(postId, 1000); // later: never under someone's fingers, nor an open reply box
+        return;
+      }
       try {
         if (feedKind === "post") {
           const page = parse(await get(window.location.href));
-          for (const selector of [`#post-${postId}`, "#comments-title", "#comments > ul.comments"]) {
+          for (const selector of [`#post-${postId}`, "#comments-title", "#comment-threads"]) {
             const now = page.querySelector(selector);
             const here = document.querySelector(selector);
             if (now && here) here.replaceWith(processed(now));
@@ -109,7 +113,7 @@
       } catch {
         /* gone or forbidden since: the next event or a reload says more */
       }
-    }, 150));
+    }, delay));
   };
 
   const remove = (postId) => {
