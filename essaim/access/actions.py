@@ -22,6 +22,7 @@ class Action(StrEnum):
     CHOOSE_NOTIFICATIONS = "notifications.choose"  # one's own notification settings (kinds, spaces)
     # notifications (target: a ThreadMute, the actor's for a post)
     MUTE_THREAD = "notifications.mute_thread"
+    KEEP_MARKERS = "notifications.markers"  # one's own reading markers (Mastodon's /api/v1/markers)
     # people (target: a User)
     FOLLOW = "people.follow"
     VIEW_FOLLOWS = "people.view_follows"

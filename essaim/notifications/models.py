@@ -167,3 +167,26 @@ class ThreadMute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} muted {self.post_id}"
+
+
+class Marker(models.Model):
+    """Where a person stopped reading a timeline (``home`` or ``notifications``), Mastodon's markers: an app
+    on their phone picks up where the one on their desktop left off. ``version`` counts the saves."""
+
+    class Timeline(models.TextChoices):
+        HOME = "home", _("home feed")
+        NOTIFICATIONS = "notifications", _("notifications")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    timeline = models.CharField(_("timeline"), max_length=20, choices=Timeline)
+    last_read_id = models.BigIntegerField(_("last read"))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading marker")
+        verbose_name_plural = _("reading markers")
+        constraints = [models.UniqueConstraint(fields=["user", "timeline"], name="one_marker_per_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.timeline}: {self.last_read_id}"

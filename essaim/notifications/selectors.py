@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -16,6 +16,7 @@ from essaim.core.rows import fetch
 from essaim.notifications.models import (
     DEFAULT_CHANNELS,
     DEFAULT_SPACE_LEVEL,
+    Marker,
     Notification,
     NotificationSetting,
     SpaceNotificationLevel,
@@ -115,6 +116,13 @@ def notification_choices_for(*, actor: Actor) -> NotificationChoices:
         channels=DEFAULT_CHANNELS | dict(chosen),
         spaces=[(space, levels.get(space.pk, DEFAULT_SPACE_LEVEL)) for space in spaces],
     )
+
+
+def markers_for(*, actor: Actor, timelines: Sequence[str]) -> dict[str, Marker]:
+    """``actor``'s markers among ``timelines``, by timeline (those never saved are missing)."""
+    access.require(actor, Action.KEEP_MARKERS)
+    rows = access.visible(actor, Marker.objects.filter(timeline__in=list(timelines)))
+    return {marker.timeline: marker for marker in rows}
 
 
 def thread_muted_for(*, actor: Actor, post: Post) -> bool:

@@ -21,6 +21,7 @@ from essaim.notifications.models import (
     DEFAULT_CHANNELS,
     DEFAULT_SPACE_LEVEL,
     Channel,
+    Marker,
     Notification,
     NotificationSetting,
     SpaceLevel,
@@ -127,6 +128,26 @@ def notify_reaction(*, recipient_id: int, actor_id: int, post_id: int) -> Notifi
         post_id=post_id,
         others=max(reactors.count() - 1, 0),
     )
+
+
+@transaction.atomic
+def marker_save(*, actor: Actor, timeline: str, last_read_id: int) -> Marker:
+    """Where ``actor`` stopped reading ``timeline`` (``Marker.Timeline``); each save counts one more version.
+    An unknown timeline is refused with a message."""
+    access.require(actor, Action.KEEP_MARKERS)
+    if timeline not in Marker.Timeline.values:
+        raise ValidationError(
+            {"timeline": _("Markers are kept for these timelines: %(names)s.") % {"names": ", ".join(Marker.Timeline)}}
+        )
+    marker, created = Marker.objects.select_for_update().get_or_create(
+        user_id=actor.pk, timeline=timeline, defaults={"last_read_id": last_read_id}
+    )
+    if not created:
+        marker.last_read_id = last_read_id
+        marker.version += 1
+        marker.updated_at = timezone.now()
+        marker.save(update_fields=["last_read_id", "version", "updated_at"])
+    return marker
 
 
 def notification_read(*, actor: Actor, notification: Notification) -> Notification:

@@ -264,3 +264,43 @@ def test_settings_surfaces(client, db: None, role: str, surface: str) -> None:
         if role != "anonymous":  # a missing post answers alike
             missing = reverse("stream:post-mute", kwargs={"post_id": max(p.pk for p in posts.values()) + 1000})
             assert client.post(missing, {"muted": "1"}).status_code == (404 if answer != "login" else 302)
+
+
+# --- reading markers (Mastodon's /api/v1/markers): everyone signed in keeps their own ---------------------
+
+MARKER_ROLES = ["anonymous", "guest", "employee", "network_admin", "deactivated"]
+MARKER_TABLE = """
+    markers_read  401 200 200 200 401
+    markers_save  401 200 200 200 401
+"""
+MARKER_EXPECTED = read_table(MARKER_TABLE, MARKER_ROLES)
+
+
+@pytest.mark.parametrize("surface", ["markers_read", "markers_save"])
+@pytest.mark.parametrize("role", MARKER_ROLES)
+def test_markers(client, db: None, role: str, surface: str) -> None:
+    from essaim.notifications.models import Marker
+    from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+
+    someone = UserFactory()
+    theirs = Marker.objects.create(user=someone, timeline="home", last_read_id=77)
+    people = {
+        "guest": GuestFactory,
+        "employee": UserFactory,
+        "network_admin": AdminFactory,
+        "deactivated": lambda: UserFactory(is_active=False),
+    }
+    actor = people[role]() if role in people else None
+    if actor is not None:
+        client.force_login(actor)
+    if surface == "markers_read":
+        response = client.get("/api/v1/markers")
+        if response.status_code == 200:
+            assert response.json() == {}  # never someone else's
+    else:
+        response = client.post("/api/v1/markers", {"home[last_read_id]": "5"})
+    assert response.status_code == int(MARKER_EXPECTED[surface, role])
+    theirs.refresh_from_db()
+    assert (theirs.last_read_id, theirs.version) == (77, 1)
+    if actor is not None:
+        assert not any(access.can(actor, action, theirs) for action in (Action.VIEW, Action.EDIT, Action.DELETE))

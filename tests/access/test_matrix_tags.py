@@ -122,8 +122,9 @@ def _same_body(found: Any, unknown: Any, tag: str) -> None:
 
 
 def _stable(response: Any) -> str:
-    """The body without what changes from one response to the next (CSP nonces, masked CSRF tokens)."""
+    """The body without what changes from one response to the next (CSP nonces, masked CSRF tokens, the time)."""
     body = re.sub(r'nonce="[^"]*"', 'nonce=""', response.content.decode())
+    body = re.sub(r'data-live-since="[0-9]*"', 'data-live-since=""', body)  # when the request began
     body = re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', body)
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', body)
 
