@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from essaim.realtime import bus
@@ -28,6 +29,7 @@ from essaim.realtime.models import LiveEvent
 logger = logging.getLogger(__name__)
 
 PRUNE_EVERY = 500
+ATTEMPTS = 5
 ADVISORY_LOCK = 0x6C697665  # "live"
 
 
@@ -46,18 +48,32 @@ def publish(kind: str, *, audience: Sequence[Sequence[str]], data: dict[str, Any
 
 
 def _store_and_wake(kind: str, audience: list[list[str]], data: dict[str, Any], home: list[str]) -> None:
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-            event = LiveEvent.objects.create(kind=kind, audience=audience, data=data, home=home)
-    except Exception:  # a page not told live is told on its next load: never fail the caller
-        logger.exception("Could not publish the live event %s %s", kind, data)
+    for attempt in range(ATTEMPTS):
+        try:
+            event = _store(kind, audience, data, home)
+            break
+        except OperationalError as error:  # SQLite's "table is locked" (a shared cache) is not waited out
+            if attempt + 1 < ATTEMPTS and "locked" in str(error):
+                time.sleep(0.01 * (attempt + 1))
+                continue
+            logger.exception("Could not publish the live event %s %s", kind, data)
+            return
+        except Exception:  # a page not told live is told on its next load: never fail the caller
+            logger.exception("Could not publish the live event %s %s", kind, data)
+            return
+    else:
         return
     if event.pk % PRUNE_EVERY == 0:
         prune()
     bus.wake(event.pk)
+
+
+def _store(kind: str, audience: list[list[str]], data: dict[str, Any], home: list[str]) -> LiveEvent:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+        return LiveEvent.objects.create(kind=kind, audience=audience, data=data, home=home)
 
 
 def prune(now: datetime.datetime | None = None) -> int:

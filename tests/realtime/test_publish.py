@@ -41,3 +41,19 @@ def test_events_older_than_the_replay_window_go_and_the_newest_always_stays(live
     assert publish.prune() == 2
     assert [e.data for e in live()] == [{"post": "2"}]
     assert publish.latest_id() == live()[0].pk
+
+
+def test_a_table_locked_for_a_moment_is_tried_again(live: Live, monkeypatch: object) -> None:
+    from django.db import OperationalError
+
+    real, failures = publish._store, []
+
+    def locked_twice(*args: object) -> LiveEvent:
+        if len(failures) < 2:
+            failures.append(1)
+            raise OperationalError("database table is locked: realtime_liveevent")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publish, "_store", locked_twice)  # type: ignore[attr-defined]
+    publish.publish("post", audience=[("E",)], data={"post": "9"})
+    assert [e.data for e in live()] == [{"post": "9"}]
