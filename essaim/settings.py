@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "essaim.network.context_processors.network",
+                "essaim.realtime.context_processors.live",
             ],
         },
     },
@@ -225,6 +226,8 @@ REDIS_URL = env("REDIS_URL")
 # Live pages (``essaim.realtime``): how long a page that lost its connection may come back and be
 # sent every event it missed; past that it is told to reload.
 LIVE_REPLAY_SECONDS = int(env("LIVE_REPLAY_SECONDS", "600"))
+# Off: pages do not open the live stream (behind a proxy that cannot stream, say); everything else works.
+LIVE_PAGES = env_bool("LIVE_PAGES", default=True)
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

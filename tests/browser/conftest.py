@@ -45,6 +45,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def live_pages(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Pages open the live stream only in the tests marked ``live_pages``: elsewhere its long requests would
+    hold a thread each of the live server, whose threads share one SQLite connection with the test."""
+    settings.LIVE_PAGES = request.node.get_closest_marker("live_pages") is not None
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright

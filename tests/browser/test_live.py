@@ -18,7 +18,7 @@ from essaim.stream.models import Post
 from tests.accounts.factories import PASSWORD
 from tests.browser.conftest import PHONE, looks_right, screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.live_pages, pytest.mark.django_db(transaction=True)]
 
 LIVE = 8_000  # ms: "within a second" on a quiet machine; a loaded CI machine gets slack
 

@@ -3,6 +3,8 @@ since the newest on the page, one post's card, the bell."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -90,3 +92,8 @@ def test_a_guest_page_is_live_too(employee: User) -> None:
     guest = Client()
     guest.force_login(GuestFactory())
     assert 'data-live-feed="home"' in guest.get("/").content.decode()
+
+
+def test_live_pages_turned_off_open_no_stream(reader: Client, settings: Any) -> None:
+    settings.LIVE_PAGES = False
+    assert "live-texts" not in reader.get("/").content.decode()
