@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "essaim.spaces",
     "essaim.stream",
     "essaim.notifications",
+    "essaim.emails",
     "essaim.realtime",
     "essaim.api",
 ]
@@ -268,6 +269,8 @@ TASKS = {
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
 # before another may take it again (a worker that died mid-work leaves it that long).
 OUTBOX_LEASE_S = float(env("OUTBOX_LEASE", "60"))
+# Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.
+SCHEDULER_INTERVAL_S = float(env("SCHEDULER_INTERVAL", "5"))
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -339,6 +342,10 @@ if env("EMAIL_HOST"):
 else:
     # Kept in the outbox (/manage/outbox/, network administrators) with one console line each.
     MAILERS = {"default": {"BACKEND": "essaim.mailbox.backends.OutboxBackend"}}
+# Notification e-mails (essaim/emails): a person's notifications of a few minutes go in one e-mail, sent this
+# many seconds after the first of them; digests go out from this hour of the person's day (their time zone).
+EMAIL_BATCH_S = float(env("EMAIL_BATCH", "180"))
+DIGEST_HOUR = int(env("DIGEST_HOUR", "8"))
 
 # --- Internationalisation
 LANGUAGE_CODE = "fr"

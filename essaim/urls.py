@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("essaim.people.urls")),
     path("spaces/", include("essaim.spaces.urls")),
     path("notifications/", include("essaim.notifications.urls")),
+    path("emails/", include("essaim.emails.urls")),
     path("", include("essaim.realtime.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from essaim.notifications.models import Channel, Notification, SpaceLevel
+from essaim.notifications.models import Channel, Digest, EmailPreferences, Notification, SpaceLevel
 from essaim.notifications.selectors import NotificationChoices
 
 CHANNEL = "channel_"
@@ -19,9 +19,17 @@ class NotificationSettingsForm(forms.Form):
     field left out keeps its current value; a name that is neither a kind nor one of the person's spaces
     is refused with a message, never ignored."""
 
-    def __init__(self, *args: Any, choices: NotificationChoices, **kwargs: Any) -> None:
+    digest = forms.ChoiceField(label=_("Digest by e-mail"), choices=Digest.choices, required=False)
+    quiet_from = forms.TimeField(label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    quiet_until = forms.TimeField(label=_("until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args: Any, choices: NotificationChoices, preferences: EmailPreferences, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current = choices
+        self.preferences = preferences
+        self.fields["digest"].initial = preferences.digest
+        self.fields["quiet_from"].initial = preferences.quiet_from
+        self.fields["quiet_until"].initial = preferences.quiet_until
         for kind, label in Notification.Kind.choices:
             self.fields[CHANNEL + kind] = forms.ChoiceField(
                 label=label,
@@ -35,7 +43,11 @@ class NotificationSettingsForm(forms.Form):
                 label=space.name, choices=SpaceLevel.choices, initial=level, required=False
             )
         if self.is_bound:  # what was left out shows (and keeps) its current value, also on a refused form
-            left_out = {name: field.initial for name, field in self.fields.items() if name not in self.data}
+            left_out = {
+                name: field.initial
+                for name, field in self.fields.items()
+                if name not in self.data and name not in {"quiet_from", "quiet_until"}  # empty: no quiet hours
+            }
             self.data = {**{key: self.data.get(key) for key in self.data}, **left_out}
 
     def clean(self) -> dict[str, Any]:
@@ -57,6 +69,14 @@ class NotificationSettingsForm(forms.Form):
         """The channel chosen for each kind (the current one where the form left it out)."""
         return {
             kind: self.cleaned_data[CHANNEL + kind] or self.current.channels[kind] for kind in Notification.Kind.values
+        }
+
+    def email(self) -> dict[str, Any]:
+        """The digest and quiet hours chosen, for ``services.email_preferences_update``."""
+        return {
+            "digest": self.cleaned_data["digest"] or self.preferences.digest,
+            "quiet_from": self.cleaned_data["quiet_from"],
+            "quiet_until": self.cleaned_data["quiet_until"],
         }
 
     def levels(self) -> dict[int, str]:

@@ -190,3 +190,54 @@ class Marker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.timeline}: {self.last_read_id}"
+
+
+class Digest(models.TextChoices):
+    """How often a person gets the digest of what happened in their spaces and the network."""
+
+    NEVER = "never", _("Never")
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week")
+
+
+DEFAULT_DIGEST = Digest.WEEKLY
+
+
+class EmailPreferences(models.Model):
+    """A person's digest and quiet hours, only for those who changed them (a weekly digest and no quiet hours
+    otherwise). Quiet hours are in the person's time zone (``User.timezone``); they may run over midnight
+    (22:00 → 07:00). E-mails that fall in them wait for their end; the bell still counts in the app."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="email_preferences"
+    )
+    digest = models.CharField(_("digest"), max_length=10, choices=Digest.choices, default=DEFAULT_DIGEST)
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"
+
+
+class PendingEmail(models.Model):
+    """A notification still to be e-mailed to its recipient, written with it when their channel for its kind
+    says so; the batch it goes out in deletes it (``emails.batches``). Grouped reactions replace their row,
+    so the e-mail tells of the latest count."""
+
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # Indexed by ``pending_email_recipient``.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # being sent (``emails.batches``)
+
+    class Meta:
+        verbose_name = _("notification to e-mail")
+        verbose_name_plural = _("notifications to e-mail")
+        indexes = [models.Index(fields=["recipient", "created_at"], name="pending_email_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.recipient_id}"

@@ -15,7 +15,9 @@ from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows
 from essaim.core.rows import fetch
 from essaim.notifications.models import (
     DEFAULT_CHANNELS,
+    DEFAULT_DIGEST,
     DEFAULT_SPACE_LEVEL,
+    EmailPreferences,
     Marker,
     Notification,
     NotificationSetting,
@@ -71,6 +73,15 @@ def _readable(actor: Actor, notifications: list[Notification]) -> list[Notificat
     return [n for n in notifications if n.post_id is None or n.post_id in readable]
 
 
+def notifications_to_email(*, recipient: Actor, ids: Collection[int]) -> list[Notification]:
+    """Those of ``recipient``'s notifications ``ids`` still worth an e-mail, newest first, with what they are
+    about: unread, and about nothing or about a post ``recipient`` may read now."""
+    if not access.can(recipient, Action.READ_NOTIFICATIONS):
+        return []
+    queryset = access.visible(recipient, Notification.objects.filter(pk__in=list(ids), read_at=None))
+    return _readable(recipient, list(_with_subjects(queryset, with_statuses=True).order_by("-id")))
+
+
 _UNREAD_SQL = (
     f"SELECT COUNT(*) FROM (SELECT 1 FROM {Notification._meta.db_table} "  # noqa: S608 - the model's table
     "WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) unread"
@@ -116,6 +127,13 @@ def notification_choices_for(*, actor: Actor) -> NotificationChoices:
         channels=DEFAULT_CHANNELS | dict(chosen),
         spaces=[(space, levels.get(space.pk, DEFAULT_SPACE_LEVEL)) for space in spaces],
     )
+
+
+def email_preferences_for(*, actor: Actor) -> EmailPreferences:
+    """``actor``'s digest and quiet hours (the defaults, unsaved, when they never chose)."""
+    access.require(actor, Action.CHOOSE_NOTIFICATIONS)
+    found = access.visible(actor, EmailPreferences.objects.all()).first()
+    return found or EmailPreferences(user_id=actor.pk, digest=DEFAULT_DIGEST)
 
 
 def markers_for(*, actor: Actor, timelines: Sequence[str]) -> dict[str, Marker]:

@@ -4,6 +4,7 @@ told, marking read, and their choices (a channel per kind, a level per space, mu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import time
 from functools import cache
 from typing import Any
 
@@ -19,11 +20,15 @@ from essaim.accounts.models import User
 from essaim.core.rows import fetch, placeholders
 from essaim.notifications.models import (
     DEFAULT_CHANNELS,
+    DEFAULT_DIGEST,
     DEFAULT_SPACE_LEVEL,
     Channel,
+    Digest,
+    EmailPreferences,
     Marker,
     Notification,
     NotificationSetting,
+    PendingEmail,
     SpaceLevel,
     SpaceNotificationLevel,
     ThreadMute,
@@ -57,9 +62,9 @@ def notify(
     written = 0
     for start in range(0, len(wanted), BATCH):  # an announcement reaches everyone: bounded statements
         told = willing(wanted[start : start + BATCH], kind=kind, post_id=post_id)
-        rows = [
-            Notification(
-                recipient_id=pk,
+        with transaction.atomic():  # a notification and its e-mail to come, together
+            written += _write(
+                told,
                 kind=kind,
                 source=source,
                 actor_id=actor_id,
@@ -68,11 +73,32 @@ def notify(
                 space_id=space_id,
                 accepted=accepted,
             )
-            for pk in told
-        ]
-        written += len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
         ring_bells(told)
     return written
+
+
+def _write(told: list[int], *, kind: str, **about: Any) -> int:
+    """Write ``told``'s notifications of ``kind`` (those of an earlier run of the same source are kept, not
+    doubled) and the e-mails owed for the new ones."""
+    rows = [Notification(recipient_id=pk, kind=kind, **about) for pk in told]
+    written = len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+    emailed = by_email(told, kind=kind)
+    if emailed:  # only the rows really written (a second run's are not): their ids are known before insert
+        ids = [row.pk for row in rows if row.recipient_id in emailed]
+        new = Notification.objects.filter(pk__in=ids).values_list("pk", "recipient_id")
+        PendingEmail.objects.bulk_create(
+            [PendingEmail(notification_id=pk, recipient_id=recipient) for pk, recipient in new], ignore_conflicts=True
+        )
+    return written
+
+
+def by_email(user_ids: Sequence[int], *, kind: str) -> set[int]:
+    """Those of ``user_ids`` whose channel for ``kind`` includes e-mail (their choice, else the default)."""
+    if not user_ids:
+        return set()
+    chosen = dict(NotificationSetting.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "channel"))
+    default = DEFAULT_CHANNELS[kind]
+    return {pk for pk in user_ids if chosen.get(pk, default) == Channel.APP_AND_EMAIL}
 
 
 def ring_bells(user_ids: Iterable[int]) -> None:
@@ -121,13 +147,16 @@ def notify_reaction(*, recipient_id: int, actor_id: int, post_id: int) -> Notifi
     unread.delete()
     reactors = Reaction.objects.filter(post_id=post_id).exclude(user_id=recipient_id).values("user_id").distinct()
     ring_bells([recipient_id])
-    return Notification.objects.create(
+    notification = Notification.objects.create(
         recipient_id=recipient_id,
         kind=Kind.REACTION,
         actor_id=actor_id,
         post_id=post_id,
         others=max(reactors.count() - 1, 0),
     )
+    if by_email([recipient_id], kind=Kind.REACTION):  # the unread row's e-mail went with it: this one says all
+        PendingEmail.objects.create(notification=notification, recipient_id=recipient_id)
+    return notification
 
 
 @transaction.atomic
@@ -222,6 +251,45 @@ def _check_choices(*, actor: Actor, channels: Mapping[str, str], levels: Mapping
         errors.setdefault("levels", []).append(_("You can only choose for the spaces you belong to."))
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def notification_settings_save(
+    *,
+    actor: Actor,
+    channels: Mapping[str, str],
+    levels: Mapping[int, str],
+    digest: str,
+    quiet_from: time | None,
+    quiet_until: time | None,
+) -> None:
+    """The settings page's whole form: channels, space levels, digest and quiet hours, all or nothing."""
+    notification_settings_update(actor=actor, channels=channels, levels=levels)
+    email_preferences_update(actor=actor, digest=digest, quiet_from=quiet_from, quiet_until=quiet_until)
+
+
+@transaction.atomic
+def email_preferences_update(
+    *, actor: Actor, digest: str, quiet_from: time | None = None, quiet_until: time | None = None
+) -> EmailPreferences:
+    """Save how often ``actor`` gets the digest and their quiet hours (both ends, or neither). Refused with a
+    message for an unknown frequency, one end of the quiet hours without the other, or an empty range."""
+    access.require(actor, Action.CHOOSE_NOTIFICATIONS)
+    errors: dict[str, list[str]] = {}
+    if digest not in Digest.values:
+        errors["digest"] = [_("Choose every day, every week or never.")]
+    if (quiet_from is None) != (quiet_until is None):
+        errors["quiet_until"] = [_("Give both the start and the end of your quiet hours, or neither.")]
+    elif quiet_from is not None and quiet_from == quiet_until:
+        errors["quiet_until"] = [_("Your quiet hours must end at another time than they start.")]
+    if errors:
+        raise ValidationError(errors)
+    preferences = EmailPreferences(user_id=actor.pk, digest=digest, quiet_from=quiet_from, quiet_until=quiet_until)
+    if digest == DEFAULT_DIGEST and quiet_from is None:
+        EmailPreferences.objects.filter(user_id=actor.pk).delete()  # only what differs from the defaults is kept
+    else:
+        preferences.save()
+    return preferences
 
 
 @transaction.atomic

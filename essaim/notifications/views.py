@@ -87,12 +87,14 @@ def _back_to_list(request: HttpRequest) -> str:
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """How each kind of notification reaches the person, and what each of their spaces tells them."""
     choices = selectors.notification_choices_for(actor=request.user)
-    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, choices=choices)
+    preferences = selectors.email_preferences_for(actor=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = NotificationSettingsForm(data, choices=choices, preferences=preferences)
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.notification_settings_update(
-                    actor=request.user, channels=form.channels(), levels=form.levels()
+                services.notification_settings_save(
+                    actor=request.user, channels=form.channels(), levels=form.levels(), **form.email()
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

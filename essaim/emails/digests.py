@@ -1,0 +1,223 @@
+"""Daily and weekly digests: what happened in a person's spaces and the network, once per day or week.
+
+A periodic job (``jobs``, every quarter of an hour) sends each person whose digest is owed: the
+hour ``DIGEST_HOUR`` has passed on their own clock (their time zone) today (daily) or this ISO
+week (weekly, from Monday), they are not in their quiet hours, and no ``DigestSent`` row says they
+got it. A run that was missed (no worker for a while) is caught up by the next one.
+
+What a digest holds, all of it re-checked for its reader through ``access``: the most discussed
+posts (comments and reactions), announcements, posts of their spaces still waiting for an answer
+(no comment yet, not their own) and their spaces' new members. Nothing to tell: no e-mail.
+
+For 10,000 people the candidates are read once per run and period (the posts of the period, the
+new memberships), then people go by chunks of ``CHUNK``: one query for a chunk's memberships,
+the policy's loaded-rows check for each person, one e-mail each. Memory stays that of a chunk.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+from essaim import access
+from essaim.accounts.models import User
+from essaim.emails import compose
+from essaim.emails.models import DigestSent
+from essaim.notifications.models import DEFAULT_DIGEST, Digest, EmailPreferences
+from essaim.notifications.quiet_hours import is_quiet, local
+from essaim.spaces.models import Membership, Space
+from essaim.stream.models import Post
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+DISCUSSED = 5
+ANNOUNCEMENTS = 5
+UNANSWERED = 5
+CANDIDATES = 8  # per space and section: a person's top few are among their spaces' top few
+NEW_MEMBERS = 8  # named per space
+FORGET_AFTER = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Owed:
+    person_id: int
+    period: str
+    weekly: bool
+
+
+def owed(now: datetime) -> list[Owed]:
+    """Everyone whose digest is due at ``now`` and not yet sent."""
+    hour = int(getattr(settings, "DIGEST_HOUR", 8))
+    chosen = {p.user_id: p for p in EmailPreferences.objects.all()}
+    clocks: dict[str, datetime] = {}
+    found: list[Owed] = []
+    for pk, zone_name in User.objects.filter(is_active=True).exclude(email="").values_list("pk", "timezone"):
+        preferences = chosen.get(pk)
+        frequency = preferences.digest if preferences else DEFAULT_DIGEST
+        if frequency == Digest.NEVER:
+            continue
+        clock = clocks.get(zone_name) or clocks.setdefault(zone_name, local(now, zone_name))
+        if preferences and is_quiet(clock.time(), preferences.quiet_from, preferences.quiet_until):
+            continue
+        year, week, weekday = clock.isocalendar()
+        if frequency == Digest.DAILY and clock.hour >= hour:
+            found.append(Owed(pk, f"day:{clock.date().isoformat()}", weekly=False))
+        elif frequency == Digest.WEEKLY and (weekday > 1 or clock.hour >= hour):
+            found.append(Owed(pk, f"week:{year}-W{week:02d}", weekly=True))
+    periods = {o.period for o in found}
+    sent = set(DigestSent.objects.filter(period__in=periods).values_list("user_id", "period"))
+    return [o for o in found if (o.person_id, o.period) not in sent]
+
+
+class Candidates:
+    """The posts and new members of one period (since ``since``), read once, by space (``None``: outside
+    spaces), best first in each section."""
+
+    def __init__(self, since: datetime) -> None:
+        posts = (
+            Post.objects.filter(created_at__gte=since, hidden_at=None)
+            .select_related("author", "space")
+            .only(
+                "id",
+                "body",
+                "visibility",
+                "created_at",
+                "comment_count",
+                "reaction_counts",
+                "is_announcement",
+                "author_id",
+                "space_id",
+                "author__first_name",
+                "author__last_name",
+                "author__handle",
+                "author__kind",
+                "author__is_active",
+                "space__name",
+                "space__slug",
+                "space__visibility",
+            )
+        )
+        self.discussed: dict[int | None, list[Post]] = defaultdict(list)
+        self.announcements: dict[int | None, list[Post]] = defaultdict(list)
+        self.unanswered: dict[int | None, list[Post]] = defaultdict(list)
+        for post in sorted(posts, key=lambda p: (_score(p), p.created_at), reverse=True):
+            if post.is_announcement:
+                _keep(self.announcements[post.space_id], post)
+            elif _score(post) > 0:
+                _keep(self.discussed[post.space_id], post)
+            elif post.space_id is not None:
+                _keep(self.unanswered[post.space_id], post)
+        self.new_members: dict[int, list[User]] = defaultdict(list)
+        self.spaces: dict[int, Space] = {}
+        joined = (
+            Membership.objects.filter(created_at__gte=since).select_related("user", "space").order_by("-created_at")
+        )
+        for membership in joined.order_by("-created_at"):
+            if membership.user.is_active and len(self.new_members[membership.space_id]) < NEW_MEMBERS + 1:
+                self.new_members[membership.space_id].append(membership.user)
+                self.spaces[membership.space_id] = membership.space
+
+    def digest_for(self, person: User, space_ids: set[int]) -> compose.Digest:
+        where = [None, *sorted(space_ids)]
+        candidates = {
+            post.pk: post
+            for section in (self.discussed, self.announcements, self.unanswered)
+            for key in where
+            for post in section.get(key, ())
+        }
+        readable = {post.pk for post in access.visible_among(person, list(candidates.values()))}
+
+        def pick(section: dict[int | None, list[Post]], keys: list[int | None], limit: int, newest: bool) -> list[Post]:
+            found = [p for key in keys for p in section.get(key, ()) if p.pk in readable and p.author_id != person.pk]
+            return sorted(found, key=(_newest if newest else _score), reverse=True)[:limit]
+
+        spaces = sorted(space_ids)
+        new_members = [
+            (self.spaces[space_id], [m for m in self.new_members[space_id] if m.pk != person.pk][:NEW_MEMBERS])
+            for space_id in spaces
+            if space_id in self.new_members
+        ]
+        return compose.Digest(
+            discussed=pick(self.discussed, where, DISCUSSED, newest=False),
+            announcements=pick(self.announcements, where, ANNOUNCEMENTS, newest=True),
+            unanswered=pick(self.unanswered, list(spaces), UNANSWERED, newest=True),
+            new_members=[(space, people) for space, people in new_members if people],
+        )
+
+
+def _score(post: Post) -> int:
+    return post.comment_count + sum((post.reaction_counts or {}).values())
+
+
+def _newest(post: Post) -> datetime:
+    return post.created_at
+
+
+def _keep(posts: list[Post], post: Post) -> None:
+    if len(posts) < CANDIDATES:
+        posts.append(post)
+
+
+def send_due(*, now: datetime | None = None) -> int:
+    """Send every digest that is owed at ``now``; returns how many e-mails went out."""
+    now = now or timezone.now()
+    DigestSent.objects.filter(sent_at__lt=now - FORGET_AFTER).delete()
+    due = owed(now)
+    if not due:
+        return 0
+    windows = {
+        weekly: Candidates(now - (timedelta(days=7) if weekly else timedelta(days=1)))
+        for weekly in {o.weekly for o in due}
+    }
+    sent = 0
+    with mailers.default as connection:
+        for chunk in _chunks(due):
+            sent += _send_chunk(chunk, windows, connection)
+    return sent
+
+
+def _chunks(due: list[Owed]) -> Iterator[list[Owed]]:
+    for start in range(0, len(due), CHUNK):
+        yield due[start : start + CHUNK]
+
+
+def _send_chunk(chunk: list[Owed], windows: dict[bool, Candidates], connection: BaseEmailBackend) -> int:
+    """Claim the chunk's digests (a row each, before anything is sent), then send them one by one."""
+    token = uuid.uuid4().hex
+    DigestSent.objects.bulk_create(
+        [DigestSent(user_id=o.person_id, period=o.period, claim=token) for o in chunk], ignore_conflicts=True
+    )
+    mine = set(DigestSent.objects.filter(claim=token).values_list("user_id", flat=True))  # not another run's
+    people = User.objects.in_bulk([o.person_id for o in chunk if o.person_id in mine])
+    spaces: dict[int, set[int]] = defaultdict(set)
+    for user_id, space_id in Membership.objects.filter(user_id__in=list(people)).values_list("user_id", "space_id"):
+        spaces[user_id].add(space_id)
+    sent = 0
+    for o in chunk:
+        person = people.get(o.person_id)
+        if person is None:
+            continue
+        digest = windows[o.weekly].digest_for(person, spaces[person.pk])
+        if digest.is_empty():
+            continue  # nothing to tell: the row stays, so that the next runs do not look again
+        try:
+            connection.send_messages([compose.digest_email(person, digest, weekly=o.weekly)])
+        except smtplib.SMTPRecipientsRefused:
+            logger.warning("E-mail: the mail server refused %s's address for their digest", person.pk)
+            continue
+        except Exception:
+            DigestSent.objects.filter(user_id=person.pk, period=o.period).delete()  # the next run tries again
+            raise
+        sent += 1
+    return sent
