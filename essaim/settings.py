@@ -345,6 +345,7 @@ else:
 # Notification e-mails (essaim/emails): a person's notifications of a few minutes go in one e-mail, sent this
 # many seconds after the first of them; digests go out from this hour of the person's day (their time zone).
 EMAIL_BATCH_S = float(env("EMAIL_BATCH", "180"))
+EMAIL_SEND_EVERY_S = float(env("EMAIL_SEND_EVERY", "30"))  # how often the workers look for e-mails that are due
 DIGEST_HOUR = int(env("DIGEST_HOUR", "8"))
 
 # --- Internationalisation

@@ -32,7 +32,7 @@ from django.utils import timezone
 from essaim import access
 from essaim.accounts.models import User
 from essaim.emails import compose
-from essaim.emails.models import DigestSent
+from essaim.emails.models import DigestDelivery
 from essaim.notifications.models import DEFAULT_DIGEST, Digest, EmailPreferences
 from essaim.notifications.quiet_hours import is_quiet, local
 from essaim.spaces.models import Membership, Space
@@ -47,6 +47,7 @@ UNANSWERED = 5
 CANDIDATES = 8  # per space and section: a person's top few are among their spaces' top few
 NEW_MEMBERS = 8  # named per space
 FORGET_AFTER = timedelta(days=30)
+CLAIM_LEASE = timedelta(minutes=10)  # the job's lease: a run that claimed a chunk this long ago has died
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,18 @@ def owed(now: datetime) -> list[Owed]:
         elif frequency == Digest.WEEKLY and (weekday > 1 or clock.hour >= hour):
             found.append(Owed(pk, f"week:{year}-W{week:02d}", weekly=True))
     periods = {o.period for o in found}
-    sent = set(DigestSent.objects.filter(period__in=periods).values_list("user_id", "period"))
-    return [o for o in found if (o.person_id, o.period) not in sent]
+    live = DigestDelivery.objects.filter(period__in=periods).exclude(sent_at=None, claimed_at__lt=now - CLAIM_LEASE)
+    done = set(live.values_list("user_id", "period"))  # sent, or claimed by a run that is still alive
+    return [o for o in found if (o.person_id, o.period) not in done]
 
 
 class Candidates:
     """The posts and new members of one period (since ``since``), read once, by space (``None``: outside
     spaces), best first in each section."""
 
-    def __init__(self, since: datetime) -> None:
+    def __init__(self, since: datetime, until: datetime) -> None:
         posts = (
-            Post.objects.filter(created_at__gte=since, hidden_at=None)
+            Post.objects.filter(created_at__gte=since, created_at__lt=until, hidden_at=None)
             .select_related("author", "space")
             .only(
                 "id",
@@ -172,18 +174,18 @@ def _keep(posts: list[Post], post: Post) -> None:
 def send_due(*, now: datetime | None = None) -> int:
     """Send every digest that is owed at ``now``; returns how many e-mails went out."""
     now = now or timezone.now()
-    DigestSent.objects.filter(sent_at__lt=now - FORGET_AFTER).delete()
+    DigestDelivery.objects.filter(claimed_at__lt=now - FORGET_AFTER).delete()
     due = owed(now)
     if not due:
         return 0
     windows = {
-        weekly: Candidates(now - (timedelta(days=7) if weekly else timedelta(days=1)))
+        weekly: Candidates(now - (timedelta(days=7) if weekly else timedelta(days=1)), now)
         for weekly in {o.weekly for o in due}
     }
     sent = 0
     with mailers.default as connection:
         for chunk in _chunks(due):
-            sent += _send_chunk(chunk, windows, connection)
+            sent += _send_chunk(chunk, windows, connection, now=now)
     return sent
 
 
@@ -192,13 +194,29 @@ def _chunks(due: list[Owed]) -> Iterator[list[Owed]]:
         yield due[start : start + CHUNK]
 
 
-def _send_chunk(chunk: list[Owed], windows: dict[bool, Candidates], connection: BaseEmailBackend) -> int:
-    """Claim the chunk's digests (a row each, before anything is sent), then send them one by one."""
+def _claim(chunk: list[Owed], now: datetime) -> set[int]:
+    """This run's claim on ``chunk``'s digests: new rows, and the unsent rows of a run that died. Returns the
+    people it holds (another live run's are left to it)."""
     token = uuid.uuid4().hex
-    DigestSent.objects.bulk_create(
-        [DigestSent(user_id=o.person_id, period=o.period, claim=token) for o in chunk], ignore_conflicts=True
+    DigestDelivery.objects.bulk_create(
+        [DigestDelivery(user_id=o.person_id, period=o.period, claim=token, claimed_at=now) for o in chunk],
+        ignore_conflicts=True,
     )
-    mine = set(DigestSent.objects.filter(claim=token).values_list("user_id", flat=True))  # not another run's
+    for period in {o.period for o in chunk}:
+        DigestDelivery.objects.filter(
+            period=period,
+            user_id__in=[o.person_id for o in chunk if o.period == period],
+            sent_at=None,
+            claimed_at__lt=now - CLAIM_LEASE,
+        ).update(claim=token, claimed_at=now)
+    return set(DigestDelivery.objects.filter(claim=token, sent_at=None).values_list("user_id", flat=True))
+
+
+def _send_chunk(
+    chunk: list[Owed], windows: dict[bool, Candidates], connection: BaseEmailBackend, *, now: datetime
+) -> int:
+    """Claim the chunk's digests, then send them one by one, each stamped sent just before it goes."""
+    mine = _claim(chunk, now)
     people = User.objects.in_bulk([o.person_id for o in chunk if o.person_id in mine])
     spaces: dict[int, set[int]] = defaultdict(set)
     for user_id, space_id in Membership.objects.filter(user_id__in=list(people)).values_list("user_id", "space_id"):
@@ -208,16 +226,18 @@ def _send_chunk(chunk: list[Owed], windows: dict[bool, Candidates], connection: 
         person = people.get(o.person_id)
         if person is None:
             continue
+        row = DigestDelivery.objects.filter(user_id=person.pk, period=o.period)
+        row.update(sent_at=timezone.now())  # from here on, never again: even if this process dies now
         digest = windows[o.weekly].digest_for(person, spaces[person.pk])
         if digest.is_empty():
-            continue  # nothing to tell: the row stays, so that the next runs do not look again
+            continue  # nothing to tell: no e-mail, and the next runs do not look again
         try:
             connection.send_messages([compose.digest_email(person, digest, weekly=o.weekly)])
         except smtplib.SMTPRecipientsRefused:
             logger.warning("E-mail: the mail server refused %s's address for their digest", person.pk)
             continue
         except Exception:
-            DigestSent.objects.filter(user_id=person.pk, period=o.period).delete()  # the next run tries again
+            row.update(sent_at=None)  # the server is down: the next run tries again
             raise
         sent += 1
     return sent

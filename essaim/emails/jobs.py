@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
+
 from essaim.core.schedule import periodic
 from essaim.emails import batches, digests
 
 
-@periodic("emails.notifications", every=timedelta(seconds=30), lease=timedelta(minutes=5))
+@periodic(
+    "emails.notifications", every=timedelta(seconds=float(settings.EMAIL_SEND_EVERY_S)), lease=timedelta(minutes=5)
+)
 def notification_emails() -> None:
     batches.send_due()
 

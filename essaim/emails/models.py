@@ -8,23 +8,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class DigestSent(models.Model):
-    """``user`` got (or is being sent) their digest of ``period`` (``day:2026-12-07`` or ``week:2026-W50``, on
-    their own calendar). Written before the e-mail is handed to the mail server and removed if the server
-    refuses it: a worker killed mid-run never sends one twice."""
+class DigestDelivery(models.Model):
+    """``user``'s digest of ``period`` (``day:2026-12-07`` or ``week:2026-W50``, on their own calendar).
+
+    A run claims a chunk of people at once (``claim``, ``claimed_at``), then stamps ``sent_at`` on each
+    just before handing their e-mail to the mail server (cleared again if the server refuses it). A run
+    that dies leaves rows without ``sent_at``: the next run takes them over once the claim is
+    ``digests.CLAIM_LEASE`` old. The e-mail in flight when it died has its ``sent_at``: never sent twice.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.CharField(_("period"), max_length=20)
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    claim = models.CharField(max_length=32, blank=True, default="")  # the run that wrote it
+    claim = models.CharField(max_length=32)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("digest sent")
-        verbose_name_plural = _("digests sent")
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
         constraints = [models.UniqueConstraint(fields=["user", "period"], name="one_digest_per_period")]
         indexes = [
-            models.Index(fields=["period"], name="digest_sent_period"),
-            models.Index(fields=["claim"], name="digest_sent_claim"),
+            models.Index(fields=["period"], name="digest_delivery_period"),
+            models.Index(fields=["claim"], name="digest_delivery_claim"),
         ]
 
     def __str__(self) -> str:

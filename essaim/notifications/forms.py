@@ -20,8 +20,12 @@ class NotificationSettingsForm(forms.Form):
     is refused with a message, never ignored."""
 
     digest = forms.ChoiceField(label=_("Digest by e-mail"), choices=Digest.choices, required=False)
-    quiet_from = forms.TimeField(label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    quiet_until = forms.TimeField(label=_("until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    quiet_from = forms.TimeField(
+        label=_("Quiet from"), required=False, widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+    )
+    quiet_until = forms.TimeField(
+        label=_("until"), required=False, widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+    )
 
     def __init__(self, *args: Any, choices: NotificationChoices, preferences: EmailPreferences, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

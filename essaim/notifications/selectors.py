@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from essaim import access
@@ -75,10 +75,12 @@ def _readable(actor: Actor, notifications: list[Notification]) -> list[Notificat
 
 def notifications_to_email(*, recipient: Actor, ids: Collection[int]) -> list[Notification]:
     """Those of ``recipient``'s notifications ``ids`` still worth an e-mail, newest first, with what they are
-    about: unread, and about nothing or about a post ``recipient`` may read now."""
+    about: unread, and about nothing or about a post ``recipient`` may read now and that is not hidden (nobody
+    is told of a hidden post, its author and moderators included)."""
     if not access.can(recipient, Action.READ_NOTIFICATIONS):
         return []
-    queryset = access.visible(recipient, Notification.objects.filter(pk__in=list(ids), read_at=None))
+    shown = Q(post=None) | Q(post__hidden_at=None)
+    queryset = access.visible(recipient, Notification.objects.filter(shown, pk__in=list(ids), read_at=None))
     return _readable(recipient, list(_with_subjects(queryset, with_statuses=True).order_by("-id")))
 
 

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from essaim.accounts.models import User
 from essaim.notifications import services
-from essaim.notifications.models import Notification
+from essaim.notifications.models import Notification, PendingEmail
 from essaim.stream import services as stream_services
 from tests.accounts.factories import UserFactory
 
@@ -63,3 +63,25 @@ class TestReading:
         employee.refresh_from_db()
         with pytest.raises(PermissionDenied):
             services.notifications_read_all(actor=employee)
+
+
+class TestEmailsOwed:
+    """``notify`` writes, with each notification, the e-mail its recipient's channel asks for (``emails``
+    sends them)."""
+
+    def test_a_kind_by_email_gets_a_pending_email_with_its_notification(self, employee: User, colleague: User) -> None:
+        services.notify(recipient_ids=[colleague.pk], kind=Kind.MENTION, source="post:1", actor_id=employee.pk)
+        notification = Notification.objects.get()
+        assert list(PendingEmail.objects.values_list("notification_id", "recipient_id")) == [
+            (notification.pk, colleague.pk)
+        ]
+
+    def test_a_kind_in_the_app_only_gets_none_unless_the_person_asked(self, employee: User, colleague: User) -> None:
+        services.notification_settings_update(actor=colleague, channels={Kind.FOLLOW: "app_email"})
+        services.notify(recipient_ids=[employee.pk, colleague.pk], kind=Kind.FOLLOW, source="f:1", actor_id=None)
+        assert list(PendingEmail.objects.values_list("recipient_id", flat=True)) == [colleague.pk]
+
+    def test_running_twice_owes_one_email(self, employee: User, colleague: User) -> None:
+        for _run in range(2):
+            services.notify(recipient_ids=[colleague.pk], kind=Kind.MENTION, source="post:1", actor_id=employee.pk)
+        assert PendingEmail.objects.count() == 1

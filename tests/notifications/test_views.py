@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 
 import pytest
 from django.test import Client
@@ -229,3 +230,53 @@ class TestTheSettingsPage:
             response = method(reverse("notifications:settings"))
             assert response.status_code == 302
             assert response.url.startswith(reverse("account_login"))
+
+
+class TestTheEmailSettings:
+    def test_digest_and_quiet_hours_are_saved_with_the_rest(self, signed_in: Client, employee: User) -> None:
+        response = signed_in.post(
+            reverse("notifications:settings"), {"digest": "daily", "quiet_from": "21:30", "quiet_until": "07:00"}
+        )
+        assert response.status_code == 302
+        preferences = selectors.email_preferences_for(actor=employee)
+        assert (preferences.digest, preferences.quiet_from, preferences.quiet_until) == ("daily", time(21, 30), time(7))
+        page = signed_in.get(reverse("notifications:settings")).text
+        assert re.search(r'<option value="daily" selected>', page)
+        assert 'value="21:30"' in page
+        assert "Europe/Paris" in page, "quiet hours are on the person's clock, and the page says which"
+
+    def test_emptying_the_quiet_hours_removes_them(self, signed_in: Client, employee: User) -> None:
+        services.email_preferences_update(actor=employee, digest="weekly", quiet_from=time(22), quiet_until=time(6))
+        assert (
+            signed_in.post(reverse("notifications:settings"), {"quiet_from": "", "quiet_until": ""}).status_code == 302
+        )
+        assert selectors.email_preferences_for(actor=employee).quiet_from is None
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"quiet_from": "22:00"}, "Give both the start and the end of your quiet hours, or neither."),
+            ({"quiet_from": "22:00", "quiet_until": "22:00"}, "Your quiet hours must end at another time"),
+            ({"quiet_from": "25:00", "quiet_until": "06:00"}, "Enter a valid time."),
+            ({"digest": "hourly"}, "Select a valid choice."),
+        ],
+        ids=["one end", "empty range", "not a time", "unknown frequency"],
+    )
+    def test_bad_input_is_a_clear_400_and_nothing_is_saved(
+        self, signed_in: Client, employee: User, data: dict[str, str], message: str
+    ) -> None:
+        response = signed_in.post(reverse("notifications:settings"), {"channel_follow": "nothing", **data})
+        assert response.status_code == 400
+        assert message in response.text
+        assert not NotificationSetting.objects.exists()
+        assert selectors.email_preferences_for(actor=employee).quiet_from is None
+
+    def test_in_french(self, client: Client, db: None) -> None:
+        person = UserFactory(language="fr")
+        client.force_login(person)
+        response = client.post(
+            reverse("notifications:settings"), {"quiet_from": "22:00"}, headers={"accept-language": "fr"}
+        )
+        assert response.status_code == 400
+        assert "Heures calmes" in response.text
+        assert "Indiquez le début et la fin de vos heures calmes, ou aucun des deux." in response.text
