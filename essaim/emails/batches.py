@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 FORGET_CLAIMED = timedelta(hours=1)
 PEOPLE_PER_RUN = 2000  # the rest wait for the next run (every 30 s): a run stays short
+CHUNK = 200  # people whose notifications are read in one query
 
 
 def batch_window() -> timedelta:
@@ -60,34 +62,42 @@ def send_due(*, now: datetime | None = None) -> int:
     if not due:
         return 0
     preferences = {p.user_id: p for p in EmailPreferences.objects.filter(user_id__in=due)}
+    people = [p for p in User.objects.filter(pk__in=due).order_by("pk") if not quiet_now(p, preferences.get(p.pk), now)]
     sent = 0
-    connection = mailers.default
-    with connection:  # one connection to the mail server for the whole run
-        for person in User.objects.filter(pk__in=due).order_by("pk"):
-            if not quiet_now(person, preferences.get(person.pk), now):
-                sent += _send_to(person, connection, now=now)
+    with mailers.default as connection:  # one connection to the mail server for the whole run
+        for start in range(0, len(people), CHUNK):
+            sent += _send_chunk(people[start : start + CHUNK], connection, now=now)
     return sent
 
 
-def _send_to(person: User, connection: BaseEmailBackend, *, now: datetime) -> int:
-    rows = PendingEmail.objects.filter(recipient_id=person.pk, claimed_at=None)
-    ids = list(rows.values_list("notification_id", flat=True))
-    claimed = PendingEmail.objects.filter(notification_id__in=ids, claimed_at=None).update(claimed_at=now)
-    mine = PendingEmail.objects.filter(notification_id__in=ids, claimed_at=now)
-    if claimed != len(ids):  # another worker's run took some of them: it sends those
-        ids = list(mine.values_list("notification_id", flat=True))
-    notifications = selectors.notifications_to_email(recipient=person, ids=ids) if person.is_active else []
-    if not notifications:
+def _send_chunk(people: list[User], connection: BaseEmailBackend, *, now: datetime) -> int:
+    """Read the chunk's waiting notifications in one query, then for each person claim theirs, send them one
+    e-mail and delete the rows once the mail server has it. A run killed mid-chunk leaves the people after the
+    one in flight unclaimed: the next run sends theirs."""
+    waiting = PendingEmail.objects.filter(recipient_id__in=[p.pk for p in people], claimed_at=None)
+    owed: dict[int, list[int]] = defaultdict(list)
+    for notification_id, recipient_id in waiting.values_list("notification_id", "recipient_id"):
+        owed[recipient_id].append(notification_id)
+    told = selectors.notifications_to_email(
+        recipients=[p for p in people if p.is_active], ids=[pk for ids in owed.values() for pk in ids]
+    )
+    sent = 0
+    for person in people:
+        if person.pk not in owed:
+            continue
+        mine = PendingEmail.objects.filter(notification_id__in=owed[person.pk])
+        if not mine.filter(claimed_at=None).update(claimed_at=now):
+            continue  # another run took them
+        notifications = told.get(person.pk)
+        if notifications:
+            try:
+                connection.send_messages([compose.notifications_email(person, notifications)])
+            except smtplib.SMTPRecipientsRefused:
+                logger.warning("E-mail: the mail server refused %s's address; it stays in the app", person.pk)
+            except Exception:
+                mine.update(claimed_at=None)  # the server is down: theirs and the rest of the chunk next run
+                raise
+            else:
+                sent += 1
         mine.delete()
-        return 0
-    try:
-        connection.send_messages([compose.notifications_email(person, notifications)])
-    except smtplib.SMTPRecipientsRefused:
-        logger.warning("E-mail: the mail server refused %s's address; their notifications stay in the app", person.pk)
-        mine.delete()
-        return 0
-    except Exception:
-        mine.update(claimed_at=None)  # the server is down or refused: next run
-        raise
-    mine.delete()
-    return 1
+    return sent

@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from essaim.accounts.models import User
 from essaim.emails import tokens
@@ -38,6 +38,15 @@ class Digest:
 
     def is_empty(self) -> bool:
         return not (self.discussed or self.announcements or self.unanswered or self.new_members)
+
+    def sections(self) -> list[tuple[str, list[Post], bool]]:
+        """The sections with posts, in the e-mail's order: (title, posts, whether to count comments)."""
+        found = [
+            (gettext("Announcements"), self.announcements, False),
+            (gettext("Most discussed"), self.discussed, True),
+            (gettext("Waiting for an answer"), self.unanswered, False),
+        ]
+        return [section for section in found if section[1]]
 
 
 def _branding() -> dict[str, Any]:
@@ -129,7 +138,12 @@ def digest_email(person: User, digest: Digest, *, weekly: bool) -> EmailMultiAlt
             person,
             subject=subject,
             template="digest",
-            context={"digest": digest, "weekly": weekly},
+            context={
+                "digest": digest,
+                "sections": digest.sections(),
+                "weekly": weekly,
+                "read_and_answer": translation.gettext("Read and answer"),
+            },
             unsubscribe=tokens.DIGEST,
             bulk=True,
         )

@@ -27,12 +27,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
 from django.utils import timezone
 
 from essaim import access
 from essaim.accounts.models import User
 from essaim.emails import compose
 from essaim.emails.models import DigestDelivery
+from essaim.network.site import site_url
 from essaim.notifications.models import DEFAULT_DIGEST, Digest, EmailPreferences
 from essaim.notifications.quiet_hours import is_quiet, local
 from essaim.spaces.models import Membership, Space
@@ -113,7 +115,10 @@ class Candidates:
         self.discussed: dict[int | None, list[Post]] = defaultdict(list)
         self.announcements: dict[int | None, list[Post]] = defaultdict(list)
         self.unanswered: dict[int | None, list[Post]] = defaultdict(list)
+        site = site_url()
+        post_url = site + reverse("stream:post-detail", kwargs={"post_id": 987654321}).replace("987654321", "{}")
         for post in sorted(posts, key=lambda p: (_score(p), p.created_at), reverse=True):
+            post.email_url = post_url.format(post.pk)  # type: ignore[attr-defined]  # once, not once per e-mail
             if post.is_announcement:
                 _keep(self.announcements[post.space_id], post)
             elif _score(post) > 0:
@@ -129,6 +134,7 @@ class Candidates:
             if membership.user.is_active and len(self.new_members[membership.space_id]) < NEW_MEMBERS + 1:
                 self.new_members[membership.space_id].append(membership.user)
                 self.spaces[membership.space_id] = membership.space
+                membership.space.email_url = site + membership.space.get_absolute_url()  # type: ignore[attr-defined]
 
     def digest_for(self, person: User, space_ids: set[int]) -> compose.Digest:
         where = [None, *sorted(space_ids)]

@@ -11,6 +11,7 @@ from django.http import Http404
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
+from essaim.accounts.models import User
 from essaim.core.pagination import Cursor, Page, apply_cursor, page_from_rows
 from essaim.core.rows import fetch
 from essaim.notifications.models import (
@@ -73,15 +74,20 @@ def _readable(actor: Actor, notifications: list[Notification]) -> list[Notificat
     return [n for n in notifications if n.post_id is None or n.post_id in readable]
 
 
-def notifications_to_email(*, recipient: Actor, ids: Collection[int]) -> list[Notification]:
-    """Those of ``recipient``'s notifications ``ids`` still worth an e-mail, newest first, with what they are
-    about: unread, and about nothing or about a post ``recipient`` may read now and that is not hidden (nobody
-    is told of a hidden post, its author and moderators included)."""
-    if not access.can(recipient, Action.READ_NOTIFICATIONS):
-        return []
+def notifications_to_email(*, recipients: Collection[User], ids: Collection[int]) -> dict[int, list[Notification]]:
+    """Of the notifications ``ids``, those still worth an e-mail to their recipient among ``recipients``, by
+    recipient id, newest first: unread, each one theirs (``access``), and about nothing or about a post they
+    may read now and that is not hidden (nobody is told of a hidden post, its author and moderators
+    included). One query for all of them, whatever the number of people."""
+    people = {person.pk: person for person in recipients if access.can(person, Action.READ_NOTIFICATIONS)}
     shown = Q(post=None) | Q(post__hidden_at=None)
-    queryset = access.visible(recipient, Notification.objects.filter(shown, pk__in=list(ids), read_at=None))
-    return _readable(recipient, list(_with_subjects(queryset, with_statuses=True).order_by("-id")))
+    rows = _with_subjects(Notification.objects.filter(shown, pk__in=list(ids), read_at=None)).order_by("-id")
+    found: dict[int, list[Notification]] = {}
+    for notification in rows:
+        person = people.get(notification.recipient_id)
+        if person is not None and access.can(person, Action.VIEW, notification):
+            found.setdefault(person.pk, []).append(notification)
+    return {pk: readable for pk, items in found.items() if (readable := _readable(people[pk], items))}
 
 
 _UNREAD_SQL = (
