@@ -53,6 +53,7 @@ def _mount() -> None:
     from essaim.notifications.api import grouped as grouped_notifications_router
     from essaim.notifications.api import router as notifications_router
     from essaim.notifications.markers_api import router as markers_router
+    from essaim.notifications.settings_api import router as notification_settings_router
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
     from essaim.spaces.api import router as spaces_router
@@ -63,6 +64,7 @@ def _mount() -> None:
     for router in (stream_api.router, stream_api.timelines, stream_api.tags, stream_api.essaim):
         api.add_router("/v1/", router)
     api.add_router("/v1/", spaces_router)
+    api.add_router("/v1/", notification_settings_router)  # before /notifications/{notification_id} takes "settings"
     api.add_router("/v1/", notifications_router)
     api.add_router("/v1/", markers_router)
     api.add_router("/v2/", grouped_notifications_router)

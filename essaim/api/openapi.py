@@ -26,6 +26,7 @@ DESCRIPTIONS = {
     403: "Forbidden: not allowed to do this, or a session sent no CSRF token (X-CSRFToken).",
     404: "Not found: missing, or not visible to you (the two are indistinguishable).",
     413: "Request too large: the body is over the upload limit.",
+    415: "Unsupported media type: send the body as the content type the operation documents.",
     422: "Validation failed: the input is invalid (the error names the fields).",
     429: "Too many requests: wait the number of seconds in Retry-After.",
 }

@@ -304,3 +304,76 @@ def test_markers(client, db: None, role: str, surface: str) -> None:
     assert (theirs.last_read_id, theirs.version) == (77, 1)
     if actor is not None:
         assert not any(access.can(actor, action, theirs) for action in (Action.VIEW, Action.EDIT, Action.DELETE))
+
+
+# --- notification settings in the API (/api/v1/notifications/settings): everyone signed in chooses their own ------
+
+SETTINGS_API_ROLES = ["anonymous", "guest", "employee", "member", "network_admin", "deactivated"]
+# Columns follow SETTINGS_API_ROLES. "member" belongs to the public and the secret space; nobody else to either.
+# A level is set only for a space one belongs to: one seen but not joined, a secret one and one that does not
+# exist are refused alike (422, the same message), so the answer tells nothing of a secret space.
+SETTINGS_API_TABLE = """
+    settings_api_read           401 200 200 200 200 401
+    settings_api_save           401 200 200 200 200 401
+    settings_api_public_space   401 422 422 200 422 401
+    settings_api_secret_space   401 422 422 200 422 401
+    settings_api_missing_space  401 422 422 422 422 401
+"""
+SETTINGS_API_EXPECTED = read_table(SETTINGS_API_TABLE, SETTINGS_API_ROLES)
+
+
+@pytest.mark.parametrize("surface", sorted({row for row, _role in SETTINGS_API_EXPECTED}))
+@pytest.mark.parametrize("role", SETTINGS_API_ROLES)
+def test_settings_api(client, db: None, role: str, surface: str) -> None:
+    from essaim.notifications.models import EmailPreferences, NotificationSetting, SpaceNotificationLevel
+    from essaim.spaces.models import Membership, Space
+    from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+    from tests.spaces.factories import SpaceFactory
+
+    someone = UserFactory()
+    theirs = NotificationSetting.objects.create(user=someone, kind="follow", channel="nothing")
+    EmailPreferences.objects.create(user=someone, digest="daily")
+    spaces = {v: SpaceFactory(visibility=v) for v in (Space.Visibility.PUBLIC, Space.Visibility.SECRET)}
+    member = UserFactory()
+    for space in spaces.values():
+        Membership.objects.create(space=space, user=member, role=Membership.Role.MEMBER)
+    people = {
+        "guest": GuestFactory,
+        "employee": UserFactory,
+        "member": lambda: member,
+        "network_admin": AdminFactory,
+        "deactivated": lambda: UserFactory(is_active=False),
+    }
+    actor = people[role]() if role in people else None
+    if actor is not None:
+        client.force_login(actor)
+    url = "/api/v1/notifications/settings"
+    space_ids = {
+        "settings_api_public_space": spaces["public"].pk,
+        "settings_api_secret_space": spaces["secret"].pk,
+        "settings_api_missing_space": max(space.pk for space in spaces.values()) + 1000,
+    }
+    if surface == "settings_api_read":
+        response = client.get(url)
+    elif surface == "settings_api_save":
+        body = {"channels": {"follow": "app_email"}, "digest": "never"}
+        response = client.patch(url, body, content_type="application/json")
+    else:
+        response = client.patch(url, {"spaces": {str(space_ids[surface]): "all"}}, content_type="application/json")
+    assert response.status_code == int(SETTINGS_API_EXPECTED[surface, role])
+    if response.status_code == 422:
+        assert response.json()["error_description"] == "You can only choose for the spaces you belong to."
+    if surface == "settings_api_save" and response.status_code == 200:  # their own, never someone else's
+        assert (response.json()["channels"]["follow"], response.json()["digest"]) == ("app_email", "never")
+    elif response.status_code == 200:
+        assert (response.json()["channels"]["follow"], response.json()["digest"]) == ("app", "weekly")
+    levels = list(SpaceNotificationLevel.objects.values_list("user_id", "space_id", "level"))
+    assert levels == (
+        [(actor.pk, space_ids[surface], "all")] if response.status_code == 200 and "space" in surface else []
+    )
+    if response.status_code != 200:  # nothing saved
+        assert NotificationSetting.objects.count() == EmailPreferences.objects.count() == 1
+    theirs.refresh_from_db()
+    assert (theirs.channel, EmailPreferences.objects.get(user=someone).digest) == ("nothing", "daily")
+    if actor is not None:
+        assert not any(access.can(actor, action, theirs) for action in (Action.VIEW, Action.EDIT, Action.DELETE))
