@@ -5,12 +5,13 @@ English, with axe-core and without sideways scrolling."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 from typing import Any
 
 import pytest
 
 from essaim.accounts.models import User
-from essaim.notifications.models import NotificationSetting, SpaceNotificationLevel, ThreadMute
+from essaim.notifications.models import EmailPreferences, NotificationSetting, SpaceNotificationLevel, ThreadMute
 from essaim.spaces.models import Membership, Space
 from essaim.stream import services as stream_services
 from tests.accounts.factories import PASSWORD
@@ -54,3 +55,17 @@ def test_muting_a_thread_on_a_phone_in_english(open_page: Callable[..., Any], em
     looks_right(phone, "post-muted-thread-phone-en")
     phone.goto("/notifications/settings/")
     looks_right(phone, "notification-settings-phone-en")
+
+
+def test_choosing_a_daily_digest_and_quiet_hours(open_page: Callable[..., Any], employee: User) -> None:
+    page = open_page()  # a French browser: a 24-hour clock in the time fields
+    sign_in(page, employee.email, PASSWORD)
+    page.goto("/notifications/settings/")
+    page.locator("select[name='digest']").select_option("daily")
+    page.locator("input[name='quiet_from']").fill("21:30")
+    page.locator("input[name='quiet_until']").fill("07:00")
+    page.locator("main form button[type=submit]").last.click()
+    page.locator(".message--success").wait_for()
+    looks_right(page, "notification-settings-email-saved-desktop-fr")
+    preferences = EmailPreferences.objects.get(user=employee)
+    assert (preferences.digest, preferences.quiet_from, preferences.quiet_until) == ("daily", time(21, 30), time(7))
