@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "essaim.stream",
     "essaim.notifications",
     "essaim.emails",
+    "essaim.mailgate",
     "essaim.realtime",
     "essaim.api",
 ]
@@ -347,6 +348,12 @@ else:
 EMAIL_BATCH_S = float(env("EMAIL_BATCH", "180"))
 EMAIL_SEND_EVERY_S = float(env("EMAIL_SEND_EVERY", "30"))  # how often the workers look for e-mails that are due
 DIGEST_HOUR = int(env("DIGEST_HOUR", "8"))
+# Reply and post by e-mail (essaim/mailgate): the domain of the reply and posting addresses, which the company's
+# mail server hands to `manage.py mailgate`; without it, e-mails carry no reply address and nothing comes in.
+MAIL_IN_DOMAIN = env("MAIL_IN_DOMAIN", "")
+MAIL_IN_REPLY_DAYS = int(env("MAIL_IN_REPLY_DAYS", "30"))
+MAIL_IN_MAX_BYTES = int(env("MAIL_IN_MAX_BYTES", str(25 * 1024 * 1024)))
+MAIL_IN_PER_HOUR = int(env("MAIL_IN_PER_HOUR", "30"))
 
 # --- Internationalisation
 LANGUAGE_CODE = "fr"

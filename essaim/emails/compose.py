@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from essaim.accounts.models import User
 from essaim.emails import tokens
+from essaim.mailgate.addresses import reply_address
 from essaim.network import site
 from essaim.network.selectors import network_settings
 from essaim.notifications.models import Notification
@@ -56,7 +57,14 @@ def _branding() -> dict[str, Any]:
 
 
 def _message(
-    person: User, *, subject: str, template: str, context: dict[str, Any], unsubscribe: str, bulk: bool = False
+    person: User,
+    *,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    unsubscribe: str,
+    bulk: bool = False,
+    reply_to: str = "",
 ) -> EmailMultiAlternatives:
     """One e-mail to ``person`` from ``template`` (``.txt`` and ``.html``), unsubscribing from ``unsubscribe``."""
     unsubscribe_url = site.absolute_url(
@@ -82,7 +90,12 @@ def _message(
     if bulk:
         headers["Precedence"] = "bulk"
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=site.sender(), to=[person.email], headers=headers
+        subject=subject,
+        body=text,
+        from_email=site.sender(),
+        to=[person.email],
+        headers=headers,
+        reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -112,17 +125,26 @@ def notifications_email(person: User, notifications: Sequence[Notification]) -> 
             subject = ngettext(
                 "%(count)d new notification on %(network)s", "%(count)d new notifications on %(network)s", len(items)
             ) % {"count": len(items), "network": network_settings().name}
+        reply_to = _reply_address(person, notifications)
         return _message(
             person,
             subject=" ".join(subject.split()),
             template="notifications",
-            context={
-                "items": items,
-                "kind_count": len(kinds),
-                "all_url": site.absolute_url(reverse("notifications:list")),
-            },
+            context={"items": items, "all_url": site.absolute_url(reverse("notifications:list")), "reply_to": reply_to},
             unsubscribe=unsubscribe,
+            reply_to=reply_to,
         )
+
+
+def _reply_address(person: User, notifications: Sequence[Notification]) -> str:
+    """Where a reply to this e-mail goes (``mailgate``): when it is about one post, a comment on it (in the
+    thread of the newest comment it tells of); else nowhere (``""``)."""
+    posts = {n.post_id for n in notifications}
+    if len(posts) != 1 or None in posts:
+        return ""
+    newest = notifications[0]
+    assert newest.post_id is not None
+    return reply_address(user_id=person.pk, post_id=newest.post_id, parent_id=newest.comment_id)
 
 
 def digest_email(person: User, digest: Digest, *, weekly: bool) -> EmailMultiAlternatives:

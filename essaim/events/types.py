@@ -142,6 +142,16 @@ class MembershipChanged(Event):
     previous_role: str | None = None
 
 
+# --- e-mail
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MailReceived(Event):
+    """The mail gateway accepted a message for one of Essaim's addresses (``mailgate.InboundMail``)."""
+
+    mail_id: int
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -158,6 +168,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         JoinRequested,
         JoinAnswered,
         MembershipChanged,
+        MailReceived,
     )
 }
 

@@ -18,6 +18,7 @@ from essaim.accounts.models import User
 from essaim.core.http import add_service_errors, error_response
 from essaim.core.markdown import render_markdown
 from essaim.core.pagination import parse_cursor
+from essaim.mailgate.addresses import post_address
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import RoleForm, SpaceForm
 from essaim.spaces.models import Space
@@ -144,6 +145,8 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         if readable and cursor.is_first_page
         else [],
         can_post=can_post,
+        # Theirs alone (signed): mail from their address to it becomes their post here (``mailgate``).
+        posting_address=post_address(user_id=draft.author_id, space_id=space.pk) if can_post else "",
         form=form,  # None: the composer's cached empty form (``stream/includes/composer.html``)
     )
     return render(request, "spaces/space_detail.html", context, status=status)
