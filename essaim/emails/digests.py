@@ -9,13 +9,15 @@ What a digest holds, all of it re-checked for its reader through ``access``: the
 posts (comments and reactions), announcements, posts of their spaces still waiting for an answer
 (no comment yet, not their own) and their spaces' new members. Nothing to tell: no e-mail.
 
-For 10,000 people the candidates are read once per run and period (the posts of the period, the
-new memberships), then people go by chunks of ``CHUNK``: one query for a chunk's memberships,
-the policy's loaded-rows check for each person, one e-mail each. Memory stays that of a chunk.
+For 10,000 people the candidates are read once per run and period, streamed (the period's posts,
+of which the best ``CANDIDATES`` per space and section are kept; the new memberships), then people
+go by chunks of ``CHUNK``: one query for a chunk's memberships, the policy's loaded-rows check for
+each person, one e-mail each. Memory grows with the spaces that were active, not with the people.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import smtplib
 import uuid
@@ -23,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -46,8 +49,9 @@ CHUNK = 500
 DISCUSSED = 5
 ANNOUNCEMENTS = 5
 UNANSWERED = 5
-CANDIDATES = 8  # per space and section: a person's top few are among their spaces' top few
+CANDIDATES = 5  # per space and section: a person's top five are among their spaces' top five
 NEW_MEMBERS = 8  # named per space
+EXCERPT_CHARS = 400
 FORGET_AFTER = timedelta(days=30)
 CLAIM_LEASE = timedelta(minutes=10)  # the job's lease: a run that claimed a chunk this long ago has died
 
@@ -112,19 +116,34 @@ class Candidates:
                 "space__visibility",
             )
         )
+        best: dict[tuple[str, int | None], list[tuple[Any, int, Post]]] = defaultdict(list)  # min-heaps
+        site = site_url()
+        post_url = site + reverse("stream:post-detail", kwargs={"post_id": 987654321}).replace("987654321", "{}")
+        for post in posts.iterator(chunk_size=2000):  # a week's posts are read once, never all held
+            score = _score(post)
+            rank: tuple[Any, ...]
+            if post.is_announcement:
+                section, rank = "announcements", (post.created_at,)
+            elif score > 0:
+                section, rank = "discussed", (score, post.created_at)
+            elif post.space_id is not None:
+                section, rank = "unanswered", (post.created_at,)
+            else:
+                continue
+            post.body = post.body[:EXCERPT_CHARS]  # the e-mail shows its first words: keep no more
+            heap = best[section, post.space_id]
+            if len(heap) < CANDIDATES:
+                heapq.heappush(heap, (rank, post.pk, post))
+            elif (rank, post.pk) > heap[0][:2]:
+                heapq.heapreplace(heap, (rank, post.pk, post))
         self.discussed: dict[int | None, list[Post]] = defaultdict(list)
         self.announcements: dict[int | None, list[Post]] = defaultdict(list)
         self.unanswered: dict[int | None, list[Post]] = defaultdict(list)
-        site = site_url()
-        post_url = site + reverse("stream:post-detail", kwargs={"post_id": 987654321}).replace("987654321", "{}")
-        for post in sorted(posts, key=lambda p: (_score(p), p.created_at), reverse=True):
-            post.email_url = post_url.format(post.pk)  # type: ignore[attr-defined]  # once, not once per e-mail
-            if post.is_announcement:
-                _keep(self.announcements[post.space_id], post)
-            elif _score(post) > 0:
-                _keep(self.discussed[post.space_id], post)
-            elif post.space_id is not None:
-                _keep(self.unanswered[post.space_id], post)
+        for (section, space_id), heap in best.items():
+            kept = [post for _rank, _pk, post in sorted(heap, key=lambda entry: entry[:2], reverse=True)]
+            for post in kept:
+                post.email_url = post_url.format(post.pk)  # type: ignore[attr-defined]  # once, not once per e-mail
+            getattr(self, section)[space_id] = kept
         self.new_members: dict[int, list[User]] = defaultdict(list)
         self.spaces: dict[int, Space] = {}
         joined = (
@@ -170,11 +189,6 @@ def _score(post: Post) -> int:
 
 def _newest(post: Post) -> datetime:
     return post.created_at
-
-
-def _keep(posts: list[Post], post: Post) -> None:
-    if len(posts) < CANDIDATES:
-        posts.append(post)
 
 
 def send_due(*, now: datetime | None = None) -> int:
