@@ -87,3 +87,26 @@ def test_a_weekly_digest_as_a_mail_client_shows_it(
         reader.set_content(str(message.alternatives[0][0]))
         screenshot(reader, f"email-digest-{language}")
         assert reader.get_by_text("Nouvelle organisation des ateliers du jeudi").is_visible()
+
+
+def test_a_space_shows_its_member_their_own_posting_address(
+    open_page: Callable[..., Any], colleague: User, settings: Any
+) -> None:
+    from essaim.spaces.models import Membership, Space
+    from tests.accounts.factories import PASSWORD
+    from tests.browser.conftest import sign_in
+    from tests.spaces.factories import SpaceFactory
+
+    settings.MAIL_IN_DOMAIN = "reply.atelier-boreal.example"
+    space = SpaceFactory(name="Atelier vélo", slug="atelier-velo", visibility=Space.Visibility.PUBLIC)
+    Membership.objects.create(space=space, user=colleague, role=Membership.Role.MEMBER)
+    page = open_page()
+    sign_in(page, colleague.email, PASSWORD)
+    page.goto(space.get_absolute_url())
+    address = page.locator(".posting-address a")
+    assert address.inner_text().startswith("post-")
+    assert address.inner_text().endswith("@reply.atelier-boreal.example")
+    looks_right(page, "space-posting-address-desktop-fr")
+    phone = open_page(viewport=PHONE, storage_state=page.context.storage_state())
+    phone.goto(space.get_absolute_url())
+    looks_right(phone, "space-posting-address-phone-fr")
