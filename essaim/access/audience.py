@@ -70,9 +70,7 @@ def post_audience(post: Any, mentioned_ids: Iterable[int] = ()) -> list[Clause]:
     (not its comments) mentions."""
     author = f"u{post.author_id}"
     if post.space_id is not None:
-        readable = [f"s{post.space_id}", COMPLIANCE]
-        if post.space.visibility == "public":
-            readable.append(EMPLOYEE)
+        readable = _space_readers(post.space_id, post.space.visibility)
     else:
         readable = [author, *(f"u{i}" for i in mentioned_ids)]
         if post.visibility == "followers":
@@ -90,8 +88,12 @@ def post_audience(post: Any, mentioned_ids: Iterable[int] = ()) -> list[Clause]:
 def space_audience(space: Any) -> list[Clause]:
     """Who may read the posts of ``space`` (not hidden ones): for what is said of a space's post that
     is gone (its deletion)."""
-    keys = [f"s{space.pk}", COMPLIANCE] + ([EMPLOYEE] if space.visibility == "public" else [])
-    return [(key,) for key in keys]
+    return [(key,) for key in _space_readers(space.pk, space.visibility)]
+
+
+def _space_readers(space_id: int, visibility: str) -> list[str]:
+    """Who reads a space's posts: its members, compliance officers, and every employee when it is public."""
+    return [f"s{space_id}", COMPLIANCE] + ([EMPLOYEE] if visibility == "public" else [])
 
 
 def home_keys(post: Any, mentioned_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()) -> list[str]:

@@ -38,16 +38,18 @@ async def hub() -> Hub:
 
 async def _plain(send: Any, status: int, text: str) -> None:
     headers = [(b"content-type", b"text/plain; charset=utf-8")]
+    if status == 405:
+        headers.append((b"allow", b"GET, HEAD"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": text.encode()})
 
 
 async def live_stream(scope: Scope, receive: Any, send: Any) -> None:
     """``GET /live/events``: the signed-in reader's events, as Server-Sent Events."""
-    if scope["method"] not in ("GET", "HEAD"):
-        await _plain(send, 405, "Method not allowed")
-        return
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+    if scope["method"] not in ("GET", "HEAD"):
+        await _plain(send, 405, streams.wrong_method(headers.get("accept-language", "")))
+        return
     the_hub = await hub()
     reader = await the_hub.db(streams.reader_from_cookies, headers.get("cookie", ""))
     if reader is None:

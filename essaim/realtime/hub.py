@@ -78,6 +78,7 @@ class Hub:
         self.lock = asyncio.Lock()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-db")
         self.task: asyncio.Task[None] | None = None
+        self.redis_task: asyncio.Task[None] | None = None
         self.listener: bus.LocalListener | None = None
         self.stopping = False
 
@@ -113,10 +114,11 @@ class Hub:
         if self.listener is not None:
             asyncio.get_running_loop().remove_reader(self.listener.fileno())
             self.listener.close()
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        for task in (self.task, self.redis_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for stream in list(self.streams):
             stream.offer(None)
         await self.db(connections.close_all)

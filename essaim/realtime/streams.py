@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user
 from django.http import HttpRequest
 from django.http.cookie import parse_cookie
+from django.utils.translation import gettext_noop
 
 from essaim.core.ids import is_digits
 from essaim.realtime.messages import Reader, load_reader
@@ -40,6 +41,17 @@ def reader_from_cookies(cookie_header: str) -> Reader | None:
 
 def refusal(accept_language: str) -> str:
     """Why a signed-out stream is refused, in the browser's language."""
+    return in_language(accept_language, gettext_noop("Sign in to receive live updates."))
+
+
+def wrong_method(accept_language: str) -> str:
+    """Why a stream asked with another method than GET is refused, in the browser's language."""
+    return in_language(accept_language, gettext_noop("Live updates are read with GET only."))
+
+
+def in_language(accept_language: str, message: str) -> str:
+    """``message`` translated into the first language of ``Accept-Language`` that Essaim speaks (the stream has
+    no request for Django's locale middleware to read)."""
     from django.utils import translation
     from django.utils.translation import trans_real
 
@@ -51,7 +63,7 @@ def refusal(accept_language: str) -> str:
         except LookupError:
             continue
     with translation.override(language):
-        return translation.gettext("Sign in to receive live updates.")
+        return translation.gettext(message)
 
 
 def resume_point(last_event_id: str | None, query: Mapping[str, str]) -> tuple[int | None, int | None]:

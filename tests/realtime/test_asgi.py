@@ -44,12 +44,12 @@ def _cookie(user: User) -> bytes:
 class Page:
     """One open stream: what the server sent, read event by event."""
 
-    def __init__(self, cookie: bytes | None, **headers: str) -> None:
+    def __init__(self, cookie: bytes | None, method: str = "GET", **headers: str) -> None:
         from essaim.asgi import application
 
         raw = [(b"cookie", cookie)] if cookie else []
         raw += [(name.replace("_", "-").encode(), value.encode()) for name, value in headers.items()]
-        scope = {"type": "http", "method": "GET", "path": "/live/events", "query_string": b"", "headers": raw}
+        scope = {"type": "http", "method": method, "path": "/live/events", "query_string": b"", "headers": raw}
         self.incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.task = asyncio.ensure_future(application(scope, self.incoming.get, self.sent.put))
@@ -100,6 +100,21 @@ def test_a_signed_out_page_is_refused_in_its_language(live: Live) -> None:
         return status, body
 
     assert run_async(scenario()) == (401, "Connectez-vous pour recevoir les mises à jour en direct.".encode())
+
+
+def test_another_method_than_get_is_refused_in_its_language(live: Live) -> None:
+    async def scenario() -> tuple[int, list[Any], bytes]:
+        page = Page(None, method="POST", accept_language="fr-FR,fr;q=0.9")
+        start = await asyncio.wait_for(page.sent.get(), 5)
+        body = (await asyncio.wait_for(page.sent.get(), 5))["body"]
+        await asyncio.wait_for(page.task, 5)
+        await _stop_hub()
+        return start["status"], start["headers"], body
+
+    status, headers, body = run_async(scenario())
+    assert status == 405
+    assert (b"allow", b"GET, HEAD") in headers
+    assert body == "Les mises à jour en direct se lisent avec GET seulement.".encode()
 
 
 def test_two_readers_are_each_told_what_they_may_see(employee: User, colleague: User, live: Live) -> None:
