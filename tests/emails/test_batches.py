@@ -254,3 +254,76 @@ class TestThroughARealSmtpServer:
         [received] = smtp_server.to(colleague.email)
         assert received["Subject"] == "Léa Martin vous a mentionné dans une publication"
         assert text_of(received).startswith("Bonjour Éloïse,")
+
+
+ENGLISH = """Hello Éloïse,
+
+* Léa Martin replied to your comment
+  « Ma réponse »
+  SITE/notifications/ID/
+
+* Léa Martin mentioned you in a post
+  « Bonjour @eloise.dupre »
+  SITE/notifications/ID/
+
+All your notifications: SITE/notifications/
+
+--\x20
+Essaim — SITE
+Choose what reaches you by e-mail: SITE/notifications/settings/
+Stop notification e-mails: SITE/emails/unsubscribe/TOKEN/
+"""
+
+FRENCH = """Bonjour Éloïse,
+
+* Léa Martin vous a mentionné dans une publication
+  « Bonjour @eloise.dupre »
+  SITE/notifications/ID/
+
+Répondez à cet e-mail pour commenter (au-dessus du message cité).
+Toutes vos notifications\u00a0: SITE/notifications/
+
+--\x20
+Essaim — SITE
+Choisir ce que vous recevez par e-mail\u00a0: SITE/notifications/settings/
+Ne plus recevoir d’e-mails comme celui-ci\u00a0: SITE/emails/unsubscribe/TOKEN/
+"""
+
+
+class TestTheText:
+    """The plain text of a notification e-mail, whole, in both languages (links normalised)."""
+
+    @staticmethod
+    def _normalised(message: EmailMessage) -> str:
+        import re
+
+        from django.conf import settings
+
+        return re.sub(r"/notifications/\d+/", "/notifications/ID/", text_of(message)).replace(settings.SITE_URL, "SITE")
+
+    def test_a_batch_in_english(
+        self,
+        mention: Callable[[str], None],
+        employee: User,
+        colleague: User,
+        mailoutbox: list[EmailMessage],
+        drain_outbox: Callable[[], int],
+    ) -> None:
+        mention("Bonjour @eloise.dupre")
+        question = stream_services.post_create(actor=colleague, body="Ma question")
+        comment = stream_services.comment_create(actor=colleague, post=question, body="Précision")
+        stream_services.comment_create(actor=employee, post=question, body="Ma réponse", parent=comment)
+        drain_outbox()
+        batches.send_due(now=later())
+        assert self._normalised(mailoutbox[0]) == ENGLISH
+
+    def test_one_notification_in_french_says_a_reply_comments(
+        self, mention: Callable[[str], None], colleague: User, mailoutbox: list[EmailMessage], settings: Any
+    ) -> None:
+        settings.MAIL_IN_DOMAIN = "reply.rse.example.com"
+        User.objects.filter(pk=colleague.pk).update(language="fr")
+        mention("Bonjour @eloise.dupre")
+        batches.send_due(now=later())
+        [sent] = mailoutbox
+        assert sent.reply_to[0].endswith("@reply.rse.example.com")
+        assert self._normalised(sent) == FRENCH

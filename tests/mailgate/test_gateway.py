@@ -336,3 +336,13 @@ def test_the_command_needs_a_mail_domain(settings: Any) -> None:
 
 def test_unused_message_helper_builds_a_valid_message() -> None:
     assert isinstance(message(sender="a@b.c", to="d@e.f", body="x"), EmailMessage)
+
+
+def test_accepting_a_message_emits_one_event_per_recipient(capture_events: list[Any], mail_domain: str) -> None:
+    from essaim.events.types import MailReceived
+
+    first = addresses.post_address(user_id=1, space_id=2)
+    second = addresses.post_address(user_id=3, space_id=4)
+    assert services.mail_accept("lea@example.com", [first, second], b"Subject: x\r\n\r\nHello\r\n") == services.ACCEPTED
+    kept = list(InboundMail.objects.order_by("pk").values_list("pk", flat=True))
+    assert capture_events == [MailReceived(actor_id=None, mail_id=pk) for pk in kept]

@@ -1,6 +1,8 @@
 """``manage.py serve``: the embedded topology in one command.
 
-Starts granian (WSGI pages and API) and one ``django-tasks-db`` worker, and supervises both: a child
+Starts granian (pages, API and live stream) and one worker (``manage.py worker``: tasks, the outbox,
+periodic jobs), and the mail gateway when the network has a mail domain (``ESSAIM_MAIL_IN_DOMAIN``),
+and supervises them: a child
 that stops is started again after a pause that doubles each time it stops again right after
 starting (``BACKOFF``), and the console says why (its exit code or signal); one that keeps stopping
 at once (a port taken, a broken configuration) makes ``serve`` stop everything and say so, rather
@@ -123,6 +125,8 @@ class Command(BaseCommand):
         children = [Child("web server", web, environment)]
         if not options["no_worker"]:
             children.append(Child("task worker", worker_command(options["worker_interval"]), environment))
+        if gateway := mailgate_command():
+            children.append(Child("mail gateway", gateway, environment))
         supervisor = Supervisor(children, say=self.say, cwd=settings.BASE_DIR)
         if message := supervisor.run(ready=lambda: answers(bind), announce=announcement(bind)):
             raise CommandError(message)
@@ -311,6 +315,14 @@ def worker_command(interval: float) -> list[str]:
     """The task worker and the outbox's loop (``manage.py worker``), never under the autoreloader
     (``db_worker``, which it runs, uses it when DEBUG is on)."""
     return [*manage(), "worker", "--interval", str(interval), "--no-reload"]
+
+
+def mailgate_command() -> list[str]:
+    """The mail gateway (reply and post by e-mail) when the network has a mail domain, on
+    ``ESSAIM_MAILGATE_BIND`` (LMTP, 127.0.0.1:8025 by default); else nothing to start."""
+    if not getattr(settings, "MAIL_IN_DOMAIN", ""):
+        return []
+    return [*manage(), "mailgate", "--bind", os.environ.get("ESSAIM_MAILGATE_BIND", "127.0.0.1:8025")]
 
 
 def dev_command(bind: str) -> list[str]:

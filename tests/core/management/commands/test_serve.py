@@ -137,6 +137,18 @@ def test_the_address_is_announced_as_people_open_it(monkeypatch: pytest.MonkeyPa
     )
 
 
+def test_the_mail_gateway_starts_with_the_rest_once_the_network_has_a_mail_domain(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from essaim.core.management.commands.serve import mailgate_command
+
+    settings.MAIL_IN_DOMAIN = ""
+    assert mailgate_command() == []
+    settings.MAIL_IN_DOMAIN = "reply.rse.example.com"
+    monkeypatch.setenv("ESSAIM_MAILGATE_BIND", "127.0.0.1:2525")
+    assert mailgate_command()[-3:] == ["mailgate", "--bind", "127.0.0.1:2525"]
+
+
 def test_make_dev_serves_with_djangos_development_server_in_debug_mode() -> None:
     argv = dev_command("127.0.0.1:8123")
     assert argv[-2:] == ["runserver", "127.0.0.1:8123"]
