@@ -7,7 +7,7 @@ import email.policy
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from email.message import EmailMessage
 from typing import Any
 
@@ -54,6 +54,29 @@ def smtp_server(settings: Any) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+class FailingConnection:
+    """A mail connection that hands messages on (to Django's test outbox) until the ``at``-th, where it fails
+    as ``error`` says: ``SystemExit`` for a worker killed mid-run, an SMTP error for a server that refuses."""
+
+    def __init__(self, at: int, error: BaseException) -> None:
+        self.at, self.error, self.sent = at, error, 0
+
+    def __enter__(self) -> FailingConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send_messages(self, messages: Sequence[Any]) -> int:
+        from django.core import mail
+
+        self.sent += 1
+        if self.sent == self.at:
+            raise self.error
+        mail.outbox.extend(messages)
+        return len(messages)
 
 
 def free_port() -> int:

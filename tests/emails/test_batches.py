@@ -4,7 +4,7 @@ what they may not see, never in their quiet hours."""
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, time, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from essaim.notifications.models import Channel, Notification, PendingEmail
 from essaim.spaces.models import Membership, Space
 from essaim.stream import services as stream_services
 from tests.accounts.factories import UserFactory
-from tests.emails.conftest import Inbox, html_of, text_of
+from tests.emails.conftest import FailingConnection, Inbox, html_of, text_of
 from tests.spaces.factories import SpaceFactory, member
 
 Kind = Notification.Kind
@@ -38,6 +38,18 @@ def mention(employee: User, colleague: User, drain_outbox: Callable[[], int]) ->
         drain_outbox()
 
     return post
+
+
+@pytest.fixture
+def mentioned_then_answered(
+    mention: Callable[[str], None], employee: User, colleague: User, drain_outbox: Callable[[], int]
+) -> None:
+    """Léa mentions Éloïse, then answers Éloïse's comment on her own question: two notifications, two kinds."""
+    mention("Bonjour @eloise.dupre")
+    question = stream_services.post_create(actor=colleague, body="Ma question")
+    comment = stream_services.comment_create(actor=colleague, post=question, body="Précision")
+    stream_services.comment_create(actor=employee, post=question, body="Ma réponse", parent=comment)
+    drain_outbox()
 
 
 class TestWhatIsQueued:
@@ -82,19 +94,8 @@ class TestWhatIsQueued:
 
 class TestBatching:
     def test_notifications_of_a_few_minutes_make_one_email_that_stops_all_notification_emails(
-        self,
-        mention: Callable[[str], None],
-        employee: User,
-        colleague: User,
-        mailoutbox: list[EmailMessage],
-        drain_outbox: Callable[[], int],
+        self, mentioned_then_answered: None, mailoutbox: list[EmailMessage]
     ) -> None:
-        mention("Bonjour @eloise.dupre")
-        comment = stream_services.comment_create(
-            actor=colleague, post=stream_services.post_create(actor=colleague, body="Ma question"), body="Précision"
-        )
-        stream_services.comment_create(actor=employee, post=comment.post, body="Ma réponse", parent=comment)
-        drain_outbox()
         assert batches.send_due(now=later()) == 1
         [sent] = mailoutbox
         assert sent.subject == "2 new notifications on Essaim"
@@ -170,28 +171,6 @@ class TestQuietHours:
         assert batches.send_due(now=night.replace(hour=12)) == 1, "07:30 in Montréal (08:30 in summer)"
 
 
-class _FailingAt:
-    """A mail connection that hands messages on until the ``at``-th, where it fails as ``error`` says."""
-
-    def __init__(self, at: int, error: BaseException) -> None:
-        self.at, self.error, self.sent = at, error, 0
-
-    def __enter__(self) -> _FailingAt:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def send_messages(self, messages: Sequence[EmailMessage]) -> int:
-        self.sent += 1
-        if self.sent == self.at:
-            raise self.error
-        from django.core import mail
-
-        mail.outbox.extend(messages)
-        return len(messages)
-
-
 @pytest.fixture
 def five_waiting(employee: User, drain_outbox: Callable[[], int]) -> list[User]:
     people = [UserFactory(handle=f"lecteur{i}") for i in range(5)]
@@ -204,7 +183,9 @@ class TestNeverTwice:
     def test_a_worker_killed_mid_batch_sends_nothing_twice_after_restart(
         self, five_waiting: list[User], mailoutbox: list[EmailMessage], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(batches, "mailers", type("M", (), {"default": _FailingAt(3, SystemExit("killed"))})())
+        monkeypatch.setattr(
+            batches, "mailers", type("M", (), {"default": FailingConnection(3, SystemExit("killed"))})()
+        )
         with pytest.raises(SystemExit):
             batches.send_due(now=later())
         assert len(mailoutbox) == 2
@@ -216,7 +197,7 @@ class TestNeverTwice:
     def test_a_mail_server_that_fails_gets_the_rest_again_at_the_next_run(
         self, five_waiting: list[User], mailoutbox: list[EmailMessage], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        failing = _FailingAt(3, smtplib.SMTPServerDisconnected("gone"))
+        failing = FailingConnection(3, smtplib.SMTPServerDisconnected("gone"))
         monkeypatch.setattr(batches, "mailers", type("M", (), {"default": failing})())
         with pytest.raises(smtplib.SMTPServerDisconnected):
             batches.send_due(now=later())
@@ -227,7 +208,7 @@ class TestNeverTwice:
     def test_an_address_the_server_refuses_does_not_hold_up_the_others(
         self, five_waiting: list[User], mailoutbox: list[EmailMessage], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        failing = _FailingAt(2, smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"no such user")}))
+        failing = FailingConnection(2, smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"no such user")}))
         monkeypatch.setattr(batches, "mailers", type("M", (), {"default": failing})())
         assert batches.send_due(now=later()) == 4
         assert not PendingEmail.objects.exists()
@@ -301,19 +282,7 @@ class TestTheText:
 
         return re.sub(r"/notifications/\d+/", "/notifications/ID/", text_of(message)).replace(settings.SITE_URL, "SITE")
 
-    def test_a_batch_in_english(
-        self,
-        mention: Callable[[str], None],
-        employee: User,
-        colleague: User,
-        mailoutbox: list[EmailMessage],
-        drain_outbox: Callable[[], int],
-    ) -> None:
-        mention("Bonjour @eloise.dupre")
-        question = stream_services.post_create(actor=colleague, body="Ma question")
-        comment = stream_services.comment_create(actor=colleague, post=question, body="Précision")
-        stream_services.comment_create(actor=employee, post=question, body="Ma réponse", parent=comment)
-        drain_outbox()
+    def test_a_batch_in_english(self, mentioned_then_answered: None, mailoutbox: list[EmailMessage]) -> None:
         batches.send_due(now=later())
         assert self._normalised(mailoutbox[0]) == ENGLISH
 

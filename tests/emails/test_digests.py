@@ -20,7 +20,7 @@ from essaim.spaces.models import Membership, Space
 from essaim.stream import services as stream_services
 from essaim.stream.models import Post
 from tests.accounts.factories import GuestFactory, UserFactory
-from tests.emails.conftest import text_of
+from tests.emails.conftest import FailingConnection, text_of
 from tests.spaces.factories import SpaceFactory
 
 # A Monday, 09:30 in Paris (08:30 UTC in winter): weekly digests are due from 08:00 on their clock.
@@ -185,25 +185,9 @@ class TestNeverTwice:
     def test_a_worker_killed_mid_run_sends_the_rest_once(
         self, week: dict[str, Any], mailoutbox: list[EmailMessage], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        class KilledAtSecond:
-            sent = 0
-
-            def __enter__(self) -> KilledAtSecond:
-                return self
-
-            def __exit__(self, *exc: object) -> None:
-                return None
-
-            def send_messages(self, messages: Sequence[EmailMessage]) -> int:
-                self.sent += 1
-                if self.sent == 2:
-                    raise SystemExit("killed")
-                from django.core import mail
-
-                mail.outbox.extend(messages)
-                return 1
-
-        monkeypatch.setattr(digests, "mailers", type("M", (), {"default": KilledAtSecond()})())
+        monkeypatch.setattr(
+            digests, "mailers", type("M", (), {"default": FailingConnection(2, SystemExit("killed"))})()
+        )
         with pytest.raises(SystemExit):
             digests.send_due(now=MONDAY)
         monkeypatch.undo()

@@ -3,19 +3,13 @@ a real worker process, a real SQLite file, a real SMTP server on loopback."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from tests import processes
 from tests.emails.conftest import Inbox, free_port
-
-REPO = Path(__file__).resolve().parents[2]
 
 SETUP = """
 from django.core.management import call_command
@@ -37,30 +31,18 @@ def test_the_worker_sends_a_due_notification_email_to_the_smtp_server() -> None:
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    data_dir = tempfile.mkdtemp(prefix="essaim-mail-")
-    env = {k: v for k, v in os.environ.items() if k not in {"ESSAIM_DATABASE_URL", "ESSAIM_REDIS_URL"}}
-    env.update(
-        ESSAIM_DATA_DIR=data_dir,
-        ESSAIM_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-        ESSAIM_LOG_LEVEL="ERROR",
+    env = processes.environment(
         ESSAIM_EMAIL_HOST="127.0.0.1",
         ESSAIM_EMAIL_PORT=str(controller.port),
         ESSAIM_EMAIL_USE_TLS="0",
         ESSAIM_EMAIL_BATCH="0",
         ESSAIM_EMAIL_SEND_EVERY="1",
         ESSAIM_SCHEDULER_INTERVAL="0.2",
-        DJANGO_SETTINGS_MODULE="essaim.settings",
     )
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=REPO, env=env, check=True)  # noqa: S603
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"],
-        cwd=REPO,
-        env=env,
-    )
+    processes.shell(env, SETUP)
+    worker = processes.worker(env)
     try:
-        deadline = time.monotonic() + 30
-        while not inbox.to("eloise@example.com") and time.monotonic() < deadline:
-            time.sleep(0.05)
+        processes.wait_until(lambda: inbox.to("eloise@example.com"))
         time.sleep(1.5)  # a second period: nothing more goes out
     finally:
         worker.send_signal(signal.SIGTERM)

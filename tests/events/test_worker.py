@@ -9,13 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests import processes
+
 MEMBERS = 1150  # three batches of ``timelines.BATCH``
 
 SETUP = f"""
@@ -53,32 +52,11 @@ call_command("worker", interval=0.05, reload=False, startup_delay=False)
 """
 
 
-def _env(data_dir: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"ESSAIM_DATABASE_URL", "ESSAIM_REDIS_URL"}}
-    env.update(
-        ESSAIM_DATA_DIR=data_dir,
-        ESSAIM_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-        ESSAIM_OUTBOX_LEASE="1",
-        ESSAIM_LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="essaim.settings",
-    )
-    return env
-
-
 @pytest.fixture(scope="module")
 def posted() -> tuple[dict[str, str], Path, int]:
     """A fresh data directory with a space of ``MEMBERS`` people and a post in it, not yet delivered."""
-    data_dir = tempfile.mkdtemp(prefix="essaim-worker-")
-    env = _env(data_dir)
-    setup = subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "manage.py", "shell", "-c", SETUP],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return env, Path(data_dir) / "essaim.sqlite3", int(setup.stdout.strip().splitlines()[-1])
+    env = processes.environment(ESSAIM_OUTBOX_LEASE="1")
+    return env, processes.database(env), int(processes.shell(env, SETUP).strip().splitlines()[-1])
 
 
 def _count(database: Path, sql: str, *params: object) -> int:
@@ -90,15 +68,6 @@ def _entries(database: Path, post_id: int) -> int:
     return _count(database, "SELECT COUNT(*) FROM stream_homeentry WHERE post_id = ?", post_id)
 
 
-def _wait(until: object, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if until():  # type: ignore[operator]
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def test_a_worker_killed_mid_delivery_leaves_every_timeline_filled_once_after_restart(
     posted: tuple[dict[str, str], Path, int],
 ) -> None:
@@ -106,9 +75,9 @@ def test_a_worker_killed_mid_delivery_leaves_every_timeline_filled_once_after_re
     assert _entries(database, post_id) == 0  # too many members to deliver in the post's transaction
     assert _count(database, "SELECT COUNT(*) FROM events_outboxitem WHERE consumer = 'stream.deliver'") == 1
 
-    slow = subprocess.Popen([sys.executable, "-c", SLOW_WORKER], cwd=REPO, env=env)  # noqa: S603 - fixed argv
+    slow = subprocess.Popen([sys.executable, "-c", SLOW_WORKER], cwd=processes.REPO, env=env)  # noqa: S603
     try:
-        assert _wait(lambda: _entries(database, post_id) > 0, timeout=30), "the delivery started"
+        assert processes.wait_until(lambda: _entries(database, post_id) > 0, timeout=30), "the delivery started"
         os.kill(slow.pid, signal.SIGKILL)
     finally:
         slow.wait(timeout=10)
@@ -117,13 +86,9 @@ def test_a_worker_killed_mid_delivery_leaves_every_timeline_filled_once_after_re
     owed = "SELECT COUNT(*) FROM events_outboxitem WHERE consumer = 'stream.deliver'"
     assert _count(database, owed) == 1, "the work is still owed"
 
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--interval", "0.05", "--no-reload", "--no-startup-delay"],
-        cwd=REPO,
-        env=env,
-    )
+    worker = processes.worker(env)
     try:
-        assert _wait(lambda: _count(database, "SELECT COUNT(*) FROM events_outboxitem") == 0, timeout=30)
+        assert processes.wait_until(lambda: _count(database, "SELECT COUNT(*) FROM events_outboxitem") == 0, timeout=30)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=20)

@@ -8,16 +8,12 @@ import signal
 import smtplib
 import socket
 import sqlite3
-import subprocess
-import sys
-import tempfile
 import time
 from email.message import EmailMessage
 from pathlib import Path
 
+from tests import processes
 from tests.emails.conftest import free_port
-
-REPO = Path(__file__).resolve().parents[2]
 
 SETUP = """
 from django.core.management import call_command
@@ -52,28 +48,10 @@ def _comments(database: Path) -> list[str]:
 
 
 def test_a_reply_accepted_by_a_gateway_killed_right_after_is_posted_by_the_worker() -> None:
-    data_dir = tempfile.mkdtemp(prefix="essaim-mailgate-")
-    env = {k: v for k, v in os.environ.items() if k not in {"ESSAIM_DATABASE_URL", "ESSAIM_REDIS_URL"}}
-    env.update(
-        ESSAIM_DATA_DIR=data_dir,
-        ESSAIM_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-        ESSAIM_LOG_LEVEL="ERROR",
-        ESSAIM_MAIL_IN_DOMAIN="rse.example.com",
-        DJANGO_SETTINGS_MODULE="essaim.settings",
-    )
-    setup = subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "manage.py", "shell", "-c", SETUP],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    reply_to = setup.stdout.strip().splitlines()[-1]
+    env = processes.environment(ESSAIM_MAIL_IN_DOMAIN="rse.example.com")
+    reply_to = processes.shell(env, SETUP).strip().splitlines()[-1]
     port = free_port()
-    gateway = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "manage.py", "mailgate", "--bind", f"127.0.0.1:{port}"], cwd=REPO, env=env
-    )
+    gateway = processes.start(env, "mailgate", "--bind", f"127.0.0.1:{port}")
     try:
         _wait_for_port(port)
         mail = EmailMessage()
@@ -84,17 +62,11 @@ def test_a_reply_accepted_by_a_gateway_killed_right_after_is_posted_by_the_worke
     finally:
         os.kill(gateway.pid, signal.SIGKILL)
         gateway.wait(timeout=10)
-    database = Path(data_dir) / "essaim.sqlite3"
+    database = processes.database(env)
     assert _comments(database) == []
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"],
-        cwd=REPO,
-        env=env,
-    )
+    worker = processes.worker(env)
     try:
-        deadline = time.monotonic() + 30
-        while not _comments(database) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        processes.wait_until(lambda: _comments(database))
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=20)
