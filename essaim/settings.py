@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "essaim.notifications",
     "essaim.emails",
     "essaim.mailgate",
+    "essaim.backups",
     "essaim.realtime",
     "essaim.api",
 ]
@@ -354,6 +355,9 @@ MAIL_IN_DOMAIN = env("MAIL_IN_DOMAIN", "")
 MAIL_IN_REPLY_DAYS = int(env("MAIL_IN_REPLY_DAYS", "30"))
 MAIL_IN_MAX_BYTES = int(env("MAIL_IN_MAX_BYTES", str(25 * 1024 * 1024)))
 MAIL_IN_PER_HOUR = int(env("MAIL_IN_PER_HOUR", "30"))
+# Backups (essaim/backups): where archives are kept and how many (the daily job's; 0: no daily backup).
+BACKUP_DIR = env("BACKUP_DIR", "")
+BACKUP_KEEP = int(env("BACKUP_KEEP", "7"))
 
 # --- Internationalisation
 LANGUAGE_CODE = "fr"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/outbox/", include("essaim.mailbox.urls")),
+    path("manage/backups/", include("essaim.backups.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

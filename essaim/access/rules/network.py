@@ -13,7 +13,13 @@ from essaim.access.roles import Actor
 class Network:
     def can(self, actor: Actor, action: Action) -> bool:
         match action:
-            case Action.ADMINISTER_NETWORK | Action.INVITE_PEOPLE | Action.MANAGE_PEOPLE | Action.READ_OUTBOX:
+            case (
+                Action.ADMINISTER_NETWORK
+                | Action.INVITE_PEOPLE
+                | Action.MANAGE_PEOPLE
+                | Action.READ_OUTBOX
+                | Action.MANAGE_BACKUPS
+            ):
                 return roles.is_network_admin(actor)
             case Action.VIEW_DIRECTORY | Action.VIEW_COMPANY_FEED | Action.CREATE_POST | Action.FOLLOW_TAG:
                 return roles.is_employee(actor)
