@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import http.client
 import os
 import signal
@@ -118,7 +119,7 @@ class Command(BaseCommand):
             environment["ESSAIM_DEBUG"] = "1"
             environment.setdefault("ESSAIM_LOG_LEVEL", "INFO")  # one line per task and per page served
         elif not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            collect_static()
         fragments.forget_shared_file()  # drawn by the previous release or with the previous secret key
         raise_open_files_limit()
         web = dev_command(bind) if options["dev"] else web_command(bind, options)
@@ -315,6 +316,18 @@ def worker_command(interval: float) -> list[str]:
     """The task worker and the outbox's loop (``manage.py worker``), never under the autoreloader
     (``db_worker``, which it runs, uses it when DEBUG is on)."""
     return [*manage(), "worker", "--interval", str(interval), "--no-reload"]
+
+
+def collect_static() -> None:
+    """``collectstatic``, one process at a time: two ``serve`` started together on one data directory (two
+    app processes of one host) each wait for the other instead of one dying on a half-copied file."""
+    lock_path = Path(settings.DATA_DIR) / "collectstatic.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def mailgate_command() -> list[str]:

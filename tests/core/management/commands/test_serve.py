@@ -497,3 +497,24 @@ def test_a_port_already_in_use_stops_serve_at_once_with_a_clear_message(migrated
     assert result.returncode != 0
     assert f"127.0.0.1:{port} is already in use" in result.stderr
     assert "ESSAIM_BIND" in result.stderr
+
+
+def test_two_servers_starting_together_on_one_data_directory_collect_static_files_in_turn() -> None:
+    from tests import processes
+
+    env = processes.environment(ESSAIM_DEBUG="0")
+    script = "from essaim.core.management.commands.serve import collect_static; collect_static(); print('collected')"
+    both = [
+        subprocess.Popen(  # noqa: S603 - fixed argv
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=processes.REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _server in range(2)
+    ]
+    results = [process.communicate(timeout=180) for process in both]
+    assert [process.returncode for process in both] == [0, 0], [err[-800:] for _out, err in results]
+    assert all("collected" in out for out, _err in results)
