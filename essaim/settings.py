@@ -233,7 +233,8 @@ LIVE_REPLAY_SECONDS = int(env("LIVE_REPLAY_SECONDS", "600"))
 LIVE_PAGES = env_bool("LIVE_PAGES", default=True)
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis stopped is a cache miss, never an error page (essaim/core/resilient_cache.py).
+    CACHES = {"default": {"BACKEND": "essaim.core.resilient_cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     # One cache per process, for the few small values that are not HTML (network settings, announcements).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}

@@ -19,8 +19,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
 
+from essaim.core.resilient_cache import ResilientRedisCache, degrade
 from essaim.core.sqlite.cache_file import SQLiteCacheFile
 
 ALIAS = "ratelimit"
@@ -45,15 +45,19 @@ def hit(key: str, *, window: int) -> int:
         return 1
 
 
-class RedisCounterCache(RedisCache):
-    """Django's Redis cache, with :meth:`count` in one round trip."""
+class RedisCounterCache(ResilientRedisCache):
+    """Django's Redis cache, with :meth:`count` in one round trip; Redis unreachable counts 1 (fail open)."""
 
     def count(self, key: str, timeout: int) -> int:
         key = self.make_and_validate_key(key)
-        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipeline.set(key, 0, ex=timeout, nx=True)
-        pipeline.incr(key)
-        return int(pipeline.execute()[1])
+
+        def counted() -> int:
+            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incr(key)
+            return int(pipeline.execute()[1])
+
+        return degrade(counted, 1)
 
 
 # Rows: a key, its value (an integer as such, so that it can be counted in SQL; anything else pickled,
