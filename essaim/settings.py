@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "essaim.api.middleware.ApiEdgeMiddleware",  # after the language is chosen, around every other error
+    "essaim.core.storage_full.StorageFullMiddleware",  # a full disk: a clear 503, in the reader's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
+
+from essaim.core.storage_full import StorageFullMiddleware
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -83,6 +86,14 @@ def standard_message(status: int) -> tuple[str, str]:
     if status == 400:
         return _("Bad request"), _("The request could not be read.")
     return HTTPStatus(status).phrase, ""
+
+
+def storage_full_or_raise(request: HttpRequest, exc: Any) -> HttpResponse:
+    """A full disk (``core.storage_full``) answers the same 503 as on the pages; anything else is an error."""
+    response = StorageFullMiddleware(lambda _request: HttpResponse()).process_exception(request, exc)
+    if response is None:
+        raise exc
+    return response
 
 
 def json_error(status: int, description: str = "") -> HttpResponse:
@@ -184,6 +195,8 @@ def install(api: NinjaAPI) -> None:
         logger.error("API error on %s", request.path, exc_info=exc)
         return _respond(api, request, 500, *standard_message(500))
 
+    api.add_exception_handler(DatabaseError, storage_full_or_raise)
+    api.add_exception_handler(OSError, storage_full_or_raise)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(DjangoValidationError, invalid)
