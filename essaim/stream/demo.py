@@ -94,8 +94,10 @@ def _spaces(admin: User, people: list[User]) -> dict[str, Space]:
     club = space_services.space_create(
         actor=admin, name="Club photo", description="Pour les amateurs de photographie, tous sites confondus."
     )
+    already = set(club.memberships.values_list("user_id", flat=True))  # its creator, whoever they are
     for person in people[: len(people) // 4]:
-        space_services.membership_join(actor=person, space=club)
+        if person.pk not in already:
+            space_services.membership_join(actor=person, space=club)
     members = list(research.memberships.values_list("user_id", flat=True))
     for person in [p for p in people if p.pk in set(members) and p != admin][:12]:
         invitation = space_services.invitation_create(actor=admin, space=atlas, user=person)

@@ -23,6 +23,12 @@ def run(*args: str) -> str:
 
 
 class TestDemoData:
+    def test_a_larger_company_loads_too(self):
+        """600 people: the administrator who creates the photo club is then among its first quarter (and is not
+        asked to join it again)."""
+        run("--people", "600", "--no-photos")
+        assert User.objects.count() == 600
+
     def test_creates_a_small_company_and_prints_how_to_sign_in(self):
         output = run("--people", "20", "--seed", "7")
         assert User.objects.count() == 20
