@@ -86,6 +86,14 @@ class ReactionAdded(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class ReactionRemoved(Event):
+    """A reaction taken back: the post's counts changed (its open pages redraw them)."""
+
+    post_id: int
+    emoji: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class AnnouncementPublished(Event):
     post_id: int
 
@@ -161,6 +169,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PostHidden,
         CommentCreated,
         ReactionAdded,
+        ReactionRemoved,
         AnnouncementPublished,
         Followed,
         Unfollowed,

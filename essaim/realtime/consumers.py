@@ -23,12 +23,13 @@ from essaim.events.types import (
     PostEdited,
     PostHidden,
     ReactionAdded,
+    ReactionRemoved,
     Unfollowed,
 )
 from essaim.realtime.messages import KEYS
 from essaim.realtime.publish import publish
 
-ABOUT_A_POST = [PostCreated, PostEdited, PostHidden, CommentCreated, ReactionAdded]
+ABOUT_A_POST = [PostCreated, PostEdited, PostHidden, CommentCreated, ReactionAdded, ReactionRemoved]
 
 
 @consumer("realtime.posts", on=ABOUT_A_POST, durable=False)
@@ -56,7 +57,7 @@ def tell_pages_about_a_post(event: Any) -> None:
             publish("post-edited", audience=readers, data={"post": str(post.pk)})
         case CommentCreated():
             publish("comment", audience=readers, data={"post": str(post.pk), "comment": str(event.comment_id)})
-        case ReactionAdded():
+        case ReactionAdded() | ReactionRemoved():
             publish("reactions", audience=readers, data={"post": str(post.pk)})
 
 

@@ -36,6 +36,7 @@ from essaim.events.types import (
     PostEdited,
     PostHidden,
     ReactionAdded,
+    ReactionRemoved,
 )
 from essaim.spaces.models import Space
 from essaim.stream import announcements, post_links, timelines
@@ -447,6 +448,7 @@ def reaction_remove(*, actor: User, post: Post, emoji: str) -> bool:
     deleted, _detail = Reaction.objects.filter(post=post, user=actor, emoji=emoji).delete()
     if deleted:
         _refresh_reaction_counts(post)
+        emit(ReactionRemoved(actor_id=actor.pk, post_id=post.pk, emoji=emoji))
     return bool(deleted)
 
 

@@ -72,6 +72,7 @@ def _fingerprint(env: dict[str, str]) -> dict[str, Any]:
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py <args>`` in the site's language (French): what an operator reads."""
     return subprocess.run(  # noqa: S603 - fixed argv
         [processes.sys.executable, "manage.py", *args],
         cwd=processes.REPO,
@@ -144,7 +145,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(site: dict[str, str],
         assert _fingerprint(empty) == before
         again = _manage(empty, "restore", str(archive))
         assert again.returncode != 0
-        assert "The database is not empty" in again.stderr
+        assert "La base de données n’est pas vide" in again.stderr
 
 
 def _rewritten(archive: Path, target: Path, *, manifest: dict[str, Any] | None = None, drop: str = "") -> Path:
@@ -190,7 +191,8 @@ class TestRefused:
         manifest["migrations"]["stream"] = "0099_from_the_future"
         refusal = self._refusal(_rewritten(sqlite_archive, tmp_path / "newer.tar.gz", manifest=manifest))
         assert (
-            "This archive comes from a newer Essaim (9.0; unknown migrations: stream.0099_from_the_future)" in refusal
+            "Cette archive vient d’un Essaim plus récent (9.0 ; migrations inconnues : stream.0099_from_the_future)"
+            in refusal
         )
 
     def test_a_damaged_file(self, sqlite_archive: Path, tmp_path: Path) -> None:
@@ -198,25 +200,25 @@ class TestRefused:
         name = next(iter(manifest["files"]))
         manifest["files"][name] = "0" * 64
         refusal = self._refusal(_rewritten(sqlite_archive, tmp_path / "damaged.tar.gz", manifest=manifest))
-        assert f"The archive is damaged: {name} is not what was backed up." in refusal
+        assert f"L’archive est abîmée : {name} n’est pas ce qui a été sauvegardé." in refusal
 
     def test_a_missing_file(self, sqlite_archive: Path, tmp_path: Path) -> None:
         name = next(iter(_manifest(sqlite_archive)["files"]))
         refusal = self._refusal(_rewritten(sqlite_archive, tmp_path / "missing.tar.gz", drop=name))
-        assert f"The archive is missing files: {name}." in refusal
+        assert f"Il manque des fichiers à l’archive : {name}." in refusal
 
     def test_a_truncated_archive(self, sqlite_archive: Path, tmp_path: Path) -> None:
         truncated = tmp_path / "truncated.tar.gz"
         truncated.write_bytes(sqlite_archive.read_bytes()[:2000])
-        assert "This is not an Essaim backup archive" in self._refusal(truncated)
+        assert "Ce n’est pas une archive de sauvegarde d’Essaim" in self._refusal(truncated)
 
     def test_not_an_archive(self, tmp_path: Path) -> None:
         other = tmp_path / "notes.txt"
         other.write_text("hello")
-        assert "This is not an Essaim backup archive" in self._refusal(other)
+        assert "Ce n’est pas une archive de sauvegarde d’Essaim" in self._refusal(other)
 
     def test_a_non_empty_site(self, sqlite_archive: Path) -> None:
         env = processes.environment()
         processes.shell(env, 'from django.core.management import call_command; call_command("migrate", verbosity=0)')
         done = _manage(env, "restore", str(sqlite_archive))
-        assert "The database is not empty" in done.stderr
+        assert "La base de données n’est pas vide" in done.stderr

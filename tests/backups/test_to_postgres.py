@@ -48,4 +48,4 @@ def test_a_database_that_is_not_empty_is_refused(scratch: str) -> None:
     )
     refused = _manage(site, "migrate_to_postgres", scratch)
     assert refused.returncode != 0
-    assert "The PostgreSQL database is not empty" in refused.stderr
+    assert "La base PostgreSQL n’est pas vide" in refused.stderr

@@ -49,11 +49,13 @@ class TestPosts:
         stream_services.post_edit(actor=employee, post=post, body="Second jet")
         comment = stream_services.comment_create(actor=colleague, post=post, body="Mieux")
         stream_services.reaction_add(actor=colleague, post=post, emoji="👍")
+        stream_services.reaction_remove(actor=colleague, post=post, emoji="👍")
         told = [(e.kind, e.data) for e in live() if e.kind != "post"]
         assert told == [
             ("post-edited", {"post": str(post.pk)}),
             ("comment", {"post": str(post.pk), "comment": str(comment.pk)}),
             ("reactions", {"post": str(post.pk)}),
+            ("reactions", {"post": str(post.pk)}),  # taken back: the counts change too
         ]
 
     def test_a_hidden_post_is_taken_off_the_pages_of_those_who_may_no_longer_read_it(

@@ -20,6 +20,7 @@ from essaim.events.types import (
     PostEdited,
     PostHidden,
     ReactionAdded,
+    ReactionRemoved,
 )
 from essaim.spaces.models import Membership, Space
 from essaim.stream import services, timelines
@@ -104,10 +105,14 @@ class TestCommentsAndReactions:
             ),
         ]
 
-    def test_a_reaction_once_and_its_repetition_or_withdrawal_not_at_all(
+    def test_a_reaction_and_its_withdrawal_once_each_and_repetitions_not_at_all(
         self, post: Post, colleague: User, capture_events: list[Event]
     ) -> None:
         services.reaction_add(actor=colleague, post=post, emoji="👍")
         services.reaction_add(actor=colleague, post=post, emoji="👍")
         services.reaction_remove(actor=colleague, post=post, emoji="👍")
-        assert capture_events == [ReactionAdded(actor_id=colleague.pk, post_id=post.pk, emoji="👍")]
+        services.reaction_remove(actor=colleague, post=post, emoji="👍")
+        assert capture_events == [
+            ReactionAdded(actor_id=colleague.pk, post_id=post.pk, emoji="👍"),
+            ReactionRemoved(actor_id=colleague.pk, post_id=post.pk, emoji="👍"),
+        ]
