@@ -419,6 +419,12 @@ SECURE_CSP = {
 # --- Network identity (defaults; administrators change them in the app)
 NETWORK_NAME = env("NETWORK_NAME", "Essaim")
 
+# --- Logs: Essaim's quiet console by default; one JSON object per line with ESSAIM_LOG_FORMAT=json.
+LOG_FORMAT = env("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("ESSAIM_LOG_FORMAT must be text or json.")
+_JSON = LOG_FORMAT == "json"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -427,11 +433,16 @@ LOGGING = {
         "no_static_requests": {"()": "essaim.core.logs.SkipStaticRequests"},
     },
     "formatters": {
-        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "json": {"()": "essaim.core.logs.JsonFormatter"},  # ESSAIM_LOG_FORMAT=json
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_static_requests"]},
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if _JSON else {})},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if _JSON else "server",
+            "filters": ["no_static_requests"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     "loggers": {

@@ -182,3 +182,10 @@ def test_a_bind_becomes_an_address_a_browser_can_open(bind, expected):
     from essaim.settings import site_url_from
 
     assert site_url_from(site_url="", bind=bind) == expected
+
+
+# --- Logs: a mistake in the format stops the start, saying which variable.
+def test_an_unknown_log_format_is_refused_with_its_name(tmp_path):
+    result = load_settings(ESSAIM_DATA_DIR=str(tmp_path), ESSAIM_LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "ESSAIM_LOG_FORMAT must be text or json." in result.stderr

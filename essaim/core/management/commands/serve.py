@@ -48,6 +48,8 @@ every database call); with one thread, 2 workers 436 / 223, 3 workers 403 / 221,
 more process than cores keeps nearly all of that while a slow upload holds one worker of several
 (granian warns that the workers outnumber the cores: that is this choice, so that one warning is
 filtered out); behind a buffering reverse proxy, one per core is enough.
+
+With ``ESSAIM_LOG_FORMAT=json``, granian's messages and ``serve``'s own are JSON lines too.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from essaim.core import fragments
+from essaim.core.logs import json_line
 
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds before restarting a child that stopped 1, 2, 3… times in a row
 SETTLE = 10.0  # a child that ran this long had started well: its next stop counts as the first
@@ -79,6 +82,7 @@ GIVE_UP_AFTER = 5  # stops in a row, each right after starting: the next would l
 GRACE = 10.0  # seconds every child has to stop after SIGTERM before SIGKILL
 EVERY_INTERFACE = {"0.0.0.0", "::"}  # noqa: S104 - bind addresses recognised, not a bind
 GRANIAN_LOGGING = Path(__file__).resolve().parents[2] / "granian_logging.json"
+GRANIAN_JSON_LOGGING = GRANIAN_LOGGING.with_name("granian_logging_json.json")  # ESSAIM_LOG_FORMAT=json
 
 
 def default_workers() -> int:
@@ -132,7 +136,7 @@ class Command(BaseCommand):
             raise CommandError(message)
 
     def say(self, line: str) -> None:
-        self.stdout.write(line)
+        self.stdout.write(json_line("essaim.serve", line) if settings.LOG_FORMAT == "json" else line)
         self.stdout.flush()
 
 
@@ -360,5 +364,6 @@ def web_command(bind: str, options: dict[str, Any]) -> list[str]:
         "--host", host, "--port", str(port),
         "--workers", str(options["workers"]),
         "--no-ws", "--respawn-failed-workers",
-        "--log-level", "warning", "--log-config", str(GRANIAN_LOGGING),
+        "--log-level", "warning",
+        "--log-config", str(GRANIAN_JSON_LOGGING if settings.LOG_FORMAT == "json" else GRANIAN_LOGGING),
     ]  # fmt: skip

@@ -117,6 +117,18 @@ def test_the_web_server_logs_no_line_per_request() -> None:
     assert argv[argv.index("--log-level") + 1] == "warning"
 
 
+def test_with_json_logs_granian_and_serve_write_json_lines(settings: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    settings.LOG_FORMAT = "json"
+    argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
+    config = json.loads(Path(argv[argv.index("--log-config") + 1]).read_text())
+    assert config["formatters"]["json"] == {"()": "essaim.core.logs.JsonFormatter"}
+    assert {handler["formatter"] for handler in config["handlers"].values()} == {"json"}
+    assert "worker_count" in config["loggers"]["_granian"]["filters"]
+    Command().say("Stopping Essaim…")
+    entry = json.loads(capsys.readouterr().out)
+    assert (entry["logger"], entry["message"]) == ("essaim.serve", "Stopping Essaim…")
+
+
 def test_the_task_worker_never_runs_under_the_autoreloader() -> None:
     assert "--no-reload" in worker_command(0.1)
 
