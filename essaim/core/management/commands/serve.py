@@ -49,7 +49,10 @@ more process than cores keeps nearly all of that while a slow upload holds one w
 (granian warns that the workers outnumber the cores: that is this choice, so that one warning is
 filtered out); behind a buffering reverse proxy, one per core is enough.
 
-With ``ESSAIM_LOG_FORMAT=json``, granian's messages and ``serve``'s own are JSON lines too.
+Metrics: the web workers count their requests and live pages in files under ``PROMETHEUS_MULTIPROC_DIR``
+(``<data dir>/run/metrics`` unless set; prometheus-client's multiprocess mode), which ``serve`` empties
+before it starts them, so that ``/metrics`` adds up every worker's (``essaim.health.metrics``). With
+``ESSAIM_LOG_FORMAT=json``, granian's messages and ``serve``'s own are JSON lines too.
 """
 
 from __future__ import annotations
@@ -118,6 +121,7 @@ class Command(BaseCommand):
         ensure_free(bind)
         # The children's settings derive the site's address and host names from where they listen.
         environment = {**os.environ, "ESSAIM_BIND": bind, "ESSAIM_WEB_THREADS": str(options["threads"])}
+        environment["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_directory(environment))
         if options["dev"]:
             environment["ESSAIM_DEBUG"] = "1"
             environment.setdefault("ESSAIM_LOG_LEVEL", "INFO")  # one line per task and per page served
@@ -309,6 +313,18 @@ def announcement(bind: str) -> str:
     if os.environ.get("ESSAIM_SITE_URL"):
         where += f", public address {settings.SITE_URL}/"
     return f"{before}Essaim is serving on {where} — Ctrl-C to stop."
+
+
+def metrics_directory(environment: dict[str, str]) -> Path:
+    """Where the children write their metrics (``PROMETHEUS_MULTIPROC_DIR``, else ``<data dir>/run/metrics``),
+    emptied of a previous run's files, which would otherwise be added to this run's. Only prometheus-client's
+    own files (``*.db``) go: the directory may be one the operator chose for other things too."""
+    directory = Path(environment.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "run" / "metrics")
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.glob("*.db"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return directory
 
 
 def manage() -> list[str]:
