@@ -8,6 +8,7 @@ default (SQLite under ``ESSAIM_DATA_DIR``, console email, in-process everything)
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -136,10 +137,12 @@ INSTALLED_APPS = [
     "essaim.backups",
     "essaim.realtime",
     "essaim.api",
+    "essaim.health",
 ]
 
 MIDDLEWARE = [
     "essaim.realtime.middleware.RequestStartMiddleware",  # first: the moment a live page resumes from
+    "essaim.health.middleware.RequestMetricsMiddleware",  # counts and times every request, static files too
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -407,6 +410,7 @@ CSRF_FAILURE_VIEW = "essaim.core.views.csrf_failure"  # Essaim's 403 page, not D
 SESSION_COOKIE_SECURE = SITE_IS_HTTPS
 CSRF_COOKIE_SECURE = SITE_IS_HTTPS
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]  # probes and scrapers ask over plain HTTP (essaim/health)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
 SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000")) if SITE_IS_HTTPS else 0
 SECURE_CSP = {
@@ -425,6 +429,26 @@ SECURE_CSP = {
 # --- Network identity (defaults; administrators change them in the app)
 NETWORK_NAME = env("NETWORK_NAME", "Essaim")
 
+# --- Monitoring (essaim/health, docs/monitoring.md): /healthz, /readyz and /metrics.
+# Who may read /metrics and /readyz's details: these addresses (IPs or networks; empty: none) when they
+# connect directly, or anyone with ``Authorization: Bearer <ESSAIM_METRICS_TOKEN>`` when a token is set.
+METRICS_ALLOW = env_list("METRICS_ALLOW", "127.0.0.0/8,::1")
+for _entry in METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"ESSAIM_METRICS_ALLOW: {error} (addresses or networks, comma-separated).") from None
+METRICS_TOKEN = env("METRICS_TOKEN")
+READY_TIMEOUT_S = float(env("READY_TIMEOUT", "2"))  # each dependency's check: slower is "down"
+READY_MIN_FREE_MB = int(env("READY_MIN_FREE_MB", "200"))  # free space under DATA_DIR below which /readyz is 503
+READY_MAX_TASK_AGE_S = float(env("READY_MAX_TASK_AGE", "0"))  # 0: a queue that waits does not make /readyz 503
+
+# --- Logs: Essaim's quiet console by default; one JSON object per line with ESSAIM_LOG_FORMAT=json.
+LOG_FORMAT = env("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("ESSAIM_LOG_FORMAT must be text or json.")
+_JSON = LOG_FORMAT == "json"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -433,11 +457,16 @@ LOGGING = {
         "no_static_requests": {"()": "essaim.core.logs.SkipStaticRequests"},
     },
     "formatters": {
-        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "json": {"()": "essaim.core.logs.JsonFormatter"},  # ESSAIM_LOG_FORMAT=json
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_static_requests"]},
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if _JSON else {})},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if _JSON else "server",
+            "filters": ["no_static_requests"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     "loggers": {

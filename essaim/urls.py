@@ -21,7 +21,7 @@ urlpatterns = [
     path("manage/backups/", include("essaim.backups.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics
     path("favicon.ico", core_views.favicon),  # for the tools that ask there rather than read the page's links
     path("api/", api.urls),
 ]

@@ -182,3 +182,25 @@ def test_a_bind_becomes_an_address_a_browser_can_open(bind, expected):
     from essaim.settings import site_url_from
 
     assert site_url_from(site_url="", bind=bind) == expected
+
+
+# --- Monitoring and logs (essaim/health, docs/monitoring.md): a mistake in them stops the start, saying which.
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ESSAIM_METRICS_ALLOW", "127.0.0.1,10.0.0.0/33", "ESSAIM_METRICS_ALLOW: '10.0.0.0/33' does not appear to be"),
+        ("ESSAIM_METRICS_ALLOW", "localhost", "ESSAIM_METRICS_ALLOW: 'localhost' does not appear to be"),
+        ("ESSAIM_LOG_FORMAT", "xml", "ESSAIM_LOG_FORMAT must be text or json."),
+    ],
+)
+def test_a_wrong_monitoring_setting_is_refused_with_its_name(tmp_path, variable, value, message):
+    result = load_settings(ESSAIM_DATA_DIR=str(tmp_path), **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_metrics_are_for_loopback_alone_by_default_and_an_empty_list_leaves_only_the_token(tmp_path):
+    code = "import essaim.settings as s; print(s.METRICS_ALLOW, repr(s.METRICS_TOKEN))"
+    assert load_settings(code=code, ESSAIM_DATA_DIR=str(tmp_path)).stdout.strip() == "['127.0.0.0/8', '::1'] ''"
+    empty = load_settings(code=code, ESSAIM_DATA_DIR=str(tmp_path), ESSAIM_METRICS_ALLOW="", ESSAIM_METRICS_TOKEN="t")
+    assert empty.stdout.strip() == "[] 't'"

@@ -1,14 +1,20 @@
-"""Logging filters that keep the server's console quiet (settings.LOGGING, ``granian_logging.json``).
+"""Logging filters that keep the server's console quiet (settings.LOGGING, ``granian_logging.json``), and the
+JSON lines a log shipper reads (``ESSAIM_LOG_FORMAT=json``).
 
 - the task worker says one line per finished task, and only when ``ESSAIM_LOG_LEVEL`` is INFO or
   lower (``make dev``); a failed task is always logged with its traceback;
 - Django's development server (``make dev``) says nothing about static files and media it served;
 - granian does not warn at every start that the web workers outnumber the cores: that is Essaim's
   measured choice (``manage.py serve``'s docstring).
+
+With ``ESSAIM_LOG_FORMAT=json`` the same records, filtered the same way, are written one JSON object a line
+(:class:`JsonFormatter`): Django's, the task worker's, granian's and ``manage.py serve``'s own.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 
 from django.conf import settings
@@ -40,3 +46,41 @@ class SkipWorkerCountWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("Configured number of workers appears to be higher")
+
+
+# What every record carries; anything else on a record came from ``extra=`` (Django's ``status_code``…).
+_STANDARD = {*logging.makeLogRecord({}).__dict__, "message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: ``timestamp`` (UTC, ISO 8601, milliseconds), ``level``, ``logger``, ``message``,
+    ``exception`` (its traceback, when there is one), and the record's extras that are plain values (a
+    request's method and path rather than the request)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        created = datetime.datetime.fromtimestamp(record.created, datetime.UTC)
+        entry: dict[str, object] = {
+            "timestamp": created.isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name, value in record.__dict__.items():
+            if name in _STANDARD or name in entry:
+                continue
+            if value is None or isinstance(value, str | int | float | bool):
+                entry[name] = value
+            elif name == "request" and hasattr(value, "path"):  # django.request's HttpRequest
+                entry["method"], entry["path"] = getattr(value, "method", None), value.path
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def json_line(logger: str, message: str, level: int = logging.INFO) -> str:
+    """``message`` as :class:`JsonFormatter` writes a record of ``logger`` (for what is printed, not logged)."""
+    record = logging.makeLogRecord({"name": logger, "msg": message, "levelno": level})
+    record.levelname = logging.getLevelName(level)
+    return JsonFormatter().format(record)

@@ -1,4 +1,4 @@
-"""Error pages in the user's language, a health check and ``/favicon.ico``.
+"""Error pages in the user's language and ``/favicon.ico`` (health checks: ``essaim.health``).
 
 Essaim's own pages whatever ``DEBUG`` says for 400, 403 (CSRF failures included) and 404 with debug
 off; the 500 page is standalone (no database, no session), since those may be what failed.
@@ -6,15 +6,11 @@ off; the 500 page is standalone (no database, no session), since those may be wh
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

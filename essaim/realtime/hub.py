@@ -6,6 +6,9 @@ stream's messages in its queue: a stream is offered an event only when its reade
 (``access.audience``), looked up through an index of streams by key, so an event of a secret space
 costs nothing for the streams of people outside it (``INDEXED``). A stream whose reader does not read (a queue of
 ``MAX_QUEUED`` messages) is closed; its page reconnects and is sent what it missed.
+
+The hub says how many streams it holds in ``OPEN_STREAMS`` (``essaim_live_streams`` on ``/metrics``, added up
+over the web processes: ``essaim.health.metrics``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from prometheus_client import Gauge
 
 from essaim.realtime import bus, messages
 from essaim.realtime.messages import Reader, Row
@@ -33,6 +37,11 @@ MAX_QUEUED = 1000
 # each: a set per key cost 20 KB a stream); a clause without an indexed key is tried on every stream.
 INDEXED = frozenset("usmECA")
 T = TypeVar("T")
+OPEN_STREAMS = Gauge(
+    "essaim_live_streams",
+    "Live pages (Server-Sent Events streams) open on the web processes.",
+    multiprocess_mode="livesum",
+)
 
 
 class Stream:
@@ -200,10 +209,12 @@ class Hub:
             stream.after = max(last_event_id or 0, self.last_id)
             self.streams.add(stream)
             self._index(stream)
+            OPEN_STREAMS.set(len(self.streams))
 
     def leave(self, stream: Stream) -> None:
         self.streams.discard(stream)
         self._unindex(stream)
+        OPEN_STREAMS.set(len(self.streams))
 
     def _index(self, stream: Stream) -> None:
         for key in stream.reader.keys:

@@ -1,4 +1,5 @@
-"""Error pages: Essaim's own, in the person's language, never Django's technical pages; the health check."""
+"""Error pages: Essaim's own, in the person's language, never Django's technical pages (health checks:
+tests/health)."""
 
 from __future__ import annotations
 
@@ -98,8 +99,3 @@ class TestForbiddenAndBadRequests:
         response = client.get("/", headers={"host": "evil.example"})
         assert response.status_code == 400
         assert "Bad request" in _page(response)
-
-
-def test_the_health_check_answers_ok(client: Client) -> None:
-    response = client.get("/healthz")
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from prometheus_client import REGISTRY
 
 from essaim.accounts.models import User
 from essaim.realtime import asgi as live_asgi
@@ -141,6 +142,27 @@ def test_two_readers_are_each_told_what_they_may_see(employee: User, colleague: 
         await _stop_hub()
 
     run_async(scenario())
+
+
+def test_the_open_pages_are_counted_for_the_metrics(employee: User, colleague: User, live: Live) -> None:
+    cookies = _cookie(employee), _cookie(colleague)
+
+    def counted() -> float | None:
+        return REGISTRY.get_sample_value("essaim_live_streams")
+
+    async def scenario() -> list[float | None]:
+        first, second = Page(cookies[0]), Page(cookies[1])
+        assert [await first.status(), await second.status()] == [200, 200]
+        await asyncio.sleep(0.2)  # both joined
+        seen = [counted()]
+        await first.close()
+        seen.append(counted())
+        await second.close()
+        seen.append(counted())
+        await _stop_hub()
+        return seen
+
+    assert run_async(scenario()) == [2, 1, 0]
 
 
 def test_a_reconnecting_page_is_sent_what_it_missed(employee: User, colleague: User, live: Live) -> None:

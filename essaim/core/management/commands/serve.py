@@ -48,6 +48,11 @@ every database call); with one thread, 2 workers 436 / 223, 3 workers 403 / 221,
 more process than cores keeps nearly all of that while a slow upload holds one worker of several
 (granian warns that the workers outnumber the cores: that is this choice, so that one warning is
 filtered out); behind a buffering reverse proxy, one per core is enough.
+
+Metrics: the web workers count their requests and live pages in files under ``PROMETHEUS_MULTIPROC_DIR``
+(``<data dir>/run/metrics`` unless set; prometheus-client's multiprocess mode), which ``serve`` empties
+before it starts them, so that ``/metrics`` adds up every worker's (``essaim.health.metrics``). With
+``ESSAIM_LOG_FORMAT=json``, granian's messages and ``serve``'s own are JSON lines too.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from essaim.core import fragments
+from essaim.core.logs import json_line
 
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds before restarting a child that stopped 1, 2, 3… times in a row
 SETTLE = 10.0  # a child that ran this long had started well: its next stop counts as the first
@@ -80,6 +86,7 @@ GIVE_UP_AFTER = 5  # stops in a row, each right after starting: the next would l
 GRACE = 10.0  # seconds every child has to stop after SIGTERM before SIGKILL
 EVERY_INTERFACE = {"0.0.0.0", "::"}  # noqa: S104 - bind addresses recognised, not a bind
 GRANIAN_LOGGING = Path(__file__).resolve().parents[2] / "granian_logging.json"
+GRANIAN_JSON_LOGGING = GRANIAN_LOGGING.with_name("granian_logging_json.json")  # ESSAIM_LOG_FORMAT=json
 
 
 def default_workers() -> int:
@@ -115,6 +122,7 @@ class Command(BaseCommand):
         ensure_free(bind)
         # The children's settings derive the site's address and host names from where they listen.
         environment = {**os.environ, "ESSAIM_BIND": bind, "ESSAIM_WEB_THREADS": str(options["threads"])}
+        environment["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_directory(environment))
         if options["dev"]:
             environment["ESSAIM_DEBUG"] = "1"
             environment.setdefault("ESSAIM_LOG_LEVEL", "INFO")  # one line per task and per page served
@@ -133,7 +141,7 @@ class Command(BaseCommand):
             raise CommandError(message)
 
     def say(self, line: str) -> None:
-        self.stdout.write(line)
+        self.stdout.write(json_line("essaim.serve", line) if settings.LOG_FORMAT == "json" else line)
         self.stdout.flush()
 
 
@@ -308,6 +316,18 @@ def announcement(bind: str) -> str:
     return f"{before}Essaim is serving on {where} — Ctrl-C to stop."
 
 
+def metrics_directory(environment: dict[str, str]) -> Path:
+    """Where the children write their metrics (``PROMETHEUS_MULTIPROC_DIR``, else ``<data dir>/run/metrics``),
+    emptied of a previous run's files, which would otherwise be added to this run's. Only prometheus-client's
+    own files (``*.db``) go: the directory may be one the operator chose for other things too."""
+    directory = Path(environment.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "run" / "metrics")
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.glob("*.db"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return directory
+
+
 def manage() -> list[str]:
     return [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
@@ -373,5 +393,6 @@ def web_command(bind: str, options: dict[str, Any]) -> list[str]:
         "--host", host, "--port", str(port),
         "--workers", str(options["workers"]),
         "--no-ws", "--respawn-failed-workers",
-        "--log-level", "warning", "--log-config", str(GRANIAN_LOGGING),
+        "--log-level", "warning",
+        "--log-config", str(GRANIAN_JSON_LOGGING if settings.LOG_FORMAT == "json" else GRANIAN_LOGGING),
     ]  # fmt: skip

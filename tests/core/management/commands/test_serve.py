@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from essaim.core.logs import SkipWorkerCountWarning
 from essaim.core.management.commands.serve import (
@@ -28,6 +29,7 @@ from essaim.core.management.commands.serve import (
     Supervisor,
     announcement,
     dev_command,
+    metrics_directory,
     web_command,
     worker_command,
 )
@@ -115,6 +117,29 @@ def test_the_web_server_logs_no_line_per_request() -> None:
     argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
     assert "--access-log" not in argv
     assert argv[argv.index("--log-level") + 1] == "warning"
+
+
+def test_with_json_logs_granian_and_serve_write_json_lines(settings: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    settings.LOG_FORMAT = "json"
+    argv = web_command("127.0.0.1:8000", {"workers": 3, "threads": 1})
+    config = json.loads(Path(argv[argv.index("--log-config") + 1]).read_text())
+    assert config["formatters"]["json"] == {"()": "essaim.core.logs.JsonFormatter"}
+    assert {handler["formatter"] for handler in config["handlers"].values()} == {"json"}
+    assert "worker_count" in config["loggers"]["_granian"]["filters"]
+    Command().say("Stopping Essaim…")
+    entry = json.loads(capsys.readouterr().out)
+    assert (entry["logger"], entry["message"]) == ("essaim.serve", "Stopping Essaim…")
+
+
+def test_the_web_workers_write_their_metrics_to_one_directory_emptied_at_start(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    assert metrics_directory({}) == tmp_path / "run" / "metrics"
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    (chosen / "counter_4242.db").write_bytes(b"a previous run's counts")
+    (chosen / "notes.txt").write_text("the operator's")
+    assert metrics_directory({"PROMETHEUS_MULTIPROC_DIR": str(chosen)}) == chosen
+    assert sorted(path.name for path in chosen.iterdir()) == ["notes.txt"]
 
 
 def test_the_task_worker_never_runs_under_the_autoreloader() -> None:
@@ -440,6 +465,32 @@ class TestServe:
             "home": True,
         }
         connection.close()
+
+    def test_the_metrics_add_up_the_web_workers_and_count_the_open_live_pages(
+        self, served: tuple, migrated: Path
+    ) -> None:
+        _server, port, _log = served
+        reader = 'handle="lectrice.metriques", email="lectrice.metriques@example.com"'
+        session = manage_py(migrated, LIVE_READER.replace('handle="lecteur.direct"', reader))
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/live/events", headers={"Cookie": f"sessionid={session}"})
+        assert connection.getresponse().status == 200
+
+        def scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+                text = response.read().decode()
+            return {
+                (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+                for family in text_string_to_metric_families(text)
+                for sample in family.samples
+            }
+
+        wait_for(lambda: scrape()[("essaim_live_streams", ())] == 1)
+        healthz = (("method", "GET"), ("status", "2xx"), ("view", "health:healthz"))
+        assert scrape()[("essaim_http_requests_total", healthz)] >= 1, "the probes that saw it start"
+        assert list((migrated / "run" / "metrics").glob("*.db")), "multiprocess mode"
+        connection.close()
+        wait_for(lambda: scrape()[("essaim_live_streams", ())] == 0)
 
     def test_the_children_listen_where_bind_says_so_their_links_and_host_names_follow_it(self, served: tuple) -> None:
         server, port, _log = served
