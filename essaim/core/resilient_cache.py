@@ -50,6 +50,10 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, params)
 
+    def check(self) -> None:
+        """Raise what Redis raises, if anything (``/readyz``): the one call that does not degrade."""
+        self._cache.get_client(None, write=True).ping()
+
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return degrade(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
 

@@ -99,6 +99,8 @@ def check_cache() -> Details:
     key, value = f"essaim:readyz:{os.getpid()}", secrets.token_hex(8)
     for alias in settings.CACHES:
         try:
+            if check := getattr(caches[alias], "check", None):  # a cache that degrades says why it would
+                check()
             caches[alias].set(key, value, timeout=60)
             read = caches[alias].get(key)
         except DEPENDENCY_ERRORS as error:

@@ -52,3 +52,11 @@ def test_pages_and_the_api_are_served_while_redis_is_stopped() -> None:
     env = processes.environment(ESSAIM_REDIS_URL=STOPPED)
     answers = json.loads(processes.shell(env, PAGES).strip().splitlines()[-1])
     assert answers == {"home": 200, "post": 302, "api": 200, "people": 200}
+
+
+def test_readiness_probes_still_hear_why() -> None:
+    import pytest
+    import redis
+
+    with pytest.raises(redis.ConnectionError):
+        ResilientRedisCache(STOPPED, {}).check()
