@@ -31,6 +31,23 @@ def module_client() -> Client:
     return client
 
 
+NETWORK_ROLES = ["anonymous", "guest", "employee", "communication", "compliance", "network_admin"]
+
+
+def network_actor(role: str) -> Any:
+    """A new person holding one of ``NETWORK_ROLES`` across the network (the anonymous visitor for "anonymous")."""
+    from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+
+    return {
+        "anonymous": AnonymousUser,
+        "guest": GuestFactory,
+        "employee": UserFactory,
+        "communication": lambda: UserFactory(is_communication_team=True),
+        "compliance": lambda: UserFactory(is_compliance_officer=True),
+        "network_admin": AdminFactory,
+    }[role]()
+
+
 def sign_in_as(client: Client, actor: Any) -> None:
     """``client`` as ``actor`` from its next request (signed out for an anonymous visitor)."""
     if isinstance(actor, AnonymousUser):

@@ -11,17 +11,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
 from essaim import access
 from essaim.access import Action
 from essaim.backups import services
-from tests.access.conftest import assert_answer, read_table
-from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+from tests.access.conftest import NETWORK_ROLES, assert_answer, network_actor, read_table
 
-ROLES = ["anonymous", "guest", "employee", "communication", "compliance", "network_admin"]
+ROLES = NETWORK_ROLES
 # "ok" = allowed, 403 = refused, "login" = sent to the sign-in page. Columns follow ROLES.
 TABLE = """
     manage_backups 403   403 403 403 403 ok
@@ -33,14 +31,7 @@ EXPECTED = read_table(TABLE, ROLES)
 
 
 def _actor(role: str) -> Any:
-    return {
-        "anonymous": AnonymousUser,
-        "guest": GuestFactory,
-        "employee": UserFactory,
-        "communication": lambda: UserFactory(is_communication_team=True),
-        "compliance": lambda: UserFactory(is_compliance_officer=True),
-        "network_admin": AdminFactory,
-    }[role]()
+    return network_actor(role)
 
 
 @pytest.fixture

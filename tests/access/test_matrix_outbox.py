@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
@@ -19,11 +18,10 @@ from django.urls import reverse
 from essaim import access
 from essaim.access import Action
 from essaim.mailbox.models import OutboxMessage
-from tests.access.conftest import read_table
-from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+from tests.access.conftest import NETWORK_ROLES, network_actor, read_table
 from tests.mailbox.factories import OutboxMessageFactory
 
-ROLES = ["anonymous", "guest", "employee", "communication", "compliance", "network_admin"]
+ROLES = NETWORK_ROLES
 # "ok" = allowed, 403 = refused, 404 = not visible, "login" = sent to the sign-in page. Columns follow ROLES.
 TABLE = """
     read_outbox    403   403 403 403 403 ok
@@ -43,14 +41,7 @@ EXPECTED = read_table(TABLE, ROLES)
 
 
 def _actor(role: str) -> Any:
-    return {
-        "anonymous": AnonymousUser,
-        "guest": GuestFactory,
-        "employee": UserFactory,
-        "communication": lambda: UserFactory(is_communication_team=True),
-        "compliance": lambda: UserFactory(is_compliance_officer=True),
-        "network_admin": AdminFactory,
-    }[role]()
+    return network_actor(role)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -13,6 +13,7 @@ import subprocess
 import tarfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,30 +102,25 @@ def _postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def _new_site(database: str) -> Iterator[dict[str, str]]:
+    """The environment of a new, empty site: a data directory of its own, and on PostgreSQL a scratch database."""
+    if database == "sqlite":
+        yield processes.environment()
+        return
+    databases = _postgres_database()
+    url = next(databases)
+    try:
+        yield processes.environment(ESSAIM_DATABASE_URL=url)
+    finally:
+        next(databases, None)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def site(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """The environment of a site with data in it, on each database; a second, empty one is ``empty_site``."""
-    if request.param == "sqlite":
-        yield processes.environment()
-        return
-    databases = _postgres_database()
-    url = next(databases)
-    try:
-        yield processes.environment(ESSAIM_DATABASE_URL=url)
-    finally:
-        next(databases, None)
-
-
-def _empty_like(site: dict[str, str]) -> Iterator[dict[str, str]]:
-    if "ESSAIM_DATABASE_URL" not in site:
-        yield processes.environment()
-        return
-    databases = _postgres_database()
-    url = next(databases)
-    try:
-        yield processes.environment(ESSAIM_DATABASE_URL=url)
-    finally:
-        next(databases, None)
+    """A new site on each database (the test puts data in it)."""
+    with _new_site(request.param) as env:
+        yield env
 
 
 def test_backup_wipe_restore_gives_back_every_row_and_file(site: dict[str, str], tmp_path: Path) -> None:
@@ -138,7 +134,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(site: dict[str, str],
     assert "The secret key is not in the archive" in made.stdout
     with tarfile.open(archive) as tar:
         assert "secret_key" not in " ".join(tar.getnames())
-    for empty in _empty_like(site):
+    with _new_site("postgresql" if "ESSAIM_DATABASE_URL" in site else "sqlite") as empty:
         restored = _manage(empty, "restore", str(archive))
         assert restored.returncode == 0, restored.stderr
         assert "every count and checksum matches" in restored.stdout
