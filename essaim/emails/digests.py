@@ -104,6 +104,7 @@ class Candidates:
                 "comment_count",
                 "reaction_counts",
                 "is_announcement",
+                "hidden_at",
                 "author_id",
                 "space_id",
                 "author__first_name",
