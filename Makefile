@@ -9,11 +9,17 @@ PYENV_ROOT ?= $(HOME)/.pyenv
 BOOT_PYTHON ?= $(shell for p in $$(command -v python3.13 python3.12) \
 	$$(ls -d $(PYENV_ROOT)/versions/3.13* $(PYENV_ROOT)/versions/3.12* 2>/dev/null | sort -rV | sed 's|$$|/bin/python|'); do \
 	"$$p" -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo "$$p"; exit; }; done)
+# Python packages come from uv.lock, installed by uv (pinned here, bootstrapped with pip): two installs
+# a month apart run the same code. `make lock` refreshes the lock after pyproject.toml changes.
+UV_VERSION := 0.13.8
+UV := $(VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON_DOWNLOADS := never
 export ESSAIM_BIND ?= 127.0.0.1:8000
 export ESSAIM_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-dev run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers clean
+.PHONY: help setup setup-dev lock upgrade run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,15 +27,18 @@ help: ## Show this help
 $(VENV)/.created:
 	@test -n "$(BOOT_PYTHON)" || { echo "Essaim needs Python 3.13 or 3.12 (on PATH or under pyenv)."; exit 1; }
 	$(BOOT_PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	@touch $@
 
-$(VENV)/.runtime: pyproject.toml $(VENV)/.created
-	$(PY) -m pip install --quiet -e .
+$(UV): $(VENV)/.created
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# --locked: stop if pyproject.toml changed without `make lock`; --inexact: keep uv itself and the dev tools.
+$(VENV)/.runtime: pyproject.toml uv.lock $(UV)
+	$(UV) sync --quiet --locked --inexact
 	@touch $@
 
-$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev: pyproject.toml uv.lock $(VENV)/.runtime
+	$(UV) sync --quiet --locked --inexact --extra dev
 	@touch $@
 
 node_modules/.installed: package.json
@@ -39,6 +48,17 @@ node_modules/.installed: package.json
 setup: $(VENV)/.runtime node_modules/.installed ## Create the virtual environment and install dependencies
 
 setup-dev: setup $(VENV)/.dev
+
+lock: $(UV) ## Resolve pyproject.toml's dependencies again into uv.lock (newest allowed releases); commit the result
+	$(UV) lock --upgrade
+
+upgrade: ## Upgrade this installation: backup, pull, install from the lock, migrate, collect static files (then restart the services)
+	$(PY) manage.py backup
+	git pull --ff-only
+	$(MAKE) setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Upgraded. Restart Essaim's services now (systemctl restart essaim.target; docs/deploy.md)."
 
 run: setup ## Install, migrate, load demo data if the database is new, and serve on $ESSAIM_BIND (production mode)
 	@$(PY) manage.py migrate --no-input --verbosity 0
