@@ -1,10 +1,11 @@
-"""The work waiting for the task worker, as /readyz and /metrics report it.
+"""The work waiting for the task worker, as /readyz and /metrics report it, and when a worker was last seen.
 
 Two queues: ``django-tasks-db``'s table of tasks (when it is the task backend: another backend keeps its
 queue elsewhere, and its depth is then unknown here) and the outbox of durable event consumers
 (``events.selectors.outbox_backlog``), which the same worker drains. Ages are in seconds, of the task or
 row that has waited longest since it could have run; ``None`` when nothing waits. Two statements, each over
-an index of what is waiting: finished tasks, however many are kept, are not read.
+an index of what is waiting: finished tasks, however many are kept, are not read. A third reads the newest
+periodic job's start (``worker_last_seen``): every worker's scheduler starts one every 30 s.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.module_loading import import_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from essaim.core.models import ScheduledRun
 from essaim.events.selectors import outbox_backlog
 
 
@@ -30,6 +32,9 @@ class Backlog:
     outbox_due: int
     outbox_failed: int  # given up on after their attempts, kept for an administrator
     outbox_oldest_s: float | None
+    # Since a task worker last started a periodic job (each worker's scheduler starts the notification e-mails'
+    # run every ESSAIM_EMAIL_SEND_EVERY seconds); None when none ever has.
+    worker_seen_s: float | None = None
 
 
 def tasks_in_database() -> bool:
@@ -48,7 +53,13 @@ def backlog() -> Backlog:
         outbox_due=outbox.due,
         outbox_failed=outbox.failed,
         outbox_oldest_s=_age(now, outbox.oldest_due_at),
+        worker_seen_s=_age(now, worker_last_seen()),
     )
+
+
+def worker_last_seen() -> datetime.datetime | None:
+    """When a task worker last started a periodic job: the newest scheduled run (by its key, an index)."""
+    return ScheduledRun.objects.order_by("-pk").values_list("started_at", flat=True).first()
 
 
 def task_queue(*, now: datetime.datetime) -> tuple[int, float | None]:

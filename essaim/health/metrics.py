@@ -132,6 +132,12 @@ class StateCollector:
             "How long the oldest due outbox row has waited (0: none waits).",
             found.outbox_oldest_s or 0.0,
         )
+        if found.worker_seen_s is not None:
+            yield _gauge(
+                "essaim_task_worker_seen_age_seconds",
+                "Since a task worker last started a periodic job (its scheduler starts one every 30 s).",
+                found.worker_seen_s,
+            )
         if connections is not None:
             used, limit = connections
             yield _gauge("essaim_database_connections", "PostgreSQL: connections open to Essaim's database.", used)

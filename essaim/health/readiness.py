@@ -6,7 +6,8 @@ One small function per dependency returns what it found (numbers for the report)
 - ``cache``: a key written and read back on every cache of ``settings.CACHES`` (the default cache, the
   shared HTML and the shared counters: Redis with ``ESSAIM_REDIS_URL``, else memory and SQLite files);
 - ``tasks``: the work waiting for the task worker (``backlog``), read from the database; not ready only
-  when ``ESSAIM_READY_MAX_TASK_AGE`` is set and something has waited longer (off by default: a stopped
+  when ``ESSAIM_READY_MAX_TASK_AGE`` is set and something has waited longer, or no worker has been seen for
+  longer (``worker_seen_s``: its scheduler starts a periodic job every 30 s) (off by default: a stopped
   worker leaves the pages working, and a load balancer should keep sending them people);
 - ``live``: the live pages' bus (``realtime.bus``): its sockets' directory takes a new file, or Redis
   answers ``PING``;
@@ -119,11 +120,17 @@ def check_tasks() -> Details:
         "outbox_due": found.outbox_due,
         "outbox_failed": found.outbox_failed,
         "outbox_oldest_s": found.outbox_oldest_s,
+        "worker_seen_s": found.worker_seen_s,
     }
     limit = settings.READY_MAX_TASK_AGE_S
     if limit and max(found.oldest_s or 0, found.outbox_oldest_s or 0) > limit:
         raise NotReadyError(
             f"work has waited more than {limit:g} s for a task worker (ESSAIM_READY_MAX_TASK_AGE): is one running?",
+            details,
+        )
+    if limit and (found.worker_seen_s or 0) > limit:
+        raise NotReadyError(
+            f"no task worker has been seen for {found.worker_seen_s:.0f} s (ESSAIM_READY_MAX_TASK_AGE: {limit:g} s)",
             details,
         )
     return details

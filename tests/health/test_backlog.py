@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from essaim.core.models import ScheduledRun
 from essaim.health.backlog import backlog, tasks_in_database
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,13 @@ def test_the_outbox_says_what_is_due_since_when_and_what_was_given_up_on(outbox_
     found = backlog()
     assert (found.outbox_due, found.outbox_failed) == (1, 1)
     assert found.outbox_oldest_s == pytest.approx(40, abs=2)
+
+
+def test_a_worker_is_last_seen_when_it_last_started_a_periodic_job() -> None:
+    assert backlog().worker_seen_s is None, "no worker yet"
+    for ago in (300, 45):
+        started = timezone.now() - timedelta(seconds=ago)
+        ScheduledRun.objects.create(
+            job="emails.notifications", period_start=started, claimed_by="w", lease_until=started, started_at=started
+        )
+    assert backlog().worker_seen_s == pytest.approx(45, abs=2)

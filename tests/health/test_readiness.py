@@ -7,13 +7,16 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import caches
 from django.db import OperationalError
+from django.utils import timezone
 
+from essaim.core.models import ScheduledRun
 from essaim.health import database, readiness
 from essaim.health.readiness import Result
 from tests.core.management.commands.test_serve import ROOT, free_port, manage_py, serve_environment
@@ -92,6 +95,7 @@ class TestTasks:
             "outbox_due": 1,
             "outbox_failed": 1,
             "outbox_oldest_s": pytest.approx(12, abs=2),
+            "worker_seen_s": None,  # no worker has run a periodic job yet
         }
 
     @pytest.mark.usefixtures("tasks_in_database")
@@ -176,3 +180,24 @@ def test_with_redis_stopped_the_cache_and_the_live_bus_are_down_while_the_proces
     assert list(down) == ["cache", "live"]
     assert down["cache"].startswith("default: ConnectionError: Error 111 connecting to 127.0.0.1")
     assert down["live"].startswith("ConnectionError: Error 111 connecting to 127.0.0.1")
+
+    def test_a_worker_not_seen_for_longer_than_the_limit_makes_the_process_unready(self, settings: Any) -> None:
+        _scheduled_run(started=timezone.now() - timedelta(seconds=200))
+        assert readiness.run(readiness.check_tasks).ok, "by default a stopped worker leaves the pages working"
+        settings.READY_MAX_TASK_AGE_S = 60
+        result = readiness.run(readiness.check_tasks)
+        assert not result.ok
+        assert result.details["worker_seen_s"] == pytest.approx(200, abs=2)
+        assert result.error == "no task worker has been seen for 200 s (ESSAIM_READY_MAX_TASK_AGE: 60 s)"
+        _scheduled_run(started=timezone.now() - timedelta(seconds=10))
+        assert readiness.run(readiness.check_tasks).ok
+
+
+def _scheduled_run(*, started: datetime) -> None:
+    ScheduledRun.objects.create(
+        job="emails.notifications",
+        period_start=started,
+        claimed_by="worker-1",
+        lease_until=started + timedelta(minutes=5),
+        started_at=started,
+    )
