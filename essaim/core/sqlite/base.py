@@ -12,8 +12,9 @@ that many pages not yet copied (``wal.WalIndex``) wakes the process's checkpoint
 has let the writer lock go: a checkpoint inside the lock held up every writer (posts at
 concurrency 16 fell from 95 to 65 a second on the benchmark), and one in the request held up its
 response (post creation's p99 at concurrency 1: 50–75 ms, against 19–43 ms with the thread).
-The thread also starts a long WAL again (``checkpoints.RESTART_AFTER``); a commit that still finds
-it longer than ``checkpoints.RESTART_FORCED_AFTER`` pages empties it before letting the lock go.
+The thread also starts a long WAL again (``checkpoints.restart_after``: as long as the database, 40 to
+400 MB); a commit that still finds it three times longer (``checkpoints.forced_after``) empties it
+before letting the lock go.
 
 A statement run outside a transaction (autocommit) takes no lock of ours and still waits in SQLite's
 busy handler if it must. An in-memory database (the test suite's) has one connection and neither.
@@ -30,7 +31,7 @@ from essaim.core.sqlite.wal import WalIndex
 from essaim.core.sqlite.writer_lock import WriterLock, lock_path
 
 # SQLite's own checkpoints count the WAL's frames, copied or not: once past this they would run in
-# every commit, inside the writer lock. Past ``RESTART_FORCED_AFTER`` commits start the WAL again,
+# every commit, inside the writer lock. Past ``checkpoints.forced_after`` commits start the WAL again,
 # so they only ever come for a connection that writes outside transactions alone.
 SQLITE_OWN_AFTER = 2 * checkpoints.RESTART_FORCED_AFTER
 
@@ -95,7 +96,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _restart_a_long_wal(self) -> None:
         if self.wal_index is not None and self.writer_lock is not None and self.writer_lock.held:
             frames, _copied = self.wal_index.frames()
-            if frames >= checkpoints.RESTART_FORCED_AFTER:
+            if frames >= checkpoints.forced_after(str(self.settings_dict["NAME"])):
                 with self.wrap_database_errors:
                     checkpoints.restart(self.connection)
 

@@ -20,8 +20,14 @@ the few pages written since and waits, briefly, for the readers still on the WAL
 then starts the WAL again from its beginning, over the same file. A writer used to do it in its
 own commit with ``TRUNCATE``: the copy, the sync and cutting a 400 MB file held every writer up for
 200–260 ms every three seconds at 280 posts/s, a tenth of the writer lock's time (bench/README.md).
-A WAL that still grows past ``RESTART_FORCED_AFTER`` (the thread never found the readers gone) is
-emptied by the next writer's commit, waiting longer for them.
+A WAL that still grows past three times that (the thread never found the readers gone) is emptied
+by the next writer's commit, waiting longer for them.
+
+How long is long follows the database (``restart_after``): as long as the database itself, but never
+less than 10,000 pages (40 MB, the checkpointer's own rhythm) nor more than ``RESTART_AFTER``. A
+small site's WAL under sustained writes stays within about 40 MB, three times that at worst, instead
+of the 234–970 MB a fixed 400 MB threshold let it reach next to a 3 MB database; a large one's
+restarts stay as rare as the benchmark needs (bench/README.md, "Issue 25").
 
 The WAL file is not cut on each restart (settings: no ``journal_size_limit``): the thread cuts it
 (``TRUNCATE``) once no commit has woken it for ``SHRINK_WHEN_IDLE_S`` seconds and it is longer than
@@ -43,11 +49,12 @@ from essaim.core.sqlite.writer_lock import WriterLock, lock_path
 
 logger = logging.getLogger(__name__)
 
-RESTART_AFTER = 100_000  # pages: a 400 MB WAL
+RESTART_AFTER = 100_000  # pages: a 400 MB WAL, the longest the thread lets one grow
+RESTART_AFTER_AT_LEAST = 10_000  # pages: 40 MB, however small the database
 # How long the thread's restart waits for the readers still on the WAL (SQLite's busy handler),
 # in ms, while it holds every writer up; it tries again when next woken.
 RESTART_WAITS_MS = 20
-RESTART_FORCED_AFTER = 3 * RESTART_AFTER
+RESTART_FORCED_AFTER = 3 * RESTART_AFTER  # pages: past three times the thread's threshold, at most this
 RESTART_FORCED_WAITS_MS = 200
 SHRINK_WHEN_IDLE_S = 30.0
 SHRINK_ABOVE = 64 * 1024 * 1024  # bytes
@@ -59,6 +66,7 @@ class Checkpointer:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.restart_after = RESTART_AFTER  # pages, from the database's size at each wake
         self._due = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints", daemon=True)
         self._thread.start()
@@ -78,7 +86,9 @@ class Checkpointer:
             try:
                 if woken:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    if wal.frames()[0] >= RESTART_AFTER:
+                    (pages,) = connection.execute("PRAGMA page_count").fetchone()
+                    self.restart_after = restart_after(int(pages))
+                    if wal.frames()[0] >= self.restart_after:
                         with _holding(lock):
                             restart(connection, mode="RESTART", waits_ms=RESTART_WAITS_MS)
                 elif _wal_size(self.path) > SHRINK_ABOVE:
@@ -86,6 +96,18 @@ class Checkpointer:
                         restart(connection, mode="TRUNCATE", waits_ms=RESTART_FORCED_WAITS_MS)
             except sqlite3.Error:  # a locked or missing file: say so, and try again when woken
                 logger.exception("SQLite checkpoint of %s failed", self.path)
+
+
+def restart_after(database_pages: int) -> int:
+    """How many pages the WAL of a database of ``database_pages`` may hold before the thread starts it again."""
+    return min(RESTART_AFTER, max(RESTART_AFTER_AT_LEAST, database_pages))
+
+
+def forced_after(path: str) -> int:
+    """How many pages the WAL of the database file ``path`` may hold before a commit empties it itself:
+    three times the thread's threshold, at most ``RESTART_FORCED_AFTER``."""
+    found = _checkpointers.get(path)
+    return min(RESTART_FORCED_AFTER, 3 * (found.restart_after if found is not None else RESTART_AFTER))
 
 
 @contextmanager

@@ -171,3 +171,20 @@ def test_essaims_settings_copy_the_wal_every_ten_thousand_pages_from_a_thread(co
     assert db.checkpoint_after == 10_000
     assert execute(db, "PRAGMA journal_mode") == [("wal",)]
     assert execute(db, "PRAGMA wal_autocheckpoint") == [(base.SQLITE_OWN_AFTER,)]
+
+
+def test_a_wal_starts_again_once_as_long_as_its_database_within_forty_and_four_hundred_megabytes() -> None:
+    assert checkpoints.restart_after(750) == 10_000, "a 3 MB database: 40 MB of WAL"
+    assert checkpoints.restart_after(60_000) == 60_000
+    assert checkpoints.restart_after(2_000_000) == 100_000, "an 8 GB database: 400 MB of WAL"
+
+
+def test_the_checkpointer_measures_the_database_and_commits_force_a_restart_at_three_times_that(
+    connect: Connect, database: Path
+) -> None:
+    db = connect(autocheckpoint=10)
+    _write_pages(db, 30)
+    thread = checkpoints.checkpointer(str(database))
+    assert _wait_until(lambda: thread.restart_after == checkpoints.RESTART_AFTER_AT_LEAST)
+    assert checkpoints.forced_after(str(database)) == 3 * checkpoints.RESTART_AFTER_AT_LEAST
+    assert checkpoints.forced_after(str(database.with_name("never-opened.sqlite3"))) == checkpoints.RESTART_FORCED_AFTER
