@@ -395,6 +395,9 @@ WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}  # the icon
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)  # photos and space images (essaim/core/media.py)
+# Post attachments sent by the reverse proxy from an internal location (X-Accel-Redirect) once Essaim allowed
+# them; empty: Essaim sends them itself (essaim/core/downloads.py, deploy/nginx/essaim.conf).
+ACCEL_REDIRECT_PREFIX = env("ACCEL_REDIRECT_PREFIX")
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essaim import access
 from essaim.access import Action
+from essaim.core.downloads import private_file_response
 from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
 from essaim.notifications import selectors as notification_selectors
 from essaim.notifications import services as notification_services
@@ -245,13 +246,14 @@ def post_mute(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, attachment_id: int, variant: str = "file") -> FileResponse:
-    """Serve a file after re-checking that its post is visible. Non-images always download."""
+def attachment_download(request: HttpRequest, attachment_id: int, variant: str = "file") -> FileResponse | HttpResponse:
+    """Serve a file after re-checking that its post is visible (sent by Essaim, or by the reverse proxy when
+    ``ESSAIM_ACCEL_REDIRECT_PREFIX`` is set: ``core.downloads``). Non-images always download."""
     attachment = selectors.attachment_get_for(actor=me(request), attachment_id=attachment_id)
     stored = attachment.thumbnail if variant == "thumbnail" and attachment.thumbnail else attachment.file
     inline = attachment.is_image
-    response = FileResponse(
-        stored.open("rb"),
+    response = private_file_response(
+        stored,
         as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.content_type if inline else "application/octet-stream",

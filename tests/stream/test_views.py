@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -420,6 +421,56 @@ class TestDownloads:
         assert client.get(f"/attachments/{attachment.pk}/").status_code == 200
         follower.following_set.all().delete()
         assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
+
+
+class TestDownloadsThroughTheProxy:
+    """With ``ESSAIM_ACCEL_REDIRECT_PREFIX`` the checked download answers empty and names the file for nginx's
+    internal location (``deploy/nginx/essaim.conf``), with the headers nginx keeps."""
+
+    @pytest.fixture(autouse=True)
+    def through_nginx(self, settings):
+        settings.ACCEL_REDIRECT_PREFIX = "/_essaim_private/"
+
+    def test_an_allowed_file_is_handed_to_the_proxy_without_its_bytes(self, signed_in, employee, make_post, settings):
+        doc = SimpleUploadedFile("compte rendu été.pdf", b"%PDF-1.4 secret", content_type="application/pdf")
+        post = make_post(employee, "Fichiers", attachments=[doc])
+        attachment = post.attachments.get()
+        response = signed_in.get(f"/attachments/{attachment.pk}/")
+        assert response.status_code == 200
+        assert response.content == b""
+        assert response["X-Accel-Redirect"] == f"/_essaim_private/{quote(attachment.file.name)}"
+        assert "%C3%A9" in response["X-Accel-Redirect"], "percent-encoded: nginx decodes it"
+        assert (settings.DATA_DIR / "private" / attachment.file.name).read_bytes() == b"%PDF-1.4 secret"
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment; filename")
+        assert "compte" in response["Content-Disposition"]
+        assert response["Cache-Control"] == "private, max-age=3600"
+
+    def test_an_image_is_handed_over_inline_and_its_thumbnail_by_its_own_path(self, signed_in, employee, make_post):
+        post = make_post(employee, "Photo", attachments=[image_upload()])
+        image = post.attachments.get()
+        response = signed_in.get(f"/attachments/{image.pk}/")
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["Content-Disposition"].startswith("inline")
+        thumb = signed_in.get(f"/attachments/{image.pk}/thumbnail")
+        assert thumb["X-Accel-Redirect"] == f"/_essaim_private/{image.thumbnail.name}"
+        assert thumb.content == b""
+
+    def test_a_file_the_reader_may_not_see_is_still_404_and_names_nothing(self, client, employee, follower, make_post):
+        post = make_post(employee, "Abonnés", visibility=Visibility.FOLLOWERS, attachments=[image_upload()])
+        attachment = post.attachments.get()
+        client.force_login(follower)
+        assert client.get(f"/attachments/{attachment.pk}/")["X-Accel-Redirect"]
+        follower.following_set.all().delete()
+        refused = client.get(f"/attachments/{attachment.pk}/")
+        assert refused.status_code == 404
+        assert "X-Accel-Redirect" not in refused
+
+    def test_a_signed_out_visitor_is_sent_to_sign_in_and_names_nothing(self, client, employee, make_post):
+        attachment = make_post(employee, "Photo", attachments=[image_upload()]).attachments.get()
+        response = client.get(f"/attachments/{attachment.pk}/")
+        assert response.status_code == 302
+        assert "X-Accel-Redirect" not in response
 
 
 class TestCompanyFeedForGuests:
