@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "essaim.emails",
     "essaim.mailgate",
     "essaim.backups",
+    "essaim.audit",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

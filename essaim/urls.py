@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/outbox/", include("essaim.mailbox.urls")),
     path("manage/backups/", include("essaim.backups.urls")),
+    path("manage/audit/", include("essaim.audit.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

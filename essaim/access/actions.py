@@ -16,6 +16,7 @@ class Action(StrEnum):
     MANAGE_PEOPLE = "network.manage_people"  # deactivate, reactivate, grant roles
     READ_OUTBOX = "network.read_outbox"  # the mail kept while no mail server is configured (mailbox)
     MANAGE_BACKUPS = "network.manage_backups"  # make, list and download backup archives (backups)
+    VIEW_AUDIT_LOG = "network.view_audit_log"  # read and export the log of privileged actions (audit)
     VIEW_DIRECTORY = "people.directory"
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"

@@ -29,6 +29,8 @@ from essaim.access.roles import Actor
 from essaim.accounts import invitation_files
 from essaim.accounts.models import Invitation, InvitationBatch, User, handle_from_name
 from essaim.api import services as api_services
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.network import site
 from essaim.network.selectors import network_settings
 from essaim.people import services as people_services
@@ -122,6 +124,7 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     user_credentials_revoke(user=user)
+    record(AuditAction.USER_DEACTIVATED, actor=actor, target=user, credentials_revoked=True)
     return user
 
 
@@ -144,6 +147,7 @@ def user_reactivate(*, actor: Actor, user: User) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     memberships_sync_for_user(user=user)
+    record(AuditAction.USER_REACTIVATED, actor=actor, target=user)
     return user
 
 
@@ -166,8 +170,10 @@ def user_role_set(*, actor: Actor, user: User, role: str, enabled: bool) -> User
         raise ValidationError(_("External guests cannot hold a network role."))
     if not enabled and role == "network_admin" and roles.is_self(actor, user):
         raise ValidationError(_("You cannot remove your own administrator role; ask another administrator."))
-    setattr(user, field, enabled)
-    user.save(update_fields=[field])
+    if getattr(user, field) != enabled:
+        setattr(user, field, enabled)
+        user.save(update_fields=[field])
+        record(AuditAction.ROLE_GRANTED if enabled else AuditAction.ROLE_WITHDRAWN, actor=actor, target=user, role=role)
     return user
 
 
@@ -251,6 +257,7 @@ def invitation_send(
     invitation.full_clean()
     invitation.save()
     _send_on_commit(invitation, token, actor)
+    record(AuditAction.INVITATION_SENT, actor=actor, target=invitation, kind=kind)
     return invitation
 
 
@@ -267,6 +274,7 @@ def invitation_resend(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation.full_clean()
     invitation.save(update_fields=["token_hash", "expires_at"])
     _send_on_commit(invitation, token, actor)
+    record(AuditAction.INVITATION_RESENT, actor=actor, target=invitation)
     return invitation
 
 
@@ -278,6 +286,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = dj_timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        record(AuditAction.INVITATION_REVOKED, actor=actor, target=invitation)
     return invitation
 
 

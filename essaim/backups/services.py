@@ -13,12 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.tasks import task
 
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.backups import archive
 
 NAME = re.compile(r"^essaim-\d{8}-\d{6}\.tar\.gz$")
@@ -78,6 +81,8 @@ def backup_in_background() -> str:
 def backup_request(*, actor: Actor) -> None:
     """A network administrator asks for a backup now: the task worker makes it."""
     access.require(actor, Action.MANAGE_BACKUPS)
+    with transaction.atomic():
+        record(AuditAction.BACKUP_REQUESTED, actor=actor)
     backup_in_background.enqueue()
 
 
@@ -93,3 +98,11 @@ def backup_get_for(*, actor: Actor, name: str) -> Backup:
     if found is None:
         raise Http404
     return found
+
+
+def backup_download_for(*, actor: Actor, name: str) -> Backup:
+    """``backup_get_for``, recorded in the audit log: an archive holds every space, secret ones included."""
+    backup = backup_get_for(actor=actor, name=name)
+    with transaction.atomic():
+        record(AuditAction.BACKUP_DOWNLOADED, actor=actor, label=backup.name, size=backup.size)
+    return backup

@@ -40,5 +40,5 @@ def backup_start(request: HttpRequest) -> HttpResponse:
 @page_requires(Action.MANAGE_BACKUPS)
 @require_GET
 def backup_download(request: HttpRequest, name: str) -> HttpResponseBase:
-    backup = services.backup_get_for(actor=request.user, name=name)
+    backup = services.backup_download_for(actor=request.user, name=name)
     return FileResponse(backup.path.open("rb"), as_attachment=True, filename=backup.name)

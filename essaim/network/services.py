@@ -7,8 +7,13 @@ from django.db import transaction
 
 from essaim.access import Action, require
 from essaim.access.roles import Actor
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.network.models import NetworkSettings
 from essaim.network.selectors import network_settings_invalidate
+
+# What a change of the network's settings records, from and to (the logo: only that it changed).
+AUDITED_FIELDS = ("name", "accent_color", "signup_open", "signup_domains", "guests_allowed")
 
 
 def _normalise_domains(raw: str) -> str:
@@ -32,6 +37,7 @@ def network_settings_update(
     require(actor, Action.ADMINISTER_NETWORK)
     found = NetworkSettings.objects.select_for_update().filter(pk=1).first()
     settings_row = found if found is not None else NetworkSettings(pk=1)
+    before = {field: getattr(settings_row, field) for field in AUDITED_FIELDS}
     settings_row.name = name.strip()
     settings_row.accent_color = accent_color.lower()
     settings_row.signup_open = signup_open
@@ -44,6 +50,12 @@ def network_settings_update(
     settings_row.full_clean()
     settings_row.save()
     transaction.on_commit(network_settings_invalidate)
+    changed = {
+        f: [before[f], getattr(settings_row, f)] for f in AUDITED_FIELDS if before[f] != getattr(settings_row, f)
+    }
+    if logo is not None or remove_logo:
+        changed["logo"] = ["…", "removed" if remove_logo and logo is None else "new"]
+    record(AuditAction.NETWORK_SETTINGS_CHANGED, actor=actor, target=settings_row, changed=changed)
     return settings_row
 
 
@@ -53,8 +65,9 @@ def network_rename(*, actor: Actor, name: str) -> NetworkSettings:
     require(actor, Action.ADMINISTER_NETWORK)
     found = NetworkSettings.objects.select_for_update().filter(pk=1).first()
     settings_row = found if found is not None else NetworkSettings(pk=1)
-    settings_row.name = name.strip()
+    previous, settings_row.name = settings_row.name, name.strip()
     settings_row.full_clean()
     settings_row.save()
     transaction.on_commit(network_settings_invalidate)
+    record(AuditAction.NETWORK_RENAMED, actor=actor, target=settings_row, previous=previous, name=settings_row.name)
     return settings_row

@@ -18,6 +18,8 @@ from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.accounts.models import User
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
 from essaim.events import emit
@@ -262,6 +264,7 @@ def profile_field_create(
     )
     field.full_clean()
     field.save()
+    record(AuditAction.PROFILE_FIELD_CREATED, actor=actor, target=field, kind=kind)
     return field
 
 
@@ -277,6 +280,7 @@ def profile_field_update(
     field.position = position
     field.full_clean()
     field.save()
+    record(AuditAction.PROFILE_FIELD_CHANGED, actor=actor, target=field, kind=kind, position=position)
     return field
 
 
@@ -284,4 +288,5 @@ def profile_field_update(
 def profile_field_delete(*, actor: Actor, field: ProfileField) -> None:
     """Delete a field definition and every value people entered for it."""
     access.require(actor, Action.ADMINISTER_NETWORK)
+    record(AuditAction.PROFILE_FIELD_DELETED, actor=actor, target=field)
     field.delete()

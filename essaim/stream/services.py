@@ -23,6 +23,8 @@ from django.utils.translation import ngettext
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.rows import fetch
@@ -569,6 +571,13 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     post.hidden_at = timezone.now() if hidden else None
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])
+    record(
+        AuditAction.POST_HIDDEN if hidden else AuditAction.POST_SHOWN,
+        actor=actor,
+        target=post,
+        space_id=post.space_id,
+        label=_("Post #%(id)s by @%(handle)s") % {"id": post.pk, "handle": post.author.handle},
+    )
     emit(PostHidden(actor_id=actor.pk, post_id=post.pk, hidden=hidden))
     return post
 

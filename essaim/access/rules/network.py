@@ -21,6 +21,8 @@ class Network:
                 | Action.MANAGE_BACKUPS
             ):
                 return roles.is_network_admin(actor)
+            case Action.VIEW_AUDIT_LOG:  # compliance reads the log; it never needs to browse the spaces for it
+                return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)
             case Action.VIEW_DIRECTORY | Action.VIEW_COMPANY_FEED | Action.CREATE_POST | Action.FOLLOW_TAG:
                 return roles.is_employee(actor)
             case Action.VIEW_ORG_STRUCTURE:  # guests have no use for the company's departments and sites

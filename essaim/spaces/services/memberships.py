@@ -11,6 +11,8 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.access.rules.spaces import may_hold_role, may_manage_role
 from essaim.accounts.models import User
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.events import emit
 from essaim.events.types import MembershipChanged
 from essaim.spaces.models import AutoMembershipRule, Membership, Space
@@ -89,6 +91,15 @@ def membership_role_change(*, actor: Actor, membership: Membership, role: str) -
     membership.full_clean(validate_unique=False, validate_constraints=False)
     membership.save(update_fields=["role"])
     if role != previous:
+        record(
+            AuditAction.SPACE_ROLE_CHANGED,
+            actor=actor,
+            target=membership.user,
+            space_id=space.pk,
+            space=space.name,
+            previous=previous,
+            role=role,
+        )
         emit(
             MembershipChanged(
                 actor_id=actor.pk, space_id=space.pk, user_id=membership.user_id, role=role, previous_role=previous
@@ -105,4 +116,12 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
         raise ValidationError(_("Only an owner can remove an owner."))
     _check_not_last_owner(membership, _("A space needs an owner: make someone else owner first."))
     membership.delete()
+    record(
+        AuditAction.SPACE_MEMBER_REMOVED,
+        actor=actor,
+        target=membership.user,
+        space_id=space.pk,
+        space=space.name,
+        role=membership.role,
+    )
     emit(_left(actor, membership))

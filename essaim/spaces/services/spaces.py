@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
+from essaim.audit.models import AuditAction
+from essaim.audit.services import record
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
 from essaim.spaces.models import Membership, Space
@@ -27,6 +29,10 @@ AVATAR_SIDE = 256
 # Addresses the spaces app uses for its own pages (``/spaces/new/``, ``/spaces/invitations/``).
 RESERVED_SLUGS = {"new", "invitations"}
 BANNER_SIDE = 1600
+
+
+# What a change of a space's settings records, from and to.
+AUDITED_FIELDS = ("name", "visibility", "description", "welcome", "include_subspace_posts")
 
 
 def _unique_slug(name: str) -> str:
@@ -123,6 +129,7 @@ def space_update(
     ``include_subspace_posts=None`` keeps the current setting.
     """
     access.require(actor, Action.EDIT_SETTINGS, space)
+    before = {field: getattr(space, field) for field in AUDITED_FIELDS}
     space.name = _check_name(name, exclude_pk=space.pk)
     if visibility not in NARROWNESS:
         raise ValidationError({"visibility": _("Choose public, private or secret.")})
@@ -138,6 +145,9 @@ def space_update(
     space.save()
     narrower = [v for v, n in NARROWNESS.items() if n < NARROWNESS[visibility]]
     space.children.filter(visibility__in=narrower).update(visibility=visibility, updated_at=timezone.now())
+    changed = {f: [before[f], getattr(space, f)] for f in AUDITED_FIELDS if before[f] != getattr(space, f)}
+    if changed:
+        record(AuditAction.SPACE_SETTINGS_CHANGED, actor=actor, target=space, space_id=space.pk, changed=changed)
     return space
 
 
@@ -173,6 +183,7 @@ def space_archive(*, actor: Actor, space: Space) -> Space:
         space.archived_at = now
         space.save(update_fields=["archived_at", "updated_at"])
         space.children.filter(archived_at=None).update(archived_at=now, updated_at=now)
+        record(AuditAction.SPACE_ARCHIVED, actor=actor, target=space, space_id=space.pk)
     return space
 
 
@@ -186,6 +197,7 @@ def space_unarchive(*, actor: Actor, space: Space) -> Space:
         space.archived_at = None
         space.save(update_fields=["archived_at", "updated_at"])
         space.children.filter(archived_at=archived_at).update(archived_at=None, updated_at=timezone.now())
+        record(AuditAction.SPACE_UNARCHIVED, actor=actor, target=space, space_id=space.pk)
     return space
 
 
@@ -195,6 +207,7 @@ def space_delete(*, actor: Actor, space: Space) -> None:
     access.require(actor, Action.DELETE, space)
     names = [n for n in (space.avatar.name, space.banner.name) if n]
     storage = space.avatar.storage
+    record(AuditAction.SPACE_DELETED, actor=actor, target=space, space_id=space.pk)
     space.delete()
 
     def delete_files() -> None:
