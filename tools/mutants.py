@@ -407,8 +407,15 @@ MUTANTS: list[Mutant] = [
     _m(
         "attachment: readers delete files",
         STREAM,
-        "return can(actor, Action.EDIT, obj.post)",
+        "return can(actor, Action.EDIT, obj.comment if obj.comment_id is not None else obj.post)",
         "return _can_read_post(actor, obj.post)",
+        RULES_STREAM,
+    ),
+    _m(
+        "attachment: a comment's files removed by the post's author",
+        STREAM,
+        "obj.comment if obj.comment_id is not None else obj.post",
+        "obj.post",
         RULES_STREAM,
     ),
     _m(
@@ -754,4 +761,5 @@ MUTANTS: list[Mutant] = [
     _m("card key: moderation left out", CARDS, "        post.hidden_at is not None,\n", "", CARD_TESTS),
     _m("card key: the language left out", CARDS, "        get_language(),\n", "", CARD_TESTS),
     _m("card key: a comment's writer left out", CARDS, "        comment.author_id == viewer_id,\n", "", CARD_TESTS),
+    _m("card key: a preview comment's files left out", CARDS, "        _files(comment),\n", "", CARD_TESTS),
 ]

@@ -1,4 +1,4 @@
-"""Polite answers to a person whose e-mail was not posted (or only in part): in their language, to their account's
+"""Polite answers to a person whose e-mail was not posted: in their language, to their account's
 own address (never to a ``From`` that may be forged), marked ``Auto-Submitted: auto-replied`` (RFC 3834) so
 that no automatic reply answers them back."""
 
@@ -13,7 +13,7 @@ from django.utils import translation
 from essaim.accounts.models import User
 from essaim.network import site
 
-CODES = {"expired", "gone", "empty", "not_allowed", "invalid", "files_not_kept"}
+CODES = {"expired", "gone", "empty", "not_allowed", "invalid"}
 
 
 def send(
@@ -31,11 +31,7 @@ def send(
             "details": details,
             "post_url": post_url,
         }
-        title = (
-            translation.gettext("Your e-mail was posted, without its files")
-            if code == "files_not_kept"
-            else translation.gettext("Your e-mail was not posted")
-        )
+        title = translation.gettext("Your e-mail was not posted")
         body = render_to_string("mailgate/notice.txt", context)
     headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
     if in_reply_to:

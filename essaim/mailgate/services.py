@@ -9,10 +9,11 @@ transaction. ``mail_handle`` (the outbox's consumer, ``consumers``) decides, onc
   mail, too many ``Received`` lines), a ``From`` that is not the address's owner, a closed account;
 - **refused**, the owner told why in their language (``notices``): an expired reply address, a
   post gone or hidden, a space or post they may no longer write in (``access``, through the same
-  services as the site), nothing written, a file the upload checks refuse;
+  services as the site), nothing written, a file the upload checks refuse (then nothing is posted,
+  not even the text);
 - **posted**: the new text (quoted message and signature removed, ``cleaning``) as a comment in the
   thread the reply address names, or, to a space's address, as a post there (its subject in bold
-  first, its files attached through the same checks as the composer's).
+  first); either way with its files, attached through the same checks as the site's forms.
 
 Running it twice does nothing more: the message's row is locked and says it was handled.
 """
@@ -140,7 +141,7 @@ def _decide(mail: InboundMail, message: EmailMessage) -> tuple[User | None, Outc
     text = cleaning.new_text(cleaning.body_text(message))
     files = cleaning.attachments(message)
     if target.kind == addresses.REPLY:
-        return person, _comment(person, target, text, has_files=bool(files))
+        return person, _comment(person, target, text, files)
     return person, _post(person, target, text, str(message.get("Subject", "") or ""), files)
 
 
@@ -165,7 +166,8 @@ def _automatic(mail: InboundMail, message: EmailMessage) -> str:
     return ""
 
 
-def _comment(person: User, target: addresses.Target, text: str, *, has_files: bool) -> Outcome:
+def _comment(person: User, target: addresses.Target, text: str, files: list[cleaning.Attached]) -> Outcome:
+    """A reply: a comment with the message's files, or nothing at all (a comment, like a post, needs text)."""
     post = stream_selectors.post_unchecked(post_id=target.post_id or 0)
     if post is None or post.hidden_at is not None:
         return Outcome(State.REFUSED, "the post is gone", notice="gone")
@@ -173,13 +175,19 @@ def _comment(person: User, target: addresses.Target, text: str, *, has_files: bo
         return Outcome(State.REFUSED, "nothing written", notice="empty", post_id=post.pk)
     parent = Comment.objects.filter(pk=target.parent_id, post_id=post.pk).first() if target.parent_id else None
     try:
-        comment = stream_services.comment_create(actor=person, post=post, body=text, parent=parent)
+        comment = stream_services.comment_create(
+            actor=person, post=post, body=text, parent=parent, attachments=_uploads(files)
+        )
     except (PermissionDenied, Http404):
         return Outcome(State.REFUSED, "may not comment", notice="not_allowed", post_id=post.pk)
     except ValidationError as invalid:
         return Outcome(State.REFUSED, "refused by the checks", notice="invalid", details=_messages(invalid))
-    notice = "files_not_kept" if has_files else ""
-    return Outcome(State.POSTED, "comment", notice=notice, post_id=post.pk, comment_id=comment.pk)
+    return Outcome(State.POSTED, "comment", post_id=post.pk, comment_id=comment.pk)
+
+
+def _uploads(files: list[cleaning.Attached]) -> list[SimpleUploadedFile]:
+    """The message's files as the site's forms hand them to the services."""
+    return [SimpleUploadedFile(f.filename, f.content, content_type=f.content_type) for f in files]
 
 
 def _post(person: User, target: addresses.Target, text: str, subject: str, files: list[cleaning.Attached]) -> Outcome:
@@ -190,9 +198,8 @@ def _post(person: User, target: addresses.Target, text: str, subject: str, files
     body = f"**{subject}**\n\n{text}".strip() if subject else text
     if not body and not files:
         return Outcome(State.REFUSED, "nothing written", notice="empty")
-    uploads = [SimpleUploadedFile(f.filename, f.content, content_type=f.content_type) for f in files]
     try:
-        post = stream_services.post_create(actor=person, body=body, space=space, attachments=uploads)
+        post = stream_services.post_create(actor=person, body=body, space=space, attachments=_uploads(files))
     except (PermissionDenied, Http404):
         return Outcome(State.REFUSED, "may not post in the space", notice="not_allowed")
     except ValidationError as invalid:

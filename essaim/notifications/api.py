@@ -144,6 +144,7 @@ def _statuses(request: HttpRequest, items: list[Notification]) -> dict[int, Any]
         actor=request.user, posts=list({n.post.pk: n.post for n in items if n.post and not n.comment}.values())
     )
     by_post = {post.pk: post for post in posts}
+    stream_selectors.hydrate_comments([n.comment for n in items if n.comment is not None])  # their files at once
     statuses: dict[int, Any] = {}
     for n in items:
         if n.comment is not None and n.post is not None:

@@ -141,11 +141,11 @@ def render_json(data: Any) -> str:
 # The rules the services check in the reader's language (a text that is not blank, its length once trimmed, a
 # visibility from the list) are documented in the schema (``json_schema_extra``), not checked twice.
 TEXT: JsonDict = {"pattern": NOT_BLANK, "maxLength": POST_MAX_CHARS}
-# A reply is a comment: shorter, without files; a post into a space is for the space to decide who reads it.
+# A reply is a comment: shorter (its files as a post's); a post into a space is for the space to decide who reads it.
 STATUS_RULES: list[JsonValue] = [
     {
         "if": {"required": ["in_reply_to_id"], "properties": {"in_reply_to_id": {"type": "string"}}},
-        "then": {"properties": {"status": {"maxLength": COMMENT_MAX_CHARS}, "media_ids": {"maxItems": 0}}},
+        "then": {"properties": {"status": {"maxLength": COMMENT_MAX_CHARS}}},
     },
     {
         "if": {"required": ["space_id"], "properties": {"space_id": {"type": "string"}}},
@@ -173,7 +173,8 @@ class StatusCreate(Body):
     media_ids: list[BodyId] = Field(
         default_factory=list,
         json_schema_extra={"maxItems": MAX_ATTACHMENTS},
-        description=f"Ids of your uploads from POST /api/v2/media to attach (at most {MAX_ATTACHMENTS}).",
+        description=f"Ids of your uploads from POST /api/v2/media to attach (at most {MAX_ATTACHMENTS}), to a post "
+        "or to a reply.",
     )
     sensitive: bool = False
     spoiler_text: str = ""
@@ -223,18 +224,20 @@ def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
 def reply_create(
     request: HttpRequest, data: StatusCreate, in_reply_to_id: str, *, space: Space | None
 ) -> dict[str, Any]:
-    """A comment on the status ``in_reply_to_id`` (a post, or a comment whose thread it joins).
+    """A comment on the status ``in_reply_to_id`` (a post, or a comment whose thread it joins), with the
+    uploads ``media_ids`` names, as a status takes them.
 
     A reply goes where its post is; a ``space_id`` naming another space is refused, not ignored.
     """
-    if data.media_ids:
-        raise ValidationError({"media_ids": _("Comments cannot carry files: attach them to a post.")})
     target = find_status(request, in_reply_to_id)
     post = target.post if isinstance(target, Comment) else target
     if space is not None and space.pk != post.space_id:
         raise ValidationError({"space_id": _("A reply goes into its post's space: leave space_id out.")})
     parent = target if isinstance(target, Comment) else None
-    comment = services.comment_create(actor=current_user(request), post=post, body=data.status, parent=parent)
+    media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
+    comment = services.comment_create(
+        actor=current_user(request), post=post, body=data.status, parent=parent, media=media
+    )
     return comment_status(request, comment, with_source=True)
 
 
@@ -329,6 +332,7 @@ def status_context(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
         if found.parent is not None:
             ancestors.append(comment_status(request, found.parent))
         replies = [] if found.parent_id is not None else list(found.replies.select_related("author__profile"))
+        selectors.hydrate_comments(replies)
         return {
             "ancestors": ancestors,
             "descendants": [status_from_comment(request, r, post=found.post, parent=found) for r in replies],

@@ -2,7 +2,7 @@
 
 Rendering the cards was about three quarters of a feed page's CPU (bench/README.md): the
 Django template engine resolving a few hundred variables per post. A card's HTML depends on
-the post, its author, its files and preview comments, and on a few facts about the viewer:
+the post, its author, its files and preview comments (with theirs), and on a few facts about the viewer:
 whether they wrote the post or a preview comment, whether they may delete it, which reactions
 are theirs, their language and time zone. ``card_key`` hashes exactly those inputs, so two
 viewers share a card only when it renders identically for both; any change to an input (an
@@ -37,7 +37,7 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 2  # 2: the audience says "Everyone in the company", images open in a lightbox
+KEY_VERSION = 3  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
@@ -66,6 +66,12 @@ def _person(user: Any) -> tuple[Any, ...]:
     )
 
 
+def _files(owner: Any) -> list[tuple[Any, ...]]:
+    """What a card shows of the files of a post or of a preview comment."""
+    files = [*getattr(owner, "images", ()), *getattr(owner, "files", ())]
+    return [(f.pk, f.is_image, f.original_name, f.alt_text, f.size) for f in files]
+
+
 def _comment(comment: Comment, viewer_id: int | None, now: datetime) -> tuple[Any, ...]:
     return (
         comment.pk,
@@ -74,6 +80,7 @@ def _comment(comment: Comment, viewer_id: int | None, now: datetime) -> tuple[An
         _person(comment.author),
         comment.created_at,
         reltime_bucket(comment.created_at, now),
+        _files(comment),
     )
 
 
@@ -99,7 +106,6 @@ def card_key(
     ``surroundings`` (``_surroundings(flags)``) and ``now`` may be given once for a whole page.
     """
     now = now or timezone.now()
-    files = [*getattr(post, "images", ()), *getattr(post, "files", ())]
     space = post.space
     inputs = (
         KEY_VERSION,
@@ -112,7 +118,7 @@ def card_key(
         post.comment_count,
         sorted((post.reaction_counts or {}).items()),
         sorted(getattr(post, "my_reactions", ())),
-        [(f.pk, f.is_image, f.original_name, f.alt_text, f.size) for f in files],
+        _files(post),
         _person(post.author),
         post.author_id == viewer_id,
         post.created_at,

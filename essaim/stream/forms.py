@@ -28,11 +28,12 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def attachments_field(label: _StrOrPromise) -> MultipleFileField:
-    """A post's images and files, as the composer and the editor take them."""
-    return MultipleFileField(
-        label=label, required=False, help_text=_("Images are shown in the post; other files are linked.")
-    )
+POST_FILES_HELP = _("Images are shown in the post; other files are linked.")
+
+
+def attachments_field(label: _StrOrPromise, help_text: _StrOrPromise = POST_FILES_HELP) -> MultipleFileField:
+    """A post's or a comment's images and files, as the composer, the editor and the comment form take them."""
+    return MultipleFileField(label=label, required=False, help_text=help_text)
 
 
 def image_description_field(help_text: _StrOrPromise) -> forms.CharField:
@@ -94,13 +95,29 @@ class PostEditForm(forms.Form):
         remove.choices = [(item.pk, item.original_name) for item in self.current_files]
 
 
-class CommentForm(forms.Form):
+class CommentEditForm(forms.Form):
+    """A comment's text, as it is edited (its files stay as they are)."""
+
     body = forms.CharField(
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("Write a comment…"), "data-suggest": True}),
         max_length=COMMENT_MAX_CHARS * 2,
     )
+
+
+class CommentForm(CommentEditForm):
+    """A new comment or reply: its text, its files (as a post takes them) and the thread it answers."""
+
+    attachments = attachments_field(
+        _("Images and files"), help_text=_("Images are shown in the comment; other files are linked.")
+    )
+    image_description = image_description_field(_("For colleagues who use a screen reader: what do the images show?"))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Files kept from a refused try (the author's pending uploads), offered again with the form.
+        self.kept_files: list[Any] = []
 
 
 class ReactionForm(forms.Form):

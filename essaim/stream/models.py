@@ -183,6 +183,9 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # As on ``Post``: files come with the comment and only go with it, so the feeds' comment previews
+    # and a post's threads skip looking for files when none of their comments has any (most).
+    attachment_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("comment")
@@ -301,9 +304,27 @@ def attachment_path(attachment: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
+    """A file of a post, or of one of its comments.
+
+    A comment's file keeps ``post`` set to the comment's post as well as ``comment``: who may read it,
+    download it (the checked download view) and delete it with the post is then decided by the post's
+    rules, exactly as for the post's own files, with no second rule to keep equal. So the post's *own*
+    files are those with ``comment`` empty: every read of a post's files says ``comment__isnull=True``.
+    """
+
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     # Null while an upload waits for its post (the API's media first, then the status).
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True)
+    # Set for a comment's file (``post`` is then the comment's post); deleted with the comment.
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        editable=False,
+        db_index=False,  # ``attachment_comment``: the few files that have one
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -321,6 +342,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ("id",)
+        indexes = [
+            models.Index(fields=["comment"], condition=Q(comment__isnull=False), name="attachment_comment"),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -22,13 +22,15 @@ from essaim.core.http import add_service_errors, error_response, redirect_or_htm
 from essaim.notifications import selectors as notification_selectors
 from essaim.notifications import services as notification_services
 from essaim.stream import selectors, services
-from essaim.stream.forms import AnnouncementForm, CommentForm, PostEditForm, ReactionForm
+from essaim.stream.forms import AnnouncementForm, CommentEditForm, CommentForm, PostEditForm, ReactionForm
 from essaim.stream.models import Post
-from essaim.stream.views import cursor_or_400, me, safe_next
+from essaim.stream.services import MAX_ATTACHMENTS
+from essaim.stream.views import cursor_or_400, discard_kept, keep_uploads, me, safe_next
 
 
 def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
-    selectors.hydrate(actor=me(request), posts=[post])
+    # Not the feed's comment previews: the page shows every comment (``threads``), with their files.
+    selectors.hydrate(actor=me(request), posts=[post], with_comments=False)
     return {
         "post": post,
         "threads": selectors.comment_threads_for(actor=me(request), post=post),
@@ -109,24 +111,40 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A comment or a reply (``parent``), with files. A refused one comes back with its text, its message next
+    to the field and its files kept (as the author's pending uploads: the next try publishes them)."""
     post = selectors.post_get_for(actor=me(request), post_id=post_id)
-    form = CommentForm(request.POST)
-    if form.is_valid():
+    form = CommentForm(request.POST, request.FILES)
+    kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
+    status = 400
+    if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
+        kept = discard_kept(request, kept, request.POST["discard"])
+        form.is_valid()  # bound: the text and the thread come back as typed (a reply reopens)…
+        form.errors.clear()  # …with no message, since nothing was tried
+        status = 200
+    elif form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
             parent = selectors.comment_get_for(actor=me(request), comment_id=form.cleaned_data["parent"])
         try:
             comment = services.comment_create(
-                actor=me(request), post=post, body=form.cleaned_data["body"], parent=parent
+                actor=me(request),
+                post=post,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                attachments=form.cleaned_data["attachments"],
+                image_description=form.cleaned_data["image_description"],
+                media=kept,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
     # A refused reply comes back open under the comment it answers, with its text and message.
     failed = {"reply_form": form} if request.POST.get("parent") else {"comment_form": form}
     context = _detail_context(request, post, **failed)
-    return render(request, "stream/post_detail.html", context, status=400)
+    return render(request, "stream/post_detail.html", context, status=status)
 
 
 @login_required
@@ -134,7 +152,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get_for(actor=me(request), comment_id=comment_id)
     access.require(request.user, Action.EDIT, comment)
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     status = 200
     if request.method == "POST":
         if form.is_valid():

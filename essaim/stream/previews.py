@@ -11,7 +11,7 @@ rows into the small read models below, which answer what ``stream/includes/comme
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection
@@ -21,6 +21,7 @@ from django.utils import timezone
 from essaim.accounts.models import User
 from essaim.core.links import fast_reverse
 from essaim.people.models import Profile
+from essaim.stream.models import Attachment
 
 PREVIEW_COMMENTS = 2
 
@@ -31,7 +32,7 @@ PREVIEW_COMMENTS = 2
 # then joined to their authors. ``ROW_NUMBER() OVER`` is standard SQL, the same on SQLite and
 # PostgreSQL. Only placeholders are put into the text; the ids and the limit are parameters.
 _PREVIEWS_SQL = """
-SELECT c.id, c.post_id, c.body_html, c.created_at, c.edited_at, c.author_id,
+SELECT c.id, c.post_id, c.body_html, c.created_at, c.edited_at, c.author_id, c.attachment_count,
        u.handle, u.first_name, u.last_name, u.kind, p.photo, p.job_title
 FROM stream_comment c
 JOIN accounts_user u ON u.id = c.author_id
@@ -78,7 +79,8 @@ class Commenter:
 
 @dataclass(frozen=True, slots=True)
 class PreviewComment:
-    """A top-level comment as a feed item shows it (``parent_id`` is always ``None``)."""
+    """A top-level comment as a feed item shows it (``parent_id`` is always ``None``); its files, when
+    ``attachment_count`` says it has some, are given by ``selectors.hydrate`` (``with_files``)."""
 
     pk: int
     post_id: int
@@ -88,6 +90,14 @@ class PreviewComment:
     author_id: int
     author: Commenter
     parent_id: None = None
+    attachment_count: int = 0
+    images: tuple[Attachment, ...] = ()
+    files: tuple[Attachment, ...] = ()
+
+    def with_files(self, files: Sequence[Attachment]) -> PreviewComment:
+        """This comment with its ``files`` (``Attachment`` rows), images apart from the other files."""
+        images = tuple(f for f in files if f.is_image)
+        return replace(self, images=images, files=tuple(f for f in files if not f.is_image))
 
 
 def comment_previews(post_ids: Sequence[int]) -> list[PreviewComment]:
@@ -100,7 +110,21 @@ def comment_previews(post_ids: Sequence[int]) -> list[PreviewComment]:
         rows = cursor.fetchall()
     photo_field = Profile._meta.get_field("photo")
     previews = []
-    for pk, post_id, body_html, created_at, edited_at, author_id, handle, first, last, kind, photo, title in rows:
+    for (
+        pk,
+        post_id,
+        body_html,
+        created_at,
+        edited_at,
+        author_id,
+        files,
+        handle,
+        first,
+        last,
+        kind,
+        photo,
+        title,
+    ) in rows:
         # A file without a model instance: enough for ``url`` and truth, which is all a preview asks.
         photo_file = FieldFile(None, photo_field, photo or "")  # type: ignore[arg-type]
         profile = PreviewProfile(photo=photo_file, job_title=title or "")
@@ -114,6 +138,7 @@ def comment_previews(post_ids: Sequence[int]) -> list[PreviewComment]:
                 None if edited_at is None else _aware(edited_at),
                 author_id,
                 author,
+                attachment_count=files,
             )
         )
     return previews

@@ -219,7 +219,11 @@ def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = Fa
     counts = post.reaction_counts or {}
     mine: frozenset[str] = getattr(post, "my_reactions", frozenset())
     files = getattr(post, "images", None)
-    attachments = [*files, *getattr(post, "files", [])] if files is not None else list(post.attachments.all())
+    attachments = (
+        [*files, *getattr(post, "files", [])]
+        if files is not None
+        else list(post.attachments.filter(comment__isnull=True))  # its own, not its comments'
+    )
     return {
         **_base(request, author=post.author, url=url),
         "id": str(post.pk),
@@ -243,9 +247,15 @@ def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = Fa
 def status_from_comment(
     request: HttpRequest, comment: Comment, *, post: Post, parent: Comment | None = None, with_source: bool = False
 ) -> dict[str, Any]:
-    """A comment as a Status replying to its parent comment, or to its post."""
+    """A comment as a Status replying to its parent comment, or to its post. Hydrated comments
+    (``selectors.hydrate_comments``) give their files without a query, as does a comment without any."""
     url = request.build_absolute_uri(f"{post.get_absolute_url()}#comment-{comment.pk}")
     reply_to = parent if parent is not None else None
+    images = getattr(comment, "images", None)
+    if images is not None:
+        attachments = [*images, *getattr(comment, "files", [])]
+    else:
+        attachments = list(comment.attachments.all()) if comment.attachment_count else []
     return {
         **_base(request, author=comment.author, url=url),
         "id": str(comment.pk),
@@ -254,7 +264,7 @@ def status_from_comment(
         "content": _absolute(request, comment.body_html),
         "text": comment.body if with_source else None,
         "visibility": TO_MASTODON.get(Visibility(post.visibility), "public"),
-        "media_attachments": [],
+        "media_attachments": [media_data(request, a) for a in attachments],
         "favourites_count": 0,
         "replies_count": 0,
         "in_reply_to_id": str(reply_to.pk if reply_to is not None else post.pk),

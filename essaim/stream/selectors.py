@@ -3,8 +3,9 @@
 Feeds return a :class:`essaim.core.pagination.Page` of *hydrated* posts: each post carries
 
 * ``post.author`` with ``author.profile`` (``select_related``) and ``post.space``;
-* ``post.images`` / ``post.files``: its attachments (looked up only for posts that have some);
-* ``post.preview_comments``: its first top-level comments (``previews.PreviewComment``);
+* ``post.images`` / ``post.files``: its own attachments (looked up only for posts that have some);
+* ``post.preview_comments``: its first top-level comments (``previews.PreviewComment``), with
+  their ``images`` / ``files`` likewise;
 * ``post.my_reactions``: the set of emoji the actor used on it.
 
 Hydration costs a fixed number of queries whatever the page size (see ``hydrate``).
@@ -103,7 +104,8 @@ def comment_get_for(*, actor: Actor, comment_id: int) -> Comment:
 
 
 def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) -> list[Post]:
-    """Load what a feed item shows, for all ``posts`` at once: at most 3 queries (files, comments, my reactions).
+    """Load what a feed item shows, for all ``posts`` at once: at most 4 queries (files, comments, the
+    comments' files, my reactions).
 
     Plain ``filter(post_id__in=…)`` queries grouped in Python: cheaper than the prefetch machinery.
     The denormalised counters say which posts have files, comments or reactions, so those queries
@@ -116,12 +118,16 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
     attachments: dict[int | None, list[Attachment]] = defaultdict(list)
     with_files = [p.pk for p in posts if p.attachment_count]
     if with_files:
-        for attachment in Attachment.objects.filter(post_id__in=with_files).order_by("id"):
+        for attachment in Attachment.objects.filter(post_id__in=with_files, comment__isnull=True).order_by("id"):
             attachments[attachment.post_id].append(attachment)
     comments: dict[int, list[PreviewComment]] = defaultdict(list)
     commented = [p.pk for p in posts if p.comment_count] if with_comments else []
-    for comment in comment_previews(commented):
-        comments[comment.post_id].append(comment)
+    previews = comment_previews(commented)
+    files_of = comment_files([c.pk for c in previews if c.attachment_count])
+    for comment in previews:
+        comments[comment.post_id].append(
+            comment.with_files(files_of[comment.pk]) if comment.attachment_count else comment
+        )
     mine: dict[int, set[str]] = defaultdict(set)
     reacted = [p.pk for p in posts if p.reaction_counts]
     if reacted and actor is not None and actor.is_authenticated:
@@ -229,18 +235,43 @@ class Thread:
 
 
 def comment_threads_for(*, actor: Actor, post: Post) -> list[Thread]:
-    """All comments of a visible post as two-level threads, oldest first (one query).
+    """All comments of a visible post as two-level threads, oldest first, with their files (one query, and
+    one more when a comment has files: ``hydrate_comments``).
 
     A comment is visible with its post (``CommentPolicy``): the post is checked once, rather
     than the post's rule joined into the comments' query.
     """
     access.require(actor, access.Action.VIEW, post)
-    comments = list(Comment.objects.filter(post=post).select_related("author__profile").order_by("id"))
+    comments = hydrate_comments(
+        list(Comment.objects.filter(post=post).select_related("author__profile").order_by("id"))
+    )
     replies: dict[int, list[Comment]] = defaultdict(list)
     for c in comments:
         if c.parent_id is not None:
             replies[c.parent_id].append(c)
     return [Thread(comment=c, replies=replies.get(c.pk, [])) for c in comments if c.parent_id is None]
+
+
+def comment_files(comment_ids: Sequence[int]) -> dict[int, list[Attachment]]:
+    """The files of each of ``comment_ids`` (comments already known to be readable), in the order they were
+    attached: one query, none without ids."""
+    found: dict[int, list[Attachment]] = defaultdict(list)
+    if comment_ids:
+        for attachment in Attachment.objects.filter(comment_id__in=comment_ids).order_by("id"):
+            assert attachment.comment_id is not None
+            found[attachment.comment_id].append(attachment)
+    return found
+
+
+def hydrate_comments(comments: list[Comment]) -> list[Comment]:
+    """Give each of ``comments`` (readable ones) its ``images`` and ``files``, as ``hydrate`` gives posts:
+    one query, only when one of them has files (``Comment.attachment_count``)."""
+    files_of = comment_files([c.pk for c in comments if c.attachment_count])
+    for comment in comments:
+        files = files_of.get(comment.pk, [])
+        comment.images = [a for a in files if a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
+        comment.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
+    return comments
 
 
 def attachment_get_for(*, actor: Actor, attachment_id: int) -> Attachment:
@@ -252,9 +283,9 @@ def attachment_get_for(*, actor: Actor, attachment_id: int) -> Attachment:
 
 
 def attachment_list_for(*, actor: Actor, post: Post) -> list[Attachment]:
-    """The files of a visible post, images first, each in the order it was attached."""
+    """The files of a visible post (not its comments'), images first, each in the order it was attached."""
     access.require(actor, access.Action.VIEW, post)
-    return sorted(post.attachments.all(), key=lambda a: (not a.is_image, a.pk))
+    return sorted(post.attachments.filter(comment__isnull=True), key=lambda a: (not a.is_image, a.pk))
 
 
 def media_kept_for(*, actor: Actor, ids: Sequence[str]) -> list[Attachment]:

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,6 +136,55 @@ def _sync_post_links(post: Post, *, mentioned: Sequence[User], new: bool = False
     post_links.add_tags(post_id=post.pk, tag_ids=[t.pk for t in tags])
 
 
+# --- files ----------------------------------------------------------------------------------
+
+
+def _check_files(
+    *, actor: User, attachments: Sequence[UploadedFile], media: Sequence[Attachment], on_comment: bool
+) -> None:
+    """``media`` must be the actor's pending uploads, and the files at most ``MAX_ATTACHMENTS`` (posts and
+    comments alike)."""
+    if any(item.post_id is not None or item.uploaded_by_id != actor.pk for item in media):
+        raise ValidationError({"media": _("These files are not your pending uploads.")})
+    if len(attachments) + len(media) > MAX_ATTACHMENTS:
+        message = (
+            _("Attach at most %(count)d files to one comment.")
+            if on_comment
+            else _("Attach at most %(count)d files to one post.")
+        )
+        raise ValidationError({"attachments": message % {"count": MAX_ATTACHMENTS}})
+
+
+def _prepare_files(
+    actor: User, uploads: Sequence[UploadedFile], image_description: str, *, into: list[Attachment]
+) -> None:
+    """Each upload checked and stored (``attachments.prepare``), appended to ``into`` as it is stored, so
+    that the caller's ``discard(into)`` removes what was stored before an upload was refused."""
+    for upload in uploads:
+        into.append(attachment_files.prepare(upload=upload, uploaded_by=actor, alt_text=image_description))
+
+
+def _take_files(
+    files: Sequence[Attachment],
+    media: Sequence[Attachment],
+    *,
+    post: Post,
+    comment: Comment | None = None,
+    image_description: str = "",
+) -> None:
+    """In the write's transaction: the prepared ``files`` saved, and the pending uploads ``media`` taken, by
+    ``post`` (or by ``comment``, one of its comments); a description given describes the taken images too."""
+    for item in files:
+        item.post, item.comment = post, comment
+        item.save(force_insert=True)
+    if media:
+        taken = [item.pk for item in media]
+        Attachment.objects.filter(pk__in=taken, post__isnull=True).update(post=post, comment=comment)
+        if image_description.strip():
+            described = Attachment.objects.filter(pk__in=taken, post=post, is_image=True)
+            described.update(alt_text=image_description.strip()[:500])
+
+
 # --- posts --------------------------------------------------------------------------------
 
 
@@ -165,12 +215,7 @@ def post_create(
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": _("Choose who can see this post.")})
-    if any(item.post_id is not None or item.uploaded_by_id != actor.pk for item in media):
-        raise ValidationError({"media": _("These files are not your pending uploads.")})
-    if len(attachments) + len(media) > MAX_ATTACHMENTS:
-        raise ValidationError(
-            {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
-        )
+    _check_files(actor=actor, attachments=attachments, media=media, on_comment=False)
     mentioned = _resolve_mentions(actor=actor, body=body, field="body")
     if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
         raise ValidationError(
@@ -184,20 +229,11 @@ def post_create(
     post.full_clean(exclude=["author", "space"], validate_unique=False)
     files: list[Attachment] = []
     try:
-        for upload in attachments:
-            files.append(attachment_files.prepare(upload=upload, uploaded_by=actor, alt_text=image_description))
+        _prepare_files(actor, attachments, image_description, into=files)
         with transaction.atomic():
             post.save(force_insert=True)
             _sync_post_links(post, mentioned=mentioned, new=True)
-            for item in files:
-                item.post = post
-                item.save(force_insert=True)
-            if media:
-                taken = [item.pk for item in media]
-                Attachment.objects.filter(pk__in=taken, post__isnull=True).update(post=post)
-                if image_description.strip():
-                    described = Attachment.objects.filter(pk__in=taken, post=post, is_image=True)
-                    described.update(alt_text=image_description.strip()[:500])
+            _take_files(files, media, post=post, image_description=image_description)
             emit(
                 PostCreated(
                     actor_id=actor.pk,
@@ -234,7 +270,7 @@ def post_edit(
     removed = _attachments_to_remove(post, remove)
     if not attachments and not removed and body == post.body:
         return post
-    count = post.attachments.count() - len(removed) + len(attachments)
+    count = post.attachments.filter(comment__isnull=True).count() - len(removed) + len(attachments)
     if count > MAX_ATTACHMENTS:
         raise ValidationError(
             {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
@@ -245,8 +281,7 @@ def post_edit(
         raise ValidationError({"body": _("This post is for mentioned people only: keep at least one @mention.")})
     files: list[Attachment] = []
     try:
-        for upload in attachments:
-            files.append(attachment_files.prepare(upload=upload, uploaded_by=actor, alt_text=image_description))
+        _prepare_files(actor, attachments, image_description, into=files)
         with transaction.atomic():
             before = _post_mentions(post) if mentioned is not None else set()
             _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count)
@@ -258,11 +293,11 @@ def post_edit(
 
 
 def _attachments_to_remove(post: Post, ids: Sequence[int]) -> list[Attachment]:
-    """The post's own files among ``ids``; an id that is not one of them is refused."""
+    """The post's own files among ``ids`` (not its comments'); an id that is not one of them is refused."""
     wanted = set(ids)
     if not wanted:
         return []
-    found = list(post.attachments.filter(pk__in=wanted))
+    found = list(post.attachments.filter(pk__in=wanted, comment__isnull=True))
     if len(found) != len(wanted):
         raise ValidationError({"remove": _("These files are not this post's: reload the page and try again.")})
     return found
@@ -323,7 +358,7 @@ def _edited(actor: User, post: Post, mentioned: list[User] | None, before: set[i
 
 @transaction.atomic
 def post_delete(*, actor: User, post: Post) -> None:
-    """Delete a post with its comments, reactions, mentions, files and timeline entries."""
+    """Delete a post with its comments, reactions, mentions, files (its comments' too) and timeline entries."""
     access.require(actor, Action.DELETE, post)
     files = [(a.file.name or "", a.thumbnail.name or "") for a in post.attachments.all()]
     emit(PostDeleted(actor_id=actor.pk, post_id=post.pk, author_id=post.author_id, space_id=post.space_id))
@@ -339,11 +374,28 @@ def _refresh_comment_count(post: Post) -> None:
     Post.objects.filter(pk=post.pk).update(comment_count=post.comment_count)
 
 
-@transaction.atomic
-def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
-    """Comment on a visible post, or reply to one of its top-level comments (two levels at most)."""
+def comment_create(
+    *,
+    actor: User,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    image_description: str = "",
+    media: Sequence[Attachment] = (),
+) -> Comment:
+    """Comment on a visible post, or reply to one of its top-level comments (two levels at most), with files.
+
+    The files are a post's: the same checks (``attachments.prepare``: size, type sniffing, images
+    re-encoded without EXIF with a thumbnail), the same limit (``MAX_ATTACHMENTS``), ``image_description``
+    as the images' alt text, ``media`` the actor's earlier uploads (the API's media, the files a refused
+    comment kept). A comment needs text, as a post does. As in :func:`post_create`, the files are
+    prepared before the transaction, and what is written is all or nothing: a comment that is not
+    written leaves no file behind. Without files it costs not one statement more than before.
+    """
     access.require(actor, Action.COMMENT, post)
     body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
+    _check_files(actor=actor, attachments=attachments, media=media, on_comment=True)
     if parent is not None:
         if parent.post_id != post.pk:
             raise ValidationError({"parent": _("This reply does not belong to this post.")})
@@ -351,20 +403,29 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
             parent = parent.parent  # replies stay two levels deep: answer in the same thread
     mentioned = _resolve_mentions(actor=actor, body=body, field="body")
     comment = Comment(post=post, parent=parent, author=actor, body=body)
+    comment.attachment_count = len(attachments) + len(media)
     comment.body_html = render_body(body, mentioned=mentioned)
     comment.full_clean()
-    comment.save(force_insert=True)
-    post_links.add_mentions(post_id=post.pk, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
-    _refresh_comment_count(post)
-    emit(
-        CommentCreated(
-            actor_id=actor.pk,
-            comment_id=comment.pk,
-            post_id=post.pk,
-            parent_id=comment.parent_id,
-            mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
-        )
-    )
+    files: list[Attachment] = []
+    try:
+        _prepare_files(actor, attachments, image_description, into=files)
+        with transaction.atomic():
+            comment.save(force_insert=True)
+            post_links.add_mentions(post_id=post.pk, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
+            _refresh_comment_count(post)
+            _take_files(files, media, post=post, comment=comment, image_description=image_description)
+            emit(
+                CommentCreated(
+                    actor_id=actor.pk,
+                    comment_id=comment.pk,
+                    post_id=post.pk,
+                    parent_id=comment.parent_id,
+                    mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
+                )
+            )
+    except BaseException:
+        attachment_files.discard(files)  # the files of a comment that was not written
+        raise
     return comment
 
 
@@ -387,11 +448,16 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
 
 @transaction.atomic
 def comment_delete(*, actor: User, comment: Comment) -> None:
-    """Delete a comment and its replies."""
+    """Delete a comment and its replies, with their files (from the storage once the deletion commits, as
+    :func:`post_delete` does)."""
     access.require(actor, Action.DELETE, comment)
     post = comment.post
+    with_files = Attachment.objects.filter(Q(comment=comment) | Q(comment__parent=comment))
+    files = list(with_files.values_list("file", "thumbnail"))
     comment.delete()
     _refresh_comment_count(post)
+    if files:
+        transaction.on_commit(lambda: attachment_files.delete_files(files))
 
 
 # --- reactions ----------------------------------------------------------------------------

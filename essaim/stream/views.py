@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -149,7 +150,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
     back = space.get_absolute_url() if space is not None else safe_next(request, "/")
     kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
     if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
-        kept = _discard_kept(request, kept, request.POST["discard"])
+        kept = discard_kept(request, kept, request.POST["discard"])
         typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description")}
         form = PostForm(initial=typed, space=space)
     elif form.is_valid():
@@ -167,7 +168,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect(back)
-    form.kept_files = kept + _keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
+    form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
     form.next_url = back  # where the next try goes back to (not this address, which only takes a POST)
     status = 200 if request.POST.get("discard") else 400
     if space is not None:
@@ -177,10 +178,10 @@ def post_create(request: HttpRequest) -> HttpResponse:
     return _feed_response(request, page=page, context=context, status=status)
 
 
-def _keep_uploads(request: HttpRequest, form: PostForm, *, room: int) -> list[Attachment]:
-    """The files of a refused post, kept as the author's pending uploads so that the form offers them
-    again (``kept_files``) and the next try publishes them: a refusal never loses a file. A file that
-    is itself refused (not an image after all, too large) is not kept, and the form says why."""
+def keep_uploads(request: HttpRequest, form: forms.Form, *, room: int) -> list[Attachment]:
+    """The files of a refused post or comment, kept as the author's pending uploads so that the form
+    offers them again (``kept_files``) and the next try publishes them: a refusal never loses a file. A
+    file that is itself refused (not an image after all, too large) is not kept, and the form says why."""
     kept: list[Attachment] = []
     for upload in request.FILES.getlist("attachments")[: max(room, 0)]:
         try:
@@ -196,7 +197,8 @@ def _keep_uploads(request: HttpRequest, form: PostForm, *, room: int) -> list[At
     return kept
 
 
-def _discard_kept(request: HttpRequest, kept: list[Attachment], raw_id: str) -> list[Attachment]:
+def discard_kept(request: HttpRequest, kept: list[Attachment], raw_id: str) -> list[Attachment]:
+    """``kept`` without the file ``raw_id`` names, which is deleted ("Remove" on a kept file, without scripts)."""
     left = [item for item in kept if str(item.pk) != raw_id]
     for item in kept:
         if str(item.pk) == raw_id:
@@ -207,7 +209,8 @@ def _discard_kept(request: HttpRequest, kept: list[Attachment], raw_id: str) -> 
 @login_required
 @require_POST
 def media_discard(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    """htmx: "Remove" on a file the composer kept from a refused post (answers nothing: the row goes)."""
+    """htmx: "Remove" on a file the composer or a comment form kept from a refused try (answers nothing: the
+    row goes)."""
     kept = selectors.media_kept_for(actor=me(request), ids=[str(attachment_id)])
     if not kept:
         raise Http404

@@ -191,6 +191,73 @@ class TestAttachments:
         assert not access.can(someone, Action.DELETE, pending)
         assert list(access.visible(someone, type(pending).objects.all())) == []
 
+    def test_a_comments_file_is_read_with_the_post_and_removed_by_the_comments_writer_only(
+        self, space: Space, post: Post, author: User
+    ) -> None:
+        """Not by the post's author, who may delete the whole comment (and its files with it) but not edit it."""
+        from tests.stream.factories import image_upload
+
+        writer = member(space).user
+        comment = services.comment_create(actor=writer, post=post, body="Photo", attachments=[image_upload()])
+        attachment = comment.attachments.get()
+        moderator = member(space, Role.MODERATOR).user
+        reader = member(space, Role.READER).user
+        outsider = UserFactory()
+        assert access.can(writer, Action.DELETE, attachment)
+        for other in (author, moderator, reader):
+            assert access.can(other, Action.VIEW, attachment)
+            assert not access.can(other, Action.DELETE, attachment)
+        assert access.can(author, Action.DELETE, comment)
+        assert not access.can(outsider, Action.VIEW, attachment)
+        assert list(access.visible(outsider, type(attachment).objects.all())) == []
+        assert list(access.visible(reader, type(attachment).objects.all())) == [attachment]
+
+    @pytest.mark.parametrize(
+        ("who", "comments", "downloads"),
+        [
+            ("writer", 302, 200),
+            ("member", 302, 200),
+            ("reader", 403, 200),  # a space's readers read, and download, but do not comment
+            ("outsider", 404, 404),  # not a member of the private space: as if it did not exist
+            ("anonymous", "login", "login"),
+        ],
+    )
+    def test_attaching_on_a_comment_and_downloading_its_file_on_every_surface(  # noqa: PLR0917 - parametrized cells
+        self, client, space: Space, post: Post, who: str, comments: object, downloads: object
+    ) -> None:
+        """The page's form and the download view answer as the policy says: ``COMMENT`` on the post to attach,
+        ``VIEW`` on the post to download (the thumbnail too)."""
+        from django.urls import reverse
+
+        from tests.stream.factories import image_upload
+
+        writer = member(space).user
+        comment = services.comment_create(actor=writer, post=post, body="Photo", attachments=[image_upload()])
+        file = comment.attachments.get()
+        actor = {
+            "writer": writer,
+            "member": member(space).user,
+            "reader": member(space, Role.READER).user,
+            "outsider": UserFactory(),
+        }.get(who)
+        if actor is not None:
+            client.force_login(actor)
+        for url in (f"/attachments/{file.pk}/", f"/attachments/{file.pk}/thumbnail"):
+            response = client.get(url)
+            if downloads == "login":
+                assert response.status_code == 302
+                assert response.url.startswith(reverse("account_login"))
+            else:
+                assert response.status_code == downloads, url
+        response = client.post(f"/posts/{post.pk}/comments", {"body": "Et moi", "attachments": [image_upload()]})
+        if comments == "login":
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("account_login"))
+        else:
+            assert response.status_code == comments
+        assert post.comments.filter(body="Et moi").exists() == (comments == 302)
+        assert type(file).objects.filter(comment__body="Et moi").count() == (1 if comments == 302 else 0)
+
     @pytest.mark.parametrize("action", [Action.EDIT, Action.COMMENT, Action.HIDE])
     def test_no_other_action_applies_to_a_file(self, author: User, action: Action, db: None) -> None:
         from tests.stream.factories import image_upload

@@ -41,7 +41,8 @@ for person in people[1:]:
     Membership.objects.create(space=space, user=person, role="member")
 post = post_create(actor=people[0], body="Plan du local", space=space,
                    attachments=[SimpleUploadedFile("plan.txt", b"rez-de-chaussee", content_type="text/plain")])
-comment_create(actor=people[1], post=post, body="Merci @p0")
+comment_create(actor=people[1], post=post, body="Merci @p0",
+               attachments=[SimpleUploadedFile("cles.txt", b"a l'accueil", content_type="text/plain")])
 reaction_add(actor=people[2], post=post, emoji="👍")
 post_create(actor=people[3], body="Bonjour à tous")
 outbox.drain()
@@ -127,7 +128,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(site: dict[str, str],
     processes.shell(site, SETUP)
     before = _fingerprint(site)
     assert before["counts"]["stream.HomeEntry"] > 0
-    assert len(before["files"]) == 1
+    assert len(before["files"]) == 2, "the post's file and its comment's"
     archive = tmp_path / "essaim.tar.gz"
     made = _manage(site, "backup", "--output", str(archive))
     assert made.returncode == 0, made.stderr

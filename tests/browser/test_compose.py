@@ -427,3 +427,60 @@ def test_an_edit_adds_a_file_and_removes_another(
     phone.goto(f"/posts/{gallery_post.pk}/edit")
     screenshot(phone, "post-edit-files-phone-fr")
     assert horizontal_overflow(phone) == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_comment_with_an_image_and_a_file_on_the_post_page(
+    open_page: Callable[..., Any], tmp_path: Path, employee: User, colleague: User, language: str
+) -> None:
+    if language == "en":
+        _english(colleague)
+    post = services.post_create(actor=employee, body="Qui a les notes de la réunion Atlas ?")
+    page = open_page()
+    sign_in(page, colleague.email, PASSWORD)
+    page.goto(post.get_absolute_url())
+    form = page.locator("form.comment-form--full")
+    form.locator("textarea[name=body]").fill("Les voici, avec une photo du tableau.")
+    notes = tmp_path / "notes-atlas.pdf"
+    notes.write_bytes(b"%PDF-1.4\n% notes de la reunion\n")
+    form.locator("input[name=attachments]").set_input_files([str(_photo(tmp_path / "tableau.png")), str(notes)])
+    form.locator("input[name=image_description]").fill("Le tableau blanc de la réunion")
+    screenshot(page, f"comment-files-form-desktop-{language}")
+    assert describe(axe_violations(page)) == ""
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+    comment = page.locator(".comment", has_text="Les voici")
+    image = comment.get_by_role("img", name="Le tableau blanc de la réunion")
+    image.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    link = comment.locator("ul.files a", has_text="notes-atlas.pdf")
+    assert link.is_visible()
+    assert link.get_attribute("download") is not None
+    assert page.request.get(link.get_attribute("href")).status == 200, "the reader downloads it"
+    assert page.request.get(image.locator("xpath=..").get_attribute("href")).status == 200
+    size = "31 octets" if language == "fr" else "31 bytes"
+    assert comment.locator("ul.files").inner_text().replace("\xa0", " ").endswith(size)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    screenshot(page, f"comment-files-desktop-{language}")
+    assert describe(axe_violations(page)) == ""
+    assert page.locator("article.post .gallery").count() == 0, "the post's own files are not the comment's"
+
+    page.goto("/company/")  # the feed's card: the comment's files under the post, a picker in its comment form
+    card = page.locator("article.post", has_text="Qui a les notes")
+    card.locator(".comments--preview .gallery img").wait_for()
+    picker = card.locator(".post__footer input[type=file][name=attachments]")
+    assert not picker.is_visible(), "the picker waits for the comment box to be used"
+    screenshot(page, f"comment-files-feed-desktop-{language}")
+    card.locator(".post__footer textarea").fill("Merci !")
+    picker.wait_for()  # labelled: axe below
+    screenshot(page, f"comment-files-feed-typing-desktop-{language}")
+    assert describe(axe_violations(page)) == ""
+
+    phone = open_page(viewport=PHONE, storage_state=page.context.storage_state())
+    phone.goto(post.get_absolute_url())
+    phone.locator(".comment .gallery img").first.wait_for()
+    phone.evaluate("() => window.scrollTo(0, 0)")
+    screenshot(phone, f"comment-files-phone-{language}")
+    assert describe(axe_violations(phone)) == ""
+    assert horizontal_overflow(phone) == 0

@@ -22,10 +22,11 @@ from essaim.mailgate.management.commands.mailgate import start
 from essaim.mailgate.models import InboundMail
 from essaim.spaces.models import Membership, Space
 from essaim.stream import services as stream_services
-from essaim.stream.models import Comment, Post
+from essaim.stream.models import Attachment, Comment, Post
 from tests.emails.conftest import free_port
 from tests.mailgate.conftest import message
 from tests.spaces.factories import SpaceFactory
+from tests.stream.factories import image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the gateway's thread writes, the test reads
 
@@ -60,6 +61,11 @@ def space(colleague: User) -> Space:
     space = SpaceFactory(name="Atelier vélo", visibility=Space.Visibility.PUBLIC)
     Membership.objects.create(space=space, user=colleague, role=Membership.Role.MEMBER)
     return space
+
+
+def image_bytes() -> bytes:
+    """A real JPEG, as a phone attaches a photo."""
+    return image_upload().read()
 
 
 def _states() -> list[tuple[str, str]]:
@@ -138,6 +144,28 @@ class TestPostByEmail:
         assert post.author == colleague
         assert post.body == "**Sortie du samedi**\n\nDépart 9 h devant l'atelier."
         assert [a.original_name for a in post.attachments.all()] == ["parcours.csv"]
+
+
+class TestFilesOfAReplyByEmail:
+    def test_a_reply_with_a_pdf_and_an_image_becomes_a_comment_with_both_files(
+        self, gate: Gate, reply_to: str, colleague: User, post: Post
+    ) -> None:
+        mail = message(sender=colleague.email, to=reply_to, body="Relu : mes notes et une photo du tableau.")
+        mail.add_attachment(b"%PDF-1.4 notes", maintype="application", subtype="pdf", filename="notes.pdf")
+        mail.add_attachment(image_bytes(), maintype="image", subtype="jpeg", filename="tableau.jpg")
+        gate.send(mail)
+        gate.drain()
+        assert _states() == [("posted", "comment")]
+        comment = Comment.objects.get(post=post)
+        assert comment.body == "Relu : mes notes et une photo du tableau."
+        files = sorted(comment.attachments.all(), key=lambda a: a.original_name)
+        assert [(a.original_name, a.is_image, a.post_id) for a in files] == [
+            ("notes.pdf", False, post.pk),
+            ("tableau.jpg", True, post.pk),
+        ]
+        assert files[1].thumbnail.name, "an image re-encoded with its thumbnail, as on the site"
+        assert comment.attachment_count == 2
+        assert gate.outbox == [], "all of it was kept: nothing to tell"
 
     def test_the_space_page_shows_ones_own_posting_address(
         self, client: Any, space: Space, colleague: User, mail_domain: str
@@ -300,15 +328,32 @@ class TestRefusedPolitely:
         assert not Post.objects.exists()
         assert "It could not be posted:" in str(gate.outbox[0].body)
 
-    def test_files_on_a_reply_are_not_kept_and_the_person_is_told(
-        self, gate: Gate, reply_to: str, colleague: User, post: Post
+    def test_a_reply_with_a_file_the_checks_refuse_posts_nothing_and_says_why(
+        self, settings: Any, gate: Gate, reply_to: str, colleague: User, post: Post
     ) -> None:
-        mail = message(sender=colleague.email, to=reply_to, body="Voici le fichier")
-        mail.add_attachment(b"data", maintype="text", subtype="plain", filename="notes.txt")
+        settings.UPLOAD_MAX_BYTES = 1000
+        mail = message(sender=colleague.email, to=reply_to, body="Voici mes notes et le plan")
+        mail.add_attachment(b"ok", maintype="text", subtype="plain", filename="notes.txt")
+        mail.add_attachment(b"%PDF-1.4 " + b"x" * 5000, maintype="application", subtype="pdf", filename="plan.pdf")
         gate.send(mail)
         gate.drain()
-        assert Comment.objects.filter(post=post, body="Voici le fichier").exists()
-        assert gate.outbox[0].subject == "Your e-mail was posted, without its files"
+        assert _states() == [("refused", "refused by the checks")]
+        assert not Comment.objects.exists(), "not even the text"
+        assert not Attachment.objects.exists()
+        [notice] = gate.outbox
+        assert notice.subject == "Your e-mail was not posted"
+        assert "It could not be posted:" in str(notice.body)
+        assert "plan.pdf" in str(notice.body), "the notice names the file refused"
+
+    def test_a_reply_with_only_files_is_refused_as_empty(self, gate: Gate, reply_to: str, colleague: User) -> None:
+        """A comment needs text, as a post does: files alone make no comment."""
+        mail = message(sender=colleague.email, to=reply_to, body="")
+        mail.add_attachment(b"%PDF-1.4 plan", maintype="application", subtype="pdf", filename="plan.pdf")
+        gate.send(mail)
+        gate.drain()
+        assert _states() == [("refused", "nothing written")]
+        assert not Attachment.objects.exists()
+        assert "We found nothing written above the quoted message" in str(gate.outbox[0].body)
 
 
 class TestNothingAcceptedIsLost:

@@ -528,6 +528,66 @@ class TestMedia:
         assert client.post("/api/v2/media", {"file": _text_file()}).status_code == 401
 
 
+class TestRepliesWithMedia:
+    """A reply takes ``media_ids`` as a status does, and shows its files in ``media_attachments`` wherever a
+    comment is a status."""
+
+    def test_upload_then_reply_with_media_ids(
+        self, api_client: TokenClient, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        from tests.stream.factories import image_upload
+
+        post = make_post(colleague, "Des photos de la sortie ?")
+        image = api_client.post("/api/v2/media", {"file": image_upload("sortie.jpg"), "description": "Le col"}).json()
+        notes = api_client.post("/api/v2/media", {"file": _text_file()}).json()
+        response = post_json(
+            api_client,
+            "/api/v1/statuses",
+            {"status": "Les voici", "in_reply_to_id": str(post.pk), "media_ids": [image["id"], notes["id"]]},
+        )
+        assert response.status_code == 200  # type: ignore[attr-defined]
+        reply = response.json()  # type: ignore[attr-defined]
+        assert reply["in_reply_to_id"] == str(post.pk)
+        shown = reply["media_attachments"]
+        assert [(m["id"], m["type"], m["description"]) for m in shown] == [
+            (image["id"], "image", "Le col"),
+            (notes["id"], "unknown", None),
+        ]
+        comment = Comment.objects.get(pk=reply["id"])
+        assert sorted(a.pk for a in comment.attachments.all()) == sorted(int(m["id"]) for m in shown)
+        reader = token_client_for(colleague)
+        assert reader.get(shown[0]["url"].replace("http://testserver", "")).status_code == 200
+
+    def test_a_replys_files_show_in_its_status_and_in_the_posts_context(
+        self, api_client: TokenClient, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        from tests.stream.factories import image_upload
+
+        post = make_post(colleague, "Question", attachments=[image_upload("question.jpg")])
+        comment = services.comment_create(actor=employee, post=post, body="Réponse", attachments=[image_upload()])
+        [file] = comment.attachments.all()
+        status = api_client.get(f"/api/v1/statuses/{comment.pk}").json()
+        assert [m["id"] for m in status["media_attachments"]] == [str(file.pk)]
+        context = api_client.get(f"/api/v1/statuses/{post.pk}/context").json()
+        assert [m["id"] for m in context["descendants"][0]["media_attachments"]] == [str(file.pk)]
+        of_post = api_client.get(f"/api/v1/statuses/{post.pk}").json()
+        assert str(file.pk) not in [m["id"] for m in of_post["media_attachments"]], "the post shows its own files"
+
+    def test_someone_elses_upload_is_refused_and_nothing_is_written(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Question")
+        theirs = token_client_for(colleague).post("/api/v2/media", {"file": _text_file()}).json()
+        response = post_json(
+            api_client,
+            "/api/v1/statuses",
+            {"status": "Re", "in_reply_to_id": str(post.pk), "media_ids": [theirs["id"]]},
+        )
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert "pending uploads" in response.json()["error"]  # type: ignore[attr-defined]
+        assert not Comment.objects.exists()
+
+
 def _text_file() -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -20,6 +20,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Engine, RequestContext
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone, translation
@@ -29,8 +30,9 @@ from essaim.core import fragments
 from essaim.people.models import Follow, Profile
 from essaim.spaces.models import Membership, Space
 from essaim.stream import cards, selectors, services
-from essaim.stream.models import Comment, Post, Reaction
+from essaim.stream.models import Attachment, Comment, Post, Reaction
 from tests.accounts.factories import UserFactory
+from tests.stream.factories import image_upload
 
 Role = Membership.Role
 CARDS_TEMPLATE = "{% load stream_tags %}{% post_cards posts pinned=False %}"
@@ -266,6 +268,37 @@ def test_the_key_changes_when_what_the_card_shows_changes(
     before = _key(post.pk, viewer)
     change(Post.objects.get(pk=post.pk), author=author, commenter=commenter)
     assert _key(post.pk, viewer) != before
+
+
+class TestAPreviewCommentsFiles:
+    """A preview comment's files show on the card as a post's do, and the key follows them."""
+
+    def test_they_show_on_the_card(
+        self, author: User, commenter: User, public_space: Space, viewers: tuple[User, User], make_post: Any
+    ) -> None:
+        post = make_post(author, "Des photos du col ?", space=public_space)
+        trace = SimpleUploadedFile("trace.gpx", b"<gpx/>", content_type="application/gpx+xml")
+        comment = services.comment_create(
+            actor=commenter,
+            post=post,
+            body="Voici",
+            attachments=[image_upload("col.jpg"), trace],
+            image_description="Le col",
+        )
+        image, file = sorted(comment.attachments.all(), key=lambda a: not a.is_image)
+        page = _render([post.pk], viewers[0])
+        assert f'<a href="/attachments/{image.pk}/"><img src="/attachments/{image.pk}/thumbnail" alt="Le col"' in page
+        assert f'<a href="/attachments/{file.pk}/" download>' in page
+        assert "trace.gpx" in page
+
+    def test_a_change_to_them_makes_a_new_key(
+        self, author: User, commenter: User, public_space: Space, viewers: tuple[User, User], make_post: Any
+    ) -> None:
+        post = make_post(author, "Des photos du col ?", space=public_space)
+        services.comment_create(actor=commenter, post=post, body="Voici", attachments=[image_upload("col.jpg")])
+        before = _key(post.pk, viewers[0])
+        Attachment.objects.filter(post=post).update(alt_text="Le col du Galibier")  # as the admin could
+        assert _key(post.pk, viewers[0]) != before
 
 
 class TestTheViewerShapesTheKey:

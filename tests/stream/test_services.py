@@ -374,6 +374,156 @@ class TestComments:
         assert post.comment_count == 0
 
 
+class TestCommentFiles:
+    """A comment takes files as a post does: the same checks, the same limit, all or nothing."""
+
+    def test_a_comment_keeps_its_image_reencoded_with_a_thumbnail_and_its_file(self, employee, colleague, make_post):
+        post = make_post(employee)
+        image = image_upload("tableau.jpg", exif=True)
+        doc = SimpleUploadedFile("notes.pdf", b"%PDF-1.4 notes", content_type="application/pdf")
+        comment = services.comment_create(
+            actor=colleague, post=post, body="Mes notes", attachments=[image, doc], image_description="Le tableau"
+        )
+        picture, file = sorted(comment.attachments.all(), key=lambda a: not a.is_image)
+        assert (picture.is_image, picture.alt_text, bool(picture.thumbnail.name)) == (True, "Le tableau", True)
+        assert b"SecretCam" not in picture.file.open("rb").read()
+        assert (file.original_name, file.is_image, file.size) == ("notes.pdf", False, 14)
+        assert {a.post_id for a in (picture, file)} == {post.pk}, "a comment's file belongs to its post too"
+        assert Comment.objects.get(pk=comment.pk).attachment_count == 2
+
+    def test_a_comments_files_are_not_the_posts_own(self, employee, colleague, make_post):
+        post = make_post(employee, attachments=[image_upload("affiche.jpg")])
+        services.comment_create(actor=colleague, post=post, body="Et la mienne", attachments=[image_upload("moi.jpg")])
+        post.refresh_from_db()
+        assert post.attachment_count == 1
+        assert [a.original_name for a in selectors.attachment_list_for(actor=employee, post=post)] == ["affiche.jpg"]
+        [hydrated] = selectors.hydrate(actor=employee, posts=[post])
+        assert [a.original_name for a in hydrated.images] == ["affiche.jpg"]
+
+    def test_a_reply_takes_files_too(self, employee, colleague, make_post):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Top")
+        reply = services.comment_create(
+            actor=employee, post=post, body="Voilà", parent=top, attachments=[image_upload()]
+        )
+        assert reply.attachments.count() == 1
+
+    def test_earlier_uploads_are_taken_by_the_comment(self, employee, colleague, make_post):
+        post = make_post(employee)
+        pending = services.media_upload(actor=colleague, upload=image_upload("avant.jpg"))
+        comment = services.comment_create(actor=colleague, post=post, body="Avec", media=[pending])
+        pending.refresh_from_db()
+        assert (pending.post_id, pending.comment_id) == (post.pk, comment.pk)
+        assert comment.attachment_count == 1
+
+    def test_someone_elses_upload_is_refused(self, employee, colleague, make_post):
+        post = make_post(employee)
+        theirs = services.media_upload(actor=employee, upload=image_upload())
+        with pytest.raises(ValidationError, match="pending uploads"):
+            services.comment_create(actor=colleague, post=post, body="Avec", media=[theirs])
+
+    def test_a_fake_image_is_refused_by_name_and_nothing_is_written(self, employee, colleague, make_post, stored_files):
+        post = make_post(employee)
+        fake = SimpleUploadedFile("evil.png", b"<html>not an image</html>", content_type="image/png")
+        with pytest.raises(ValidationError, match=r"evil\.png"):
+            services.comment_create(actor=colleague, post=post, body="x", attachments=[image_upload("bon.jpg"), fake])
+        assert not Comment.objects.exists()
+        assert not Attachment.objects.exclude(post=post, comment=None).exists()
+        assert len(stored_files) == 2  # the good image and its thumbnail, stored then removed
+        assert not any(_exists(name) for name in stored_files)
+        post.refresh_from_db()
+        assert post.comment_count == 0
+
+    def test_too_large_file_is_refused(self, employee, colleague, make_post, settings):
+        post = make_post(employee)
+        settings.UPLOAD_MAX_BYTES = 10
+        big = SimpleUploadedFile("big.bin", b"x" * 11, content_type="application/octet-stream")
+        with pytest.raises(ValidationError, match="too large"):
+            services.comment_create(actor=colleague, post=post, body="x", attachments=[big])
+        assert not Comment.objects.exists()
+
+    def test_at_most_as_many_files_as_a_post(self, employee, colleague, make_post):
+        post = make_post(employee)
+        files = [SimpleUploadedFile(f"{i}.txt", b"x") for i in range(services.MAX_ATTACHMENTS + 1)]
+        with pytest.raises(ValidationError, match=f"at most {services.MAX_ATTACHMENTS} files to one comment"):
+            services.comment_create(actor=colleague, post=post, body="x", attachments=files)
+
+    def test_files_alone_make_no_comment_as_they_make_no_post(self, employee, colleague, make_post):
+        post = make_post(employee)
+        with pytest.raises(ValidationError, match="empty"):
+            services.comment_create(actor=colleague, post=post, body=" ", attachments=[image_upload()])
+        assert not Attachment.objects.exists()
+
+    def test_a_comment_that_fails_to_be_written_leaves_no_stored_file_behind(
+        self, employee, colleague, make_post, monkeypatch, stored_files
+    ):
+        post = make_post(employee)
+
+        def fail(post):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(services, "_refresh_comment_count", fail)
+        with pytest.raises(RuntimeError):
+            services.comment_create(actor=colleague, post=post, body="x", attachments=[image_upload()])
+        assert not Comment.objects.exists()
+        assert len(stored_files) == 2
+        assert not any(_exists(name) for name in stored_files)
+
+    def test_deleting_a_comment_deletes_its_files_and_its_replies_files_from_the_storage(
+        self, employee, colleague, make_post, django_capture_on_commit_callbacks
+    ):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Top", attachments=[image_upload()])
+        reply = services.comment_create(
+            actor=employee, post=post, body="Re", parent=top, attachments=[SimpleUploadedFile("r.txt", b"r")]
+        )
+        names = [n for a in Attachment.objects.filter(post=post) for n in (a.file.name, a.thumbnail.name) if n]
+        assert len(names) == 3
+        assert all(_exists(n) for n in names)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.comment_delete(actor=colleague, comment=top)
+        assert not Comment.objects.filter(pk__in=[top.pk, reply.pk]).exists()
+        assert not Attachment.objects.exists()
+        assert not any(_exists(n) for n in names)
+
+    def test_deleting_the_post_deletes_its_comments_files_from_the_storage(
+        self, employee, colleague, make_post, django_capture_on_commit_callbacks
+    ):
+        post = make_post(employee)
+        services.comment_create(actor=colleague, post=post, body="Top", attachments=[image_upload()])
+        names = [n for a in Attachment.objects.all() for n in (a.file.name, a.thumbnail.name) if n]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.post_delete(actor=employee, post=post)
+        assert not Attachment.objects.exists()
+        assert names
+        assert not any(_exists(n) for n in names)
+
+    def test_a_comments_file_cannot_be_removed_through_the_post(self, employee, colleague, make_post):
+        post = make_post(employee)
+        comment = services.comment_create(actor=colleague, post=post, body="x", attachments=[image_upload()])
+        with pytest.raises(ValidationError, match="not this post's"):
+            services.post_edit(actor=employee, post=post, body=post.body, remove=[comment.attachments.get().pk])
+        assert comment.attachments.count() == 1
+
+    def test_a_comments_files_do_not_count_among_the_posts(self, employee, colleague, make_post):
+        post = make_post(employee)
+        for _ in range(services.MAX_ATTACHMENTS):
+            services.comment_create(
+                actor=colleague, post=post, body="x", attachments=[SimpleUploadedFile("c.txt", b"c")]
+            )
+        services.post_edit(actor=employee, post=post, body=post.body, attachments=[image_upload()])
+        assert Post.objects.get(pk=post.pk).attachment_count == 1
+
+    def test_a_comment_without_files_costs_no_statement_more(
+        self, employee, colleague, make_post, django_assert_num_queries
+    ):
+        """The files' path asks nothing when there are none: the checks of the new comment's keys (post,
+        author, its id), then in the savepoint: the comment, the post's count and its update, the event."""
+        post = make_post(employee)
+        with django_assert_num_queries(9):
+            services.comment_create(actor=colleague, post=post, body="Sans fichier")
+
+
 class TestReactions:
     def test_add_is_idempotent_and_counts(self, employee, colleague, make_post):
         post = make_post(employee)

@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -471,6 +473,142 @@ class TestDownloadsThroughTheProxy:
         response = client.get(f"/attachments/{attachment.pk}/")
         assert response.status_code == 302
         assert "X-Accel-Redirect" not in response
+
+
+class TestCommentFiles:
+    """Every comment form takes files; comments show them as posts do; downloads follow the post."""
+
+    def test_every_comment_form_takes_files(self, signed_in, employee, colleague, make_post):
+        post = make_post(employee)
+        services.comment_create(actor=colleague, post=post, body="Premier")
+        for page in (signed_in.get(f"/posts/{post.pk}/").text, signed_in.get("/").text):
+            forms = [f for f in page.split("<form")[1:] if "/comments" in f.split(">")[0]]
+            assert forms, "a comment form"
+            for form in forms:
+                assert 'enctype="multipart/form-data"' in form.split(">")[0]
+                assert 'type="file" name="attachments" multiple' in form
+        detail = signed_in.get(f"/posts/{post.pk}/").text
+        assert '<label for="id_attachments">Images and files</label>' in detail
+        assert "Attach images or files" in detail, "the short forms' picker has a label too"
+
+    def test_upload_through_the_form_then_see_the_thumbnail_and_the_link(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        notes = SimpleUploadedFile("notes.pdf", b"%PDF-1.4 notes", content_type="application/pdf")
+        data = {
+            "body": "Mes notes",
+            "attachments": [image_upload("tableau.jpg"), notes],
+            "image_description": "Le tableau",
+        }
+        response = signed_in.post(f"/posts/{post.pk}/comments", data)
+        assert response.status_code == 302
+        comment = post.comments.get()
+        image, file = sorted(comment.attachments.all(), key=lambda a: not a.is_image)
+        html = signed_in.get(response.url).text
+        block = html[html.index(f'id="comment-{comment.pk}"') :]
+        assert (
+            f'<a href="/attachments/{image.pk}/"><img src="/attachments/{image.pk}/thumbnail" alt="Le tableau"' in block
+        )
+        assert f'<a href="/attachments/{file.pk}/" download>' in block
+        assert "notes.pdf" in block
+        assert "14\xa0bytes" in unescape(block)
+        assert html.count(f"/attachments/{image.pk}/thumbnail") == 1, "not among the post's own images"
+
+    def test_a_reply_takes_files_from_its_own_form(self, signed_in, employee, colleague, make_post):
+        post = make_post(employee)
+        top = services.comment_create(actor=colleague, post=post, body="Premier")
+        data = {"body": "Voilà", "parent": top.pk, "attachments": [image_upload()]}
+        assert signed_in.post(f"/posts/{post.pk}/comments", data).status_code == 302
+        assert post.comments.get(parent=top).attachments.count() == 1
+
+    def test_a_comment_from_a_feed_card_takes_files(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        signed_in.get("/")
+        response = signed_in.post(f"/posts/{post.pk}/comments", {"body": "Du fil", "attachments": [image_upload()]})
+        assert response.status_code == 302
+        assert "/attachments/" in signed_in.get("/").text.split(f'id="post-{post.pk}"')[1]
+
+    def test_a_refused_comment_keeps_its_text_and_its_files_then_publishes_them(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        data = {"body": "Voir @personne", "attachments": [image_upload("plan.jpg")]}
+        response = signed_in.post(f"/posts/{post.pk}/comments", data)
+        assert response.status_code == 400
+        assert "Voir @personne" in response.text
+        assert "Nobody is called @personne" in response.text
+        kept = Attachment.objects.get(uploaded_by=employee, post__isnull=True)
+        assert f'name="media" value="{kept.pk}"' in response.text
+        assert "Files kept from your last try" in response.text
+        again = signed_in.post(f"/posts/{post.pk}/comments", {"body": "Voir le plan", "media": [kept.pk]})
+        assert again.status_code == 302
+        kept.refresh_from_db()
+        assert kept.comment == post.comments.get()
+
+    def test_a_refused_file_says_why_in_the_persons_language_and_keeps_the_text(self, client, employee, make_post):
+        employee.language = "fr"
+        employee.save()
+        client.force_login(employee)
+        post = make_post(employee)
+        fake = SimpleUploadedFile("photo.png", b"<html>pas une image</html>", content_type="image/png")
+        response = client.post(f"/posts/{post.pk}/comments", {"body": "Ma photo", "attachments": [fake]})
+        assert response.status_code == 400
+        assert "Ma photo" in response.text
+        assert "photo.png" in response.text
+        assert 'lang="fr"' in response.text
+        assert not post.comments.exists()
+
+    def test_remove_a_kept_file_without_javascript_publishes_nothing(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        kept = services.media_upload(actor=employee, upload=image_upload())
+        data = {"body": "Pas encore", "media": [kept.pk], "discard": kept.pk}
+        response = signed_in.post(f"/posts/{post.pk}/comments", data)
+        assert response.status_code == 200
+        assert not post.comments.exists()
+        assert not Attachment.objects.filter(pk=kept.pk).exists()
+        assert "Pas encore" in response.text
+        assert "errorlist" not in response.text
+
+    def test_editing_a_comment_asks_for_its_text_only(self, signed_in, employee, make_post):
+        post = make_post(employee)
+        comment = services.comment_create(actor=employee, post=post, body="Typo", attachments=[image_upload()])
+        page = signed_in.get(f"/comments/{comment.pk}/edit").text
+        assert 'type="file"' not in page
+        assert signed_in.post(f"/comments/{comment.pk}/edit", {"body": "Corrigé"}).status_code == 302
+        assert comment.attachments.count() == 1
+
+    def test_whoever_reads_the_post_downloads_a_comments_file_and_nobody_else(
+        self, client, employee, follower, colleague, make_post
+    ):
+        post = make_post(employee, "Abonnés", visibility=Visibility.FOLLOWERS)
+        comment = services.comment_create(actor=follower, post=post, body="Photo", attachments=[image_upload()])
+        file = comment.attachments.get()
+        client.force_login(follower)
+        assert client.get(f"/attachments/{file.pk}/").status_code == 200
+        assert client.get(f"/attachments/{file.pk}/thumbnail").status_code == 200
+        client.force_login(colleague)  # an employee who does not follow the author
+        assert client.get(f"/attachments/{file.pk}/").status_code == 404
+        assert client.get(f"/attachments/{file.pk}/thumbnail").status_code == 404
+        client.force_login(employee)
+        follower.following_set.all().delete()
+        client.force_login(follower)
+        assert client.get(f"/attachments/{file.pk}/").status_code == 404, "checked again at every download"
+
+    def test_the_post_page_costs_one_query_more_only_when_a_comment_has_files(
+        self, signed_in, employee, colleague, make_post
+    ):
+        post = make_post(employee)
+
+        def queries() -> int:
+            signed_in.get(f"/posts/{post.pk}/")  # what a first view caches aside
+            connection.queries_log.clear()  # a full log would make the capture count nothing
+            with CaptureQueriesContext(connection) as captured:
+                assert signed_in.get(f"/posts/{post.pk}/").status_code == 200
+            return len(captured)
+
+        for i in range(3):
+            services.comment_create(actor=colleague, post=post, body=f"Sans fichier {i}")
+        without = queries()
+        for i in range(3):
+            services.comment_create(actor=colleague, post=post, body=f"Avec {i}", attachments=[image_upload()])
+        assert queries() == without + 1, "all the comments' files at once"
 
 
 class TestCompanyFeedForGuests:

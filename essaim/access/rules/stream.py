@@ -15,7 +15,7 @@ not in) but may delete any post they can see. A space's moderators (and its admi
 delete the posts and comments of their space.
 
 ``visible`` is one SQL filter made of ``EXISTS`` subqueries: no Python loop, any page size.
-Comments, reactions, mentions and attachments follow their post.
+Comments, reactions, mentions and attachments (a comment's too) follow their post.
 """
 
 from __future__ import annotations
@@ -274,8 +274,10 @@ class FollowsPostPolicy:
 
 
 class AttachmentPolicy:
-    """A post's files follow their post: read with it, removed by whoever may edit it. An upload still
-    waiting for its post (the API's media, a refused post's kept files) is its uploader's only."""
+    """A post's files follow their post: read with it, removed by whoever may edit it. A comment's files
+    (``post`` is then the comment's post too) are read with the post as well, and removed by whoever may
+    edit the comment. An upload still waiting for its post (the API's media, a refused post's or
+    comment's kept files) is its uploader's only."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
         if obj is None or action not in {Action.VIEW, Action.DELETE}:
@@ -283,7 +285,7 @@ class AttachmentPolicy:
         if obj.post_id is None:
             return roles.is_signed_in(actor) and obj.uploaded_by_id == actor.pk
         if action is Action.DELETE:
-            return can(actor, Action.EDIT, obj.post)
+            return can(actor, Action.EDIT, obj.comment if obj.comment_id is not None else obj.post)
         return _can_read_post(actor, obj.post)
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
