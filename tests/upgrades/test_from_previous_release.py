@@ -62,3 +62,11 @@ def test_a_migration_may_declare_the_tables_whose_rows_it_changes(monkeypatch: p
 
 def test_tables_dropped_or_created_by_a_migration_are_not_a_loss() -> None:
     assert upgrade.rows_compared({"old_table": 4, "kept": 1}, {"kept": 1, "new_table": 0}, []) == []
+
+
+def test_content_types_and_permissions_may_grow_for_new_models_but_never_shrink() -> None:
+    before = {"django_content_type": 50, "auth_permission": 200}
+    assert upgrade.rows_compared(before, {"django_content_type": 51, "auth_permission": 204}, []) == []
+    assert upgrade.rows_compared(before, {"django_content_type": 49, "auth_permission": 200}, []) == [
+        "django_content_type: 50 rows before, 49 after"
+    ]
