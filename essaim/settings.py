@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "essaim.api.middleware.ApiEdgeMiddleware",  # after the language is chosen, around every other error
     "essaim.core.storage_full.StorageFullMiddleware",  # a full disk: a clear 503, in the reader's language
+    "essaim.core.ratelimits.RateLimitMiddleware",  # a service's rate limit: 429 and why, in the reader's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -325,6 +326,9 @@ MFA_TOTP_ISSUER = env("NETWORK_NAME", "Essaim")
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=False)
 SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_DOMAINS")]
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
+# How often one person may post, comment, react, invite, report… ("post=10/60,comment=off", or "off" for none):
+# essaim/core/ratelimits.py has the defaults, docs/configuration.md the table.
+RATE_LIMITS = env("RATE_LIMITS", "")
 # Who may create spaces: "everyone" (every employee), "communication" (communication team and network
 # administrators) or "admins" (network administrators only). Guests never create spaces.
 SPACE_CREATORS = env("SPACE_CREATORS", "everyone")

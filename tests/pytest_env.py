@@ -19,6 +19,8 @@ _data = os.environ.setdefault("ESSAIM_DATA_DIR", tempfile.mkdtemp(prefix="essaim
 if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker its own files: the shared counters' above all
     os.environ["ESSAIM_DATA_DIR"] = os.path.join(_data, os.environ["PYTEST_XDIST_WORKER"])
 os.environ.setdefault("ESSAIM_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+# Tests post hundreds of times as one person: no per-person limits (tests/core/test_ratelimits.py turns them on).
+os.environ.setdefault("ESSAIM_RATE_LIMITS", "off")
 os.environ.setdefault("ESSAIM_BACKUP_KEEP", "0")  # the workers the tests start make no daily archive
 
 _redis = os.environ.get("ESSAIM_REDIS_URL", "")

@@ -31,6 +31,7 @@ from essaim.accounts.models import Invitation, InvitationBatch, User, handle_fro
 from essaim.api import services as api_services
 from essaim.audit.models import AuditAction
 from essaim.audit.services import record
+from essaim.core.ratelimits import take
 from essaim.network import site
 from essaim.network.selectors import network_settings
 from essaim.people import services as people_services
@@ -233,6 +234,7 @@ def invitation_send(
     goes in the inviter's language and the account takes the browser's.
     """
     require(actor, Action.INVITE_PEOPLE)
+    take("invitation", actor.pk)
     email = User.objects.normalize_email(email).strip().lower()
     if kind == User.Kind.GUEST and not network_settings().guests_allowed:
         raise ValidationError({"kind": _("External guests are not allowed on this network.")})

@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
+from essaim.core.ratelimits import RateLimited
 from essaim.core.storage_full import StorageFullMiddleware
 
 if TYPE_CHECKING:
@@ -180,6 +181,12 @@ def install(api: NinjaAPI) -> None:
             )
         return _respond(api, request, exc.status_code, exc.message)
 
+    def rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        """A service's limit (``core.ratelimits``: posts, comments, reactions… per person), with ``Retry-After``."""
+        response = _respond(api, request, 429, _("Too many requests"), exc.message())
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(api, request, 413, *standard_message(413))
 
@@ -197,6 +204,7 @@ def install(api: NinjaAPI) -> None:
 
     api.add_exception_handler(DatabaseError, storage_full_or_raise)
     api.add_exception_handler(OSError, storage_full_or_raise)
+    api.add_exception_handler(RateLimited, rate_limited)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(DjangoValidationError, invalid)

@@ -20,6 +20,7 @@ from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.audit.models import AuditAction
 from essaim.audit.services import record
+from essaim.core.ratelimits import take
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
 from essaim.events import emit
@@ -228,6 +229,7 @@ def follow_create(*, actor: Actor, user: User) -> Follow:
     existing = Follow.objects.filter(follower=actor, followed=user).first()
     if existing is not None:
         return existing
+    take("follow", actor.pk)
     follow = Follow(follower=actor, followed=user)
     follow.full_clean()
     try:

@@ -28,6 +28,7 @@ from essaim.audit.models import AuditAction
 from essaim.audit.services import record
 from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
+from essaim.core.ratelimits import take
 from essaim.core.rows import fetch
 from essaim.core.text import fold
 from essaim.events import emit
@@ -215,6 +216,7 @@ def post_create(
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": _("Choose who can see this post.")})
+    take("post", actor.pk)
     _check_files(actor=actor, attachments=attachments, media=media, on_comment=False)
     mentioned = _resolve_mentions(actor=actor, body=body, field="body")
     if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
@@ -395,6 +397,7 @@ def comment_create(
     """
     access.require(actor, Action.COMMENT, post)
     body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
+    take("comment", actor.pk)
     _check_files(actor=actor, attachments=attachments, media=media, on_comment=True)
     if parent is not None:
         if parent.post_id != post.pk:
@@ -496,6 +499,7 @@ def reaction_add(*, actor: User, post: Post, emoji: str) -> bool:
     """React to a post; reacting twice with the same emoji changes nothing. True if it was new."""
     access.require(actor, Action.REACT, post)
     emoji = checked_emoji(emoji)
+    take("reaction", actor.pk)
     _take_turns_on(post)
     created_at = Reaction._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     with connection.cursor() as cursor:
@@ -627,6 +631,7 @@ def media_upload(*, actor: User, upload: UploadedFile, description: str = "") ->
     Until then only its uploader can see it.
     """
     access.require(actor, Action.UPLOAD_MEDIA)
+    take("upload", actor.pk)
     return attachment_files.attach(post=None, upload=upload, uploaded_by=actor, alt_text=description)
 
 

@@ -14,6 +14,7 @@ from essaim.access import roles as access_roles
 from essaim.access.roles import Actor
 from essaim.access.rules.spaces import guest_may_hold, may_hold_role, may_manage_role
 from essaim.accounts.models import User
+from essaim.core.ratelimits import take
 from essaim.events import emit
 from essaim.events.types import JoinAnswered, JoinRequested, SpaceInvitationSent
 from essaim.network.selectors import network_settings
@@ -29,6 +30,7 @@ def join_request_create(*, actor: Actor, space: Space, message: str = "") -> Joi
     access.require(actor, Action.REQUEST_JOIN, space)
     if JoinRequest.objects.filter(space=space, user=actor, status=JoinRequest.Status.PENDING).exists():
         raise ValidationError(_("You have already asked to join this space. Its administrators will answer soon."))
+    take("join_request", actor.pk)
     join_request = JoinRequest(space=space, user=actor, message=message.strip())
     join_request.full_clean(validate_constraints=False)
     join_request.save()
@@ -98,6 +100,7 @@ def invitation_create(
     email = email.strip().lower()
     if user is None and not email:
         raise ValidationError(_("Choose a colleague or type an e-mail address."))
+    take("space_invitation", actor.pk)
     if user is None:
         user = User.objects.filter(email__iexact=email).first()
         if user is None:

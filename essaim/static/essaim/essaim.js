@@ -38,3 +38,18 @@ document.addEventListener("submit", (event) => {
   }, { once: true });
   dialog.showModal();
 });
+// A request htmx sent that the server refused with a sentence (429 "too many…", 403, 413) says it where the
+// person looks, in a status line at the top of the page, instead of a button that seems to do nothing.
+document.addEventListener("htmx:responseError", (event) => {
+  const xhr = event.detail.xhr;
+  if (!xhr || !(xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain")) return;
+  let line = document.getElementById("request-refused");
+  if (!line) {
+    line = document.createElement("p");
+    line.id = "request-refused";
+    line.className = "message message--error";
+    line.setAttribute("role", "alert");
+    document.querySelector("main")?.prepend(line);
+  }
+  line.textContent = xhr.responseText;
+});
