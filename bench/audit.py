@@ -23,31 +23,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO
+from bench.server import REPO, reset_postgres, standalone_env
 
 TARGET_P99_MS = 30.0
 
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def environment(data_dir: Path, database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("PYTHONPATH", "ESSAIM_REDIS_URL"):
-        env.pop(name, None)
-    env.update(
-        ESSAIM_DATA_DIR=str(data_dir),
-        ESSAIM_DATABASE_URL=database_url,
-        ESSAIM_DEBUG="1",  # static files found where they are (no collectstatic); queries are not kept: see below
-        ESSAIM_SECRET_KEY="essaim-audit-bench-secret-key-not-for-production-0123456789",  # noqa: S106
-        ESSAIM_ALLOWED_HOSTS="testserver",
-        ESSAIM_FAST_PASSWORD_HASHER="1",  # noqa: S106
-        ESSAIM_LOG_LEVEL="ERROR",
-        ESSAIM_BACKUP_KEEP="0",
-        DJANGO_SETTINGS_MODULE="essaim.settings",
-    )
-    return env
 
 
 def fill(count: int) -> dict[str, Any]:
@@ -124,12 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.db == "postgres":
             base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
             database_url = f"{base.rstrip('/')}/essaim_bench_audit"
-            import psycopg
-
-            with psycopg.connect(f"{base.rstrip('/')}/postgres", autocommit=True) as conn:
-                conn.execute('DROP DATABASE IF EXISTS "essaim_bench_audit" WITH (FORCE)')
-                conn.execute('CREATE DATABASE "essaim_bench_audit"')
-        env = environment(Path(directory), database_url)
+            reset_postgres(database_url)
+        # DEBUG: static files found where they are (no collectstatic); the queries it keeps are dropped (measure).
+        env = standalone_env(Path(directory), database_url, ESSAIM_DEBUG="1", ESSAIM_ALLOWED_HOSTS="testserver")
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"], cwd=REPO, env=env, check=True
         )

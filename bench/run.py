@@ -39,7 +39,7 @@ from bench.operations import (
     search_queries,
     space_post_request,
 )
-from bench.server import REPO, Server, Target
+from bench.server import REPO, Server, Target, reset_postgres
 
 RESULTS = REPO / "bench" / "results"
 CONCURRENCY = (1, 16)
@@ -90,12 +90,7 @@ def _reset_database(target: Target) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target.sqlite_path}{suffix}").unlink(missing_ok=True)
         return
-    import psycopg
-
-    base, name = target.database_url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    reset_postgres(target.database_url)
 
 
 def ensure_dataset(target: Target, *, force: bool) -> dict[str, Any]:

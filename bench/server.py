@@ -74,6 +74,35 @@ class Target:
         return env
 
 
+def standalone_env(data_dir: Path, database_url: str = "", **extra: str) -> dict[str, str]:
+    """The environment of a measurement on a data directory (and database) of its own, run in this process or a
+    child: no Redis, errors only, no daily backup, cheap password hashing, no per-person rate limits (it acts
+    thousands of times as the same people); ``extra`` on top."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "ESSAIM_REDIS_URL"}}
+    env.update(
+        ESSAIM_DATA_DIR=str(data_dir),
+        ESSAIM_DATABASE_URL=database_url,
+        ESSAIM_SECRET_KEY="essaim-bench-secret-key-not-for-production-use-0123456789",  # noqa: S106
+        ESSAIM_FAST_PASSWORD_HASHER="1",  # noqa: S106 - benchmarks only
+        ESSAIM_LOG_LEVEL="ERROR",
+        ESSAIM_BACKUP_KEEP="0",
+        ESSAIM_RATE_LIMITS="off",
+        DJANGO_SETTINGS_MODULE="essaim.settings",
+    )
+    env.update(extra)
+    return env
+
+
+def reset_postgres(url: str) -> None:
+    """Drop and create the database of ``url`` (its server's ``postgres`` database must be reachable)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((LOOPBACK, 0))

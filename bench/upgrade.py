@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO
+from bench.server import REPO, reset_postgres, standalone_env
 
 
 @dataclass(frozen=True)
@@ -84,35 +84,6 @@ def export_release(release: Release, into: Path) -> None:
         )
     archive = subprocess.run(["git", "archive", release.commit], cwd=REPO, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-
-
-def environment(data_dir: Path, database_url: str) -> dict[str, str]:
-    """The benchmark's settings, with this run's data directory and database."""
-    env = dict(os.environ)
-    for name in ("PYTHONPATH", "ESSAIM_REDIS_URL"):
-        env.pop(name, None)
-    env.update(
-        ESSAIM_DATA_DIR=str(data_dir),
-        ESSAIM_DATABASE_URL=database_url,
-        ESSAIM_DEBUG="1",  # static files found where they are: the pages render without collectstatic
-        ESSAIM_SECRET_KEY="essaim-upgrade-check-secret-key-not-for-production-0123456789",  # noqa: S106
-        ESSAIM_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        ESSAIM_FAST_PASSWORD_HASHER="1",  # noqa: S106 - cheap logins, checks only
-        ESSAIM_BENCH="1",
-        ESSAIM_LOG_LEVEL="ERROR",
-        ESSAIM_BACKUP_KEEP="0",
-        DJANGO_SETTINGS_MODULE="essaim.settings",
-    )
-    return env
-
-
-def reset_postgres(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def generate_with(tree: Path, size: str, env: dict[str, str]) -> dict[str, Any]:
@@ -220,7 +191,8 @@ def run(args: argparse.Namespace, release: Release) -> dict[str, Any]:
     else:
         for suffix in ("", "-wal", "-shm"):
             (data_dir / f"essaim.sqlite3{suffix}").unlink(missing_ok=True)
-    env = environment(data_dir, database_url)
+    # DEBUG: static files found where they are, so that the pages render without collectstatic.
+    env = standalone_env(data_dir, database_url, ESSAIM_DEBUG="1", ESSAIM_ALLOWED_HOSTS="testserver")
     with tempfile.TemporaryDirectory(prefix="essaim-release-") as tree:
         export_release(release, Path(tree))
         log(f"Generating the {args.size} dataset with {release.tag} ({release.commit[:12]})…")

@@ -27,31 +27,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.server import REPO
+from bench.server import REPO, standalone_env
 
 MB = 1024 * 1024
 
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def environment(data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("PYTHONPATH", "ESSAIM_REDIS_URL", "ESSAIM_DATABASE_URL"):
-        env.pop(name, None)
-    env.update(
-        ESSAIM_DATA_DIR=str(data_dir),
-        ESSAIM_DEBUG="0",
-        ESSAIM_SECRET_KEY="essaim-wal-bench-secret-key-not-for-production-0123456789",  # noqa: S106
-        ESSAIM_FAST_PASSWORD_HASHER="1",  # noqa: S106 - the demo's accounts, cheaply
-        ESSAIM_TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
-        ESSAIM_LOG_LEVEL="ERROR",
-        ESSAIM_BACKUP_KEEP="0",
-        ESSAIM_RATE_LIMITS="off",  # four writers post for a minute as 150 people
-        DJANGO_SETTINGS_MODULE="essaim.settings",
-    )
-    return env
 
 
 def size(path: Path) -> int:
@@ -146,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     with tempfile.TemporaryDirectory(prefix="essaim-wal-") as directory:
         data_dir = Path(directory)
-        env = environment(data_dir)
+        env = standalone_env(
+            data_dir, ESSAIM_DEBUG="0", ESSAIM_TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend"
+        )
         for command in (["migrate", "--no-input", "--verbosity", "0"], ["demo_data", "--no-photos"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=REPO, env=env, check=True, capture_output=True)
         os.environ.update(env)

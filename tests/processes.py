@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,3 +65,23 @@ def wait_until(condition: Callable[[], object], timeout: float = 30) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+@contextlib.contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on ``ESSAIM_TEST_POSTGRES_URL``'s server (its URL), dropped afterwards;
+    the test is skipped without that server."""
+    base = os.environ.get("ESSAIM_TEST_POSTGRES_URL", "")
+    if not base:
+        pytest.skip("ESSAIM_TEST_POSTGRES_URL is not set")
+    import psycopg
+
+    server = base.rsplit("/", 1)[0]
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import tarfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,36 +83,14 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def _postgres_database() -> Iterator[str]:
-    """A scratch PostgreSQL database (its URL), dropped afterwards."""
-    base = os.environ.get("ESSAIM_TEST_POSTGRES_URL", "")
-    if not base:
-        pytest.skip("ESSAIM_TEST_POSTGRES_URL is not set")
-    import psycopg
-
-    server = base.rsplit("/", 1)[0]
-    name = f"essaim_restore_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @contextmanager
 def _new_site(database: str) -> Iterator[dict[str, str]]:
     """The environment of a new, empty site: a data directory of its own, and on PostgreSQL a scratch database."""
     if database == "sqlite":
         yield processes.environment()
         return
-    databases = _postgres_database()
-    url = next(databases)
-    try:
+    with processes.scratch_postgres("essaim_restore") as url:
         yield processes.environment(ESSAIM_DATABASE_URL=url)
-    finally:
-        next(databases, None)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,17 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from tests import processes
-from tests.backups.test_roundtrip import SETUP, _fingerprint, _manage, _postgres_database
+from tests.backups.test_roundtrip import SETUP, _fingerprint, _manage
 
 
 @pytest.fixture
 def scratch() -> Iterator[str]:
-    databases = _postgres_database()
-    url = next(databases)
-    try:
+    with processes.scratch_postgres("essaim_move") as url:
         yield url
-    finally:
-        next(databases, None)
 
 
 def test_a_sqlite_site_moves_to_postgresql_whole(scratch: str) -> None:

@@ -26,7 +26,6 @@ import signal
 import statistics
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -103,21 +102,6 @@ class Site:
         process.wait()
 
 
-@contextlib.contextmanager
-def scratch_database() -> Iterator[str]:
-    import psycopg
-
-    server = POSTGRES.rsplit("/", 1)[0]
-    name = f"essaim_faults_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def redis_database() -> str:
     import redis
 
@@ -135,7 +119,7 @@ def _answers(port: int) -> bool:
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    with scratch_database() as database:
+    with processes.scratch_postgres("essaim_faults") as database:
         env = processes.environment(
             ESSAIM_DATABASE_URL=database,
             ESSAIM_REDIS_URL=redis_database(),

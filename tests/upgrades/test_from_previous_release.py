@@ -14,7 +14,7 @@ import pytest
 
 from bench import upgrade
 from bench.server import REPO
-from tests.backups.test_roundtrip import _postgres_database
+from tests import processes
 
 
 def _check(data_dir: Path, *database: str) -> subprocess.CompletedProcess[str]:
@@ -37,9 +37,8 @@ def release_in_history() -> None:
 @pytest.mark.usefixtures("release_in_history")
 def test_the_previous_release_database_migrates_to_this_one_with_every_row(tmp_path: Path) -> None:
     if os.environ.get("ESSAIM_DATABASE_URL", "").startswith("postgres"):
-        databases = _postgres_database()
-        checked = _check(tmp_path, "--db", "postgres", "--database-url", next(databases))
-        next(databases, None)
+        with processes.scratch_postgres("essaim_upgrade") as url:
+            checked = _check(tmp_path, "--db", "postgres", "--database-url", url)
     else:
         checked = _check(tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
