@@ -27,6 +27,7 @@ from typing import Any
 from django.db.backends.sqlite3 import base
 
 from essaim.core.sqlite import checkpoints
+from essaim.core.sqlite.schema import DatabaseSchemaEditor
 from essaim.core.sqlite.wal import WalIndex
 from essaim.core.sqlite.writer_lock import WriterLock, lock_path
 
@@ -37,6 +38,7 @@ SQLITE_OWN_AFTER = 2 * checkpoints.RESTART_FORCED_AFTER
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    SchemaEditorClass = DatabaseSchemaEditor
     writer_lock: WriterLock | None = None
     wal_index: WalIndex | None = None
     checkpoint_after = 0  # pages; 0 leaves checkpoints to SQLite
