@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "essaim.mailgate",
     "essaim.backups",
     "essaim.audit",
+    "essaim.charters",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -159,6 +160,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "essaim.api.middleware.BearerTokenMiddleware",
     "essaim.accounts.middleware.UserPreferencesMiddleware",
+    "essaim.charters.middleware.CharterMiddleware",  # after the language: a pending charter is asked for in it
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

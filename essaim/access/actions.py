@@ -17,6 +17,8 @@ class Action(StrEnum):
     READ_OUTBOX = "network.read_outbox"  # the mail kept while no mail server is configured (mailbox)
     MANAGE_BACKUPS = "network.manage_backups"  # make, list and download backup archives (backups)
     VIEW_AUDIT_LOG = "network.view_audit_log"  # read and export the log of privileged actions (audit)
+    MANAGE_CHARTER = "network.manage_charter"  # publish versions of the network's usage charter (charters)
+    EXPORT_CHARTER_ACCEPTANCES = "network.export_charter_acceptances"  # who accepted which charter, when
     VIEW_DIRECTORY = "people.directory"
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
@@ -47,6 +49,7 @@ class Action(StrEnum):
     REMOVE_MEMBER = "spaces.remove_member"
     MODERATE = "spaces.moderate"
     EDIT_SETTINGS = "spaces.edit_settings"
+    EDIT_CHARTER = "spaces.edit_charter"  # publish versions of the space's own usage charter (charters)
     ARCHIVE = "spaces.archive"
     JOIN = "spaces.join"
     REQUEST_JOIN = "spaces.request_join"

@@ -20,7 +20,8 @@ from ninja.utils import check_csrf
 from essaim.access import roles
 from essaim.accounts.models import User
 from essaim.api import selectors, services
-from essaim.api.errors import CsrfFailedError
+from essaim.api.errors import ApiError, CsrfFailedError
+from essaim.charters.middleware import must_accept, refusal_words
 
 
 def activate_preferences(request: HttpRequest, user: Any) -> None:
@@ -45,6 +46,8 @@ class PersonalTokenAuth(HttpBearer):
         request.user = found.user
         request.personal_token = found  # type: ignore[attr-defined]  # read by the rate limiter
         activate_preferences(request, found.user)
+        if must_accept(request, found.user):  # as the pages do (charters.middleware), in the owner's language
+            raise ApiError(403, *refusal_words(request))
         return found.user
 
 

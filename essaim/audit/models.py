@@ -51,6 +51,9 @@ class AuditAction(models.TextChoices):
     BACKUP_REQUESTED = "backup.requested", _("Backup requested")
     BACKUP_DOWNLOADED = "backup.downloaded", _("Backup downloaded")
     AUDIT_EXPORTED = "audit.exported", _("Audit log exported")
+    CHARTER_PUBLISHED = "charter.published", _("Usage charter published")
+    SPACE_CHARTER_PUBLISHED = "charter.space_published", _("Space's usage charter published")
+    CHARTER_ACCEPTANCES_EXPORTED = "charter.acceptances_exported", _("Usage charter acceptances exported")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

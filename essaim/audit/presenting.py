@@ -29,6 +29,8 @@ KEYS = {
     "filters": gettext_lazy("Filters"),
     "size": gettext_lazy("Size"),
     "credentials_revoked": gettext_lazy("Sessions and API tokens revoked"),
+    "version": gettext_lazy("Version"),
+    "requires_acceptance": gettext_lazy("Everyone accepts it again"),
 }
 NETWORK_ROLES = {
     "network_admin": gettext_lazy("Network administrator"),

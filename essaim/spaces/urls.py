@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.spaces.views import joining, manage, pages
+from essaim.spaces.views import charter, joining, manage, pages
 
 app_name = "spaces"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
     path("<slug:slug>/leave/", joining.leave, name="space-leave"),
     path("<slug:slug>/settings/", manage.space_settings, name="space-settings"),
     path("<slug:slug>/settings/images/", manage.space_images, name="space-images"),
+    path("<slug:slug>/settings/charter/", charter.space_charter_edit, name="space-charter-edit"),
+    path("<slug:slug>/charter/", charter.space_charter, name="space-charter"),
     path("<slug:slug>/settings/rules/", manage.rule_create, name="rule-create"),
     path("<slug:slug>/settings/rules/<int:rule_id>/delete/", manage.rule_delete, name="rule-delete"),
     path("<slug:slug>/archive/", manage.space_archive, name="space-archive"),

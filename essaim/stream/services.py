@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
@@ -26,6 +26,7 @@ from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.audit.models import AuditAction
 from essaim.audit.services import record
+from essaim.charters import selectors as charters
 from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.ratelimits import take
@@ -189,6 +190,12 @@ def _take_files(
 # --- posts --------------------------------------------------------------------------------
 
 
+def _require_space_charter(actor: User, space_id: int | None) -> None:
+    """Nobody writes in a space before accepting its usage charter (no query when the space has none)."""
+    if space_id is not None and charters.space_pending_for(actor, space_id) is not None:
+        raise PermissionDenied(_("Accept this space's usage charter before writing in it."))
+
+
 def post_create(
     *,
     actor: User,
@@ -213,6 +220,7 @@ def post_create(
     """
     # The draft carries the space, so the stream rules decide who may post where.
     access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
+    _require_space_charter(actor, space.pk if space is not None else None)
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": _("Choose who can see this post.")})
@@ -396,6 +404,7 @@ def comment_create(
     written leaves no file behind. Without files it costs not one statement more than before.
     """
     access.require(actor, Action.COMMENT, post)
+    _require_space_charter(actor, post.space_id)
     body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
     take("comment", actor.pk)
     _check_files(actor=actor, attachments=attachments, media=media, on_comment=True)

@@ -19,9 +19,11 @@ class Network:
                 | Action.MANAGE_PEOPLE
                 | Action.READ_OUTBOX
                 | Action.MANAGE_BACKUPS
+                | Action.MANAGE_CHARTER
             ):
                 return roles.is_network_admin(actor)
-            case Action.VIEW_AUDIT_LOG:  # compliance reads the log; it never needs to browse the spaces for it
+            # compliance reads the log and the charters' acceptances; it never needs to browse the spaces for it
+            case Action.VIEW_AUDIT_LOG | Action.EXPORT_CHARTER_ACCEPTANCES:
                 return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)
             case Action.VIEW_DIRECTORY | Action.VIEW_COMPANY_FEED | Action.CREATE_POST | Action.FOLLOW_TAG:
                 return roles.is_employee(actor)

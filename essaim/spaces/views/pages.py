@@ -15,6 +15,9 @@ from django.views.decorators.http import require_GET
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.charters import selectors as charter_selectors
+from essaim.charters.models import Charter
+from essaim.charters.views import body_html
 from essaim.core.http import add_service_errors, error_response
 from essaim.core.markdown import render_markdown
 from essaim.core.pagination import parse_cursor
@@ -110,14 +113,34 @@ def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
     }
 
 
+def charter_gate(request: HttpRequest, space: Space, charter: Charter, *, pending: bool) -> HttpResponse:
+    """The space's charter in its page: to accept ("Accept and enter") when ``pending``, else to reread."""
+    context = space_context(request, space)
+    context.update(
+        charter=charter,
+        body_html=body_html(charter),
+        pending=pending,
+        acceptance=None if pending else charter_selectors.acceptance_of(user=request.user, charter=charter),
+    )
+    return render(request, "spaces/space_charter.html", context)
+
+
 def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = None, status: int = 200) -> HttpResponse:
     """The space's page: welcome, sub-spaces, the composer, pinned posts and the stream.
+
+    Whoever has the space's usage charter to accept sees it instead, with "Accept and enter" (no query when
+    the space has no charter: ``charters.selectors.requirement`` is cached).
 
     The stream (through the stream app's ``space_feeds``) shows the sub-spaces' posts too when the space
     asks for it. ``stream:post-create`` renders this page again, with what was typed in ``form``, when a
     post into the space is refused. A bad cursor raises ``ValidationError``.
     """
     actor = request.user
+    charter = charter_selectors.space_pending_for(actor, space.pk)
+    if charter is not None:
+        if request.htmx:  # type: ignore[attr-defined]  # a fragment: the whole page goes to the charter
+            return HttpResponse(status=204, headers={"HX-Redirect": space.get_absolute_url()})
+        return charter_gate(request, space, charter, pending=True)
     cursor = parse_cursor(request.GET)
     readable = access.can(actor, Action.READ_POSTS, space)
     posts = (
@@ -145,6 +168,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         if readable and cursor.is_first_page
         else [],
         can_post=can_post,
+        has_charter=charter_selectors.requirement(space.pk) is not None,  # cached: asked just above
         # Theirs alone (signed): mail from their address to it becomes their post here (``mailgate``).
         posting_address=post_address(user_id=draft.author_id, space_id=space.pk) if can_post else "",
         form=form,  # None: the composer's cached empty form (``stream/includes/composer.html``)

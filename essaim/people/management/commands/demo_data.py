@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from essaim.accounts.models import User
+from essaim.charters.demo import demo_charter_create
 from essaim.people.demo import ADMIN_EMAIL, DEMO_PASSWORD, EMPLOYEE_EMAIL, demo_company_create
 from essaim.stream.demo import demo_activity_create
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--people must be between 1 and 5000.")
         started = time.monotonic()
         result = demo_company_create(people=options["people"], seed=options["seed"], photos=not options["no_photos"])
+        demo_charter_create(admin=result.admin)  # accepted by every demo person; a newcomer accepts it first
         activity = "" if options["no_activity"] else self._activity(result.admin, options["seed"])
         elapsed = time.monotonic() - started
         self.stdout.write(
