@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "essaim.mailgate",
     "essaim.backups",
     "essaim.audit",
+    "essaim.moderation",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

@@ -8,6 +8,7 @@ from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import register, register_network
 from essaim.access.roles import Actor
+from essaim.access.rules.moderation import moderates_something
 
 
 class Network:
@@ -21,6 +22,8 @@ class Network:
                 | Action.MANAGE_BACKUPS
             ):
                 return roles.is_network_admin(actor)
+            case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
+                return moderates_something(actor)
             case Action.VIEW_AUDIT_LOG:  # compliance reads the log; it never needs to browse the spaces for it
                 return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)
             case Action.VIEW_DIRECTORY | Action.VIEW_COMPANY_FEED | Action.CREATE_POST | Action.FOLLOW_TAG:
