@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -22,13 +23,14 @@ router = Router(tags=["reports"])
 
 @router.post(
     "/reports",
-    response={200: ReportEntity, **errors(403, 404, 422)},
+    response={200: ReportEntity, **errors(403, 404, 409, 422)},
     url_name="reports-create",
     openapi_extra=body_openapi(ReportCreate),
 )
 def report_create(request: HttpRequest) -> dict[str, Any]:
     """Report an account to the moderators, or some of its statuses: they decide, and you are told the outcome
-    (a notification of type ``essaim.report_outcome``). Once per account or status while it is open."""
+    (a notification of type ``essaim.report_outcome``). Once per account or status while it is open (409).
+    Yourself: 403."""
     data = parse_body(request, ReportCreate)
     actor = current_user(request)
     if data.category not in CATEGORIES:
@@ -37,7 +39,7 @@ def report_create(request: HttpRequest) -> dict[str, Any]:
         )
     person = person_by_id(request.user, data.account_id)
     if person.pk == actor.pk:
-        raise ApiError(422, _("You cannot report yourself"), _("Report someone else's account or statuses."))
+        raise ApiError(403, _("You cannot report yourself"), _("Report someone else's account or statuses."))
     targets: list[services.Target] = []
     for status_id in dict.fromkeys(data.status_ids):
         found = find_status(request, status_id)
@@ -55,4 +57,8 @@ def report_create(request: HttpRequest) -> dict[str, Any]:
         )
     except services.ReportLimitError as error:
         raise ApiError(429, _("Too many reports"), " ".join(error.messages)) from None
+    except ValidationError as error:
+        if not hasattr(error, "error_list") or "reported" not in {e.code for e in error.error_list}:
+            raise
+        raise ApiError(409, _("Already reported"), " ".join(error.messages)) from None
     return report_data(request, reports, [str(t.pk) for t in targets])

@@ -34,6 +34,9 @@ TO_MASTODON: dict[str, str] = {
 
 
 class ReportCreate(Body):
+    """Mastodon's ``rule_ids`` and ``forward`` are accepted and ignored (no rules list; no federation): left out of
+    the document, as any field it does not name."""
+
     account_id: BodyId = Field(description="The account reported, or whose statuses are.")
     status_ids: list[BodyId] = Field(
         default_factory=list,
@@ -50,8 +53,6 @@ class ReportCreate(Body):
         description="Mastodon's spam, violation, legal or other; or Essaim's own reason: harassment, "
         "confidential, defamation, inappropriate.",
     )
-    rule_ids: list[str] = Field(default_factory=list, description="Ignored: Essaim's network has no rules list.")
-    forward: bool = Field(False, description="Ignored: Essaim does not federate.")
 
 
 class ReportEntity(Schema):

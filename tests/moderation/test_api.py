@@ -65,7 +65,7 @@ def test_form_encoded_as_mastodon_apps_send_it(reporter: User, author: User, pos
     [
         ({"account_id": "999999"}, 404, "Record not found"),
         ({"category": "boring"}, 422, "Unknown category"),
-        ({"me": True}, 422, "You cannot report yourself"),
+        ({"me": True}, 403, "You cannot report yourself"),
         ({"status_ids": ["other"]}, 422, "This status is not by this account"),
         ({"status_ids": ["999999"]}, 404, "Record not found"),
         ({"comment": "x" * 1001}, 422, "too long"),
@@ -84,11 +84,11 @@ def test_errors_say_what_is_wrong(  # noqa: PLR0917 - parametrized
     assert message in str(response.json())
 
 
-def test_twice_is_422_and_a_post_one_may_not_read_404(reporter: User, author: User, post: Post) -> None:
+def test_twice_is_409_and_a_post_one_may_not_read_404(reporter: User, author: User, post: Post) -> None:
     client = token_client_for(reporter)
     assert _post(client, account_id=str(author.pk), status_ids=[str(post.pk)]).status_code == 200
     again = _post(client, account_id=str(author.pk), status_ids=[str(post.pk)])
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert "already reported" in again.json()["error"] + again.json()["error_description"]
     outsider = token_client_for(GuestFactory())
     assert _post(outsider, account_id=str(author.pk), status_ids=[str(post.pk)]).status_code == 404
