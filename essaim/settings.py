@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "essaim.backups",
     "essaim.audit",
     "essaim.charters",
+    "essaim.moderation",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

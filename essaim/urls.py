@@ -12,6 +12,7 @@ urlpatterns = [
     path("spaces/", include("essaim.spaces.urls")),
     path("notifications/", include("essaim.notifications.urls")),
     path("emails/", include("essaim.emails.urls")),
+    path("moderation/", include("essaim.moderation.urls")),
     path("", include("essaim.realtime.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),

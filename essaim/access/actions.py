@@ -54,3 +54,9 @@ class Action(StrEnum):
     JOIN = "spaces.join"
     REQUEST_JOIN = "spaces.request_join"
     LEAVE = "spaces.leave"
+    # moderation: REPORT targets a Post, a Comment or a User; MODERATE_REPORTS a Report (decide it) or None (open
+    # the queue); SUSPEND a User; READ_WARNING a ModerationWarning (its person's alone)
+    REPORT = "moderation.report"
+    MODERATE_REPORTS = "moderation.moderate_reports"
+    SUSPEND = "moderation.suspend"
+    READ_WARNING = "moderation.read_warning"

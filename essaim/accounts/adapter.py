@@ -15,7 +15,8 @@ from allauth.account.models import EmailConfirmation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,18 @@ class AccountAdapter(DefaultAccountAdapter):
         passwords sent with seven ports were seven first attempts."""
         login = credentials.get("email", credentials.get("username", ""))
         return f"account:{User.objects.normalize_email(str(login)).strip().lower()}"
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        """A suspended account (``moderation``) is told why and until when, and is not signed in."""
+        from allauth.account.internal.stagekit import clear_login
+
+        from essaim.moderation.selectors import suspension_for
+
+        suspension = suspension_for(user=user)
+        if suspension is not None:
+            clear_login(request)
+            return render(request, "moderation/suspended.html", {"suspension": suspension}, status=403)
+        return super().pre_login(request, user, **kwargs)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         from essaim.network.selectors import network_settings

@@ -50,6 +50,7 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from essaim.moderation.api import router as reports_router
     from essaim.notifications.api import grouped as grouped_notifications_router
     from essaim.notifications.api import router as notifications_router
     from essaim.notifications.markers_api import router as markers_router
@@ -67,6 +68,7 @@ def _mount() -> None:
     api.add_router("/v1/", notification_settings_router)  # before /notifications/{notification_id} takes "settings"
     api.add_router("/v1/", notifications_router)
     api.add_router("/v1/", markers_router)
+    api.add_router("/v1/", reports_router)
     api.add_router("/v2/", grouped_notifications_router)
     api.add_router("/", stream_api.media)
 

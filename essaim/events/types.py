@@ -150,6 +150,20 @@ class MembershipChanged(Event):
     previous_role: str | None = None
 
 
+# --- moderation
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReportsResolved(Event):
+    """A moderator decided ``report_id`` (``decision``: ``moderation.models.Decision``); it resolved every open
+    report of the same target, ``report_ids`` (that one included): their reporters are told the outcome, the
+    author what was done and why."""
+
+    report_id: int
+    report_ids: tuple[int, ...]
+    decision: str
+
+
 # --- e-mail
 
 
@@ -177,6 +191,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         JoinRequested,
         JoinAnswered,
         MembershipChanged,
+        ReportsResolved,
         MailReceived,
     )
 }

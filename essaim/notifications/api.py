@@ -45,11 +45,36 @@ TYPES: dict[str, str] = {
     Kind.INVITATION: "essaim.space_invitation",
     Kind.JOIN_REQUEST: "essaim.join_request",
     Kind.JOIN_ANSWER: "essaim.join_answer",
+    Kind.REPORT_OUTCOME: "essaim.report_outcome",
+    Kind.MODERATION: "essaim.moderation",
 }
 KINDS_OF_TYPE: dict[str, set[str]] = {}
 for _kind, _type in TYPES.items():
     KINDS_OF_TYPE.setdefault(_type, set()).add(_kind)
 TypeName = Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(KINDS_OF_TYPE)})]
+
+
+class ModerationRef(Schema):
+    decision: str = Field(description="hidden, deleted, warned or suspended.")
+    target: str = Field(description="What it was about: post, comment or person.")
+    reason: str = Field(description="The reason it was reported: spam, harassment, confidential, defamation, "
+                        "inappropriate or other.")  # fmt: skip
+    note: str = Field(description="What the moderator said (a warning's message).")
+    until: datetime | None = Field(None, description="suspended: when the account may sign in again.")
+
+
+def moderation_data(notification: Notification) -> dict[str, Any] | None:
+    report = notification.report
+    if notification.kind != Kind.MODERATION or report is None:
+        return None
+    suspension = getattr(report, "suspension", None)
+    return {
+        "decision": report.decision,
+        "target": report.target_kind,
+        "reason": report.reason,
+        "note": report.decision_note,
+        "until": suspension.until if suspension is not None else None,
+    }
 
 
 class SpaceRef(Schema):
@@ -67,7 +92,12 @@ class NotificationEntity(Schema):
     account: Account | None
     status: Status | None = None
     essaim_space: SpaceRef | None = None
-    essaim_accepted: bool | None = Field(None, description="essaim.join_answer: whether the request was accepted.")
+    essaim_accepted: bool | None = Field(
+        None,
+        description="essaim.join_answer: whether the request was accepted; essaim.report_outcome: whether a "
+        "moderator took action on your report.",
+    )
+    essaim_moderation: ModerationRef | None = Field(None, description="essaim.moderation: what was done and why.")
 
 
 class ListParams(PageParams):
@@ -135,6 +165,7 @@ def notification_data(request: HttpRequest, notification: Notification, statuses
         if space is not None
         else None,
         "essaim_accepted": notification.accepted,
+        "essaim_moderation": moderation_data(notification),
     }
 
 

@@ -26,8 +26,10 @@ from essaim.events.types import (
     PostCreated,
     PostEdited,
     ReactionAdded,
+    ReportsResolved,
     SpaceInvitationSent,
 )
+from essaim.moderation.models import Decision, Report
 from essaim.notifications import services
 from essaim.notifications.models import Notification, SpaceLevel, SpaceNotificationLevel
 from essaim.spaces.models import JoinRequest, Membership, Space, SpaceInvitation
@@ -82,6 +84,7 @@ def _may_tell_someone(event: Event) -> bool:
         SpaceInvitationSent,
         JoinRequested,
         JoinAnswered,
+        ReportsResolved,
     ],
     durable=True,
     when=_may_tell_someone,
@@ -109,6 +112,8 @@ def inbox(event: Event) -> None:
             _asked_to_join(event)
         case JoinAnswered():
             _answered(event)
+        case ReportsResolved():
+            _moderated(event)
 
 
 def _posted(event: PostCreated | PostEdited) -> None:
@@ -226,3 +231,29 @@ def _answered(event: JoinAnswered) -> None:
         space_id=event.space_id,
         accepted=event.accepted,
     )
+
+
+def _moderated(event: ReportsResolved) -> None:
+    """Each reporter is told the outcome in neutral words (action taken or not: ``accepted``), never who decided
+    nor what; the author is told what was done and why, unless nothing was (a dismissed report bothers nobody).
+    Neither is told who reported or who decided (``actor`` None)."""
+    reports = {report.pk: report for report in Report.objects.filter(pk__in=event.report_ids)}
+    taken = event.decision != Decision.DISMISSED
+    for report in reports.values():
+        services.notify(
+            recipient_ids=[report.reporter_id] if report.reporter_id != event.actor_id else [],
+            kind=Kind.REPORT_OUTCOME,
+            source=f"report:{report.pk}",
+            actor_id=None,
+            accepted=taken,
+            report_id=report.pk,
+        )
+    decided = reports.get(event.report_id)
+    if taken and decided is not None:
+        services.notify(
+            recipient_ids=[decided.author_id],
+            kind=Kind.MODERATION,
+            source=f"moderation:{decided.pk}",
+            actor_id=None,
+            report_id=decided.pk,
+        )

@@ -30,6 +30,8 @@ class Notification(models.Model):
         JOIN_ANSWER = "join_answer", _("Answers to my requests to join")
         ANNOUNCEMENT = "announcement", _("Announcements")
         SPACE_POST = "space_post", _("New posts in spaces I follow closely")
+        REPORT_OUTCOME = "report_outcome", _("Outcomes of my reports")
+        MODERATION = "moderation", _("Moderation of my posts and my account")
 
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     # Indexed by ``notification_list`` and ``notification_unread``.
@@ -45,6 +47,9 @@ class Notification(models.Model):
     comment = models.ForeignKey("stream.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    # A report's outcome (``report_outcome``: ``accepted`` says whether action was taken) or a decision about the
+    # recipient's post, comment or account (``moderation``): what was decided and why is the report's.
+    report = models.ForeignKey("moderation.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # What it is about, once per recipient ("comment:42"): a consumer run twice (a worker that died
     # before it could say it was done) adds nothing. Empty for grouped reactions, replaced instead.
     source = models.CharField(max_length=60, blank=True, default="")
@@ -87,6 +92,7 @@ EMAILED_KINDS = (
     Notification.Kind.INVITATION,
     Notification.Kind.JOIN_REQUEST,
     Notification.Kind.JOIN_ANSWER,
+    Notification.Kind.MODERATION,  # a suspended person can only read it by e-mail
 )
 DEFAULT_CHANNELS: dict[str, str] = dict.fromkeys(Notification.Kind.values, Channel.APP.value) | dict.fromkeys(
     EMAILED_KINDS, Channel.APP_AND_EMAIL.value

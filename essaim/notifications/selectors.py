@@ -63,8 +63,9 @@ def _with_subjects(queryset: QuerySet[Notification], *, with_statuses: bool = Fa
             "comment__author__profile",
             "comment__parent",
             "space",
+            "report__suspension",
         )
-    return queryset.select_related("actor__profile", "post__space", "comment", "space")
+    return queryset.select_related("actor__profile", "post__space", "comment", "space", "report__suspension")
 
 
 def _readable(actor: Actor, notifications: list[Notification]) -> list[Notification]:

@@ -51,6 +51,7 @@ def notify(
     comment_id: int | None = None,
     space_id: int | None = None,
     accepted: bool | None = None,
+    report_id: int | None = None,
 ) -> int:
     """Tell each of ``recipient_ids`` (never the actor themselves, nor a deactivated account) that ``kind``
     happened; once per ``source`` each, however often this runs. Returns how many people it was for.
@@ -72,6 +73,7 @@ def notify(
                 comment_id=comment_id,
                 space_id=space_id,
                 accepted=accepted,
+                report_id=report_id,
             )
         ring_bells(told)
     return written

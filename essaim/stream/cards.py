@@ -37,7 +37,8 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 3  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files
+KEY_VERSION = 4  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+# 4: "Report" on posts and comments
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.

@@ -67,6 +67,8 @@ class TestReading:
                 "join_answer": "app_email",
                 "announcement": "app",
                 "space_post": "app",
+                "report_outcome": "app",
+                "moderation": "app_email",
             },
             "spaces": [{"id": str(space.pk), "name": "Atlas", "level": "mentions"}],
             "digest": "weekly",

@@ -8,6 +8,7 @@ from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import register, register_network
 from essaim.access.roles import Actor
+from essaim.access.rules.moderation import moderates_something
 
 
 class Network:
@@ -22,6 +23,8 @@ class Network:
                 | Action.MANAGE_CHARTER
             ):
                 return roles.is_network_admin(actor)
+            case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
+                return moderates_something(actor)
             # compliance reads the log and the charters' acceptances; it never needs to browse the spaces for it
             case Action.VIEW_AUDIT_LOG | Action.EXPORT_CHARTER_ACCEPTANCES:
                 return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)

@@ -35,6 +35,10 @@ class PersonPolicy:
                 return roles.is_employee(actor) and not roles.is_self(actor, obj) and obj.is_active
             case Action.VIEW_FOLLOWS:
                 return self.can(actor, Action.VIEW, obj) and not roles.is_guest(actor)
+            case Action.REPORT:  # anyone they may see, but themselves (``rules/moderation.py``)
+                return not roles.is_self(actor, obj) and obj.is_active and self.can(actor, Action.VIEW, obj)
+            case Action.SUSPEND:  # network administrators, never themselves
+                return roles.is_network_admin(actor) and not roles.is_self(actor, obj) and obj.is_active
             case _:
                 return False
 

@@ -215,6 +215,8 @@ class PostPolicy:
                 )
             case Action.COMMENT | Action.REACT:
                 return _can_read_post(actor, obj) and _space_allows(actor, action, obj.space)
+            case Action.REPORT:  # whoever reads it, but its author (``rules/moderation.py``)
+                return not roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
             case Action.ANNOUNCE:
                 return (
                     (roles.is_network_admin(actor) or roles.is_communication_team(actor))
@@ -251,6 +253,8 @@ class CommentPolicy:
                     or roles.is_network_admin(actor)
                     or _moderates(actor, obj.post)
                 )
+            case Action.REPORT:
+                return not roles.is_self(actor, obj.author) and _can_read_post(actor, obj.post)
             case _:
                 return False
 

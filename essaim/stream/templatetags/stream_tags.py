@@ -46,6 +46,7 @@ class PostLinks:
     react: str
     reactors: str
     author: str
+    report: str
 
 
 @register.simple_tag
@@ -64,6 +65,7 @@ def post_links(post: Post) -> PostLinks:
         react=url("reaction-toggle"),
         reactors=url("reactors"),
         author=fast_reverse("people:profile", "handle", post.author.handle),
+        report=fast_reverse("moderation:report-post", "post_id", post.pk),
     )
 
 
@@ -74,6 +76,7 @@ def comment_links(comment: Comment) -> dict[str, str]:
         "edit": fast_reverse("stream:comment-edit", "comment_id", comment.pk),
         "delete": fast_reverse("stream:comment-delete", "comment_id", comment.pk),
         "reply": fast_reverse("stream:comment-create", "post_id", comment.post_id),
+        "report": fast_reverse("moderation:report-comment", "comment_id", comment.pk),
     }
 
 
