@@ -67,8 +67,12 @@ class Charter(models.Model):
 
 
 class CharterAcceptance(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="charter_acceptances", verbose_name=_("person")
+    user = models.ForeignKey(  # indexed by ``charter_acceptance_unique``, which starts with it
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="charter_acceptances",
+        verbose_name=_("person"),
+        db_index=False,
     )
     charter = models.ForeignKey(
         Charter, on_delete=models.CASCADE, related_name="acceptances", verbose_name=_("usage charter")

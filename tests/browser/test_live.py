@@ -20,7 +20,7 @@ from tests.browser.conftest import PHONE, looks_right, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_pages, pytest.mark.django_db(transaction=True)]
 
-LIVE = 8_000  # ms: "within a second" on a quiet machine; a loaded CI machine gets slack
+LIVE = 20_000  # ms: "within a second" on a quiet machine (bench.live measures it); a loaded CI machine gets slack
 
 
 def drain_the_outbox(timeout: float = 15.0) -> None:
