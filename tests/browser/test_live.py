@@ -89,3 +89,31 @@ def test_two_people_see_each_others_post_comment_and_reaction_appear_live(
     lea.locator("#comment-threads").get_by_text("Je prends les croissants").wait_for(timeout=LIVE)
     assert lea.locator("#comments-title").inner_text() == "2 commentaires"
     looks_right(lea, "live-post-page-new-comment-desktop-fr")
+
+
+def test_a_stream_the_proxy_refused_is_opened_again_and_misses_nothing(
+    open_page: Callable[..., Any], employee: User, colleague: User
+) -> None:
+    """A browser gives up for good on an error answer (a 502 while Essaim restarts behind nginx): the page opens
+    a new stream after a pause and is sent what happened since it was drawn."""
+    from essaim.stream import services as stream_services
+
+    people_services.follow_create(actor=colleague, user=employee)
+    eloise = open_page()
+    sign_in(eloise, colleague.email, PASSWORD)
+    refused: list[str] = []
+
+    def refuse_the_first(route: Any) -> None:
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        route.fulfill(status=502, body="Bad gateway")
+
+    eloise.route("**/live/events*", refuse_the_first)
+    eloise.goto("/")
+    stream_services.post_create(actor=employee, body="Le tableau de bord du trimestre est en ligne")
+    bar = eloise.locator(".live-bar button")
+    bar.wait_for(timeout=LIVE)
+    assert refused, "the first stream was refused"
+    assert bar.inner_text() == "1 nouvelle publication — afficher"

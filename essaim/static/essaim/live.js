@@ -156,16 +156,31 @@
     document.querySelector("main")?.prepend(notice);
   };
 
-  const source = new EventSource(`${texts.url}?since=${document.body.dataset.liveSince || ""}`);
-  const on = (kind, handle) => source.addEventListener(kind, (event) => handle(JSON.parse(event.data)));
-  on("post", (post) => {
-    if (seen.has(post.post) || cardOf(post.post) || !belongsHere(post)) return;
-    seen.add(post.post);
-    countUp();
-  });
-  for (const kind of ["post-edited", "comment", "reactions"]) on(kind, (data) => redraw(data.post));
-  on("post-removed", (data) => remove(data.post));
-  on("bell", redrawBell);
-  on("reset", () => { source.close(); offerReload(); });
-  window.addEventListener("pagehide", () => source.close());
+  // The browser reconnects by itself after a dropped connection, but gives up for good on an error answer
+  // (a 502 from the proxy while Essaim restarts, a 500): then the page opens a new stream after a pause
+  // that grows to a minute, asking again for everything since it was drawn (what it already shows is skipped).
+  let source = null;
+  let pause = 2000;
+  const connect = () => {
+    source = new EventSource(`${texts.url}?since=${document.body.dataset.liveSince || ""}`);
+    const on = (kind, handle) => source.addEventListener(kind, (event) => handle(JSON.parse(event.data)));
+    on("post", (post) => {
+      if (seen.has(post.post) || cardOf(post.post) || !belongsHere(post)) return;
+      seen.add(post.post);
+      countUp();
+    });
+    for (const kind of ["post-edited", "comment", "reactions"]) on(kind, (data) => redraw(data.post));
+    on("post-removed", (data) => remove(data.post));
+    on("bell", redrawBell);
+    on("reset", () => { source.close(); source = null; offerReload(); });
+    source.addEventListener("open", () => { pause = 2000; });
+    const current = source;
+    current.addEventListener("error", () => {
+      if (current !== source || current.readyState !== EventSource.CLOSED) return; // the browser retries by itself
+      window.setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 60000);
+    });
+  };
+  connect();
+  window.addEventListener("pagehide", () => { source?.close(); source = null; });
 })();
