@@ -124,7 +124,9 @@ def report_decide(
     administrators). Resolves every open report of the same target; returns them."""
     access.require(actor, Action.MODERATE_REPORTS, report)
     report = (
-        Report.objects.select_for_update().select_related("author", "post__author", "post__space").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))  # the report's row: PostgreSQL locks no outer join's side
+        .select_related("author", "post__author", "post__space")
+        .get(pk=report.pk)
     )
     if not report.is_open:
         raise ValidationError(_("This report was already handled."), code="resolved")

@@ -47,7 +47,7 @@ def test_an_employee_accepts_a_new_version_at_their_next_page(
     admin.locator("textarea[name=body_en]").fill(BODY_EN + "5. **Lock** your computer when you leave.\n")
     admin.locator("input[name=requires_acceptance]").check()
     admin.locator("main form button[name=preview]").click()
-    assert admin.locator(".charter--preview").get_by_text("Déconnecter").is_visible()
+    admin.locator(".charter--preview").get_by_text("Déconnecter").wait_for()
     looks_right(admin, "charter-manage-preview-desktop-fr")
     admin.locator("main form[action='/manage/charter/'] button[type=submit]:not([name])").click()
     admin.wait_for_url("**/manage/charter/")
