@@ -30,6 +30,23 @@ class Visibility(models.TextChoices):
     MENTIONED = "mentioned", _("Mentioned people only")
 
 
+class PostKind(models.TextChoices):
+    """What a post is, which says how its card is drawn and what it carries beside its text.
+
+    A plain post has nothing more; the others have their own rows, one to one with the post (a
+    question's answers and accepted answer, a poll's options and votes, an event's dates and
+    answers, an idea's votes and status, a praise's badge and the people praised), so that every
+    kind lives in the same feeds and obeys the same permission rules.
+    """
+
+    POST = "post", _("Post")
+    QUESTION = "question", _("Question")
+    POLL = "poll", _("Poll")
+    EVENT = "event", _("Event")
+    IDEA = "idea", _("Idea")
+    PRAISE = "praise", _("Praise")
+
+
 class Emoji(models.TextChoices):
     """The fixed set of reactions, in display order."""
 
@@ -68,6 +85,9 @@ class Post(models.Model):
     )
     body = models.TextField(_("message"), max_length=POST_MAX_CHARS)
     body_html = models.TextField(editable=False, default="")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PostKind, default=PostKind.POST, db_default=PostKind.POST, editable=False
+    )
     visibility = models.CharField(_("who can see it"), max_length=10, choices=Visibility, default=Visibility.COMPANY)
     space = models.ForeignKey(
         "spaces.Space",
