@@ -19,6 +19,8 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "network.view_audit_log"  # read and export the log of privileged actions (audit)
     MANAGE_CHARTER = "network.manage_charter"  # publish versions of the network's usage charter (charters)
     EXPORT_CHARTER_ACCEPTANCES = "network.export_charter_acceptances"  # who accepted which charter, when
+    ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
+    EXPORT_OWN_DATA = "network.export_own_data"  # ask for and download an archive of one's own data (privacy)
     VIEW_DIRECTORY = "people.directory"
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"

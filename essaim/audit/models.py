@@ -32,6 +32,8 @@ class AuditAction(models.TextChoices):
     ROLE_GRANTED = "user.role_granted", _("Network role granted")
     ROLE_WITHDRAWN = "user.role_withdrawn", _("Network role withdrawn")
     CREDENTIALS_REVOKED = "user.credentials_revoked", _("Sessions, reset links and API tokens revoked")
+    ACCOUNT_ERASED = "user.erased", _("Account erased with everything it wrote")
+    ACCOUNT_ANONYMISED = "user.anonymised", _("Account anonymised, what it wrote kept")
     INVITATION_SENT = "invitation.sent", _("Invitation sent")
     INVITATION_RESENT = "invitation.resent", _("Invitation sent again")
     INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")

@@ -174,6 +174,19 @@ class MailReceived(Event):
     mail_id: int
 
 
+# --- accounts
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AccountErased(Event):
+    """A network administrator erased an account (``privacy.erasure``): with everything the person wrote
+    (``content_kept`` false: each post was also said by ``PostDeleted``), or keeping it under an anonymous
+    name (``content_kept``: what names them in indexes and caches must be written again)."""
+
+    user_id: int
+    content_kept: bool
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -193,6 +206,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MembershipChanged,
         ReportsResolved,
         MailReceived,
+        AccountErased,
     )
 }
 

@@ -21,6 +21,7 @@ class Network:
                 | Action.READ_OUTBOX
                 | Action.MANAGE_BACKUPS
                 | Action.MANAGE_CHARTER
+                | Action.ERASE_PEOPLE
             ):
                 return roles.is_network_admin(actor)
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
@@ -33,8 +34,12 @@ class Network:
             case Action.VIEW_ORG_STRUCTURE:  # guests have no use for the company's departments and sites
                 return roles.is_employee(actor) or roles.is_network_admin(actor)
             case (
-                Action.UPLOAD_MEDIA | Action.READ_NOTIFICATIONS | Action.CHOOSE_NOTIFICATIONS | Action.KEEP_MARKERS
-            ):  # guests too: they post in their spaces
+                Action.UPLOAD_MEDIA
+                | Action.READ_NOTIFICATIONS
+                | Action.CHOOSE_NOTIFICATIONS
+                | Action.KEEP_MARKERS
+                | Action.EXPORT_OWN_DATA
+            ):  # guests too: they post in their spaces, and their data is theirs
                 return roles.is_signed_in(actor)
             case _:
                 return False
