@@ -49,7 +49,8 @@ class Action(StrEnum):
     APPROVE_MEMBERS = "spaces.approve"
     CHANGE_ROLE = "spaces.change_role"
     REMOVE_MEMBER = "spaces.remove_member"
-    MODERATE = "spaces.moderate"
+    MODERATE = "spaces.moderate"  # also: approve or reject the posts waiting for approval
+    PUBLISH_DIRECTLY = "spaces.publish_directly"  # post without waiting for approval (``Space.post_approval``)
     EDIT_SETTINGS = "spaces.edit_settings"
     EDIT_CHARTER = "spaces.edit_charter"  # publish versions of the space's own usage charter (charters)
     ARCHIVE = "spaces.archive"

@@ -50,6 +50,8 @@ class AuditAction(models.TextChoices):
     SPACE_DELETED = "space.deleted", _("Space deleted")
     POST_HIDDEN = "post.hidden", _("Post hidden by a moderator")
     POST_SHOWN = "post.shown", _("Hidden post shown again")
+    POST_APPROVED = "post.approved", _("Post approved by a moderator")
+    POST_REJECTED = "post.rejected", _("Post rejected by a moderator")
     REPORT_DISMISSED = "report.dismissed", _("Report dismissed")
     CONTENT_DELETED = "content.deleted", _("Post or comment deleted by a moderator")
     AUTHOR_WARNED = "user.warned", _("Author warned by a moderator")

@@ -19,7 +19,7 @@ from essaim import access
 from essaim.access import Action
 from essaim.access.decorators import page_requires
 from essaim.accounts.models import User
-from essaim.moderation import selectors, services
+from essaim.moderation import approval, selectors, services
 from essaim.moderation.forms import DecisionForm, ReportForm
 from essaim.moderation.models import Decision
 from essaim.people import selectors as people_selectors
@@ -88,7 +88,32 @@ def report_person(request: HttpRequest, handle: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def queue(request: HttpRequest) -> HttpResponse:
     groups = selectors.queue_for(actor=request.user)
-    return render(request, "moderation/queue.html", {"groups": groups, "Decision": Decision})
+    awaiting = list(approval.awaiting_for(actor=request.user))
+    return render(request, "moderation/queue.html", {"groups": groups, "Decision": Decision, "awaiting": awaiting})
+
+
+@page_requires(Action.MODERATE_REPORTS)
+@require_POST
+def approval_decide(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Approve a post waiting in a space the moderator moderates, or reject it with a word to its author."""
+    post = approval.awaiting_get_for(actor=request.user, post_id=post_id)
+    try:
+        if request.POST.get("decision") == "approve":
+            approval.post_approve(actor=_me(request), post=post)
+            messages.success(request, _("Approved: the post is published and its readers are told as usual."))
+        else:
+            approval.post_reject(actor=_me(request), post=post, note=request.POST.get("note", ""))
+            messages.success(request, _("Rejected: the post is deleted and its author is told why."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        context = {
+            "groups": selectors.queue_for(actor=request.user),
+            "Decision": Decision,
+            "awaiting": list(approval.awaiting_for(actor=request.user)),
+            "failed_post": post.pk,
+        }
+        return render(request, "moderation/queue.html", context, status=400)
+    return redirect(reverse("moderation:queue"))
 
 
 @page_requires(Action.MODERATE_REPORTS)

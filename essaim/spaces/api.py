@@ -136,6 +136,7 @@ def space_create(request: HttpRequest) -> dict[str, Any]:
         welcome=data.welcome,
         parent=parent,
         include_subspace_posts=data.include_subspace_posts,
+        post_approval=data.post_approval,
     )
     return _space_entity(request, space)
 
@@ -182,7 +183,7 @@ def space_detail(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
     openapi_extra=body_openapi(SpaceUpdate),
 )
 def space_update(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
-    """Change the fields sent (name, visibility, description, welcome, include_subspace_posts)."""
+    """Change the fields sent (name, visibility, description, welcome, include_subspace_posts, post_approval)."""
     space = _space(request, space_id)
     access.require(request.user, Action.EDIT_SETTINGS, space)
     data = parse_body(request, SpaceUpdate)
@@ -194,6 +195,7 @@ def space_update(request: HttpRequest, space_id: PathId) -> dict[str, Any]:
         description=space.description if data.description is None else data.description,
         welcome=space.welcome if data.welcome is None else data.welcome,
         include_subspace_posts=data.include_subspace_posts,
+        post_approval=data.post_approval,
     )
     return _space_entity(request, space)
 

@@ -35,6 +35,13 @@ class SpaceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Shown on the space's page. Markdown is allowed."),
     )
+    post_approval = forms.ChoiceField(
+        label=_("Posts waiting for a moderator's approval"),
+        choices=Space.PostApproval.choices,
+        widget=forms.RadioSelect,
+        initial=Space.PostApproval.NONE,
+        help_text=_("A post that waits is seen only by its author and the moderators until one approves it."),
+    )
     include_subspace_posts = forms.BooleanField(
         label=_("Show the sub-spaces' posts in this space's stream"),
         required=False,

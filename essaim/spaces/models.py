@@ -37,6 +37,22 @@ class Space(TimeStampedModel):
     welcome = models.TextField(
         _("welcome text"), max_length=5000, blank=True, help_text=_("Shown on the space's page. Markdown is allowed.")
     )
+
+    class PostApproval(models.TextChoices):
+        """Whose posts wait for a moderator before others see them (``access.rules.spaces``: ``PUBLISH_DIRECTLY``)."""
+
+        NONE = "none", _("Nobody's: posts appear at once")
+        GUESTS = "guests", _("External guests' posts")
+        NEWCOMERS = "newcomers", _("Posts by members who joined less than 30 days ago, and guests'")
+        MEMBERS = "members", _("Every member's posts, but the moderators'")
+
+    post_approval = models.CharField(
+        _("posts waiting for approval"),
+        max_length=10,
+        choices=PostApproval,
+        default=PostApproval.NONE,
+        db_default=PostApproval.NONE,
+    )
     include_subspace_posts = models.BooleanField(
         _("show sub-spaces' posts"),
         default=False,

@@ -40,6 +40,10 @@ class SpaceEntity(Schema):
     avatar: str | None
     banner: str | None
     include_subspace_posts: bool = Field(description="The space's statuses include its sub-spaces' posts.")
+    post_approval: str = Field(
+        description="Whose posts wait for a moderator's approval: none, guests, newcomers or members.",
+        json_schema_extra={"enum": ["none", "guests", "newcomers", "members"]},
+    )
     member_count: int
     role: str | None = Field(description="Your role in the space (owner, admin, moderator, member, reader), if any.")
     permissions: dict[str, bool] = Field(description="What you may do here: read, post, invite, settings, …")
@@ -90,6 +94,8 @@ class InvitationEntity(Schema):
 
 VISIBILITY_VALUES: list[JsonValue] = ["public", "private", "secret"]  # Space.Visibility (a test keeps them equal)
 VISIBILITIES: JsonDict = {"enum": VISIBILITY_VALUES}
+APPROVAL_VALUES: list[JsonValue] = ["none", "guests", "newcomers", "members"]  # Space.PostApproval
+APPROVALS: JsonDict = {"enum": APPROVAL_VALUES}
 ROLES: JsonDict = {"enum": ["owner", "admin", "moderator", "member", "reader"]}  # Membership.Role (likewise)
 
 
@@ -105,6 +111,7 @@ class SpaceCreate(Body):
     welcome: str = Field("", max_length=5000, description="Shown on the space's page (Markdown).")
     parent_id: BodyId | None = Field(None, description="Create a sub-space of this space (you must run it).")
     include_subspace_posts: bool = False
+    post_approval: str = Field("none", json_schema_extra=APPROVALS, description="Whose posts wait for approval.")
 
 
 class SpaceUpdate(Body):
@@ -115,6 +122,7 @@ class SpaceUpdate(Body):
     description: str | None = Field(None, max_length=300)
     welcome: str | None = Field(None, max_length=5000)
     include_subspace_posts: bool | None = None
+    post_approval: str | None = Field(None, json_schema_extra={"enum": [*APPROVAL_VALUES, None]})
 
 
 class RoleChange(Body):
@@ -171,6 +179,7 @@ def space_data(request: HttpRequest, space: Space, *, member_count: int) -> dict
         "avatar": _file_url(request, space.avatar),
         "banner": _file_url(request, space.banner),
         "include_subspace_posts": space.include_subspace_posts,
+        "post_approval": space.post_approval,
         "member_count": member_count,
         "role": role,
         "permissions": {name: access.can(request.user, action, space) for name, action in PERMISSIONS.items()},

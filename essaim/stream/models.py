@@ -117,6 +117,9 @@ class Post(models.Model):
         editable=False,
         db_index=False,  # ``post_announced_by``: the few posts that have one
     )
+    # Pre-approval: a post written where its author's posts wait for a moderator (``Space.post_approval``)
+    # is also hidden until a moderator approves it (``moderation.approval``); its events wait with it.
+    awaiting_approval = models.BooleanField(_("waiting for approval"), default=False, db_default=False, editable=False)
     # Moderation: a hidden post stays for its author and its moderators only (see access/rules/stream.py).
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True, editable=False)
     hidden_by = models.ForeignKey(
@@ -145,6 +148,8 @@ class Post(models.Model):
             # For a user's deletion (``SET_NULL``); a full index took an entry for every post.
             models.Index(fields=["announced_by"], condition=Q(announced_by__isnull=False), name="post_announced_by"),
             models.Index(fields=["hidden_by"], condition=Q(hidden_by__isnull=False), name="post_hidden_by"),
+            # The moderation queue's posts waiting for approval: the few there are, by space.
+            models.Index(fields=["space", "id"], condition=Q(awaiting_approval=True), name="post_awaiting_approval"),
         ]
 
     def __str__(self) -> str:

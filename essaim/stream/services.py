@@ -232,6 +232,9 @@ def post_create(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
         )
     post = Post(author=actor, body=body, visibility=visibility, space=space)
+    if space is not None and not access.can(actor, Action.PUBLISH_DIRECTLY, space):
+        # Waits for a moderator (``moderation.approval``): hidden until then, and said to nobody.
+        post.awaiting_approval, post.hidden_at = True, timezone.now()
     post.attachment_count = len(attachments) + len(media)
     post.body_html = render_body(body, mentioned=mentioned)
     # Not the author nor the space: the policy has just decided on both (cleaning them re-read
@@ -244,19 +247,27 @@ def post_create(
             post.save(force_insert=True)
             _sync_post_links(post, mentioned=mentioned, new=True)
             _take_files(files, media, post=post, image_description=image_description)
-            emit(
-                PostCreated(
-                    actor_id=actor.pk,
-                    post_id=post.pk,
-                    space_id=post.space_id,
-                    mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
-                    delivered=timelines.deliver_if_small(post),
-                )
-            )
+            if not post.awaiting_approval:
+                post_published(post, mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk))
     except BaseException:
         attachment_files.discard(files)  # the files of a post that was not written
         raise
     return post
+
+
+def post_published(post: Post, *, mentioned_ids: tuple[int, ...]) -> None:
+    """Say that ``post`` is out, in the write's transaction: its home timelines (filled now when they are
+    few), its mentions' notifications, live pages, and every other consumer of ``PostCreated``. At its
+    creation, or when a moderator approves it (``moderation.approval``)."""
+    emit(
+        PostCreated(
+            actor_id=post.author_id,
+            post_id=post.pk,
+            space_id=post.space_id,
+            mentioned_ids=mentioned_ids,
+            delivered=timelines.deliver_if_small(post),
+        )
+    )
 
 
 def post_edit(
@@ -648,6 +659,8 @@ def media_upload(*, actor: User, upload: UploadedFile, description: str = "") ->
 def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     """Moderation: hide a post from everyone but its author and its moderators, or show it again."""
     access.require(actor, Action.HIDE, post)
+    if post.awaiting_approval:
+        raise ValidationError(_("This post is waiting for approval: approve it or reject it."))
     post.hidden_at = timezone.now() if hidden else None
     post.hidden_by = actor if hidden else None
     post.save(update_fields=["hidden_at", "hidden_by"])

@@ -14,6 +14,10 @@ Roles, from the outside in:
   they are not members of;
 - compliance officers see and read every space, and change nothing they are not members of.
 
+Where the space asks for it (``Space.post_approval``), a post waits for a moderator before others see it
+(``PUBLISH_DIRECTLY`` says whose do not): guests' posts, newcomers' (members for less than 30 days, and
+guests), or every member's; a moderator's never waits.
+
 An archived space is read-only: only un-archiving (``ARCHIVE``) and ``DELETE`` remain.
 Sub-spaces follow the same rules; services keep their visibility no wider than the parent's.
 """
@@ -21,10 +25,12 @@ Sub-spaces follow the same rules; services keep their visibility no wider than t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils import timezone
 
 from essaim.access import roles
 from essaim.access.actions import Action
@@ -41,6 +47,8 @@ RANK: dict[str, int] = {
     Membership.Role.OWNER.value: 5,
 }
 READER, MEMBER, MODERATOR, ADMIN, OWNER = 1, 2, 3, 4, 5
+# ``Space.PostApproval.NEWCOMERS``: how long a new member's posts wait for a moderator.
+NEWCOMER_FOR = timedelta(days=30)
 
 _RUN_ACTIONS = {
     Action.INVITE_MEMBERS,
@@ -150,7 +158,25 @@ class SpacePolicy:
             return rank >= OWNER or admin
         if space.archived_at is not None:
             return False
+        if action is Action.PUBLISH_DIRECTLY:
+            return self._publishes_directly(actor, space, rank=rank)
         return self._can_write(action, rank=rank, admin=admin, employee=employee, visibility=space.visibility)
+
+    @staticmethod
+    def _publishes_directly(actor: Actor, space: Any, *, rank: int) -> bool:
+        """Whether a post the actor writes in the space shows at once, or waits for a moderator."""
+        approval = space.post_approval
+        if rank < MEMBER:
+            return False
+        if rank >= MODERATOR or approval == Space.PostApproval.NONE:
+            return True
+        if approval == Space.PostApproval.MEMBERS or roles.is_guest(actor):
+            return False
+        if approval == Space.PostApproval.NEWCOMERS:
+            joined = Membership.objects.filter(space_id=space.pk, user_id=actor.pk).values_list("created_at", flat=True)
+            since = joined.first()
+            return since is not None and since <= timezone.now() - NEWCOMER_FOR
+        return True  # GUESTS, and the actor is an employee
 
     @staticmethod
     def _can_write(action: Action, *, rank: int, admin: bool, employee: bool, visibility: str) -> bool:

@@ -32,7 +32,7 @@ BANNER_SIDE = 1600
 
 
 # What a change of a space's settings records, from and to.
-AUDITED_FIELDS = ("name", "visibility", "description", "welcome", "include_subspace_posts")
+AUDITED_FIELDS = ("name", "visibility", "description", "welcome", "include_subspace_posts", "post_approval")
 
 
 def _unique_slug(name: str) -> str:
@@ -83,6 +83,7 @@ def space_create(
     welcome: str = "",
     parent: Space | None = None,
     include_subspace_posts: bool = False,
+    post_approval: str = Space.PostApproval.NONE,
 ) -> Space:
     """Create a space (or a sub-space of ``parent``); its creator becomes its owner."""
     if parent is None:
@@ -106,6 +107,7 @@ def space_create(
         created_by=actor,
         search_key=fold(name),
         include_subspace_posts=include_subspace_posts,
+        post_approval=post_approval,
     )
     space.full_clean()
     space.save()
@@ -123,10 +125,13 @@ def space_update(
     description: str = "",
     welcome: str = "",
     include_subspace_posts: bool | None = None,
+    post_approval: str | None = None,
 ) -> Space:
-    """Change the space's name, visibility, texts and stream option; sub-spaces are narrowed to stay within it.
+    """Change the space's name, visibility, texts, stream option and pre-approval; sub-spaces are narrowed to
+    stay within it.
 
-    ``include_subspace_posts=None`` keeps the current setting.
+    ``include_subspace_posts=None`` and ``post_approval=None`` keep the current setting. Posts already
+    waiting keep waiting when approval is turned off: a moderator still decides them.
     """
     access.require(actor, Action.EDIT_SETTINGS, space)
     before = {field: getattr(space, field) for field in AUDITED_FIELDS}
@@ -137,6 +142,8 @@ def space_update(
     if include_subspace_posts is not None:
         _check_subspace_posts(space.parent, include_subspace_posts)
         space.include_subspace_posts = include_subspace_posts
+    if post_approval is not None:
+        space.post_approval = post_approval
     space.visibility = visibility
     space.description = description.strip()
     space.welcome = welcome.strip()

@@ -40,6 +40,7 @@ def _settings_page(request: HttpRequest, space: Space, **forms: Any) -> HttpResp
                 "visibility": space.visibility,
                 "welcome": space.welcome,
                 "include_subspace_posts": space.include_subspace_posts,
+                "post_approval": space.post_approval,
             },
             subspace=space.parent_id is not None,
         ),
