@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "essaim.audit",
     "essaim.charters",
     "essaim.moderation",
+    "essaim.documents",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -281,6 +282,11 @@ TASKS = {
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
 # before another may take it again (a worker that died mid-work leaves it that long).
 OUTBOX_LEASE_S = float(env("OUTBOX_LEASE", "60"))
+# Attached documents' text (essaim/documents, docs/documents.md): the largest file read, and the child
+# process that reads one: its wall time (and CPU seconds) and its address space.
+DOCUMENTS_MAX_BYTES = int(env("DOCUMENTS_MAX_BYTES", str(20 * 1024 * 1024)))
+DOCUMENTS_TIMEOUT_S = float(env("DOCUMENTS_TIMEOUT", "20"))
+DOCUMENTS_MEMORY_MB = int(env("DOCUMENTS_MEMORY_MB", "512"))
 # Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.
 SCHEDULER_INTERVAL_S = float(env("SCHEDULER_INTERVAL", "5"))
 
