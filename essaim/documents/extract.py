@@ -107,7 +107,8 @@ ODF_TYPES = {Format.ODT: "text", Format.ODP: "presentation", Format.ODS: "spread
 
 def format_for(name: str, content_type: str = "") -> Format | None:
     """The format a file's name says (else its content type), or ``None``: not a document we read."""
-    return EXTENSIONS.get(PurePath(name).suffix.lower()) or CONTENT_TYPES.get(content_type.split(";")[0].strip())
+    by_type = CONTENT_TYPES.get(content_type.split(";", maxsplit=1)[0].strip())
+    return EXTENSIONS.get(PurePath(name).suffix.lower()) or by_type
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,7 +237,7 @@ def extract(data: bytes, fmt: Format, limits: Limits | None = None) -> Result:
         return Result(Status.SKIPPED, reason=Reason.UNSAFE_XML, detail=type(exc).__name__)
     except MemoryError:
         return Result(Status.FAILED, reason=Reason.MEMORY, detail="out of memory")
-    except Exception as exc:  # noqa: BLE001 - see the docstring: any parser error fails this file only
+    except Exception as exc:
         return Result(Status.FAILED, reason=Reason.BROKEN, detail=f"{type(exc).__name__}: {exc}"[:300])
     return Result(Status.DONE, text=out.text(), truncated=out.truncated)
 
@@ -245,7 +246,7 @@ def extract(data: bytes, fmt: Format, limits: Limits | None = None) -> Result:
 
 
 def read_pdf(data: bytes, out: Output, limits: Limits) -> None:
-    from pypdf import PdfReader  # noqa: PLC0415 - only the PDF reader's child pays its import
+    from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # a damaged file's warnings, by the hundred
@@ -332,7 +333,7 @@ def read_small(archive: zipfile.ZipFile, name: str, limit: int = 1024 * 1024) ->
     return data[:limit]
 
 
-def stream(source: IO[bytes]) -> Iterator[tuple[str, Element, Element | None]]:
+def stream(source: CappedReader) -> Iterator[tuple[str, Element, Element | None]]:
     """``(event, element, parent)`` of an XML part, DTDs refused; the caller drops an element it has
     read from its parent (``parent.remove``), so that a long document never sits whole in memory."""
     stack: list[Element] = []
@@ -427,9 +428,9 @@ def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     sheets = []
     for event, element, _parent in stream(part(archive, "xl/workbook.xml")):
         if event == "end" and element.tag == S + "sheet":
-            target = targets.get(element.get(R + "id", ""))
-            if target:
-                sheets.append((element.get("name", ""), target))
+            sheet = targets.get(element.get(R + "id", ""))
+            if sheet:
+                sheets.append((element.get("name", ""), sheet))
     return sheets
 
 
@@ -590,7 +591,7 @@ READERS: dict[Format, Callable[[bytes, Output, Limits], None]] = {
 def confine(*, memory_bytes: int, cpu_s: int) -> None:
     """This process's limits, set by itself before it reads a byte: address space, CPU seconds (then
     SIGXCPU ends it), no file written, no core dump; and it yields the CPU to the web workers."""
-    import resource  # noqa: PLC0415 - POSIX only: the child's, never imported by the web process
+    import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))

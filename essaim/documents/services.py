@@ -83,6 +83,8 @@ def document_extract(*, attachment_id: int, force: bool = False) -> DocumentText
     row = DocumentText.objects.filter(attachment_id=attachment_id).first()
     if row is not None and row.status != Status.PENDING and not force:
         return row
+    if row is None:  # a task or a command before the consumer: the row first, then the slow read
+        _queue([attachment_id])
     result = _read(attachment)
     values = {
         "status": result.status.value,
@@ -102,8 +104,6 @@ def document_extract(*, attachment_id: int, force: bool = False) -> DocumentText
             result.detail,
         )
     with transaction.atomic():
-        if row is None:
-            DocumentText.objects.bulk_create([DocumentText(attachment_id=attachment_id)], ignore_conflicts=True)
         if not DocumentText.objects.filter(attachment_id=attachment_id).update(**values):
             return None  # the file was deleted while it was read
         if result.status == extract.Status.DONE:
@@ -125,7 +125,9 @@ def _read(attachment: Attachment) -> extract.Result:
     if fmt is None:
         return extract.Result(extract.Status.SKIPPED, reason=extract.Reason.UNSUPPORTED, detail=attachment.content_type)
     if attachment.size > caps.max_bytes:
-        return extract.Result(extract.Status.SKIPPED, reason=extract.Reason.TOO_LARGE, detail=f"{attachment.size} bytes")
+        return extract.Result(
+            extract.Status.SKIPPED, reason=extract.Reason.TOO_LARGE, detail=f"{attachment.size} bytes"
+        )
     try:
         with attachment.file.open("rb") as stored:
             data = stored.read(caps.max_bytes + 1)

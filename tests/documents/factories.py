@@ -51,9 +51,7 @@ def _rels(targets: dict[str, tuple[str, str]]) -> str:
 
 
 def docx(paragraphs: list[str]) -> bytes:
-    body = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>' for text in paragraphs
-    )
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>' for text in paragraphs)
     document = f'{XML}<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
     main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
     office = f"{R_NS}/officeDocument"
@@ -114,7 +112,10 @@ def xlsx(sheets: dict[str, list[list[str | int]]]) -> bytes:
 
 
 def _odf(kind: str, body: str) -> bytes:
-    content = f'{XML}<office:document-content {ODF_NS}><office:body><office:{kind}>{body}</office:{kind}></office:body></office:document-content>'
+    content = (
+        f"{XML}<office:document-content {ODF_NS}><office:body>"
+        f"<office:{kind}>{body}</office:{kind}></office:body></office:document-content>"
+    )
     manifest = (
         f'{XML}<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
@@ -162,7 +163,7 @@ def ods(sheets: dict[str, list[list[str | int]]]) -> bytes:
 
 def pdf(pages: list[str], *, password: str | None = None) -> bytes:
     """A PDF whose pages show ``pages`` in Helvetica (WinAnsi: French accents), encrypted with ``password``."""
-    from pypdf import PdfWriter  # noqa: PLC0415
+    from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
@@ -174,7 +175,7 @@ def pdf(pages: list[str], *, password: str | None = None) -> bytes:
             NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
         }
     )
-    font_ref = writer._add_object(font)  # noqa: SLF001 - pypdf's way to add a bare object
+    font_ref = writer._add_object(font)
     for text in pages:
         page = writer.add_blank_page(width=595, height=842)
         lines = []
@@ -183,7 +184,7 @@ def pdf(pages: list[str], *, password: str | None = None) -> bytes:
             lines.append(f"BT /F1 12 Tf 50 {780 - 16 * number} Td ({escaped}) Tj ET")
         stream = DecodedStreamObject()
         stream.set_data("\n".join(lines).encode("cp1252"))
-        page[NameObject("/Contents")] = writer._add_object(stream)  # noqa: SLF001
+        page[NameObject("/Contents")] = writer._add_object(stream)
         page[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref})}
         )
@@ -227,14 +228,22 @@ def lying_zip(*, real: int = 5 * 1024 * 1024) -> bytes:
 def xml_bomb_docx() -> bytes:
     """A DOCX whose document is a billion laughs."""
     entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
-    document = f'{XML}<!DOCTYPE w:document [{entities}]><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&a9;</w:t></w:r></w:p></w:body></w:document>'
+    document = (
+        f'{XML}<!DOCTYPE w:document [{entities}]><w:document xmlns:w="{W_NS}">'
+        "<w:body><w:p><w:r><w:t>&a9;</w:t></w:r></w:p></w:body></w:document>"
+    )
     return _zip({"[Content_Types].xml": _content_types({}), "word/document.xml": document})
 
 
 def external_entity_odt() -> bytes:
     """An ODT whose content reads /etc/passwd through an external entity."""
-    content = f'{XML}<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]><office:document-content {ODF_NS}><office:body><office:text><text:p>&secret;</text:p></office:text></office:body></office:document-content>'
-    return _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": content}, stored_first="mimetype")
+    content = (
+        f'{XML}<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]><office:document-content {ODF_NS}>'
+        "<office:body><office:text><text:p>&secret;</text:p></office:text></office:body></office:document-content>"
+    )
+    return _zip(
+        {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": content}, stored_first="mimetype"
+    )
 
 
 def encrypted_zip_docx() -> bytes:

@@ -24,11 +24,13 @@ class TestFormats:
         assert result.text == "Compte rendu de la réunion\nDécisions à l'unanimité"
 
     def test_an_odt_gives_its_headings_and_paragraphs(self):
-        result = extract(factories.odt(["Procès-verbal signé", "Élément suivant"], heading="Séance plénière"), Format.ODT)
+        result = extract(
+            factories.odt(["Procès-verbal signé", "Élément suivant"], heading="Séance plénière"), Format.ODT
+        )
         assert result.text == "Séance plénière\nProcès-verbal signé\nÉlément suivant"
 
     def test_an_odt_keeps_its_spaces_tabs_and_line_breaks(self):
-        data = factories._odf(  # noqa: SLF001 - the raw body, with ODF's space and break elements
+        data = factories._odf(
             "text", '<text:p>Un<text:s text:c="2"/>deux<text:tab/>trois<text:line-break/>quatre</text:p>'
         )
         assert extract(data, Format.ODT).text == "Un deux\ttrois\nquatre"
@@ -120,7 +122,7 @@ class TestHostileFiles:
         assert result.text == ""
 
     def test_a_pdf_restricted_without_a_password_is_read(self):
-        from pypdf import PdfReader, PdfWriter  # noqa: PLC0415
+        from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(__import__("io").BytesIO(factories.pdf(["Lecture libre"]))))
         writer.encrypt(user_password="", owner_password="propriétaire", algorithm="AES-128")
@@ -143,18 +145,20 @@ class TestHostileFiles:
         assert result.detail
 
     def test_a_zip_missing_its_document_part_fails(self):
-        data = factories._zip({"[Content_Types].xml": "<Types/>"})  # noqa: SLF001
+        data = factories._zip({"[Content_Types].xml": "<Types/>"})
         assert extract(data, Format.DOCX).reason == Reason.BROKEN
 
     def test_an_odf_of_another_kind_fails(self):
         assert extract(factories.ods({"A": [["x"]]}), Format.ODT).reason == Reason.BROKEN
 
     def test_damaged_xml_fails(self):
-        data = factories._zip({"word/document.xml": "<w:document><w:body><w:p>"})  # noqa: SLF001
+        data = factories._zip({"word/document.xml": "<w:document><w:body><w:p>"})
         assert extract(data, Format.DOCX).reason == Reason.BROKEN
 
     def test_a_zip_bomb_is_skipped_by_its_declared_size_before_anything_is_inflated(self):
-        result = extract(factories.zip_bomb(inflated=30 * 1024 * 1024), Format.DOCX, Limits(max_unzipped=20 * 1024 * 1024))
+        result = extract(
+            factories.zip_bomb(inflated=30 * 1024 * 1024), Format.DOCX, Limits(max_unzipped=20 * 1024 * 1024)
+        )
         assert (result.status, result.reason) == (Status.SKIPPED, Reason.ZIP_BOMB)
 
     def test_a_zip_bomb_is_skipped_by_its_compression_ratio(self):
@@ -164,7 +168,7 @@ class TestHostileFiles:
 
     def test_a_zip_with_too_many_entries_is_skipped(self):
         parts: dict[str, str | bytes] = {f"part{n}.xml": "<a/>" for n in range(20)}
-        result = extract(factories._zip(parts), Format.DOCX, Limits(max_entries=10))  # noqa: SLF001
+        result = extract(factories._zip(parts), Format.DOCX, Limits(max_entries=10))
         assert result.reason == Reason.ZIP_BOMB
 
     def test_a_part_lying_about_its_size_is_refused(self):

@@ -48,11 +48,11 @@ def test_a_child_out_of_memory_fails_with_a_reason(monkeypatch):
 
 
 def test_a_crashed_child_fails_with_its_last_words():
-    result = sandbox._crashed(1, b"Traceback...\nValueError: bad")  # noqa: SLF001
+    result = sandbox._crashed(1, b"Traceback...\nValueError: bad")
     assert (result.status, result.reason) == (Status.FAILED, Reason.CRASHED)
     assert "ValueError: bad" in result.detail
 
 
 @pytest.mark.parametrize(("code", "reason"), [(-24, Reason.TIMEOUT), (-9, Reason.TIMEOUT)])
 def test_a_child_killed_for_cpu_time_fails_as_too_slow(code, reason):
-    assert sandbox._crashed(code, b"").reason == reason  # noqa: SLF001
+    assert sandbox._crashed(code, b"").reason == reason
