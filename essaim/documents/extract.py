@@ -588,7 +588,7 @@ READERS: dict[Format, Callable[[bytes, Output, Limits], None]] = {
 # --- the child process
 
 
-def confine(*, memory_bytes: int, cpu_s: int) -> None:
+def confine(*, memory_bytes: int, cpu_s: int, nice: int = 10) -> None:
     """This process's limits, set by itself before it reads a byte: address space, CPU seconds (then
     SIGXCPU ends it), no file written, no core dump; and it yields the CPU to the web workers."""
     import resource
@@ -597,13 +597,13 @@ def confine(*, memory_bytes: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.nice(10)
+    os.nice(nice)
 
 
 def main(argv: list[str]) -> int:
     """``extract.py CONFIG``: the file on standard input, one ``Result`` as JSON on standard output."""
     config = json.loads(argv[1])
-    confine(memory_bytes=int(config["memory_bytes"]), cpu_s=int(config["cpu_s"]))
+    confine(memory_bytes=int(config["memory_bytes"]), cpu_s=int(config["cpu_s"]), nice=int(config.get("nice", 10)))
     limits = Limits(**config["limits"])
     data = sys.stdin.buffer.read(limits.max_bytes + 1)
     result = extract(data, Format(config["format"]), limits)

@@ -27,8 +27,13 @@ SCRIPT = str(Path(__file__).with_name("extract.py"))
 
 @dataclasses.dataclass(frozen=True)
 class Confinement:
-    timeout_s: float = 20.0
+    """The child's limits: ``cpu_s`` CPU seconds (what a hostile file burns), ``timeout_s`` of wall time
+    (longer: at ``nice`` 10 the child waits while the web workers are busy), its address space."""
+
+    timeout_s: float = 60.0
+    cpu_s: int = 20
     memory_bytes: int = 512 * 1024 * 1024
+    nice: int = 10
 
 
 def run(data: bytes, fmt: Format, limits: Limits, confinement: Confinement) -> Result:
@@ -36,7 +41,8 @@ def run(data: bytes, fmt: Format, limits: Limits, confinement: Confinement) -> R
         "format": str(fmt),
         "limits": dataclasses.asdict(limits),
         "memory_bytes": confinement.memory_bytes,
-        "cpu_s": max(1, int(confinement.timeout_s)),
+        "cpu_s": max(1, confinement.cpu_s),
+        "nice": confinement.nice,
     }
     try:
         child = subprocess.run(  # noqa: S603 - our own interpreter and script, no shell

@@ -39,7 +39,8 @@ def limits() -> extract.Limits:
 
 def confinement() -> sandbox.Confinement:
     return sandbox.Confinement(
-        timeout_s=float(getattr(settings, "DOCUMENTS_TIMEOUT_S", 20.0)),
+        timeout_s=float(getattr(settings, "DOCUMENTS_TIMEOUT_S", 60.0)),
+        cpu_s=int(getattr(settings, "DOCUMENTS_CPU_S", 20)),
         memory_bytes=int(getattr(settings, "DOCUMENTS_MEMORY_MB", 512)) * 1024 * 1024,
     )
 

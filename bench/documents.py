@@ -1,0 +1,108 @@
+"""``python -m bench.documents``: how fast documents' text is read, per format, and what the sandbox costs.
+
+For each format a document of a realistic size (written by ``tests/documents/factories.py``, French text):
+a 20-page PDF, a 300-paragraph DOCX and ODT, a 30-slide PPTX and ODP, a 3-sheet 2,000-row XLSX and ODS,
+a 200 kB Markdown and CSV. Each is read ``--runs`` times
+
+* **in-process** (``extract.extract``): the parser's own cost — files/s, MB/s of file, characters/s;
+* **in the sandbox** (``sandbox.run``, what the worker does): wall ms per file, the child's CPU ms per file
+  (user + system, from ``RUSAGE_CHILDREN``), its peak resident memory — the cost one document adds to
+  the worker, the child's start (a fresh interpreter) included.
+
+No database and no server: extraction happens in the task worker, in a child process at ``nice`` 10, never
+in a web request; posts without documents write no outbox row for it (the consumer's ``when``). Results:
+``bench/results/documents.json`` unless ``--no-save``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.run import RESULTS, log
+from essaim.documents import sandbox
+from essaim.documents.extract import Format, Limits, extract
+from tests.documents import factories
+
+PHRASE = "Réunion du comité de pilotage à Orléans : décisions, échéances et budget prévisionnel de l'été. "
+
+
+def corpus() -> dict[Format, bytes]:
+    paragraphs = [f"{n}. {PHRASE * 3}" for n in range(300)]
+    slides = [[f"Diapositive {n}", PHRASE, PHRASE] for n in range(30)]
+    rows: list[list[str | int]] = [[f"Ligne {n}", "Fournitures de bureau", n * 17, "Besançon"] for n in range(2000)]
+    sheets = {"Budget": rows, "Dépenses": rows, "Prévisions": rows}
+    return {
+        Format.PDF: factories.pdf(["\n".join(PHRASE for _ in range(40)) for _ in range(20)]),
+        Format.DOCX: factories.docx(paragraphs),
+        Format.ODT: factories.odt(paragraphs),
+        Format.PPTX: factories.pptx(slides),
+        Format.ODP: factories.odp(slides),
+        Format.XLSX: factories.xlsx(sheets),
+        Format.ODS: factories.ods(sheets),
+        Format.MARKDOWN: ("# Compte rendu\n\n" + "\n\n".join(paragraphs[:200])).encode(),
+        Format.CSV: "\n".join(";".join(str(c) for c in row) for row in rows[:2000]).encode(),
+    }
+
+
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(fmt: Format, data: bytes, runs: int) -> dict[str, Any]:
+    limits, confinement = Limits(), sandbox.Confinement(timeout_s=120, nice=0)  # the work, not the machine's load
+    chars = len(extract(data, fmt, limits).text)
+    began = time.perf_counter()
+    for _ in range(runs):
+        extract(data, fmt, limits)
+    in_process = (time.perf_counter() - began) / runs
+    began, cpu = time.perf_counter(), children_cpu_s()
+    for _ in range(runs):
+        result = sandbox.run(data, fmt, limits, confinement)
+    wall, child_cpu = (time.perf_counter() - began) / runs, (children_cpu_s() - cpu) / runs
+    assert result.status == "done", result
+    return {
+        "format": str(fmt),
+        "file_kb": round(len(data) / 1024, 1),
+        "chars": chars,
+        "in_process_ms": round(in_process * 1000, 1),
+        "files_per_s": round(1 / in_process, 1),
+        "mb_per_s": round(len(data) / 1024 / 1024 / in_process, 1),
+        "sandbox_wall_ms": round(wall * 1000, 1),
+        "sandbox_cpu_ms": round(child_cpu * 1000, 1),
+        "child_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
+
+
+def table(rows: list[dict[str, Any]], write: Callable[[str], None] = print) -> None:
+    write("| format | file kB | chars | in-process ms | files/s | MB/s | sandbox wall ms | sandbox CPU ms |")
+    write("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        write(
+            f"| {r['format']} | {r['file_kb']} | {r['chars']:,} | {r['in_process_ms']} | {r['files_per_s']} "
+            f"| {r['mb_per_s']} | {r['sandbox_wall_ms']} | {r['sandbox_cpu_ms']} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-save", action="store_true")
+    options = parser.parse_args()
+    rows = []
+    for fmt, data in corpus().items():
+        log(f"documents: {fmt} ({len(data) // 1024} kB) × {options.runs}")
+        rows.append(measure(fmt, data, options.runs))
+    table(rows)
+    if not options.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "documents.json").write_text(json.dumps({"runs": options.runs, "formats": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
