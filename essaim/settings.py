@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "essaim.charters",
     "essaim.moderation",
     "essaim.privacy",
+    "essaim.documents",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -282,6 +283,12 @@ TASKS = {
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
 # before another may take it again (a worker that died mid-work leaves it that long).
 OUTBOX_LEASE_S = float(env("OUTBOX_LEASE", "60"))
+# Attached documents' text (essaim/documents, docs/documents.md): the largest file read, and the child
+# process that reads one: its CPU seconds, its wall time (it runs at nice 10) and its address space.
+DOCUMENTS_MAX_BYTES = int(env("DOCUMENTS_MAX_BYTES", str(20 * 1024 * 1024)))
+DOCUMENTS_CPU_S = int(env("DOCUMENTS_CPU_SECONDS", "20"))
+DOCUMENTS_TIMEOUT_S = float(env("DOCUMENTS_TIMEOUT", "60"))
+DOCUMENTS_MEMORY_MB = int(env("DOCUMENTS_MEMORY_MB", "512"))
 # Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.
 SCHEDULER_INTERVAL_S = float(env("SCHEDULER_INTERVAL", "5"))
 

@@ -44,6 +44,7 @@ class PostCreated(Event):
     space_id: int | None
     mentioned_ids: tuple[int, ...] = ()
     delivered: bool = False
+    with_documents: bool = False  # it has files that are not images (their text is extracted)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -54,6 +55,7 @@ class PostEdited(Event):
     post_id: int
     mentioned_ids: tuple[int, ...] = ()
     delivered: bool = True
+    with_documents: bool = False  # files that are not images were added
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -77,6 +79,7 @@ class CommentCreated(Event):
     post_id: int
     parent_id: int | None
     mentioned_ids: tuple[int, ...] = ()
+    with_documents: bool = False  # as for ``PostCreated``
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -164,6 +167,19 @@ class ReportsResolved(Event):
     decision: str
 
 
+# --- documents
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DocumentTextExtracted(Event):
+    """The text of a post's file (``comment_id`` None) or of a comment's file was stored
+    (``documents.models.DocumentText``): search indexes it. ``actor_id`` is None (the worker)."""
+
+    attachment_id: int
+    post_id: int
+    comment_id: int | None
+
+
 # --- e-mail
 
 
@@ -205,6 +221,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         JoinAnswered,
         MembershipChanged,
         ReportsResolved,
+        DocumentTextExtracted,
         MailReceived,
         AccountErased,
     )

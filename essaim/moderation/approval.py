@@ -57,7 +57,10 @@ def post_approve(*, actor: User, post: Post) -> Post:
     post.save(update_fields=["awaiting_approval", "hidden_at"])
     record(AuditAction.POST_APPROVED, actor=actor, target=post, space_id=post.space_id, label=_label(post))
     mentioned = Mention.objects.filter(post=post, comment__isnull=True).exclude(user_id=post.author_id)
-    stream.post_published(post, mentioned_ids=tuple(mentioned.values_list("user_id", flat=True)))
+    documents = post.attachments.filter(is_image=False).exists() if post.attachment_count else False
+    stream.post_published(
+        post, mentioned_ids=tuple(mentioned.values_list("user_id", flat=True)), with_documents=documents
+    )
     return post
 
 

@@ -187,6 +187,11 @@ def _take_files(
             described.update(alt_text=image_description.strip()[:500])
 
 
+def _with_documents(files: Sequence[Attachment], media: Sequence[Attachment]) -> bool:
+    """Whether a write brings files that are not images (the documents consumer reads their text)."""
+    return any(not item.is_image for item in (*files, *media))
+
+
 # --- posts --------------------------------------------------------------------------------
 
 
@@ -248,14 +253,18 @@ def post_create(
             _sync_post_links(post, mentioned=mentioned, new=True)
             _take_files(files, media, post=post, image_description=image_description)
             if not post.awaiting_approval:
-                post_published(post, mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk))
+                post_published(
+                    post,
+                    mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
+                    with_documents=_with_documents(files, media),
+                )
     except BaseException:
         attachment_files.discard(files)  # the files of a post that was not written
         raise
     return post
 
 
-def post_published(post: Post, *, mentioned_ids: tuple[int, ...]) -> None:
+def post_published(post: Post, *, mentioned_ids: tuple[int, ...], with_documents: bool) -> None:
     """Say that ``post`` is out, in the write's transaction: its home timelines (filled now when they are
     few), its mentions' notifications, live pages, and every other consumer of ``PostCreated``. At its
     creation, or when a moderator approves it (``moderation.approval``)."""
@@ -266,6 +275,7 @@ def post_published(post: Post, *, mentioned_ids: tuple[int, ...]) -> None:
             space_id=post.space_id,
             mentioned_ids=mentioned_ids,
             delivered=timelines.deliver_if_small(post),
+            with_documents=with_documents,
         )
     )
 
@@ -306,7 +316,7 @@ def post_edit(
         with transaction.atomic():
             before = _post_mentions(post) if mentioned is not None else set()
             _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count)
-            emit(_edited(actor, post, mentioned, before))
+            emit(_edited(actor, post, mentioned, before, with_documents=_with_documents(files, ())))
     except BaseException:
         attachment_files.discard(files)  # the files of an edit that was not written
         raise
@@ -363,17 +373,20 @@ def _post_mentions(post: Post) -> set[int]:
     return set(Mention.objects.filter(post=post, comment__isnull=True).values_list("user_id", flat=True))
 
 
-def _edited(actor: User, post: Post, mentioned: list[User] | None, before: set[int]) -> PostEdited:
+def _edited(
+    actor: User, post: Post, mentioned: list[User] | None, before: set[int], *, with_documents: bool
+) -> PostEdited:
     """A new text reaches the people it now mentions (``mentioned_ids``: those it did not mention before):
     now when the audience is small (``timelines.deliver_if_small``, whose other entries are there
     already), else through the timelines' consumer."""
     if mentioned is None:
-        return PostEdited(actor_id=actor.pk, post_id=post.pk, delivered=True)
+        return PostEdited(actor_id=actor.pk, post_id=post.pk, delivered=True, with_documents=with_documents)
     return PostEdited(
         actor_id=actor.pk,
         post_id=post.pk,
         mentioned_ids=tuple(u.pk for u in mentioned if u.pk != post.author_id and u.pk not in before),
         delivered=timelines.deliver_if_small(post),
+        with_documents=with_documents,
     )
 
 
@@ -444,6 +457,7 @@ def comment_create(
                     post_id=post.pk,
                     parent_id=comment.parent_id,
                     mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
+                    with_documents=_with_documents(files, media),
                 )
             )
     except BaseException:
