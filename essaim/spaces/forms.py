@@ -40,6 +40,7 @@ class SpaceForm(forms.Form):
         choices=Space.PostApproval.choices,
         widget=forms.RadioSelect,
         initial=Space.PostApproval.NONE,
+        required=False,  # a form that does not show it (an older page) keeps the setting
         help_text=_("A post that waits is seen only by its author and the moderators until one approves it."),
     )
     include_subspace_posts = forms.BooleanField(
@@ -47,6 +48,9 @@ class SpaceForm(forms.Form):
         required=False,
         help_text=_("Each reader sees only the posts of the sub-spaces they may read."),
     )
+
+    def clean_post_approval(self) -> str | None:
+        return self.cleaned_data.get("post_approval") or None
 
     def __init__(self, *args: Any, subspace: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -83,7 +83,7 @@ def space_create(
     welcome: str = "",
     parent: Space | None = None,
     include_subspace_posts: bool = False,
-    post_approval: str = Space.PostApproval.NONE,
+    post_approval: str | None = None,
 ) -> Space:
     """Create a space (or a sub-space of ``parent``); its creator becomes its owner."""
     if parent is None:
@@ -107,7 +107,7 @@ def space_create(
         created_by=actor,
         search_key=fold(name),
         include_subspace_posts=include_subspace_posts,
-        post_approval=post_approval,
+        post_approval=post_approval or Space.PostApproval.NONE,
     )
     space.full_clean()
     space.save()
