@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "essaim.audit",
     "essaim.charters",
     "essaim.moderation",
+    "essaim.feeds",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -285,6 +286,8 @@ OUTBOX_LEASE_S = float(env("OUTBOX_LEASE", "60"))
 # addresses inside the network; ESSAIM_FETCH_ALLOW exempts host names (ci.intra, *.intra.example),
 # addresses or networks (10.1.0.0/16) a network admin trusts, comma-separated.
 FETCH_ALLOW = env_list("FETCH_ALLOW")
+# The largest feed Essaim reads (bytes, after decompression): a bigger one is refused (essaim/feeds).
+FEED_MAX_BYTES = int(env("FEED_MAX_BYTES", str(10 * 1024 * 1024)))
 # Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.
 SCHEDULER_INTERVAL_S = float(env("SCHEDULER_INTERVAL", "5"))
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("manage/backups/", include("essaim.backups.urls")),
     path("manage/audit/", include("essaim.audit.urls")),
     path("", include("essaim.charters.urls")),  # /charter/ and /manage/charter/
+    path("", include("essaim.feeds.urls")),  # /spaces/<slug>/settings/feeds/ and /manage/feeds/
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

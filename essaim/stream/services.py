@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -256,6 +256,45 @@ def post_create(
     except BaseException:
         attachment_files.discard(files)  # the files of a post that was not written
         raise
+    return post
+
+
+def image_prepare_for_import(*, uploaded_by: User, content: bytes, alt_text: str = "") -> Attachment | None:
+    """An image fetched from outside (a feed item's picture), decoded and re-encoded like an upload, for
+    ``post_import_unchecked``; ``None`` when it is not an image Essaim reads. Before the transaction."""
+    upload = SimpleUploadedFile("image.jpg", content)
+    try:
+        attachment = attachment_files.prepare(upload=upload, uploaded_by=uploaded_by, alt_text=alt_text)
+    except ValidationError:
+        return None
+    if not attachment.is_image:
+        attachment_files.discard([attachment])
+        return None
+    return attachment
+
+
+def images_discard(images: Sequence[Attachment]) -> None:
+    """Remove the files of prepared images that no post took (``image_prepare_for_import``)."""
+    attachment_files.discard(images)
+
+
+def post_import_unchecked(
+    *, author: User, space: Space, body: str, body_html: str, images: Sequence[Attachment] = ()
+) -> Post:
+    """A post brought in from outside (a feed's item) by ``author``, a feed's identity, in the caller's
+    transaction. Unchecked, as its name says: the caller decided (the feed was subscribed by someone who
+    runs ``space``, and is still active); no mentions are looked up, no rate limit applies, and
+    ``body_html`` must already be sanitised (``core.markdown.sanitise_html``). ``images``: prepared
+    attachments (``attachments.prepare``), taken by the post."""
+    post = Post(author=author, body=body[:POST_MAX_CHARS], visibility=Visibility.COMPANY, space=space)
+    post.body_html = body_html
+    post.attachment_count = len(images)
+    post.save(force_insert=True)
+    _sync_post_links(post, mentioned=(), new=True)
+    _take_files(images, (), post=post)
+    emit(
+        PostCreated(actor_id=author.pk, post_id=post.pk, space_id=space.pk, delivered=timelines.deliver_if_small(post))
+    )
     return post
 
 
