@@ -44,6 +44,9 @@ class PostCreated(Event):
     space_id: int | None
     mentioned_ids: tuple[int, ...] = ()
     delivered: bool = False
+    # ``False`` for all but the last of many posts written at once (a feed's import): open pages are told
+    # once, not once a post (``realtime.consumers``); every other consumer sees each post.
+    live: bool = True
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

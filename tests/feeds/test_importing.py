@@ -185,6 +185,17 @@ class TestDuplicatesAndConditionalGet:
         assert importing.poll(feed.pk, claimed=True).imported == 0
         assert len(_posts(feed)) == 2
 
+    def test_a_chunk_partly_posted_by_another_worker_is_finished_item_by_item(self, server, space, monkeypatch):
+        server.route("/rss", body=samples.rss2(2), headers=RSS)
+        feed = make_feed(space, server.url("/rss"))
+        importing.poll(feed.pk)
+        server.route("/rss", body=samples.rss2(4), headers=RSS)
+        monkeypatch.setattr(importing, "_unknown", lambda feed, entries: list(entries))
+        assert importing.poll(feed.pk, claimed=True).imported == 2
+        assert len(_posts(feed)) == 4
+        feed.refresh_from_db()
+        assert feed.items_imported == 4
+
     def test_etag_and_last_modified_are_sent_back_and_304_posts_nothing(self, server, space) -> None:
         def conditional(handler: BaseHTTPRequestHandler) -> None:
             if handler.headers.get("If-None-Match") == '"v1"':
@@ -216,20 +227,21 @@ class TestDuplicatesAndConditionalGet:
     ) -> None:
         server.route("/rss", body=samples.rss2(120), headers=RSS)
         feed = make_feed(space, server.url("/rss"))
-        real = importing._import_one
+        real = importing.stream_services.posts_import_unchecked
         calls = {"n": 0}
 
-        def dies_at_the_75th(feed, entry, images):  # in the second transaction of 50
+        def dies_in_the_second_transaction(**kwargs):
+            posts = real(**kwargs)  # written, not committed
             calls["n"] += 1
-            if calls["n"] == 75:
+            if calls["n"] == 2:
                 raise SystemExit("killed")
-            return real(feed, entry, images)
+            return posts
 
-        monkeypatch.setattr(importing, "_import_one", dies_at_the_75th)
+        monkeypatch.setattr(importing.stream_services, "posts_import_unchecked", dies_in_the_second_transaction)
         with pytest.raises(SystemExit):
             importing.poll(feed.pk)
         assert len(_posts(feed)) == 50  # the first transaction only
-        monkeypatch.setattr(importing, "_import_one", real)
+        monkeypatch.setattr(importing.stream_services, "posts_import_unchecked", real)
         assert importing.poll(feed.pk).imported == 0  # still claimed: its lease has not ended
         Feed.objects.filter(pk=feed.pk).update(next_fetch_at=timezone.now())  # the lease ended
         assert importing.poll(feed.pk).imported == 70
