@@ -57,3 +57,4 @@ def test_a_feed_post_is_marked_as_a_feed(client: Client, space, space_admin) -> 
     page = client.get("/spaces/veille/").content.decode()
     assert "badge--feed" in page
     assert "Hello" in page
+    assert f"/@{feed.account.handle}" not in page  # a feed's identity has no profile page to link to
