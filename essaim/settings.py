@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "essaim.moderation",
     "essaim.privacy",
     "essaim.documents",
+    "essaim.feeds",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -289,6 +290,12 @@ DOCUMENTS_MAX_BYTES = int(env("DOCUMENTS_MAX_BYTES", str(20 * 1024 * 1024)))
 DOCUMENTS_CPU_S = int(env("DOCUMENTS_CPU_SECONDS", "20"))
 DOCUMENTS_TIMEOUT_S = float(env("DOCUMENTS_TIMEOUT", "60"))
 DOCUMENTS_MEMORY_MB = int(env("DOCUMENTS_MEMORY_MB", "512"))
+# Outgoing requests (feeds, link previews, webhooks) go through essaim/core/safe_fetch.py, which refuses
+# addresses inside the network; ESSAIM_FETCH_ALLOW exempts host names (ci.intra, *.intra.example),
+# addresses or networks (10.1.0.0/16) a network admin trusts, comma-separated.
+FETCH_ALLOW = env_list("FETCH_ALLOW")
+# The largest feed Essaim reads (bytes, after decompression): a bigger one is refused (essaim/feeds).
+FEED_MAX_BYTES = int(env("FEED_MAX_BYTES", str(10 * 1024 * 1024)))
 # Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.
 SCHEDULER_INTERVAL_S = float(env("SCHEDULER_INTERVAL", "5"))
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("manage/audit/", include("essaim.audit.urls")),
     path("", include("essaim.charters.urls")),  # /charter/ and /manage/charter/
     path("", include("essaim.privacy.urls")),  # /accounts/data/ and /manage/people/<id>/erase/
+    path("", include("essaim.feeds.urls")),  # /spaces/<slug>/settings/feeds/ and /manage/feeds/
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

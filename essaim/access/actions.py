@@ -17,6 +17,7 @@ class Action(StrEnum):
     READ_OUTBOX = "network.read_outbox"  # the mail kept while no mail server is configured (mailbox)
     MANAGE_BACKUPS = "network.manage_backups"  # make, list and download backup archives (backups)
     VIEW_AUDIT_LOG = "network.view_audit_log"  # read and export the log of privileged actions (audit)
+    VIEW_ALL_FEEDS = "network.view_feeds"  # every space's feeds and their health, at /manage/feeds/ (feeds)
     MANAGE_CHARTER = "network.manage_charter"  # publish versions of the network's usage charter (charters)
     EXPORT_CHARTER_ACCEPTANCES = "network.export_charter_acceptances"  # who accepted which charter, when
     ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
@@ -53,6 +54,7 @@ class Action(StrEnum):
     PUBLISH_DIRECTLY = "spaces.publish_directly"  # post without waiting for approval (``Space.post_approval``)
     EDIT_SETTINGS = "spaces.edit_settings"
     EDIT_CHARTER = "spaces.edit_charter"  # publish versions of the space's own usage charter (charters)
+    MANAGE_FEEDS = "spaces.manage_feeds"  # subscribe the space to RSS/Atom feeds, change, pause, remove them (feeds)
     ARCHIVE = "spaces.archive"
     JOIN = "spaces.join"
     REQUEST_JOIN = "spaces.request_join"

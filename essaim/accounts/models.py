@@ -64,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Kind(models.TextChoices):
         EMPLOYEE = "employee", _("Employee")
         GUEST = "guest", _("External guest")
+        # A feed's identity (essaim/feeds): the author of the posts a feed brings into a space. Never signs in
+        # (inactive, no usable password), never listed; its posts are marked as a feed's wherever they show.
+        FEED = "feed", _("Feed")
 
     class Theme(models.TextChoices):
         AUTO = "auto", _("Automatic, like your device")
@@ -140,6 +143,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_guest(self) -> bool:
         return self.kind == self.Kind.GUEST
+
+    @property
+    def is_feed(self) -> bool:
+        return self.kind == self.Kind.FEED
 
     def get_absolute_url(self) -> str:
         return fast_reverse("people:profile", "handle", self.handle)

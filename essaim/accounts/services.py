@@ -376,3 +376,27 @@ def invitation_batch_send(*, actor: Actor, batch: InvitationBatch) -> tuple[list
     batch.sent_at = dj_timezone.now()
     batch.save(update_fields=["sent_at"])
     return sent, len(lines) - len(sent)
+
+
+def feed_account_create(*, name: str) -> User:
+    """The identity of a feed (essaim/feeds): a ``User`` of kind ``feed`` that never signs in (inactive, no
+    usable password, an address under ``.invalid``) and that the directory never lists. Unchecked: the
+    feeds service that calls it checked who subscribes."""
+    token = secrets.token_hex(8)
+    name = name.strip()[:150] or _("Feed")
+    handle = User.objects.unique_handle(f"feed-{handle_from_name(name, '', 'feed@x')}"[:32].rstrip(".-_"))
+    account = User(
+        email=f"feed-{token}@feeds.invalid", handle=handle, first_name=name, last_name="", kind=User.Kind.FEED,
+        is_active=False,
+    )  # fmt: skip
+    account.set_unusable_password()
+    account.full_clean(exclude=["password", "last_name"])  # a feed has one name
+    account.save(force_insert=True)
+    return account
+
+
+def feed_account_rename(*, account: User, name: str) -> None:
+    """A feed's identity takes the feed's title (once the first fetch found it)."""
+    if account.kind == User.Kind.FEED and name.strip():
+        User.objects.filter(pk=account.pk).update(first_name=name.strip()[:150])
+        account.first_name = name.strip()[:150]

@@ -45,6 +45,9 @@ class PostCreated(Event):
     mentioned_ids: tuple[int, ...] = ()
     delivered: bool = False
     with_documents: bool = False  # it has files that are not images (their text is extracted)
+    # ``False`` for all but the last of many posts written at once (a feed's import): open pages are told
+    # once, not once a post (``realtime.consumers``); every other consumer sees each post.
+    live: bool = True
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

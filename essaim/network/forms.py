@@ -31,7 +31,11 @@ class InvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=User.Kind.choices, initial=User.Kind.EMPLOYEE)
+    kind = forms.ChoiceField(  # people only: a feed's identity is made by the feeds (essaim/feeds)
+        label=_("Kind"),
+        choices=[(kind.value, kind.label) for kind in (User.Kind.EMPLOYEE, User.Kind.GUEST)],
+        initial=User.Kind.EMPLOYEE,
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,

@@ -32,7 +32,7 @@ from essaim.realtime.publish import publish
 ABOUT_A_POST = [PostCreated, PostEdited, PostHidden, CommentCreated, ReactionAdded, ReactionRemoved]
 
 
-@consumer("realtime.posts", on=ABOUT_A_POST, durable=False)
+@consumer("realtime.posts", on=ABOUT_A_POST, durable=False, when=lambda event: getattr(event, "live", True))
 def tell_pages_about_a_post(event: Any) -> None:
     from essaim.stream.models import Mention, Post, PostTag
 

@@ -70,6 +70,10 @@ class Commenter:
     def is_guest(self) -> bool:
         return self.kind == User.Kind.GUEST
 
+    @property
+    def is_feed(self) -> bool:
+        return self.kind == User.Kind.FEED
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 

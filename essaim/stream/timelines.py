@@ -30,7 +30,7 @@ posts/s, measured back to back (bench/README.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -141,6 +141,28 @@ def audience(post: Post) -> set[int]:
     owners = {row[0] for row in fetch(sql, [value for _text, params in sources for value in params])}
     owners.add(post.author_id)
     return owners
+
+
+def deliver_many_if_small(posts: Sequence[Post]) -> bool:
+    """``deliver_if_small`` for posts of one audience written at once (a feed's items: one author, one space,
+    no mentions): the audience is asked once and every entry goes in one statement, in the caller's
+    transaction; ``False``, with nothing written, when the audience is larger than one ``BATCH``."""
+    if not posts:
+        return True
+    owners = sorted(audience(posts[0]))
+    if len(owners) > BATCH:
+        return False
+    with database().cursor() as cursor:
+        if cursor.db.vendor == "postgresql":
+            for post in posts:
+                cursor.execute(_insert_sql(), [post.pk, owners])
+        else:
+            cursor.executemany(_insert_sql(), [(owner, post.pk) for post in posts for owner in owners])
+        sampled = {post.pk % TRIM_EVERY for post in posts}  # as ``_write``: (owner + post) % TRIM_EVERY == 0
+        trimmed = [(o, o, HOME_TIMELINE_CAP) for o in owners if (-o) % TRIM_EVERY in sampled]
+        if trimmed:
+            cursor.executemany(_trim_sql(), trimmed)
+    return True
 
 
 def deliver(*, post_id: int) -> int:

@@ -22,6 +22,7 @@ class Network:
                 | Action.MANAGE_BACKUPS
                 | Action.MANAGE_CHARTER
                 | Action.ERASE_PEOPLE
+                | Action.VIEW_ALL_FEEDS
             ):
                 return roles.is_network_admin(actor)
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
