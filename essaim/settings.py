@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "essaim.audit",
     "essaim.charters",
     "essaim.moderation",
+    "essaim.questions",
+    "essaim.polls",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

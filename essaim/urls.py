@@ -21,7 +21,9 @@ urlpatterns = [
     path("manage/outbox/", include("essaim.mailbox.urls")),
     path("manage/backups/", include("essaim.backups.urls")),
     path("manage/audit/", include("essaim.audit.urls")),
-    path("", include("essaim.charters.urls")),  # /charter/ and /manage/charter/
+    path("", include("essaim.charters.urls")),
+    path("", include("essaim.questions.urls")),
+    path("", include("essaim.polls.urls")),  # /charter/ and /manage/charter/
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

@@ -73,10 +73,13 @@ class PostHidden(Event):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CommentCreated(Event):
+    """A comment was written; ``post_kind``: what its post is (a top-level comment on a question is an answer)."""
+
     comment_id: int
     post_id: int
     parent_id: int | None
     mentioned_ids: tuple[int, ...] = ()
+    post_kind: str = "post"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -91,6 +94,22 @@ class ReactionRemoved(Event):
 
     post_id: int
     emoji: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AnswerAccepted(Event):
+    """A question's accepted answer changed (``comment_id`` None: unmarked): its pages redraw it."""
+
+    post_id: int
+    comment_id: int | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PollVoted(Event):
+    """Someone voted in a poll, or changed their vote: its results changed (its open pages redraw them)."""
+
+    post_id: int
+    poll_id: int
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -185,6 +204,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReactionAdded,
         ReactionRemoved,
         AnnouncementPublished,
+        AnswerAccepted,
+        PollVoted,
         Followed,
         Unfollowed,
         SpaceInvitationSent,

@@ -145,6 +145,10 @@ class Post(models.Model):
             # For a user's deletion (``SET_NULL``); a full index took an entry for every post.
             models.Index(fields=["announced_by"], condition=Q(announced_by__isnull=False), name="post_announced_by"),
             models.Index(fields=["hidden_by"], condition=Q(hidden_by__isnull=False), name="post_hidden_by"),
+            # Unanswered questions (every feed's filter, a space's section): the few questions with no comment yet.
+            models.Index(
+                fields=["space", "-id"], condition=Q(kind="question", comment_count=0), name="post_unanswered"
+            ),
         ]
 
     def __str__(self) -> str:

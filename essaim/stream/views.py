@@ -151,7 +151,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
     kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
     if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
         kept = discard_kept(request, kept, request.POST["discard"])
-        typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description")}
+        typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description", "kind")}
         form = PostForm(initial=typed, space=space)
     elif form.is_valid():
         try:
@@ -163,9 +163,11 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 image_description=form.cleaned_data["image_description"],
                 media=kept,
                 space=space,
+                kind=form.kind,
+                kind_data=form.kind_data(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            _add_post_errors(form, exc)
         else:
             return redirect(back)
     form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
@@ -176,6 +178,15 @@ def post_create(request: HttpRequest) -> HttpResponse:
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=status)
+
+
+def _add_post_errors(form: PostForm, exc: ValidationError) -> None:
+    """A service's refusal next to its field: the post's, or the chosen kind's own (a poll's options…)."""
+    kind_form = form.kind_forms.get(form.kind)
+    if kind_form is not None and hasattr(exc, "error_dict") and set(exc.error_dict) <= set(kind_form.fields):
+        add_service_errors(kind_form, exc)
+    else:
+        add_service_errors(form, exc)
 
 
 def keep_uploads(request: HttpRequest, form: forms.Form, *, room: int) -> list[Attachment]:
