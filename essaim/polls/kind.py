@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from essaim.polls import selectors, services
 from essaim.polls.forms import PollFields
+from essaim.polls.schemas import poll_data
 from essaim.stream.kinds import KindSpec, register_kind
 from essaim.stream.models import PostKind
 
@@ -17,5 +18,6 @@ register_kind(
         prepare=services.poll_prepare,
         write=services.poll_write,
         hydrate=selectors.hydrate_polls,
+        status_fields=lambda post: {"poll": poll_data(post.poll_view) if post.poll_view is not None else None},
     )
 )

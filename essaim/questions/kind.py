@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from essaim.questions import selectors, services
 from essaim.questions.forms import QuestionFields
+from essaim.questions.schemas import question_data
 from essaim.stream.kinds import KindSpec, register_kind
 from essaim.stream.models import PostKind
 
@@ -18,5 +19,6 @@ register_kind(
         hydrate=selectors.hydrate_questions,
         commented=services.answer_recorded,
         arrange_threads=selectors.arrange_threads,
+        status_fields=lambda post: {"question": question_data(post.question_card)},
     )
 )

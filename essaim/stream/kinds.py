@@ -49,6 +49,8 @@ class KindSpec:
     commented: Callable[..., None] | None = None
     # arrange_threads(actor=, post=, threads=) → threads: the post's page orders and completes its comments.
     arrange_threads: Callable[..., list[Any]] | None = None
+    # status_fields(post) → the kind's fields of the API's Status (``poll``…), from the hydrated post.
+    status_fields: Callable[..., dict[str, Any]] | None = None
 
 
 _KINDS: dict[str, KindSpec] = {PostKind.POST: KindSpec(kind=PostKind.POST, icon="pencil")}
@@ -118,3 +120,8 @@ def arrange_threads(*, actor: Actor, post: Post, threads: list[Any]) -> list[Any
     if spec is None or spec.arrange_threads is None:
         return threads
     return spec.arrange_threads(actor=actor, post=post, threads=threads)
+
+
+def status_fields(post: Post) -> dict[str, Any]:
+    spec = _KINDS.get(post.kind)
+    return spec.status_fields(post) if spec is not None and spec.status_fields is not None else {}
