@@ -115,13 +115,21 @@ def _unanswered(actor: Actor) -> Any:
 
 
 def unanswered_page(
-    *, actor: Actor, cursor: Cursor, space_ids: Sequence[int] | None = None, tag: Tag | None = None
+    *,
+    actor: Actor,
+    cursor: Cursor,
+    space_ids: Sequence[int] | None = None,
+    tag: Tag | None = None,
+    company: bool = False,
 ) -> Page[Post]:
-    """A page of the unanswered questions ``actor`` may read, newest first: all of them (the home and company
-    feeds' filter), those of ``space_ids`` (a space's), or those tagged ``tag``; hydrated as the feeds are."""
+    """A page of the unanswered questions ``actor`` may read, newest first: all of them (the home feed's
+    filter), the company-wide ones (``company``), those of ``space_ids`` (a space's), or those tagged
+    ``tag``; hydrated as the feeds are."""
     from essaim.stream.selectors import hydrate
 
     queryset = _unanswered(actor)
+    if company:
+        queryset = queryset.filter(space__isnull=True, visibility="company")
     if space_ids is not None:
         queryset = queryset.filter(space_id__in=list(space_ids))
     if tag is not None:

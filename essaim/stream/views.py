@@ -25,6 +25,7 @@ from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people import services as people_services
 from essaim.people.first_steps import FirstSteps, first_steps_for
 from essaim.people.selectors import person_get_for
+from essaim.questions import selectors as question_selectors
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
 from essaim.stream import selectors, services
@@ -70,9 +71,17 @@ def home(request: HttpRequest) -> HttpResponse:
     cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
+    if feed_filter(request):
+        page = question_selectors.unanswered_page(actor=me(request), cursor=cursor)
+        return _feed_response(request, page=page, context={"feed": "home", "feed_filter": "unanswered"})
     pinned, page = selectors.feed_home(actor=me(request), cursor=cursor)
     context = {"feed": "home", "pinned": pinned, "first_steps": _first_steps(request) if cursor.is_first_page else None}
     return _feed_response(request, page=page, context=context)
+
+
+def feed_filter(request: HttpRequest) -> str:
+    """The feed's filter from ``?filter=``: ``"unanswered"`` (its questions without answer) or none."""
+    return "unanswered" if request.GET.get("filter") == "unanswered" else ""
 
 
 def _first_steps(request: HttpRequest) -> FirstSteps | None:
@@ -91,6 +100,9 @@ def company(request: HttpRequest) -> HttpResponse:
     cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
+    if feed_filter(request):
+        page = question_selectors.unanswered_page(actor=me(request), cursor=cursor, company=True)
+        return _feed_response(request, page=page, context={"feed": "company", "feed_filter": "unanswered"})
     page = selectors.feed_company(actor=me(request), cursor=cursor)
     return _feed_response(request, page=page, context={"feed": "company"})
 
@@ -102,9 +114,13 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     if isinstance(cursor, HttpResponse):
         return cursor
     tag = selectors.tag_get_for(actor=me(request), name=name)
-    page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
+    if feed_filter(request):
+        page = question_selectors.unanswered_page(actor=me(request), cursor=cursor, tag=tag)
+    else:
+        page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
     followed = selectors.tag_is_followed(actor=me(request), tag=tag)
     context = {"feed": "tag", "tag": tag, "tag_followed": followed, "composer_initial": f"#{tag.name} "}
+    context["feed_filter"] = feed_filter(request)
     return _feed_response(request, page=page, context=context)
 
 
