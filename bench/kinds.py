@@ -39,7 +39,11 @@ def write_kind_rows(plan: Any, uid: list[int], writer: Callable[[Any, list[str]]
     first: dict[int, tuple[Any, int]] = {}  # post index -> (created_at, comment id) of its first answer
     for cid, index, author, created, _body in plan.comments:
         post = plan.posts[index]
-        if post_kind(index) == "question" and author != post.author and (index not in first or created < first[index][0]):
+        if (
+            post_kind(index) == "question"
+            and author != post.author
+            and (index not in first or created < first[index][0])
+        ):
             first[index] = (created, cid)
     duration = Question._meta.get_field("time_to_first_answer")
 

@@ -46,13 +46,14 @@ class PollFields(forms.Form):
         initial="1",
         widget=forms.RadioSelect,
         required=False,
-        empty_value=True,
+        empty_value=True,  # type: ignore[arg-type]  # django-stubs: any value is allowed
     )
     hide_totals = forms.BooleanField(label=_("Hide the results until the poll closes"), required=False)
 
     def option_inputs(self) -> list[str]:
         """The values of the option inputs to draw: what was typed, then empty ones up to ``SHOWN_OPTIONS``."""
-        typed = list(self.data.getlist(self.add_prefix("options"))) if self.is_bound else []
+        data: Any = self.data
+        typed = list(data.getlist(self.add_prefix("options"))) if self.is_bound and hasattr(data, "getlist") else []
         return (typed + [""] * MAX_OPTIONS)[: max(SHOWN_OPTIONS, min(len(typed) + 1, MAX_OPTIONS))]
 
     max_option_chars = OPTION_MAX_CHARS

@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import BaseModel, Field
 
+from essaim.api.body import Body
 from essaim.polls.models import MAX_OPTIONS, MIN_OPTIONS, OPTION_MAX_CHARS
 
 
@@ -54,7 +55,7 @@ class PollCreate(BaseModel):
     anonymous: bool = Field(True, description="Essaim: false shows who voted for what (said before voting).")
 
 
-class PollVoteBody(BaseModel):
+class PollVoteBody(Body):
     choices: list[int] = Field(..., min_length=1, description="The chosen options' indexes, from 0.")
 
 

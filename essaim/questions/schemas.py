@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from essaim.api.body import Body
 
 
 class QuestionEntity(Schema):
@@ -13,17 +15,17 @@ class QuestionEntity(Schema):
     accepted_answer_id: str | None  # the accepted answer: a reply to the question (a status id)
 
 
-class AcceptBody(BaseModel):
+class AcceptBody(Body):
     answer_id: str | None = Field(
         ..., json_schema_extra={"pattern": "^[0-9]{1,19}$"}, description="The answer to accept; null unmarks it."
     )
 
 
-class VoteBody(BaseModel):
+class VoteBody(Body):
     up: bool = Field(True, description="false takes the vote back.")
 
 
-class FollowBody(BaseModel):
+class FollowBody(Body):
     follow: bool = Field(True, description="false stops following.")
 
 

@@ -42,9 +42,7 @@ class AnswerInfo:
 
 def hydrate_questions(*, actor: Actor, posts: Sequence[Post]) -> None:
     """The cards of a page's questions (``stream.kinds``): one query for their accepted answers."""
-    rows = Question.objects.filter(post_id__in=[p.pk for p in posts]).select_related(
-        "accepted_answer__author__profile"
-    )
+    rows = Question.objects.filter(post_id__in=[p.pk for p in posts]).select_related("accepted_answer__author__profile")
     accepted = {q.post_id: q.accepted_answer for q in rows}
     for post in posts:
         answer = accepted.get(post.pk)
@@ -135,7 +133,9 @@ def unanswered_page(
     if tag is not None:
         queryset = queryset.filter(pk__in=PostTag.objects.filter(tag=tag).values("post_id"))
     page = paginate(queryset, cursor)
-    return Page(items=hydrate(actor=actor, posts=page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
+    return Page(
+        items=hydrate(actor=actor, posts=page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id
+    )
 
 
 def unanswered_in_space(*, actor: Actor, space_id: int, limit: int = SPACE_SECTION_LIMIT) -> list[Post]:

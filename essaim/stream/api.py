@@ -29,10 +29,10 @@ from essaim.core.markdown import HASHTAG_RE
 from essaim.core.pagination import Page
 from essaim.people.api import person_by_id
 from essaim.people.schemas import Account, account_data
+from essaim.polls.schemas import PollCreate
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.polls.schemas import PollCreate
 from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Emoji, Post, PostKind, Visibility
 from essaim.stream.schemas import (
     FAVOURITE,
@@ -189,8 +189,7 @@ class StatusCreate(Body):
     kind: str = Field(
         "post",
         json_schema_extra={"enum": ["post", "question"]},
-        description="Essaim: question makes the post a question (its replies are answers). A poll needs only "
-        "``poll``.",
+        description="Essaim: question makes the post a question (its replies are answers). A poll needs only ``poll``.",
     )
 
 

@@ -42,7 +42,7 @@ class KindSpec:
     # prepare(actor=, data=) → what write takes: the kind's input checked, before the post's transaction.
     prepare: Callable[..., Any] | None = None
     # write(actor=, post=, prepared=): the kind's rows, in the post's transaction (the post is saved).
-    write: Callable[..., None] | None = None
+    write: Callable[..., object] | None = None
     # hydrate(actor=, posts=): what the cards of ``posts`` (all of this kind) show, set on each post.
     hydrate: Callable[..., None] | None = None
     # commented(post=, comment=): a comment was written on a post of this kind, in its transaction.

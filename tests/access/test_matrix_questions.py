@@ -149,8 +149,9 @@ def _page_request(client: Client, world: World, place: str, action: str) -> Any:
             return client.post(reverse("polls:vote", kwargs={"post_id": poll.post_id}), {"choices": ["0"]})
 
 
+@pytest.mark.usefixtures("db")
 @pytest.mark.parametrize(("place", "action", "reader"), CELLS)
-def test_pages(world: World, db: None, module_client: Client, place: str, action: str, reader: str) -> None:
+def test_pages(world: World, module_client: Client, place: str, action: str, reader: str) -> None:
     answer = EXPECTED[f"{place}.{action}", reader]
     sign_in_as(module_client, world.readers[reader])
     response = _page_request(module_client, world, place, action)

@@ -201,8 +201,10 @@ def test_questions_and_polls_are_seeded_with_coherent_rows(loaded):
     posts = Post.objects.count()
     questions = Post.objects.filter(kind="question").count()
     polls = Post.objects.filter(kind="poll").count()
-    assert questions == Question.objects.count() and polls == Poll.objects.count()
-    assert abs(questions - posts * 0.05) <= 5 and abs(polls - posts * 0.02) <= 2
+    assert questions == Question.objects.count()
+    assert polls == Poll.objects.count()
+    assert abs(questions - posts * 0.05) <= 5
+    assert abs(polls - posts * 0.02) <= 2
     for poll in Poll.objects.all():
         votes = PollVote.objects.filter(poll=poll)
         assert poll.votes_count == votes.count()

@@ -28,7 +28,9 @@ class TestCreating:
         status = response.json()
         assert status["kind"] == "poll"
         poll = status["poll"]
-        assert poll["multiple"] is True and poll["expired"] is False and poll["voted"] is False
+        assert poll["multiple"] is True
+        assert poll["expired"] is False
+        assert poll["voted"] is False
         assert [o["title"] for o in poll["options"]] == ["Lundi", "Mardi"]
         assert [o["votes_count"] for o in poll["options"]] == [None, None]  # not voted: no results yet
 
@@ -65,11 +67,13 @@ class TestVoting:
         response = voter.post(f"/api/v1/polls/{poll_id}/votes", {"choices[]": ["1"]})
         assert response.status_code == 200, response.content
         poll = response.json()
-        assert poll["voted"] is True and poll["own_votes"] == [1]
+        assert poll["voted"] is True
+        assert poll["own_votes"] == [1]
         assert [o["votes_count"] for o in poll["options"]] == [0, 1]
         assert poll["voters_count"] == 1
         again = voter.get(f"/api/v1/polls/{poll_id}")
-        assert again.status_code == 200 and again.json() == poll
+        assert again.status_code == 200
+        assert again.json() == poll
 
     def test_a_bad_choice_is_422(self, author):
         body = {"status": "Quel jour ?", "poll": {"options": ["Lundi", "Mardi"]}}

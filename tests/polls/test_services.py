@@ -31,7 +31,8 @@ class TestCreating:
         poll = make_poll(employee, expires_in=3600, multiple=True, anonymous=False)
         assert poll.post.kind == PostKind.POLL
         assert list(poll.options.values_list("title", flat=True)) == ["Lundi", "Mardi", "Jeudi"]
-        assert poll.multiple and not poll.anonymous
+        assert poll.multiple
+        assert not poll.anonymous
         assert poll.expires_at == poll.post.created_at + timedelta(hours=1)
 
     @pytest.mark.parametrize(
@@ -46,7 +47,8 @@ class TestCreating:
     def test_bad_options_are_refused_and_nothing_is_written(self, employee, options, message):
         with pytest.raises(ValidationError, match=message):
             make_poll(employee, options=options)
-        assert not Post.objects.exists() and not Poll.objects.exists()
+        assert not Post.objects.exists()
+        assert not Poll.objects.exists()
 
     def test_a_closing_time_too_near_is_refused(self, employee):
         with pytest.raises(ValidationError, match="5 minutes"):
@@ -103,11 +105,13 @@ class TestReading:
     def test_results_show_after_voting(self, employee, colleague):
         poll = make_poll(employee)
         [post] = stream_selectors.hydrate(actor=colleague, posts=[poll.post])
-        assert not post.poll_view.show_results and post.poll_view.can_vote
+        assert not post.poll_view.show_results
+        assert post.poll_view.can_vote
         key_before = post.kind_key
         services.poll_vote(actor=colleague, poll=poll, choices=[0])
         [post] = stream_selectors.hydrate(actor=colleague, posts=[Post.objects.get(pk=poll.post_id)])
-        assert post.poll_view.show_results and post.poll_view.voted
+        assert post.poll_view.show_results
+        assert post.poll_view.voted
         assert post.poll_view.options[0].percent == 100
         assert post.kind_key != key_before
 
@@ -115,19 +119,23 @@ class TestReading:
         poll = make_poll(employee, hide_totals=True)
         services.poll_vote(actor=colleague, poll=poll, choices=[0])
         view = selectors.poll_view_for(actor=colleague, post=poll.post)
-        assert view is not None and view.voted and not view.show_results
+        assert view is not None
+        assert view.voted
+        assert not view.show_results
 
     def test_named_polls_show_who_voted(self, employee, colleague):
         poll = make_poll(employee, anonymous=False)
         services.poll_vote(actor=colleague, poll=poll, choices=[1])
         view = selectors.poll_view_for(actor=employee, post=poll.post)
-        assert view is not None and view.options[1].voters == (colleague.get_full_name(),)
+        assert view is not None
+        assert view.options[1].voters == (colleague.get_full_name(),)
 
     def test_anonymous_polls_do_not(self, employee, colleague):
         poll = make_poll(employee)
         services.poll_vote(actor=colleague, poll=poll, choices=[1])
         view = selectors.poll_view_for(actor=employee, post=poll.post)
-        assert view is not None and view.options[1].voters == ()
+        assert view is not None
+        assert view.options[1].voters == ()
 
 
 @pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite's writers take turns already")
@@ -144,7 +152,7 @@ def test_sixteen_voters_at_once_are_all_counted_once(employee):
             fresh = Poll.objects.select_related("post").get(pk=poll.pk)
             services.poll_vote(actor=voter, poll=fresh, choices=[n % 3])
             services.poll_vote(actor=voter, poll=fresh, choices=[n % 3, (n + 1) % 3])  # a change of vote
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -6,15 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from essaim.core.pagination import Cursor
 from essaim.events.types import AnswerAccepted
 from essaim.notifications.models import Notification
 from essaim.questions import selectors, services
 from essaim.questions.models import AnswerVote, Question, QuestionFollow
 from essaim.spaces.models import Membership, Space
-from essaim.stream import services as stream
 from essaim.stream import selectors as stream_selectors
+from essaim.stream import services as stream
 from essaim.stream.models import PostKind
-from essaim.core.pagination import Cursor
 from tests.accounts.factories import UserFactory
 
 
@@ -27,7 +27,8 @@ class TestAsking:
     def test_a_question_is_a_post_with_its_row(self, question):
         assert question.kind == PostKind.QUESTION
         row = Question.objects.get(post=question)
-        assert row.accepted_answer is None and row.first_answer_at is None
+        assert row.accepted_answer is None
+        assert row.first_answer_at is None
 
     def test_an_unknown_kind_is_refused_with_a_message(self, employee):
         with pytest.raises(ValidationError, match="Choose what to publish"):

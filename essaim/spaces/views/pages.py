@@ -22,12 +22,12 @@ from essaim.core.http import add_service_errors, error_response
 from essaim.core.markdown import render_markdown
 from essaim.core.pagination import parse_cursor
 from essaim.mailgate.addresses import post_address
+from essaim.questions import selectors as question_selectors
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import RoleForm, SpaceForm
 from essaim.spaces.models import Space
 from essaim.spaces.views.common import permissions
 from essaim.stream import space_feeds
-from essaim.questions import selectors as question_selectors
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Post
 
@@ -160,7 +160,12 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         return render(
             request,
             "spaces/space_detail.html#posts",
-            {"space": space, "posts": posts, "feed_filter": "unanswered" if unanswered else "", **_post_perms(request, space)},
+            {
+                "space": space,
+                "posts": posts,
+                "feed_filter": "unanswered" if unanswered else "",
+                **_post_perms(request, space),
+            },
         )
     context = space_context(request, space)
     draft = Post(author=cast(User, actor), space=space)  # the stream rules decide who may post where
