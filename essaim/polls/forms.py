@@ -51,10 +51,11 @@ class PollFields(forms.Form):
     hide_totals = forms.BooleanField(label=_("Hide the results until the poll closes"), required=False)
 
     def option_inputs(self) -> list[str]:
-        """The values of the option inputs to draw: what was typed, then empty ones up to ``SHOWN_OPTIONS``."""
+        """The values of the ``MAX_OPTIONS`` option inputs: what was typed, then empty ones (past
+        ``SHOWN_OPTIONS``, the stylesheet shows an empty one only after a filled one)."""
         data: Any = self.data
         typed = list(data.getlist(self.add_prefix("options"))) if self.is_bound and hasattr(data, "getlist") else []
-        return (typed + [""] * MAX_OPTIONS)[: max(SHOWN_OPTIONS, min(len(typed) + 1, MAX_OPTIONS))]
+        return (typed + [""] * MAX_OPTIONS)[:MAX_OPTIONS]
 
     max_option_chars = OPTION_MAX_CHARS
 

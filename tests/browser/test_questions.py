@@ -82,10 +82,13 @@ def test_publish_a_poll_and_vote_on_a_phone(open_page: Callable[..., Any], langu
     page.locator("#poll-option-1").fill("Lundi")
     page.locator("#poll-option-2").fill("Mardi")
     page.locator("#poll-option-3").fill("Jeudi")
+    assert not page.locator("#poll-option-5").is_visible(), "four inputs to begin with"
+    page.locator("#poll-option-4").fill("Vendredi")
+    page.locator("#poll-option-5").wait_for()  # a fifth once the fourth is filled, without JavaScript
     looks_right(page, f"poll-compose-desktop-{language}")
     _publish(page)
     poll = Poll.objects.get()
-    assert list(poll.options.values_list("title", flat=True)) == ["Lundi", "Mardi", "Jeudi"]
+    assert list(poll.options.values_list("title", flat=True)) == ["Lundi", "Mardi", "Jeudi", "Vendredi"]
 
     phone = open_page(viewport=PHONE)
     sign_in(phone, colleague.email, PASSWORD)
