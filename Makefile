@@ -108,6 +108,7 @@ bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
 	$(PY) -m bench.run --size $(SIZE) --db $(or $(DB),sqlite)
 	$(PY) -m bench.live --size $(SIZE) --db $(or $(DB),sqlite) --home
 	$(PY) -m bench.emails --size $(SIZE) --db $(or $(DB),sqlite)
+	$(PY) -m bench.questions --db $(or $(DB),sqlite)
 	$(PY) -m bench.upgrade --size $(SIZE) --db $(or $(DB),sqlite)
 	$(PY) -m bench.wal
 	$(PY) -m bench.documents

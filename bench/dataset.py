@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.kinds import post_kind, write_kind_rows
 from essaim.core.ids import SEQUENCE_BITS, id_floor
 
 DATASET_VERSION = 3  # 2: spaces, memberships and posts in spaces; 3: notifications
@@ -909,6 +910,7 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
                 "created_at",
                 "comment_count",
                 "reaction_counts",
+                "kind",
             ],
         ).write(
             (
@@ -921,8 +923,9 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
                 p.created_at,
                 p.comment_count,
                 p.reaction_counts,
+                post_kind(i),  # 5 % questions, 2 % polls (``bench/kinds.py``)
             )
-            for p in plan.posts
+            for i, p in enumerate(plan.posts)
         )
         Writer(Mention, ["post", "user"]).write((p.id, uid[m]) for p in plan.posts for m in p.mentions)
         Writer(PostTag, ["post", "tag"]).write((p.id, tid[t]) for p in plan.posts for t in p.tags)
@@ -946,6 +949,8 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
             (plan.posts[index].id, uid[person], emoji, created) for index, person, emoji, created in plan.reactions
         )
         log(f"  comments and reactions: {counts['comments']:,} / {counts['reactions']:,}")
+        counts |= write_kind_rows(plan, uid, Writer)
+        log(f"  questions and polls: {counts['questions']:,} / {counts['polls']:,}")
 
         counts["home_entries"] = Writer(HomeEntry, ["owner", "post"]).write(
             (uid[owner], plan.posts[index].id) for owner in sorted(plan.home) for index in reversed(plan.home[owner])
@@ -1023,4 +1028,5 @@ def _write_notifications(plan: Plan, uid: list[int]) -> int:
 
 def code_fingerprint() -> str:
     """Changes when this generator changes, so a stale dataset is never reused."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    sources = Path(__file__).read_bytes() + (Path(__file__).parent / "kinds.py").read_bytes()
+    return hashlib.sha256(sources).hexdigest()[:12]

@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "essaim.privacy",
     "essaim.documents",
     "essaim.feeds",
+    "essaim.questions",
+    "essaim.polls",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

@@ -41,6 +41,11 @@ class Action(StrEnum):
     ANNOUNCE = "stream.announce"
     HIDE = "stream.hide"
     FOLLOW_TAG = "stream.follow_tag"
+    # questions and polls (target: the question's or the poll's Post; ``rules/questions.py``)
+    VOTE_ANSWER = "questions.vote_answer"  # vote an answer (a top-level comment) up, or take the vote back
+    ACCEPT_ANSWER = "questions.accept_answer"  # mark or unmark the accepted answer
+    FOLLOW_QUESTION = "questions.follow"  # be told of its new answers
+    VOTE_POLL = "polls.vote"  # vote, or change one's vote until the poll closes
     # spaces (target: a Space; CREATE_SPACE targets the Space class). VIEW, DELETE, CREATE_POST (post in the
     # space), COMMENT and REACT also apply to a Space.
     CREATE_SPACE = "spaces.create"

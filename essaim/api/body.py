@@ -67,19 +67,49 @@ def _form_fields(request: HttpRequest, schema: type[Body]) -> dict[str, Any]:
     form = _form(request)
     fields: dict[str, Any] = {}
     for key in form:
-        name = key.removesuffix("[]")
-        annotation = schema.model_fields[name].annotation if name in schema.model_fields else None
-        values = form.getlist(key)
-        types = (annotation, *get_args(annotation))
-        if key.endswith("[]") or get_origin(annotation) is list or len(values) > 1:
-            fields[name] = values
-        elif bool in types:
-            fields[name] = FORM_BOOLEANS.get(values[0], values[0])
-        elif int in types and FORM_INTEGER.fullmatch(values[0]):
-            fields[name] = int(values[0])
-        else:
-            fields[name] = values[0]
+        nested = NESTED_KEY.fullmatch(key)
+        if nested is None:
+            _form_field(fields, schema, key, form.getlist(key))
+            continue
+        # ``poll[options][]=…``: a field of the object ``poll`` (Mastodon's nested form fields)
+        outer, inner = nested.group(1), nested.group(2)
+        inner_schema = _object_schema(schema, outer)
+        if inner_schema is None:
+            fields[key] = form.getlist(key)  # refused by the schema as an unknown field, or ignored
+            continue
+        target = fields.setdefault(outer, {})
+        if isinstance(target, dict):
+            _form_field(target, inner_schema, inner + (nested.group(3) or ""), form.getlist(key))
     return fields
+
+
+NESTED_KEY = re.compile(r"([a-z_]+)\[([a-z_]+)\](\[\])?")
+
+
+def _object_schema(schema: type[BaseModel], name: str) -> type[BaseModel] | None:
+    """The model of ``schema``'s field ``name`` when it is an object (``poll: PollCreate | None``), else None."""
+    if name not in schema.model_fields:
+        return None
+    annotation = schema.model_fields[name].annotation
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _form_field(fields: dict[str, Any], schema: type[BaseModel], key: str, values: list[str]) -> None:
+    name = key.removesuffix("[]")
+    annotation = schema.model_fields[name].annotation if name in schema.model_fields else None
+    types = (annotation, *get_args(annotation))
+    if key.endswith("[]") or get_origin(annotation) is list or len(values) > 1:
+        numbers = get_origin(annotation) is list and int in get_args(annotation)  # ``choices[]=0``
+        fields[name] = [int(v) if numbers and FORM_INTEGER.fullmatch(v) else v for v in values]
+    elif bool in types:
+        fields[name] = FORM_BOOLEANS.get(values[0], values[0])
+    elif int in types and FORM_INTEGER.fullmatch(values[0]):
+        fields[name] = int(values[0])
+    else:
+        fields[name] = values[0]
 
 
 def is_storable(text: str) -> bool:

@@ -57,6 +57,8 @@ def _mount() -> None:
     from essaim.notifications.settings_api import router as notification_settings_router
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
+    from essaim.polls.api import router as polls_router
+    from essaim.questions.api import router as questions_router
     from essaim.spaces.api import router as spaces_router
     from essaim.stream import api as stream_api
 
@@ -69,6 +71,8 @@ def _mount() -> None:
     api.add_router("/v1/", notifications_router)
     api.add_router("/v1/", markers_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", polls_router)
+    api.add_router("/v1/", questions_router)
     api.add_router("/v2/", grouped_notifications_router)
     api.add_router("/", stream_api.media)
 

@@ -78,11 +78,14 @@ class PostHidden(Event):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CommentCreated(Event):
+    """A comment was written; ``post_kind``: what its post is (a top-level comment on a question is an answer)."""
+
     comment_id: int
     post_id: int
     parent_id: int | None
     mentioned_ids: tuple[int, ...] = ()
     with_documents: bool = False  # as for ``PostCreated``
+    post_kind: str = "post"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -97,6 +100,22 @@ class ReactionRemoved(Event):
 
     post_id: int
     emoji: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AnswerAccepted(Event):
+    """A question's accepted answer changed (``comment_id`` None: unmarked): its pages redraw it."""
+
+    post_id: int
+    comment_id: int | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PollVoted(Event):
+    """Someone voted in a poll, or changed their vote: its results changed (its open pages redraw them)."""
+
+    post_id: int
+    poll_id: int
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -217,6 +236,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReactionAdded,
         ReactionRemoved,
         AnnouncementPublished,
+        AnswerAccepted,
+        PollVoted,
         Followed,
         Unfollowed,
         SpaceInvitationSent,

@@ -15,9 +15,11 @@ from typing import Any
 from essaim.access import audience
 from essaim.events.pipeline import consumer
 from essaim.events.types import (
+    AnswerAccepted,
     CommentCreated,
     Followed,
     MembershipChanged,
+    PollVoted,
     PostCreated,
     PostDeleted,
     PostEdited,
@@ -29,7 +31,16 @@ from essaim.events.types import (
 from essaim.realtime.messages import KEYS
 from essaim.realtime.publish import publish
 
-ABOUT_A_POST = [PostCreated, PostEdited, PostHidden, CommentCreated, ReactionAdded, ReactionRemoved]
+ABOUT_A_POST = [
+    PostCreated,
+    PostEdited,
+    PostHidden,
+    CommentCreated,
+    ReactionAdded,
+    ReactionRemoved,
+    PollVoted,
+    AnswerAccepted,
+]
 
 
 @consumer("realtime.posts", on=ABOUT_A_POST, durable=False, when=lambda event: getattr(event, "live", True))
@@ -57,7 +68,7 @@ def tell_pages_about_a_post(event: Any) -> None:
             publish("post-edited", audience=readers, data={"post": str(post.pk)})
         case CommentCreated():
             publish("comment", audience=readers, data={"post": str(post.pk), "comment": str(event.comment_id)})
-        case ReactionAdded() | ReactionRemoved():
+        case ReactionAdded() | ReactionRemoved() | PollVoted() | AnswerAccepted():  # counts or answers redrawn
             publish("reactions", audience=readers, data={"post": str(post.pk)})
 
 

@@ -29,10 +29,11 @@ from essaim.core.markdown import HASHTAG_RE
 from essaim.core.pagination import Page
 from essaim.people.api import person_by_id
 from essaim.people.schemas import Account, account_data
+from essaim.polls.schemas import PollCreate
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Emoji, Post, Visibility
+from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Emoji, Post, PostKind, Visibility
 from essaim.stream.schemas import (
     FAVOURITE,
     FROM_MASTODON,
@@ -184,6 +185,12 @@ class StatusCreate(Body):
         description="Essaim: post into this space (its id from /api/v1/spaces). The space's members and readers "
         "see the post, whatever its visibility. A space you cannot see answers 404, one you may not post in 403.",
     )
+    poll: PollCreate | None = Field(None, description="A poll in the post (Mastodon's ``poll[...]`` fields).")
+    kind: str = Field(
+        "post",
+        json_schema_extra={"enum": ["post", "question"]},
+        description="Essaim: question makes the post a question (its replies are answers). A poll needs only ``poll``.",
+    )
 
 
 class StatusUpdate(Body):
@@ -255,10 +262,28 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
     if data.in_reply_to_id is not None:
         return reply_create(request, data, data.in_reply_to_id, space=space)
     media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
+    kind, kind_data = status_kind(data)
     post = services.post_create(
-        actor=current_user(request), body=data.status, visibility=visibility, media=media, space=space
+        actor=current_user(request),
+        body=data.status,
+        visibility=visibility,
+        media=media,
+        space=space,
+        kind=kind,
+        kind_data=kind_data,
     )
     return post_status(request, post, with_source=True)
+
+
+def status_kind(data: StatusCreate) -> tuple[str, dict[str, Any] | None]:
+    """What a new status is: a poll when it carries one, a question when asked, else a plain post."""
+    if data.poll is not None:
+        if data.kind == PostKind.QUESTION:
+            raise ValidationError({"poll": _("A question cannot carry a poll: publish them separately.")})
+        return PostKind.POLL, data.poll.model_dump()
+    if data.kind not in {PostKind.POST, PostKind.QUESTION}:
+        raise ValidationError({"kind": _("Choose what to publish: a post, a question or a poll.")})
+    return data.kind, None
 
 
 # --- media (Mastodon: upload first, then reference the ids in a status) -------------------

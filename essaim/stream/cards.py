@@ -37,8 +37,8 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 4  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
-# 4: "Report" on posts and comments
+KEY_VERSION = 5  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+# 4: "Report" on posts and comments; 5: kinds of posts (questions, polls…)
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
@@ -125,6 +125,8 @@ def card_key(
         post.created_at,
         reltime_bucket(post.created_at, now),
         [_comment(c, viewer_id, now) for c in getattr(post, "preview_comments", ())],
+        post.kind,
+        getattr(post, "kind_key", None),  # what the kind's part of the card shows (``stream.kinds``)
         surroundings or _surroundings(flags),
     )
     return "essaim:card:" + hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Emoji, Visibility
+from essaim.stream import kinds
+from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Emoji, PostKind, Visibility
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -71,6 +72,23 @@ class PostForm(forms.Form):
         if space is not None:
             del self.fields["visibility"]
             self.fields["space"].initial = space.pk
+        # The type switch (``kinds``): what to publish, and each kind's own fields under its prefix. Kept
+        # out of ``fields`` so the composer draws the switch as a segmented group of its own.
+        data = self.data if self.is_bound else None
+        self.kind = str((data or {}).get("kind") or (self.initial or {}).get("kind") or PostKind.POST)
+        self.kind_choices = kinds.composer_kinds()
+        self.kind_forms = kinds.kind_forms(data)
+
+    def is_valid(self) -> bool:
+        """The post's fields and the chosen kind's own fields (each kind's form shows its errors)."""
+        valid = super().is_valid()
+        kind_form = self.kind_forms.get(self.kind)
+        return (kind_form is None or kind_form.is_valid()) and valid
+
+    def kind_data(self) -> dict[str, Any]:
+        """The chosen kind's own fields, cleaned (its service checks them again): ``{}`` for a plain post."""
+        kind_form = self.kind_forms.get(self.kind)
+        return dict(kind_form.cleaned_data) if kind_form is not None else {}
 
 
 class PostEditForm(forms.Form):

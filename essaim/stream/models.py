@@ -150,6 +150,10 @@ class Post(models.Model):
             models.Index(fields=["hidden_by"], condition=Q(hidden_by__isnull=False), name="post_hidden_by"),
             # The moderation queue's posts waiting for approval: the few there are, by space.
             models.Index(fields=["space", "id"], condition=Q(awaiting_approval=True), name="post_awaiting_approval"),
+            # Unanswered questions (every feed's filter, a space's section): the few questions with no comment yet.
+            models.Index(
+                fields=["space", "-id"], condition=Q(kind="question", comment_count=0), name="post_unanswered"
+            ),
         ]
 
     def __str__(self) -> str:

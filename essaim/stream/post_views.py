@@ -33,7 +33,7 @@ def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str,
     selectors.hydrate(actor=me(request), posts=[post], with_comments=False)
     return {
         "post": post,
-        "threads": selectors.comment_threads_for(actor=me(request), post=post),
+        "threads": selectors.comment_threads_for(actor=me(request), post=post),  # a question's: answers first
         "comment_form": extra.pop("comment_form", CommentForm()),
         "announce_form": extra.pop("announce_form", AnnouncementForm()),
         "detail": True,

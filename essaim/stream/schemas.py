@@ -23,6 +23,9 @@ from essaim.accounts.models import User
 from essaim.core.http import absolute_url, site_root
 from essaim.core.links import fast_reverse
 from essaim.people.schemas import Account, account_data
+from essaim.polls.schemas import PollEntity
+from essaim.questions.schemas import QuestionEntity
+from essaim.stream import kinds
 from essaim.stream.models import Attachment, Comment, Emoji, Post, PostRevision, Tag, Visibility
 
 FAVOURITE = Emoji.THUMBS_UP.value
@@ -87,7 +90,7 @@ class Status(Schema):
     in_reply_to_id: str | None
     in_reply_to_account_id: str | None
     reblog: None
-    poll: None
+    poll: PollEntity | None
     card: None
     language: str | None
     favourited: bool
@@ -98,6 +101,8 @@ class Status(Schema):
     filtered: list[Any]
     reactions: list[StatusReaction]
     space_id: str | None  # Essaim: the space the post (or a comment's post) is in; its members and readers see it
+    kind: str  # Essaim: post, question, poll… (``PostKind``); a comment's is "comment"
+    question: QuestionEntity | None  # Essaim: a question's state
 
 
 class Context(Schema):
@@ -204,6 +209,7 @@ def _base(request: HttpRequest, *, author: User, url: str) -> dict[str, Any]:
         "reblogs_count": 0,
         "reblog": None,
         "poll": None,
+        "question": None,
         "card": None,
         "language": None,
         "reblogged": False,
@@ -241,6 +247,8 @@ def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = Fa
         "pinned": post.is_active_announcement,
         "reactions": _reactions(counts, mine),
         "space_id": str(post.space_id) if post.space_id is not None else None,
+        "kind": post.kind,
+        **(kinds.status_fields(post) if post.kind != "post" else {}),  # a poll's ``poll``, a question's…
     }
 
 
@@ -273,6 +281,7 @@ def status_from_comment(
         "pinned": False,
         "reactions": [],
         "space_id": str(post.space_id) if post.space_id is not None else None,
+        "kind": "comment",
     }
 
 

@@ -33,7 +33,7 @@ from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.core.text import fold
 from essaim.people.models import Profile
 from essaim.people.selectors import person_suggestions_for
-from essaim.stream import announcements
+from essaim.stream import announcements, kinds
 from essaim.stream.models import (
     Attachment,
     Comment,
@@ -139,6 +139,7 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
+    kinds.hydrate(actor=actor, posts=posts)  # a question's, a poll's… rows: one query per kind on the page
     return posts
 
 
@@ -249,7 +250,9 @@ def comment_threads_for(*, actor: Actor, post: Post) -> list[Thread]:
     for c in comments:
         if c.parent_id is not None:
             replies[c.parent_id].append(c)
-    return [Thread(comment=c, replies=replies.get(c.pk, [])) for c in comments if c.parent_id is None]
+    threads = [Thread(comment=c, replies=replies.get(c.pk, [])) for c in comments if c.parent_id is None]
+    # A question's answers: the accepted one first, then by votes, each with its votes (``stream.kinds``).
+    return kinds.arrange_threads(actor=actor, post=post, threads=threads) if post.kind != "post" else threads
 
 
 def comment_files(comment_ids: Sequence[int]) -> dict[int, list[Attachment]]:

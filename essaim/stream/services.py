@@ -8,7 +8,7 @@ not do, as ``access.require`` decides).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,7 +45,7 @@ from essaim.events.types import (
     ReactionRemoved,
 )
 from essaim.spaces.models import Space
-from essaim.stream import announcements, post_links, timelines
+from essaim.stream import announcements, kinds, post_links, timelines
 from essaim.stream import attachments as attachment_files
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
@@ -55,6 +55,7 @@ from essaim.stream.models import (
     Comment,
     Mention,
     Post,
+    PostKind,
     PostRevision,
     PostTag,
     Reaction,
@@ -211,8 +212,13 @@ def post_create(
     image_description: str = "",
     media: Sequence[Attachment] = (),
     space: Space | None = None,
+    kind: str = PostKind.POST,
+    kind_data: Mapping[str, Any] | None = None,
 ) -> Post:
     """Publish a post (optionally in ``space``, with files) and deliver it to home timelines (``_deliver``).
+
+    ``kind`` says what it is (a question, a poll…): ``kind_data`` is that kind's own input, checked by the
+    kind's app before the transaction and written with the post in it (``stream.kinds``).
 
     ``image_description`` is the alt text of the attached images, as the composer asks for it (given,
     it also describes the images among ``media``).
@@ -237,7 +243,8 @@ def post_create(
         raise ValidationError(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
         )
-    post = Post(author=actor, body=body, visibility=visibility, space=space)
+    prepared = kinds.prepare(actor=actor, kind=kind, data=kind_data) if kind != PostKind.POST else None
+    post = Post(author=actor, body=body, visibility=visibility, space=space, kind=kind)
     if space is not None and not access.can(actor, Action.PUBLISH_DIRECTLY, space):
         # Waits for a moderator (``moderation.approval``): hidden until then, and said to nobody.
         post.awaiting_approval, post.hidden_at = True, timezone.now()
@@ -253,6 +260,8 @@ def post_create(
             post.save(force_insert=True)
             _sync_post_links(post, mentioned=mentioned, new=True)
             _take_files(files, media, post=post, image_description=image_description)
+            if kind != PostKind.POST:
+                kinds.write(actor=actor, post=post, prepared=prepared)
             if not post.awaiting_approval:
                 post_published(
                     post,
@@ -523,6 +532,8 @@ def comment_create(
             post_links.add_mentions(post_id=post.pk, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
             _refresh_comment_count(post)
             _take_files(files, media, post=post, comment=comment, image_description=image_description)
+            if post.kind != PostKind.POST:
+                kinds.commented(post=post, comment=comment)  # a question's first answer…
             emit(
                 CommentCreated(
                     actor_id=actor.pk,
@@ -531,6 +542,7 @@ def comment_create(
                     parent_id=comment.parent_id,
                     mentioned_ids=tuple(u.pk for u in mentioned if u.pk != actor.pk),
                     with_documents=_with_documents(files, media),
+                    post_kind=post.kind,
                 )
             )
     except BaseException:

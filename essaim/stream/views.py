@@ -25,6 +25,7 @@ from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people import services as people_services
 from essaim.people.first_steps import FirstSteps, first_steps_for
 from essaim.people.selectors import person_get_for
+from essaim.questions import selectors as question_selectors
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
 from essaim.stream import selectors, services
@@ -70,9 +71,17 @@ def home(request: HttpRequest) -> HttpResponse:
     cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
+    if feed_filter(request):
+        page = question_selectors.unanswered_page(actor=me(request), cursor=cursor)
+        return _feed_response(request, page=page, context={"feed": "home", "feed_filter": "unanswered"})
     pinned, page = selectors.feed_home(actor=me(request), cursor=cursor)
     context = {"feed": "home", "pinned": pinned, "first_steps": _first_steps(request) if cursor.is_first_page else None}
     return _feed_response(request, page=page, context=context)
+
+
+def feed_filter(request: HttpRequest) -> str:
+    """The feed's filter from ``?filter=``: ``"unanswered"`` (its questions without answer) or none."""
+    return "unanswered" if request.GET.get("filter") == "unanswered" else ""
 
 
 def _first_steps(request: HttpRequest) -> FirstSteps | None:
@@ -91,6 +100,9 @@ def company(request: HttpRequest) -> HttpResponse:
     cursor = cursor_or_400(request)
     if isinstance(cursor, HttpResponse):
         return cursor
+    if feed_filter(request):
+        page = question_selectors.unanswered_page(actor=me(request), cursor=cursor, company=True)
+        return _feed_response(request, page=page, context={"feed": "company", "feed_filter": "unanswered"})
     page = selectors.feed_company(actor=me(request), cursor=cursor)
     return _feed_response(request, page=page, context={"feed": "company"})
 
@@ -102,9 +114,13 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     if isinstance(cursor, HttpResponse):
         return cursor
     tag = selectors.tag_get_for(actor=me(request), name=name)
-    page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
+    if feed_filter(request):
+        page = question_selectors.unanswered_page(actor=me(request), cursor=cursor, tag=tag)
+    else:
+        page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
     followed = selectors.tag_is_followed(actor=me(request), tag=tag)
     context = {"feed": "tag", "tag": tag, "tag_followed": followed, "composer_initial": f"#{tag.name} "}
+    context["feed_filter"] = feed_filter(request)
     return _feed_response(request, page=page, context=context)
 
 
@@ -151,7 +167,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
     kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
     if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
         kept = discard_kept(request, kept, request.POST["discard"])
-        typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description")}
+        typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description", "kind")}
         form = PostForm(initial=typed, space=space)
     elif form.is_valid():
         try:
@@ -163,9 +179,11 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 image_description=form.cleaned_data["image_description"],
                 media=kept,
                 space=space,
+                kind=form.kind,
+                kind_data=form.kind_data(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            _add_post_errors(form, exc)
         else:
             return redirect(back)
     form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
@@ -176,6 +194,15 @@ def post_create(request: HttpRequest) -> HttpResponse:
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=status)
+
+
+def _add_post_errors(form: PostForm, exc: ValidationError) -> None:
+    """A service's refusal next to its field: the post's, or the chosen kind's own (a poll's options…)."""
+    kind_form = form.kind_forms.get(form.kind)
+    if kind_form is not None and hasattr(exc, "error_dict") and set(exc.error_dict) <= set(kind_form.fields):
+        add_service_errors(kind_form, exc)
+    else:
+        add_service_errors(form, exc)
 
 
 def keep_uploads(request: HttpRequest, form: forms.Form, *, room: int) -> list[Attachment]:

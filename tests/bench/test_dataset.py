@@ -191,3 +191,25 @@ def timelines_for(plan, *, cap):  # type: ignore[no-untyped-def]
     from bench.dataset import home_timelines
 
     return home_timelines(plan, cap=cap)
+
+
+def test_questions_and_polls_are_seeded_with_coherent_rows(loaded):
+    from essaim.polls.models import Poll, PollOption, PollVote
+    from essaim.questions.models import Question
+    from essaim.stream.models import Post
+
+    posts = Post.objects.count()
+    questions = Post.objects.filter(kind="question").count()
+    polls = Post.objects.filter(kind="poll").count()
+    assert questions == Question.objects.count()
+    assert polls == Poll.objects.count()
+    assert abs(questions - posts * 0.05) <= 5
+    assert abs(polls - posts * 0.02) <= 2
+    for poll in Poll.objects.all():
+        votes = PollVote.objects.filter(poll=poll)
+        assert poll.votes_count == votes.count()
+        for option in PollOption.objects.filter(poll=poll):
+            assert option.votes_count == votes.filter(option=option).count()
+    for question in Question.objects.exclude(accepted_answer=None).select_related("accepted_answer", "post"):
+        assert question.accepted_answer.post_id == question.post_id
+        assert question.time_to_first_answer == question.first_answer_at - question.post.created_at

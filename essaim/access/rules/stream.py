@@ -29,6 +29,7 @@ from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import can, register
 from essaim.access.roles import Actor
+from essaim.access.rules import questions
 from essaim.access.rules.memberships import space_roles
 
 
@@ -217,6 +218,8 @@ class PostPolicy:
                 return _can_read_post(actor, obj) and _space_allows(actor, action, obj.space)
             case Action.REPORT:  # whoever reads it, but its author (``rules/moderation.py``)
                 return not roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
+            case Action.VOTE_ANSWER | Action.ACCEPT_ANSWER | Action.FOLLOW_QUESTION | Action.VOTE_POLL:
+                return questions.can_on_post(actor, action, obj, readable=_can_read_post, moderates=_moderates)
             case Action.ANNOUNCE:
                 return (
                     (roles.is_network_admin(actor) or roles.is_communication_team(actor))

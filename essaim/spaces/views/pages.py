@@ -22,6 +22,7 @@ from essaim.core.http import add_service_errors, error_response
 from essaim.core.markdown import render_markdown
 from essaim.core.pagination import parse_cursor
 from essaim.mailgate.addresses import post_address
+from essaim.questions import selectors as question_selectors
 from essaim.spaces import selectors, services
 from essaim.spaces.forms import RoleForm, SpaceForm
 from essaim.spaces.models import Space
@@ -143,14 +144,28 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         return charter_gate(request, space, charter, pending=True)
     cursor = parse_cursor(request.GET)
     readable = access.can(actor, Action.READ_POSTS, space)
+    unanswered = request.GET.get("filter") == "unanswered"
     posts = (
-        space_feeds.feed_space(actor=actor, space=space, cursor=cursor, with_subspaces=space.include_subspace_posts)
+        (
+            question_selectors.unanswered_page(actor=actor, cursor=cursor, space_ids=[space.pk])
+            if unanswered
+            else space_feeds.feed_space(
+                actor=actor, space=space, cursor=cursor, with_subspaces=space.include_subspace_posts
+            )
+        )
         if readable
         else None
     )
     if request.htmx and (cursor.max_id is not None or cursor.since_id is not None):  # type: ignore[attr-defined]
         return render(
-            request, "spaces/space_detail.html#posts", {"space": space, "posts": posts, **_post_perms(request, space)}
+            request,
+            "spaces/space_detail.html#posts",
+            {
+                "space": space,
+                "posts": posts,
+                "feed_filter": "unanswered" if unanswered else "",
+                **_post_perms(request, space),
+            },
         )
     context = space_context(request, space)
     draft = Post(author=cast(User, actor), space=space)  # the stream rules decide who may post where
@@ -172,6 +187,9 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         # Theirs alone (signed): mail from their address to it becomes their post here (``mailgate``).
         posting_address=post_address(user_id=draft.author_id, space_id=space.pk) if can_post else "",
         form=form,  # None: the composer's cached empty form (``stream/includes/composer.html``)
+        feed_filter="unanswered" if unanswered else "",
+        # The context column's section: the space's newest questions waiting for an answer.
+        unanswered_questions=question_selectors.unanswered_in_space(actor=actor, space_id=space.pk) if readable else [],
     )
     return render(request, "spaces/space_detail.html", context, status=status)
 

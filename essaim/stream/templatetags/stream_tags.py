@@ -20,11 +20,25 @@ from django.utils.translation import get_language
 
 from essaim.core.links import fast_reverse
 from essaim.core.templatetags.essaim import avatar_colour, initials
+from essaim.stream import kinds
 from essaim.stream.cards import render_cards
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Comment, Emoji, Post
 
 register = template.Library()
+
+
+@register.simple_tag
+def kind_composer_template(kind: str) -> str:
+    """``{% kind_composer_template kind as name %}``: the include with ``kind``'s composer fields (``stream.kinds``)."""
+    spec = kinds.kind_spec(kind)
+    return spec.composer_template if spec is not None else ""
+
+
+@register.filter
+def kind_card_template(kind: str) -> str:
+    """``post.kind|kind_card_template``: the include that draws ``kind``'s part of a card, or ``""``."""
+    return kinds.card_template(kind)
 
 
 @register.simple_tag
