@@ -24,9 +24,8 @@ urlpatterns = [
     path("", include("essaim.charters.urls")),  # /charter/ and /manage/charter/
     path("", include("essaim.privacy.urls")),  # /accounts/data/ and /manage/people/<id>/erase/
     path("", include("essaim.feeds.urls")),  # /spaces/<slug>/settings/feeds/ and /manage/feeds/
-    path("", include("essaim.charters.urls")),
     path("", include("essaim.questions.urls")),
-    path("", include("essaim.polls.urls")),  # /charter/ and /manage/charter/
+    path("", include("essaim.polls.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics
