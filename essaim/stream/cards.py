@@ -85,6 +85,29 @@ def _comment(comment: Comment, viewer_id: int | None, now: datetime) -> tuple[An
     )
 
 
+def _event(post: Post) -> tuple[Any, ...] | None:
+    """What an event's card shows of its event (``calendar.selectors.attach_to_posts``) and of the reader's answer."""
+    event = getattr(post, "calendar_event", None)
+    if event is None:
+        return None
+    return (
+        event.title,
+        event.starts_at,
+        event.ends_at,
+        event.time_zone,
+        event.all_day,
+        event.place,
+        event.video_url,
+        event.capacity,
+        event.going_count,
+        event.maybe_count,
+        event.waiting_count,
+        event.cancelled_at,
+        event.is_past,
+        getattr(event, "my_answer", ""),
+    )
+
+
 def _surroundings(flags: dict[str, Any]) -> tuple[Any, ...]:
     """What every card of a request shares in its key: computed once per page, not per card."""
     return (
@@ -126,6 +149,7 @@ def card_key(
         reltime_bucket(post.created_at, now),
         [_comment(c, viewer_id, now) for c in getattr(post, "preview_comments", ())],
         surroundings or _surroundings(flags),
+        _event(post),
     )
     return "essaim:card:" + hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
 

@@ -68,6 +68,8 @@ class PostForm(forms.Form):
         # Files kept from a refused try (the author's pending uploads), offered again with the form.
         self.kept_files: list[Any] = []
         self.next_url = ""
+        # The composer's "Event" switch: the event's own form (``calendar.forms.EventForm``), once typed in.
+        self.event_form: Any = None
         if space is not None:
             del self.fields["visibility"]
             self.fields["space"].initial = space.pk

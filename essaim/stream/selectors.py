@@ -39,6 +39,7 @@ from essaim.stream.models import (
     Comment,
     Emoji,
     Post,
+    PostKind,
     PostRevision,
     PostTag,
     Reaction,
@@ -139,7 +140,18 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
+    _attach_kinds(actor, posts)
     return posts
+
+
+def _attach_kinds(actor: Actor, posts: list[Post]) -> None:
+    """The rows of the page's posts of other kinds than plain ones (an event's dates and the reader's answer): one
+    query per kind present on the page, none when the page has only plain posts."""
+    if all(post.kind == PostKind.POST for post in posts):
+        return
+    from essaim.calendar.selectors import attach_to_posts  # the calendar builds on the stream
+
+    attach_to_posts(actor=actor, posts=posts)
 
 
 def _my_reactions(user_id: int, post_ids: Sequence[int]) -> list[tuple[int, str]]:

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
+from essaim.calendar import services as calendar_services
+from essaim.calendar.forms import EventForm
 from essaim.core.http import add_service_errors, error_response
 from essaim.core.pagination import Cursor, Page, parse_cursor
 from essaim.people import services as people_services
@@ -29,7 +31,7 @@ from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
 from essaim.stream import selectors, services
 from essaim.stream.forms import PostForm
-from essaim.stream.models import Attachment, Post, Visibility
+from essaim.stream.models import Attachment, Post, PostKind, Visibility
 from essaim.stream.services import MAX_ATTACHMENTS
 
 FEED_TEMPLATE = "stream/feed.html"
@@ -153,19 +155,30 @@ def post_create(request: HttpRequest) -> HttpResponse:
         kept = discard_kept(request, kept, request.POST["discard"])
         typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description")}
         form = PostForm(initial=typed, space=space)
-    elif form.is_valid():
+    elif _kind_form_valid(request, form) and form.is_valid():
         try:
-            services.post_create(
-                actor=me(request),
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
-                attachments=form.cleaned_data["attachments"],
-                image_description=form.cleaned_data["image_description"],
-                media=kept,
-                space=space,
-            )
+            if form.event_form is not None:  # the composer's "Event" switch: the post and its event, together
+                calendar_services.event_publish(
+                    actor=me(request),
+                    details=form.event_form.details(),
+                    body=form.cleaned_data["body"],
+                    visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
+                    attachments=form.cleaned_data["attachments"],
+                    image_description=form.cleaned_data["image_description"],
+                    space=space,
+                )
+            else:
+                services.post_create(
+                    actor=me(request),
+                    body=form.cleaned_data["body"],
+                    visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
+                    attachments=form.cleaned_data["attachments"],
+                    image_description=form.cleaned_data["image_description"],
+                    media=kept,
+                    space=space,
+                )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, form.event_form.take_errors(exc) if form.event_form is not None else exc)
         else:
             return redirect(back)
     form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
@@ -176,6 +189,16 @@ def post_create(request: HttpRequest) -> HttpResponse:
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=status)
+
+
+def _kind_form_valid(request: HttpRequest, form: PostForm) -> bool:
+    """The composer's type switch (``kind``): an event's fields come in their own form (``calendar.forms``),
+    checked beside the post's so that both show their errors at once."""
+    if request.POST.get("kind") != PostKind.EVENT:
+        return True
+    form.event_form = EventForm(request.POST, use_required_attribute=False)
+    event_valid = form.event_form.is_valid()
+    return form.is_valid() and event_valid
 
 
 def keep_uploads(request: HttpRequest, form: forms.Form, *, room: int) -> list[Attachment]:
