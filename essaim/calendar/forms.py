@@ -79,6 +79,8 @@ class EventForm(forms.Form):
         zone = zoneinfo.ZoneInfo(zone_name)
         data["starts_at"] = datetime.combine(start_date, start_time, tzinfo=zone)
         data["ends_at"] = datetime.combine(end_date, end_time, tzinfo=zone)
+        if data["ends_at"] <= data["starts_at"]:
+            self.add_error("end_time", _("The event must end after it starts."))
         return data
 
     def details(self) -> EventDetails:
