@@ -73,7 +73,7 @@ def test_someone_who_no_longer_reads_the_event_is_not_told(
     assert told() == []
 
 
-def test_the_notification_reads_well(employee: User, colleague: User, drain_outbox: Callable[[], int], client) -> None:  # noqa: ANN001
+def test_the_notification_reads_well(employee: User, colleague: User, drain_outbox: Callable[[], int], client) -> None:
     event = publish_event(employee, title="Pot de départ")
     services.rsvp_set(actor=colleague, event=event, answer=Answer.GOING)
     services.event_cancel(actor=employee, event=event)

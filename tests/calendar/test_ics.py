@@ -51,7 +51,9 @@ def test_a_calendar_has_the_required_properties_and_lines(employee: User) -> Non
         (datetime(2026, 10, 26, 10, 0, tzinfo=PARIS), timedelta(hours=1)),  # the day after
     ],
 )
-def test_times_in_paris_across_daylight_saving_changes(employee: User, local_start: datetime, offset: timedelta) -> None:
+def test_times_in_paris_across_daylight_saving_changes(
+    employee: User, local_start: datetime, offset: timedelta
+) -> None:
     event = publish_event(employee, starts_at=local_start, ends_at=local_start + timedelta(hours=2))
     data = ics.calendar([event])
     assert b"DTSTART;TZID=Europe/Paris:" in data

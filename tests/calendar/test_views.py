@@ -113,7 +113,9 @@ class TestEventPage:
         with django_assert_max_num_queries(12):  # type: ignore[operator]
             signed_in.get(f"/events/{event.pk}/")
 
-    def test_a_secret_spaces_event_is_a_404_for_outsiders(self, client: Client, employee: User, colleague: User) -> None:
+    def test_a_secret_spaces_event_is_a_404_for_outsiders(
+        self, client: Client, employee: User, colleague: User
+    ) -> None:
         space = SpaceFactory(visibility=Space.Visibility.SECRET)
         Membership.objects.create(space=space, user=employee, role=Membership.Role.MEMBER)
         event = publish_event(employee, space=space)
@@ -209,8 +211,10 @@ class TestMyEventsAndFeed:
         publish_event(colleague, title="Conférence ouverte")
         services.rsvp_set(actor=employee, event=mine, answer=Rsvp.Answer.GOING)
         page = signed_in.get("/events/").text
-        assert page.index("Réunion d&#x27;équipe") < page.index("Other events you can join") < page.index(
-            "Conférence ouverte"
+        assert (
+            page.index("Réunion d&#x27;équipe")
+            < page.index("Other events you can join")
+            < page.index("Conférence ouverte")
         )
         assert "Get my calendar address" in page
 
@@ -250,7 +254,9 @@ class TestMyEventsAndFeed:
         User.objects.filter(pk=employee.pk).update(is_active=False)
         assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
 
-    def test_the_feed_forgets_events_one_may_no_longer_read(self, client: Client, employee: User, colleague: User) -> None:
+    def test_the_feed_forgets_events_one_may_no_longer_read(
+        self, client: Client, employee: User, colleague: User
+    ) -> None:
         space = SpaceFactory(visibility=Space.Visibility.SECRET)
         Membership.objects.create(space=space, user=colleague, role=Membership.Role.MEMBER)
         membership = Membership.objects.create(space=space, user=employee, role=Membership.Role.MEMBER)
