@@ -41,7 +41,7 @@ def side_by_side(work: Callable[[User], None], people: list[User]) -> list[BaseE
         try:
             start.wait(20)
             work(person)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             failures.append(exc)
         finally:
             connection.close()
