@@ -35,7 +35,12 @@ class EventForm(forms.Form):
     start_time = forms.TimeField(
         label=_("at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    end_date = forms.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the same day."),
+    )
     end_time = forms.TimeField(
         label=_("at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,21 +67,21 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("calendar:event-detail", args=[self.pk])
 
-    @property
+    @cached_property
     def local_start(self) -> datetime:
         """The start in the event's own time zone (what the page and the card show, with the zone's name)."""
         return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone))
 
-    @property
+    @cached_property
     def local_end(self) -> datetime:
         return self.ends_at.astimezone(zoneinfo.ZoneInfo(self.time_zone))
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         """An all-day event's last day (its end is midnight after it)."""
         return (self.local_end - timedelta(microseconds=1)).date()
 
-    @property
+    @cached_property
     def same_day(self) -> bool:
         return self.local_start.date() == (self.last_day if self.all_day else self.local_end.date())
 

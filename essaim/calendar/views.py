@@ -29,10 +29,10 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 def _event_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
     actor = request.user
+    event.my_answer = selectors.rsvp_of(actor=actor, event=event)  # type: ignore[attr-defined]  # for templates
     return {
         "event": event,
         "post": event.post,
-        "my_answer": selectors.rsvp_of(actor=actor, event=event),
         "attendees": selectors.attendees_for(actor=actor, event=event),
         "can_rsvp": access.can(actor, Action.RSVP, event),
         "can_edit": access.can(actor, Action.EDIT_EVENT, event),
