@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX_CHARS = 200

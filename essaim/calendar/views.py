@@ -7,7 +7,7 @@ bad input 400 with the message next to the field.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,12 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from essaim import access
 from essaim.access import Action
+from essaim.accounts.models import User
 from essaim.calendar import ics, selectors, services
 from essaim.calendar.forms import EventForm, RsvpForm
 from essaim.calendar.models import Event
 from essaim.core.http import absolute_url, add_service_errors, error_response, redirect_or_htmx
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in person (every view that writes is behind ``login_required``)."""
+    return cast(User, request.user)
 
 
 def _event_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
@@ -55,9 +61,9 @@ def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.event_get_for(actor=request.user, event_id=event_id)
     form = RsvpForm(request.POST)
     if not form.is_valid():
-        return error_response(request, ValidationError(form.errors["answer"]), status=400)
+        return error_response(request, ValidationError(list(form.errors["answer"])), status=400)
     try:
-        services.rsvp_set(actor=request.user, event=event, answer=form.cleaned_data["answer"])  # type: ignore[arg-type]
+        services.rsvp_set(actor=_me(request), event=event, answer=form.cleaned_data["answer"])
     except ValidationError as exc:
         return error_response(request, exc, status=400)
     if getattr(request, "htmx", False):
@@ -76,7 +82,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         form = EventForm(request.POST)
         if form.is_valid():
             try:
-                services.event_edit(actor=request.user, event=event, details=form.details())  # type: ignore[arg-type]
+                services.event_edit(actor=_me(request), event=event, details=form.details())
             except ValidationError as exc:
                 add_service_errors(form, form.take_errors(exc))
             else:
@@ -92,7 +98,7 @@ def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.event_get_for(actor=request.user, event_id=event_id)
     access.require(request.user, Action.CANCEL_EVENT, event)
     if request.method == "POST":
-        services.event_cancel(actor=request.user, event=event)  # type: ignore[arg-type]
+        services.event_cancel(actor=_me(request), event=event)
         return redirect_or_htmx(request, event.get_absolute_url())
     return render(request, "calendar/event_cancel.html", {"event": event})
 
@@ -135,11 +141,11 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
     """Make (``make``), change (``regenerate``) or remove (``revoke``) my secret calendar address."""
     match request.POST.get("do"):
         case "make":
-            services.calendar_feed_get_or_create(actor=request.user)  # type: ignore[arg-type]
+            services.calendar_feed_get_or_create(actor=_me(request))
         case "regenerate":
-            services.calendar_feed_regenerate(actor=request.user)  # type: ignore[arg-type]
+            services.calendar_feed_regenerate(actor=_me(request))
         case "revoke":
-            services.calendar_feed_revoke(actor=request.user)  # type: ignore[arg-type]
+            services.calendar_feed_revoke(actor=_me(request))
         case _:
             return error_response(request, ValidationError("?"), status=400)
     return redirect("calendar:mine")
