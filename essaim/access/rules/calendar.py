@@ -65,9 +65,12 @@ class CalendarFeedPolicy:
     """A feed address is its person's own."""
 
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        return obj is not None and action in {Action.VIEW, Action.EDIT, Action.DELETE} and roles.is_signed_in(
-            actor
-        ) and obj.user_id == actor.pk
+        return (
+            obj is not None
+            and action in {Action.VIEW, Action.EDIT, Action.DELETE}
+            and roles.is_signed_in(actor)
+            and obj.user_id == actor.pk
+        )
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(user_id=actor.pk) if roles.is_signed_in(actor) else queryset.none()
