@@ -67,3 +67,19 @@ def _promoted(change: RsvpChanged) -> None:
         post_id=event.pk,
         accepted=True,
     )
+
+
+@consumer("calendar.live", on=[EventChanged, RsvpChanged], durable=False)
+def redraw_open_pages(event: DomainEvent) -> None:
+    """Pages showing the event's card (feeds, its post) redraw it: new counts, a change, a cancellation. Said to
+    those who may read its post, as the stream's live pages are (``access.audience``)."""
+    from essaim.access import audience
+    from essaim.realtime.publish import publish
+    from essaim.stream.models import Mention, Post
+
+    assert isinstance(event, EventChanged | RsvpChanged)
+    post = Post.objects.select_related("space").filter(pk=event.event_id).first()
+    if post is None:
+        return
+    mentioned = list(Mention.objects.filter(post=post, comment__isnull=True).values_list("user_id", flat=True))
+    publish("post-edited", audience=audience.post_audience(post, mentioned), data={"post": str(post.pk)})

@@ -81,3 +81,18 @@ def test_the_notification_reads_well(employee: User, colleague: User, drain_outb
     client.force_login(colleague)
     page = client.get("/notifications/").content.decode()
     assert "Léa Martin cancelled the event “Pot de départ”" in page
+
+
+def test_answers_and_changes_redraw_the_cards_of_those_who_read_it(transactional_db: None) -> None:
+    from essaim.access import audience
+    from essaim.realtime.models import LiveEvent
+    from tests.accounts.factories import GuestFactory
+
+    author, reader, guest = UserFactory(), UserFactory(), GuestFactory()
+    start = LiveEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    event = publish_event(author)
+    services.rsvp_set(actor=reader, event=event, answer=Answer.GOING)
+    services.event_cancel(actor=author, event=event)
+    redrawn = list(LiveEvent.objects.filter(pk__gt=start, kind="post-edited").order_by("pk"))
+    assert [e.data for e in redrawn] == [{"post": str(event.pk)}] * 2
+    assert [audience.admits(redrawn[0].audience, audience.reader_keys(p)) for p in (reader, guest)] == [True, False]
