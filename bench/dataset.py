@@ -35,7 +35,7 @@ from typing import Any
 from bench.kinds import post_kind, write_kind_rows
 from essaim.core.ids import SEQUENCE_BITS, id_floor
 
-DATASET_VERSION = 3  # 2: spaces, memberships and posts in spaces; 3: notifications
+DATASET_VERSION = 5  # 2: spaces, memberships and posts in spaces; 3: notifications; 4: events; 5: and questions, polls
 SEED = 20240601
 PASSWORD = "bench-password-0123"  # noqa: S105 - every benchmark person's known password
 
@@ -60,16 +60,18 @@ class Size:
     space_median: int = 0
     space_top: int = 1
     space_floor: int = 5
+    events: int = 0  # posts of kind "event", with their answers (``event_rows``)
 
 
 SIZES = {
     "toy": Size("toy", people=30, follows_mean=5, power_law_out_degree=False, posts=120, comments=200, reactions=300,
-                spaces_active=8, spaces_total=20, space_max=15, space_median=6, space_top=1, space_floor=3),
+                spaces_active=8, spaces_total=20, space_max=15, space_median=6, space_top=1, space_floor=3, events=12),
     "S": Size("S", people=1_000, follows_mean=50, power_law_out_degree=False, posts=10_000, comments=20_000,
-              reactions=50_000, spaces_active=20, spaces_total=2_000, space_max=500, space_median=20, space_top=2),
+              reactions=50_000, spaces_active=20, spaces_total=2_000, space_max=500, space_median=20, space_top=2,
+              events=200),
     "M": Size("M", people=10_000, follows_mean=100, power_law_out_degree=True, posts=200_000, comments=400_000,
               reactions=1_000_000, spaces_active=200, spaces_total=20_000, space_max=5_000, space_median=50,
-              space_top=3),
+              space_top=3, events=2_000),
 }  # fmt: skip
 
 # Popularity: person i (0 = the CEO) is followed with weight (i + 1) ** -POPULARITY_EXPONENT;
@@ -898,6 +900,8 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
         log(f"  spaces and memberships: {counts['spaces']:,} / {counts['memberships']:,}")
 
         rendered = _rendered_templates(plan)
+        events = event_rows(plan)
+        kinds = dict.fromkeys(events.posts, "event")
         counts["posts"] = Writer(
             Post,
             [
@@ -923,13 +927,15 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
                 p.created_at,
                 p.comment_count,
                 p.reaction_counts,
-                post_kind(i),  # 5 % questions, 2 % polls (``bench/kinds.py``)
+                kinds.get(index) or post_kind(index),  # events; 5 % questions, 2 % polls (``bench/kinds.py``)
             )
-            for i, p in enumerate(plan.posts)
+            for index, p in enumerate(plan.posts)
         )
         Writer(Mention, ["post", "user"]).write((p.id, uid[m]) for p in plan.posts for m in p.mentions)
         Writer(PostTag, ["post", "tag"]).write((p.id, tid[t]) for p in plan.posts for t in p.tags)
         log(f"  posts: {counts['posts']:,}")
+        counts["events"], counts["rsvps"] = _write_events(plan, events, uid, space_ids)
+        log(f"  events and answers: {counts['events']:,} / {counts['rsvps']:,}")
 
         comment_html: dict[str, str] = {}
         from essaim.stream.services import render_body
@@ -962,6 +968,76 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return counts
+
+
+@dataclass
+class EventPlan:
+    """The events of a dataset: ``posts`` (post indexes, which become posts of kind "event"), each event's
+    row values by post index, and the answers as (post index, person index, answer, answered_at)."""
+
+    posts: list[int]
+    rows: dict[int, tuple[Any, ...]]
+    rsvps: list[tuple[int, int, str, datetime]]
+
+
+EVENT_TITLES = ["Atelier", "Réunion d'équipe", "Afterwork", "Webinaire", "Formation", "Séminaire", "Café des nouveaux",
+                "Point d'étape", "Hackathon", "Conférence"]  # fmt: skip
+EVENT_ANSWERS = (("going", 0.6), ("maybe", 0.25), ("not_going", 0.15))
+
+
+def event_rows(plan: Plan) -> EventPlan:
+    """``plan.size.events`` of the posts become events (their own random stream: the rest of the plan does not
+    move): start between a day and five weeks after the post, an hour to a day long (a tenth all day), a third
+    with places; answers from the space's members (anyone for a post outside spaces), a long-tailed number of
+    them, going beyond the places waiting in line, the counters matching."""
+    rng = random.Random(plan.seed + 30)
+    plain = [index for index in range(len(plan.posts)) if post_kind(index) == "post"]  # not a question or a poll
+    count = min(plan.size.events, len(plain))
+    chosen = sorted(rng.sample(plain, count))
+    rows: dict[int, tuple[Any, ...]] = {}
+    rsvps: list[tuple[int, int, str, datetime]] = []
+    for index in chosen:
+        post = plan.posts[index]
+        all_day = rng.random() < 0.1
+        start = post.created_at + timedelta(days=rng.randint(1, 35))
+        start = start.replace(hour=rng.choice((9, 10, 14, 17)), minute=0, second=0, microsecond=0)
+        end = start + (timedelta(days=1) if all_day else timedelta(hours=rng.choice((1, 2, 3, 8))))
+        capacity = rng.choice((10, 20, 50)) if rng.random() < 0.33 else None
+        pool = plan.spaces[post.space].members if post.space is not None else range(len(plan.people))
+        answering = rng.sample(pool, min(len(pool), 300, int(rng.paretovariate(1.1) * 4)))
+        counted = {"going": 0, "maybe": 0, "waiting": 0}
+        for n, person in enumerate(answering):
+            answer = _weighted(rng, EVENT_ANSWERS)
+            if answer == "going" and capacity is not None and counted["going"] >= capacity:
+                answer = "waiting"
+            counted[answer] = counted.get(answer, 0) + 1
+            rsvps.append((index, person, answer, post.created_at + timedelta(minutes=10 * (n + 1))))
+        title = f"{rng.choice(EVENT_TITLES)} {rng.choice(TOPICS)}"
+        place = rng.choice(PLACES) if rng.random() < 0.7 else ""
+        video = "" if place and rng.random() < 0.5 else f"https://visio.example.com/{post.id}"
+        rows[index] = (title, start, end, all_day, place, video, capacity, counted["going"], counted["maybe"],
+                       counted["waiting"])  # fmt: skip
+    return EventPlan(chosen, rows, rsvps)
+
+
+def _write_events(plan: Plan, events: EventPlan, uid: list[int], space_ids: list[int]) -> tuple[int, int]:
+    from essaim.calendar.models import Event, Rsvp
+
+    fields = ["post", "space", "title", "starts_at", "ends_at", "all_day", "place", "video_url", "capacity",
+              "going_count", "maybe_count", "waiting_count", "time_zone"]  # fmt: skip
+    written = Writer(Event, fields).write(
+        (
+            plan.posts[index].id,
+            None if plan.posts[index].space is None else space_ids[plan.posts[index].space],
+            *events.rows[index],
+            "Europe/Paris",
+        )
+        for index in events.posts
+    )
+    answers = Writer(Rsvp, ["event", "user", "answer", "answered_at"]).write(
+        (plan.posts[index].id, uid[person], answer, at) for index, person, answer, at in events.rsvps
+    )
+    return written, answers
 
 
 def notification_rows(plan: Plan) -> Iterable[tuple[Any, ...]]:

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "essaim.feeds",
     "essaim.questions",
     "essaim.polls",
+    "essaim.calendar",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("essaim.notifications.urls")),
     path("emails/", include("essaim.emails.urls")),
     path("moderation/", include("essaim.moderation.urls")),
+    path("", include("essaim.calendar.urls")),  # /events/…, /calendar/…
     path("", include("essaim.realtime.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),

@@ -70,3 +70,10 @@ class Action(StrEnum):
     MODERATE_REPORTS = "moderation.moderate_reports"
     SUSPEND = "moderation.suspend"
     READ_WARNING = "moderation.read_warning"
+    # calendar: RSVP, EDIT_EVENT, CANCEL_EVENT and VIEW_ATTENDEES target an Event; KEEP_CALENDAR_FEED is network
+    # level (one's own secret calendar address)
+    RSVP = "calendar.rsvp"
+    EDIT_EVENT = "calendar.edit_event"
+    CANCEL_EVENT = "calendar.cancel_event"
+    VIEW_ATTENDEES = "calendar.view_attendees"
+    KEEP_CALENDAR_FEED = "calendar.feed"

@@ -50,6 +50,7 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from essaim.calendar.api import router as events_router
     from essaim.moderation.api import router as reports_router
     from essaim.notifications.api import grouped as grouped_notifications_router
     from essaim.notifications.api import router as notifications_router
@@ -73,6 +74,7 @@ def _mount() -> None:
     api.add_router("/v1/", reports_router)
     api.add_router("/v1/", polls_router)
     api.add_router("/v1/", questions_router)
+    api.add_router("/v1/", events_router)
     api.add_router("/v2/", grouped_notifications_router)
     api.add_router("/", stream_api.media)
 

@@ -202,6 +202,30 @@ class DocumentTextExtracted(Event):
     comment_id: int | None
 
 
+# --- calendar (essaim.calendar)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class EventChanged(Event):
+    """An event's time, place or capacity changed (``changes``: the names of the fields that did), or it was
+    cancelled (``cancelled``): those who answered it are told."""
+
+    event_id: int
+    changes: tuple[str, ...] = ()
+    cancelled: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RsvpChanged(Event):
+    """``user_id`` answered ``event_id`` (``answer``: ``calendar.Rsvp.Answer``, "" when the answer was taken
+    back); ``promoted_ids``: the people the waiting list moved to "going" as a place freed up."""
+
+    event_id: int
+    user_id: int
+    answer: str
+    promoted_ids: tuple[int, ...] = ()
+
+
 # --- e-mail
 
 
@@ -246,6 +270,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MembershipChanged,
         ReportsResolved,
         DocumentTextExtracted,
+        EventChanged,
+        RsvpChanged,
         MailReceived,
         AccountErased,
     )

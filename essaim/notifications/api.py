@@ -47,6 +47,7 @@ TYPES: dict[str, str] = {
     Kind.JOIN_ANSWER: "essaim.join_answer",
     Kind.REPORT_OUTCOME: "essaim.report_outcome",
     Kind.MODERATION: "essaim.moderation",
+    Kind.EVENT: "essaim.event",
 }
 KINDS_OF_TYPE: dict[str, set[str]] = {}
 for _kind, _type in TYPES.items():

@@ -32,6 +32,7 @@ class Notification(models.Model):
         SPACE_POST = "space_post", _("New posts in spaces I follow closely")
         REPORT_OUTCOME = "report_outcome", _("Outcomes of my reports")
         MODERATION = "moderation", _("Moderation of my posts and my account")
+        EVENT = "event", _("Changes to events I answered")
 
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     # Indexed by ``notification_list`` and ``notification_unread``.
@@ -47,6 +48,7 @@ class Notification(models.Model):
     comment = models.ForeignKey("stream.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    # An event (``event``: None changed, False cancelled, True a place from the waiting list).
     # A report's outcome (``report_outcome``: ``accepted`` says whether action was taken) or a decision about the
     # recipient's post, comment or account (``moderation``): what was decided and why is the report's.
     report = models.ForeignKey("moderation.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -93,6 +95,7 @@ EMAILED_KINDS = (
     Notification.Kind.JOIN_REQUEST,
     Notification.Kind.JOIN_ANSWER,
     Notification.Kind.MODERATION,  # a suspended person can only read it by e-mail
+    Notification.Kind.EVENT,  # a cancelled or moved event: people act on it (calendar)
 )
 DEFAULT_CHANNELS: dict[str, str] = dict.fromkeys(Notification.Kind.values, Channel.APP.value) | dict.fromkeys(
     EMAILED_KINDS, Channel.APP_AND_EMAIL.value

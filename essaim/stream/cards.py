@@ -37,7 +37,7 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 5  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+KEY_VERSION = 6  # 6: events, questions and polls together; 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
 # 4: "Report" on posts and comments; 5: kinds of posts (questions, polls…)
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
@@ -85,6 +85,29 @@ def _comment(comment: Comment, viewer_id: int | None, now: datetime) -> tuple[An
     )
 
 
+def _event(post: Post) -> tuple[Any, ...] | None:
+    """What an event's card shows of its event (``calendar.selectors.attach_to_posts``) and of the reader's answer."""
+    event = getattr(post, "calendar_event", None)
+    if event is None:
+        return None
+    return (
+        event.title,
+        event.starts_at,
+        event.ends_at,
+        event.time_zone,
+        event.all_day,
+        event.place,
+        event.video_url,
+        event.capacity,
+        event.going_count,
+        event.maybe_count,
+        event.waiting_count,
+        event.cancelled_at,
+        event.is_past,
+        getattr(event, "my_answer", ""),
+    )
+
+
 def _surroundings(flags: dict[str, Any]) -> tuple[Any, ...]:
     """What every card of a request shares in its key: computed once per page, not per card."""
     return (
@@ -128,6 +151,7 @@ def card_key(
         post.kind,
         getattr(post, "kind_key", None),  # what the kind's part of the card shows (``stream.kinds``)
         surroundings or _surroundings(flags),
+        _event(post),
     )
     return "essaim:card:" + hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
 

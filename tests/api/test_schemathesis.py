@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from essaim.api import services as api_services
+from essaim.calendar import services as calendar_services
 from essaim.people import services as people_services
 from essaim.spaces import services as spaces_services
 from essaim.stream import services as stream_services
@@ -63,6 +64,13 @@ def company(transactional_db: None) -> str:
     stream_services.tag_follow(actor=admin, tag=stream_services.tag_get_or_create(name="atlas"))
     upload = SimpleUploadedFile("notes.txt", b"compte rendu", content_type="text/plain")
     stream_services.media_upload(actor=admin, upload=upload, description="Notes")
+    start = timezone.now() + timedelta(days=5)
+    calendar_services.event_publish(
+        actor=colleague,
+        details=calendar_services.EventDetails(title="Atelier", starts_at=start, ends_at=start + timedelta(hours=2)),
+        body="Atelier Atlas",
+        space=atlas,
+    )
     _token, raw = api_services.personal_token_create(actor=admin, name="Schemathesis")
     return raw
 

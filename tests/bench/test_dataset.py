@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from bench.dataset import NARROWNESS, SIZES, SPACE_POST_VISIBILITY, load_plan, make_plan, space_sizes
 from essaim.accounts.models import User
@@ -213,3 +213,24 @@ def test_questions_and_polls_are_seeded_with_coherent_rows(loaded):
     for question in Question.objects.exclude(accepted_answer=None).select_related("accepted_answer", "post"):
         assert question.accepted_answer.post_id == question.post_id
         assert question.time_to_first_answer == question.first_answer_at - question.post.created_at
+
+
+def test_events_are_posts_of_kind_event_with_exact_counters(loaded):
+    from essaim.calendar.models import Event, Rsvp
+
+    assert Event.objects.count() == TOY.events == Post.objects.filter(kind="event").count()
+    assert not Event.objects.exclude(post__kind="event").exists()
+    for event in Event.objects.select_related("post"):
+        rows = Counter(Rsvp.objects.filter(event=event).values_list("answer", flat=True))
+        assert (event.going_count, event.maybe_count, event.waiting_count) == (
+            rows["going"],
+            rows["maybe"],
+            rows["waiting"],
+        )
+        assert event.capacity is None or event.going_count <= event.capacity
+        assert event.space_id == event.post.space_id
+        assert event.ends_at > event.starts_at
+    in_spaces = Rsvp.objects.filter(event__space__isnull=False)
+    assert not in_spaces.exclude(
+        Exists(Membership.objects.filter(space_id=OuterRef("event__space_id"), user_id=OuterRef("user_id")))
+    ).exists()

@@ -32,7 +32,15 @@ def _join(user: User, space: Space) -> Space:
 class TestDefaults:
     def test_everything_in_the_app_and_by_email_what_names_or_waits_for_them(self, employee: User) -> None:
         choices = selectors.notification_choices_for(actor=employee)
-        emailed = {Kind.MENTION, Kind.REPLY, Kind.INVITATION, Kind.JOIN_REQUEST, Kind.JOIN_ANSWER, Kind.MODERATION}
+        emailed = {
+            Kind.MENTION,
+            Kind.REPLY,
+            Kind.INVITATION,
+            Kind.JOIN_REQUEST,
+            Kind.JOIN_ANSWER,
+            Kind.MODERATION,
+            Kind.EVENT,
+        }
         assert choices.channels == {
             kind: Channel.APP_AND_EMAIL if kind in emailed else Channel.APP for kind in Kind.values
         }

@@ -69,6 +69,7 @@ class TestReading:
                 "space_post": "app",
                 "report_outcome": "app",
                 "moderation": "app_email",
+                "event": "app_email",
             },
             "spaces": [{"id": str(space.pk), "name": "Atlas", "level": "mentions"}],
             "digest": "weekly",

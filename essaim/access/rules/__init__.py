@@ -2,6 +2,7 @@
 
 from essaim.access.rules import (  # noqa: F401
     api,
+    calendar,
     feeds,
     mailbox,
     moderation,

@@ -40,6 +40,7 @@ class Network:
                 | Action.CHOOSE_NOTIFICATIONS
                 | Action.KEEP_MARKERS
                 | Action.EXPORT_OWN_DATA
+                | Action.KEEP_CALENDAR_FEED
             ):  # guests too: they post in their spaces, and their data is theirs
                 return roles.is_signed_in(actor)
             case _:
