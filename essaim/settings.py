@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "essaim.audit",
     "essaim.charters",
     "essaim.moderation",
+    "essaim.search",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

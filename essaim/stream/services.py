@@ -34,6 +34,7 @@ from essaim.core.rows import fetch
 from essaim.core.text import fold
 from essaim.events import emit
 from essaim.events.types import (
+    CommentEdited,
     AnnouncementPublished,
     CommentCreated,
     PostCreated,
@@ -455,6 +456,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     comment.save(update_fields=["body", "body_html", "edited_at"])
     Mention.objects.filter(comment=comment).exclude(user__in=mentioned).delete()
     post_links.add_mentions(post_id=comment.post_id, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
+    emit(CommentEdited(actor_id=actor.pk, comment_id=comment.pk, post_id=comment.post_id))
     return comment
 
 
