@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("essaim.notifications.urls")),
     path("emails/", include("essaim.emails.urls")),
     path("moderation/", include("essaim.moderation.urls")),
+    path("search/", include("essaim.search.urls")),
     path("", include("essaim.realtime.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),

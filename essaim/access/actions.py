@@ -20,6 +20,7 @@ class Action(StrEnum):
     MANAGE_CHARTER = "network.manage_charter"  # publish versions of the network's usage charter (charters)
     EXPORT_CHARTER_ACCEPTANCES = "network.export_charter_acceptances"  # who accepted which charter, when
     VIEW_DIRECTORY = "people.directory"
+    SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
     READ_NOTIFICATIONS = "notifications.read"  # one's own bell and notifications page

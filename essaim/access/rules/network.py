@@ -33,7 +33,11 @@ class Network:
             case Action.VIEW_ORG_STRUCTURE:  # guests have no use for the company's departments and sites
                 return roles.is_employee(actor) or roles.is_network_admin(actor)
             case (
-                Action.UPLOAD_MEDIA | Action.READ_NOTIFICATIONS | Action.CHOOSE_NOTIFICATIONS | Action.KEEP_MARKERS
+                Action.UPLOAD_MEDIA
+                | Action.READ_NOTIFICATIONS
+                | Action.CHOOSE_NOTIFICATIONS
+                | Action.KEEP_MARKERS
+                | Action.SEARCH
             ):  # guests too: they post in their spaces
                 return roles.is_signed_in(actor)
             case _:
