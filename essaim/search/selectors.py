@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Count, Exists, FloatField, Min, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -136,9 +136,14 @@ def documents(actor: Actor, query: Query) -> QuerySet[SearchDocument] | None:
         rows = rows.filter(Exists(PostTag.objects.filter(post_id=OuterRef("post_id"), tag__folded=tag)))
     if query.has_file:
         rows = rows.filter(has_file=True)
-    if query.file_kinds:
-        rows = rows.filter(Q(file_kind__in=query.file_kinds) | ~Q(kind=DocumentKind.FILE))
-        rows = rows.filter(has_file=True)
+    if query.file_kinds:  # a file of that kind, or a post or comment that has one
+        kinds = query.file_kinds
+        files = SearchDocument.objects.filter(kind=DocumentKind.FILE, post_id=OuterRef("post_id"), file_kind__in=kinds)
+        rows = rows.filter(
+            Q(kind=DocumentKind.FILE, file_kind__in=kinds)
+            | Q(Exists(files.filter(comment__isnull=True)), kind=DocumentKind.POST)
+            | Q(Exists(files.filter(comment_id=OuterRef("comment_id"))), kind=DocumentKind.COMMENT)
+        )
     if query.after:
         rows = rows.filter(created_at__gte=_day(query.after, end=False))
     if query.before:
@@ -359,7 +364,7 @@ def experts_for(*, actor: Actor, q: str, limit: int = EXPERT_LIMIT) -> list[Expe
     rows = documents(actor, query)
     written: dict[int, int] = {}
     if rows is not None:
-        ranked = rows.order_by().values("author_id").annotate(n=Count("id"), best=Min("score")).order_by("-n")
+        ranked = rows.order_by().values("author_id").annotate(n=Count("id")).order_by("-n")
         written = {r["author_id"]: r["n"] for r in ranked[:100]}
     holders: dict[int, list[Skill]] = {}
     if skills:
