@@ -1,6 +1,6 @@
 """PostgreSQL full-text search: a ``tsvector`` column on ``search_searchdocument`` with a GIN index.
 
-A row's vector is its title (weight A) and text (B) in its author's language's configuration
+A row's vector is its words (cut and folded as for SQLite: ``search.text.words``): its title (weight A) and text (B) in its author's language's configuration
 (``french`` or ``english``) after ``unaccent``, and the text again in the other language (D), so a
 query matches in either; ``ts_rank_cd`` ranks (its score negated: lower is better, as SQLite's bm25).
 Queries are built from the parser's folded words only, each passed as a parameter.
@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import QuerySet
 
+from essaim.search import text
 from essaim.search.backends import TABLE, Text
 from essaim.search.query import Query, Term
 
@@ -83,7 +84,10 @@ class PostgresBackend:
         for pk, content in rows:
             main = CONFIGS.get(content.language, "french")
             alt = "english" if main == "french" else "french"
-            params.append([main, content.title, main, content.body, alt, content.body, pk])
+            # Cut into words as SQLite is (``search.text.words``): PostgreSQL's parser would keep
+            # "Rapport-annuel.pdf" or an address as one token, and both engines must find the same.
+            title, body = " ".join(text.words(content.title)), " ".join(text.words(content.body))
+            params.append([main, title, main, body, alt, body, pk])
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {TABLE} SET vector = {VECTOR} WHERE id = %s", params)
 
