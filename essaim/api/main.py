@@ -57,6 +57,7 @@ def _mount() -> None:
     from essaim.notifications.settings_api import router as notification_settings_router
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
+    from essaim.search import api as search_api
     from essaim.spaces.api import router as spaces_router
     from essaim.stream import api as stream_api
 
@@ -70,6 +71,8 @@ def _mount() -> None:
     api.add_router("/v1/", markers_router)
     api.add_router("/v1/", reports_router)
     api.add_router("/v2/", grouped_notifications_router)
+    api.add_router("/v2/", search_api.router)  # Mastodon's /api/v2/search
+    api.add_router("/v1/", search_api.essaim)  # /api/v1/essaim/search: spaces, files, experts
     api.add_router("/", stream_api.media)
 
 

@@ -167,6 +167,25 @@ def _decode(cursor: str | None) -> list[str]:
         return []
 
 
+def offset_cursor(offset: int) -> str | None:
+    """The cursor of the relevance page that starts ``offset`` results in (the API's ``offset``)."""
+    return _encode("r", min(max(offset, 0), MAX_OFFSET)) if offset else None
+
+
+def cursor_is_valid(cursor: str) -> bool:
+    parts = _decode(cursor)
+    return len(parts) >= 2 and parts[0] in {"r", "d"}
+
+
+def space_results_for(*, actor: Actor, q: str) -> list[Space]:
+    """Spaces whose name starts with the query's words, as the spaces directory finds them."""
+    from essaim.spaces.selectors import DirectoryFilters as SpaceFilters
+    from essaim.spaces.selectors import space_directory_for
+
+    words = parse(q).text()
+    return space_directory_for(actor=actor, filters=SpaceFilters(q=words), cursor=None).items if words else []
+
+
 def _page(rows: QuerySet[SearchDocument], sort: str, cursor: str | None, size: int) -> tuple[list[Any], str | None]:
     """One page of rows by relevance (an offset, at most ``MAX_OFFSET``) or by date (keyset)."""
     parts = _decode(cursor)
