@@ -29,8 +29,12 @@ MAX_OFFSET = 1000
 
 
 class SearchParams(Schema):
-    q: str = Field(..., max_length=500, description="What to look for: words, \"a phrase\", -word, a OR b, from:@handle, "
-                   "in:space, #tag, has:file, before:/after: dates.")
+    q: str = Field(
+        ...,
+        max_length=500,
+        description='What to look for: words, "a phrase", -word, a OR b, from:@handle, '
+        "in:space, #tag, has:file, before:/after: dates.",
+    )
     type: Literal["accounts", "hashtags", "statuses"] | None = Field(None, description="Only this kind of result.")
     resolve: bool = Field(False, description="Ignored: Essaim does not federate.")
     following: bool = Field(False, description="Ignored.")
@@ -146,9 +150,7 @@ class EssaimSearchResults(Schema):
     next_cursor: str | None
 
 
-@essaim.get(
-    "/essaim/search", response={200: EssaimSearchResults, **errors(400, 403, 422)}, url_name="essaim-search"
-)
+@essaim.get("/essaim/search", response={200: EssaimSearchResults, **errors(400, 403, 422)}, url_name="essaim-search")
 def essaim_search(request: HttpRequest, params: Query[EssaimSearchParams]) -> dict[str, Any]:
     """Spaces by name, files by name, kind and text (``has:pdf``…), and "who knows about it": people ranked by
     their declared skills and by what they wrote about the topic that you may read, with the best of it."""
@@ -215,5 +217,3 @@ def _file(request: HttpRequest, hit: selectors.Hit) -> dict[str, Any]:
         "snippet": str(hit.snippet),
         "created_at": hit.created_at,
     }
-
-

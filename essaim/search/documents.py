@@ -37,7 +37,7 @@ def file_kind(content_type: str, is_image: bool = False) -> str:
     """``pdf``, ``document``, ``spreadsheet``, ``presentation``, ``image``, ``text``, ``archive`` or ``other``."""
     if is_image or content_type.startswith("image/"):
         return "image"
-    return KINDS.get(content_type.split(";")[0].strip().lower(), "other")
+    return KINDS.get(content_type.split(";", maxsplit=1)[0].strip().lower(), "other")
 
 
 def file_text(attachment_ids: Sequence[int]) -> dict[int, str]:

@@ -124,7 +124,12 @@ def sync_comment(comment_id: int) -> int:
     language = language_of(comment.author.language)
     files = list(Attachment.objects.filter(comment_id=comment_id).order_by("id"))
     row = _row(
-        DocumentKind.COMMENT, post, comment.author_id, language, comment.created_at, comment_id=comment.pk,
+        DocumentKind.COMMENT,
+        post,
+        comment.author_id,
+        language,
+        comment.created_at,
+        comment_id=comment.pk,
         has_file=bool(files),
     )
     rows = [(row, Text(title="", body=comment.body[:MAX_BODY_CHARS], language=language))]

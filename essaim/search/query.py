@@ -90,74 +90,89 @@ def _date(value: str) -> date | None:
         return None
 
 
-def parse(raw: str) -> Query:
-    """The query ``raw`` says; never raises (see the module's docstring)."""
-    text = (raw or "")[:MAX_QUERY_CHARS].replace("\x00", " ")
-    typing = bool(text) and not text[-1].isspace() and not text.rstrip().endswith('"')
-    clauses: list[list[Term]] = []
-    excluded: list[Term] = []
-    filters: dict[str, list[str]] = {"from": [], "in": [], "tag": [], "kind": []}
-    has_file = False
-    before = after = None
-    join_next = False
-    for match in _TOKEN.finditer(text):
-        negated, quoted, bare = match.group(1) == "-", match.group(2), match.group(3)
-        if quoted is None and bare is not None:
-            if bare == "OR" and not negated:
-                join_next = bool(clauses)
-                continue
-            filtered = _FILTER.match(bare)
-            if filtered and not negated:
-                name, value = filtered.group(1).lower(), filtered.group(2)
-                if name == "from" and (handle := fold(value.lstrip("@"))):
-                    filters["from"].append(handle[:150])
-                elif name == "in" and (slug := fold(value.lstrip("&"))):
-                    filters["in"].append(slug[:140])
-                elif name == "has":
-                    kind = fold(value)
-                    if kind in {"file", "files", "attachment", "fichier", "fichiers"}:
-                        has_file = True
-                    elif kind in FILE_KINDS:
-                        filters["kind"].append(kind)
-                elif name == "before":
-                    before = _date(value) or before
-                elif name == "after":
-                    after = _date(value) or after
-                continue
-            if bare.startswith("#") and not negated:
-                tag = fold(bare.lstrip("#")).strip()
-                if tag and (tag_words := words(tag)):
-                    filters["tag"].append("".join(tag_words)[:100] if len(tag_words) == 1 else tag[:100])
-                continue
-        found = words(quoted if quoted is not None else (bare or ""))
+class _Parser:
+    """The state of one ``parse``: clauses, exclusions and filters read so far."""
+
+    def __init__(self) -> None:
+        self.clauses: list[list[Term]] = []
+        self.excluded: list[Term] = []
+        self.filters: dict[str, list[str]] = {"from": [], "in": [], "tag": [], "kind": []}
+        self.has_file = False
+        self.before: date | None = None
+        self.after: date | None = None
+        self.join_next = False
+        self.last_is_word = False
+
+    def token(self, negated: bool, quoted: str | None, bare: str | None) -> None:
+        self.last_is_word = False
+        if quoted is None and bare is not None and not negated:
+            if bare == "OR":
+                self.join_next = bool(self.clauses)
+                return
+            if (filtered := _FILTER.match(bare)) is not None:
+                self.filter(filtered.group(1).lower(), filtered.group(2))
+                return
+            if bare.startswith("#"):
+                if tag := fold(bare.lstrip("#")).strip(".,;:!?()[]'\"")[:100]:
+                    self.filters["tag"].append(tag)
+                return
+        self.text(negated, quoted, bare or "")
+
+    def filter(self, name: str, value: str) -> None:
+        if name == "from" and (handle := fold(value.lstrip("@"))):
+            self.filters["from"].append(handle[:150])
+        elif name == "in" and (slug := fold(value.lstrip("&"))):
+            self.filters["in"].append(slug[:140])
+        elif name == "has":
+            kind = fold(value)
+            if kind in {"file", "files", "attachment", "fichier", "fichiers"}:
+                self.has_file = True
+            elif kind in FILE_KINDS:
+                self.filters["kind"].append(kind)
+        elif name == "before":
+            self.before = _date(value) or self.before
+        elif name == "after":
+            self.after = _date(value) or self.after
+
+    def text(self, negated: bool, quoted: str | None, bare: str) -> None:
+        found = words(quoted if quoted is not None else bare)
         if not found:
-            continue
+            return
         is_phrase = quoted is not None and len(found) > 1
         terms = [Term(tuple(found), phrase=True)] if is_phrase else [Term((w,)) for w in found]
         if negated:
-            excluded.extend(terms[:1] if is_phrase else terms)
-            join_next = False
-            continue
-        if join_next and clauses:
+            self.excluded.extend(terms)
+        elif self.join_next and self.clauses:
             first, *rest = terms
-            clauses[-1].append(first)
-            clauses.extend([t] for t in rest)
+            self.clauses[-1].append(first)
+            self.clauses.extend([t] for t in rest)
         else:
-            clauses.extend([t] for t in terms)
-        join_next = False
-    if typing and clauses:
-        last = clauses[-1][-1]
-        if not last.phrase:
-            clauses[-1][-1] = replace(last, prefix=True)
-    return Query(
-        clauses=tuple(Clause(tuple(c)) for c in clauses[:MAX_CLAUSES]),
-        excluded=tuple(excluded[:MAX_CLAUSES]),
-        authors=tuple(dict.fromkeys(filters["from"]))[:MAX_FILTER_VALUES],
-        spaces=tuple(dict.fromkeys(filters["in"]))[:MAX_FILTER_VALUES],
-        tags=tuple(dict.fromkeys(filters["tag"]))[:MAX_FILTER_VALUES],
-        has_file=has_file,
-        file_kinds=tuple(dict.fromkeys(filters["kind"]))[:MAX_FILTER_VALUES],
-        before=before,
-        after=after,
-        raw=text,
-    )
+            self.clauses.extend([t] for t in terms)
+        self.join_next = False
+        self.last_is_word = not negated and quoted is None
+
+    def query(self, text: str, typing: bool) -> Query:
+        if typing and self.last_is_word and self.clauses:
+            self.clauses[-1][-1] = replace(self.clauses[-1][-1], prefix=True)
+        f = self.filters
+        return Query(
+            clauses=tuple(Clause(tuple(c)) for c in self.clauses[:MAX_CLAUSES]),
+            excluded=tuple(self.excluded[:MAX_CLAUSES]),
+            authors=tuple(dict.fromkeys(f["from"]))[:MAX_FILTER_VALUES],
+            spaces=tuple(dict.fromkeys(f["in"]))[:MAX_FILTER_VALUES],
+            tags=tuple(dict.fromkeys(f["tag"]))[:MAX_FILTER_VALUES],
+            has_file=self.has_file,
+            file_kinds=tuple(dict.fromkeys(f["kind"]))[:MAX_FILTER_VALUES],
+            before=self.before,
+            after=self.after,
+            raw=text,
+        )
+
+
+def parse(raw: str) -> Query:
+    """The query ``raw`` says; never raises (see the module's docstring)."""
+    text = (raw or "")[:MAX_QUERY_CHARS].replace("\x00", " ")
+    parser = _Parser()
+    for match in _TOKEN.finditer(text):
+        parser.token(match.group(1) == "-", match.group(2), match.group(3))
+    return parser.query(text, typing=bool(text) and not text[-1].isspace())

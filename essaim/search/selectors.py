@@ -204,7 +204,8 @@ def _page(rows: QuerySet[SearchDocument], sort: str, cursor: str | None, size: i
         return found, _encode("d", found[-1].pk, found[-1].created_at.isoformat()) if more and found else None
     offset = int(parts[1]) if len(parts) >= 2 and parts[0] == "r" and parts[1].isdigit() else 0
     offset = min(offset, MAX_OFFSET)
-    found = list(rows.order_by("score", "-created_at", "-id")[offset : offset + size + 1])
+    # ``score`` is the engine's ``extra`` column, which django-stubs cannot see.
+    found = list(rows.order_by("score", "-created_at", "-id")[offset : offset + size + 1])  # type: ignore[misc]
     more = len(found) > size and offset + size < MAX_OFFSET
     return found[:size], _encode("r", offset + size) if more else None
 
@@ -409,6 +410,7 @@ def experts_for(*, actor: Actor, q: str, limit: int = EXPERT_LIMIT) -> list[Expe
     experts = experts[:limit]
     if rows is not None:
         for expert in experts:
-            best = list(rows.filter(author_id=expert.profile.user_id).order_by("score", "-created_at")[:EVIDENCE])
+            mine = rows.filter(author_id=expert.profile.user_id)
+            best = list(mine.order_by("score", "-created_at")[:EVIDENCE])  # type: ignore[misc]  # the engine's column
             expert.evidence = _hits(actor, best, query)
     return experts

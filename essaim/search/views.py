@@ -34,7 +34,7 @@ def results(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:MAX_Q]
     tab = request.GET.get("tab", "posts")
     if tab == "experts":
-        return experts(request)
+        return _experts_page(request)
     found = selectors.search_for(
         actor=request.user,
         q=q,
@@ -43,7 +43,7 @@ def results(request: HttpRequest) -> HttpResponse:
         sort=request.GET.get("sort", "relevance"),
         cursor=request.GET.get("cursor"),
     )
-    params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "cursor" and v}
     context = {
         "q": q,
         "results": found,
@@ -70,9 +70,13 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page_requires(Action.SEARCH)
 def experts(request: HttpRequest) -> HttpResponse:
+    return _experts_page(request)
+
+
+def _experts_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:MAX_Q]
     found = selectors.experts_for(actor=request.user, q=q)
-    params = {"q": q} if q else {}
+    params: dict[str, str] = {"q": q} if q else {}
     context = {
         "q": q,
         "experts": found,

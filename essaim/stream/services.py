@@ -34,9 +34,9 @@ from essaim.core.rows import fetch
 from essaim.core.text import fold
 from essaim.events import emit
 from essaim.events.types import (
-    CommentEdited,
     AnnouncementPublished,
     CommentCreated,
+    CommentEdited,
     PostCreated,
     PostDeleted,
     PostEdited,

@@ -20,9 +20,7 @@ ESSAIM = "/api/v1/essaim/search"
 def test_statuses_accounts_and_hashtags(client: Client, corpus: Corpus) -> None:
     client.force_login(corpus.author)
     body = client.get(V2, {"q": "réunion"}).json()
-    assert {s["id"] for s in body["statuses"]} == {
-        str(corpus.posts[n].pk) for n in ("reunion", "reunions", "secret")
-    }
+    assert {s["id"] for s in body["statuses"]} == {str(corpus.posts[n].pk) for n in ("reunion", "reunions", "secret")}
     assert body["statuses"][0]["account"]["acct"]
     assert [a["acct"] for a in client.get(V2, {"q": "camille", "type": "accounts"}).json()["accounts"]] == [
         "camille.roux"
@@ -34,7 +32,9 @@ def test_type_offset_limit_and_account_id(client: Client, corpus: Corpus) -> Non
     client.force_login(corpus.author)
     first = client.get(V2, {"q": "réunion", "type": "statuses", "limit": 2}).json()
     rest = client.get(V2, {"q": "réunion", "type": "statuses", "limit": 2, "offset": 2}).json()
-    assert first["accounts"] == [] and len(first["statuses"]) == 2 and len(rest["statuses"]) == 1
+    assert first["accounts"] == []
+    assert len(first["statuses"]) == 2
+    assert len(rest["statuses"]) == 1
     mine = client.get(V2, {"q": "meeting", "account_id": str(corpus.english.pk), "resolve": "true"}).json()
     assert [s["id"] for s in mine["statuses"]] == [str(corpus.posts["meeting"].pk)]
     assert client.get(V2, {"q": "x", "limit": 41}).status_code in (400, 422)

@@ -45,7 +45,9 @@ def test_comments_are_indexed_and_edited(corpus: Corpus, drain_outbox: Callable[
 
 
 def test_files_are_found_by_name_and_kind(corpus: Corpus, drain_outbox: Callable[[], int]) -> None:
-    upload = SimpleUploadedFile("Rapport-annuel.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf")
+    upload = SimpleUploadedFile(
+        "Rapport-annuel.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf"
+    )
     post = services.post_create(actor=corpus.author, body="Le rapport", attachments=[upload])
     drain_outbox()
     files = selectors.search_for(actor=corpus.author, q="rapports annuels ", tab="files")
@@ -61,7 +63,8 @@ def test_reindex_rebuilds_everything_with_a_progress_bar(corpus: Corpus) -> None
     assert titles(corpus, "meeting ") == []
     out = io.StringIO()
     call_command("search_reindex", "--batch", "2", stdout=out)
-    assert "6/6 posts" in out.getvalue() and "Indexed 6 posts" in out.getvalue()
+    assert "6/6 posts" in out.getvalue()
+    assert "Indexed 6 posts" in out.getvalue()
     assert len(titles(corpus, "meeting ")) == 1
     call_command("search_reindex", stdout=io.StringIO())  # twice: the same rows, no duplicates
     assert SearchDocument.objects.count() == 6

@@ -52,9 +52,7 @@ def test_results_and_counts_are_exactly_what_the_reader_may_see(indexed_world: W
     facet_total = sum(f.count for f in results.facets.get("space", []))
     assert facet_total <= len(visible) + len(comments)
     facet_spaces = {f.value for f in results.facets.get("space", [])}
-    visible_spaces = set(
-        Post.objects.filter(pk__in=visible, space__isnull=False).values_list("space__slug", flat=True)
-    )
+    visible_spaces = set(Post.objects.filter(pk__in=visible, space__isnull=False).values_list("space__slug", flat=True))
     assert facet_spaces <= visible_spaces
 
 
@@ -71,7 +69,8 @@ def test_a_word_edited_away_is_no_longer_found(corpus: Corpus, drain_outbox: Cal
     services.post_edit(actor=corpus.author, post=post, body="Le plan de l'atelier pour 2027")
     drain_outbox()
     found = selectors.search_for(actor=corpus.author, q="budget ")
-    assert found.hits == [] and found.counts["posts"] == 0
+    assert found.hits == []
+    assert found.counts["posts"] == 0
     assert selectors.search_for(actor=corpus.author, q="atelier ").hits[0].post == post
 
 

@@ -48,17 +48,28 @@ HOSTILE = [
 
 
 def test_parse_understands_every_operator() -> None:
-    q = parse('réunion "plan de charge" -budget a OR b from:@Lea.Martin in:projet-atlas #Été has:file has:pdf '
-              "before:2026-12-01 after:2026-11-01 typ")
+    q = parse(
+        'réunion "plan de charge" -budget a OR b from:@Lea.Martin in:projet-atlas #Été has:file has:pdf '
+        "before:2026-12-01 after:2026-11-01 typ"
+    )
     assert [t.words for c in q.clauses for t in c.terms] == [
-        ("reunion",), ("plan", "de", "charge"), ("a",), ("b",), ("typ",)
+        ("reunion",),
+        ("plan", "de", "charge"),
+        ("a",),
+        ("b",),
+        ("typ",),
     ]
     assert q.clauses[2].terms == (q.clauses[2].terms[0], q.clauses[2].terms[1])  # a OR b: one clause
-    assert q.clauses[-1].terms[0].prefix and not q.clauses[0].terms[0].prefix
+    assert q.clauses[-1].terms[0].prefix
+    assert not q.clauses[0].terms[0].prefix
     assert [t.words for t in q.excluded] == [("budget",)]
-    assert q.authors == ("lea.martin",) and q.spaces == ("projet-atlas",) and q.tags == ("ete",)
-    assert q.has_file and q.file_kinds == ("pdf",)
-    assert str(q.before) == "2026-12-01" and str(q.after) == "2026-11-01"
+    assert q.authors == ("lea.martin",)
+    assert q.spaces == ("projet-atlas",)
+    assert q.tags == ("ete",)
+    assert q.has_file
+    assert q.file_kinds == ("pdf",)
+    assert str(q.before) == "2026-12-01"
+    assert str(q.after) == "2026-11-01"
 
 
 @pytest.mark.django_db

@@ -1,8 +1,9 @@
 """PostgreSQL full-text search: a ``tsvector`` column on ``search_searchdocument`` with a GIN index.
 
-A row's vector is its words (cut and folded as for SQLite: ``search.text.words``): its title (weight A) and text (B) in its author's language's configuration
-(``french`` or ``english``) after ``unaccent``, and the text again in the other language (D), so a
-query matches in either; ``ts_rank_cd`` ranks (its score negated: lower is better, as SQLite's bm25).
+A row's vector is its words (cut and folded as for SQLite: ``search.text.words``): its title (weight
+A) and text (B) in its author's language's configuration (``french`` or ``english``) after
+``unaccent``, and the text again in the other language (D), so a query matches in either;
+``ts_rank_cd`` ranks (its score negated: lower is better, as SQLite's bm25).
 Queries are built from the parser's folded words only, each passed as a parameter.
 """
 
@@ -24,7 +25,7 @@ INSTALL = [
     f"ALTER TABLE {TABLE} ADD COLUMN vector tsvector NOT NULL DEFAULT ''::tsvector",
     f"CREATE INDEX search_vector ON {TABLE} USING GIN (vector)",
 ]
-UNINSTALL = [f"DROP INDEX IF EXISTS search_vector", f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector"]
+UNINSTALL = ["DROP INDEX IF EXISTS search_vector", f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector"]
 VECTOR = (
     "setweight(to_tsvector(%s::regconfig, unaccent(%s)), 'A') || "
     "setweight(to_tsvector(%s::regconfig, unaccent(%s)), 'B') || "
@@ -80,20 +81,22 @@ class PostgresBackend:
     def written(self, rows: list[tuple[int, Text]]) -> None:
         if not rows:
             return
-        params = []
+        params: list[tuple[str, str, str, str, str, str, int]] = []
         for pk, content in rows:
             main = CONFIGS.get(content.language, "french")
             alt = "english" if main == "french" else "french"
             # Cut into words as SQLite is (``search.text.words``): PostgreSQL's parser would keep
             # "Rapport-annuel.pdf" or an address as one token, and both engines must find the same.
             title, body = " ".join(text.words(content.title)), " ".join(text.words(content.body))
-            params.append([main, title, main, body, alt, body, pk])
+            params.append((main, title, main, body, alt, body, pk))
         with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {TABLE} SET vector = {VECTOR} WHERE id = %s", params)
+            cursor.executemany(f"UPDATE {TABLE} SET vector = {VECTOR} WHERE id = %s", params)  # noqa: S608 (constants)
 
     def match(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
         sql, params = tsquery(query)
-        return queryset.extra(
+        # ``extra``: the ``@@`` match and its rank, which the ORM cannot write on a column it does not know; every
+        # word is a parameter, the SQL around them constant.
+        return queryset.extra(  # noqa: S610
             where=[f"{TABLE}.vector @@ {sql}"],
             params=params,
             select={"score": f"-ts_rank_cd({TABLE}.vector, {sql})"},

@@ -23,12 +23,12 @@ WEIGHTS = "4.0, 1.0, 0.4"
 INSTALL = [
     f"CREATE VIRTUAL TABLE search_fts USING fts5({COLUMNS}, content='{TABLE}', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER search_fts_insert AFTER INSERT ON {TABLE} BEGIN "
+    f"CREATE TRIGGER search_fts_insert AFTER INSERT ON {TABLE} BEGIN "  # noqa: S608 (constants)
     f"INSERT INTO search_fts(rowid, {COLUMNS}) VALUES (new.id, new.title_terms, new.body_terms, new.alt_terms); END",
-    f"CREATE TRIGGER search_fts_delete AFTER DELETE ON {TABLE} BEGIN "
+    f"CREATE TRIGGER search_fts_delete AFTER DELETE ON {TABLE} BEGIN "  # noqa: S608 (constants)
     f"INSERT INTO search_fts(search_fts, rowid, {COLUMNS}) "
     "VALUES ('delete', old.id, old.title_terms, old.body_terms, old.alt_terms); END",
-    f"CREATE TRIGGER search_fts_update AFTER UPDATE OF {COLUMNS} ON {TABLE} BEGIN "
+    f"CREATE TRIGGER search_fts_update AFTER UPDATE OF {COLUMNS} ON {TABLE} BEGIN "  # noqa: S608 (constants)
     f"INSERT INTO search_fts(search_fts, rowid, {COLUMNS}) "
     "VALUES ('delete', old.id, old.title_terms, old.body_terms, old.alt_terms); "
     f"INSERT INTO search_fts(rowid, {COLUMNS}) VALUES (new.id, new.title_terms, new.body_terms, new.alt_terms); END",
@@ -88,7 +88,9 @@ class SqliteBackend:
         return None
 
     def match(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
-        return queryset.extra(
+        # ``extra``: a join on the FTS5 table and its rank, which the ORM cannot write; the query's text is a
+        # parameter, the SQL around it constant.
+        return queryset.extra(  # noqa: S610
             tables=["search_fts"],
             where=[f"search_fts.rowid = {TABLE}.id", "search_fts MATCH %s"],
             params=[expression(query)],
