@@ -109,6 +109,7 @@ bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
 	$(PY) -m bench.live --size $(SIZE) --db $(or $(DB),sqlite) --home
 	$(PY) -m bench.emails --size $(SIZE) --db $(or $(DB),sqlite)
 	$(PY) -m bench.upgrade --size $(SIZE) --db $(or $(DB),sqlite)
+	$(PY) -m bench.search --size $(SIZE) --db $(or $(DB),sqlite)
 	$(PY) -m bench.wal
 
 clean: ## Remove the virtual environment, node_modules and local data
