@@ -19,6 +19,20 @@ from django.db.models import QuerySet
 from essaim.search.query import Query
 
 TABLE = "search_searchdocument"
+# The columns ``indexing`` fills for a row (an engine adds its words).
+FIELDS = (
+    "kind",
+    "post_id",
+    "comment_id",
+    "attachment_id",
+    "author_id",
+    "space_id",
+    "created_at",
+    "language",
+    "has_file",
+    "file_kind",
+)
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -38,11 +52,8 @@ class SearchBackend(Protocol):
 
     def uninstall(self, schema_editor: BaseDatabaseSchemaEditor) -> None: ...
 
-    def prepare(self, row: Any, text: Text) -> None:
-        """Fill the row's own columns before it is written (SQLite: the pre-stemmed words)."""
-
-    def written(self, rows: list[tuple[int, Text]]) -> None:
-        """After the rows were inserted (PostgreSQL: their ``vector``)."""
+    def insert(self, rows: list[tuple[Row, Text]]) -> None:
+        """Insert the rows (``FIELDS``) with their words, in one statement run for many."""
 
     def match(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]: ...
 
@@ -55,6 +66,12 @@ def backend_for(vendor: str) -> SearchBackend:
     from essaim.search.backends.sqlite import SqliteBackend
 
     return SqliteBackend()
+
+
+def values(row: Row) -> list[Any]:
+    """The row's ``FIELDS`` as the database takes them (a date as the backend stores it)."""
+    adapted = dict(row, created_at=connection.ops.adapt_datetimefield_value(row["created_at"]))
+    return [adapted[name] for name in FIELDS]
 
 
 def backend() -> SearchBackend:

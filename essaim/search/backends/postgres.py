@@ -16,7 +16,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import QuerySet
 
 from essaim.search import text
-from essaim.search.backends import TABLE, Text
+from essaim.search.backends import FIELDS, TABLE, Row, Text, values
 from essaim.search.query import Query, Term
 
 CONFIGS = {"fr": "french", "en": "english"}
@@ -75,22 +75,19 @@ class PostgresBackend:
         for statement in UNINSTALL:
             schema_editor.execute(statement)
 
-    def prepare(self, row: Any, content: Text) -> None:
-        return None
-
-    def written(self, rows: list[tuple[int, Text]]) -> None:
-        if not rows:
-            return
-        params: list[tuple[str, str, str, str, str, str, int]] = []
-        for pk, content in rows:
+    def insert(self, rows: list[tuple[Row, Text]]) -> None:
+        columns = ", ".join((*FIELDS, "title_terms", "body_terms", "alt_terms", "vector"))
+        marks = ", ".join(["%s"] * (len(FIELDS) + 3))
+        params = []
+        for row, content in rows:
             main = CONFIGS.get(content.language, "french")
             alt = "english" if main == "french" else "french"
             # Cut into words as SQLite is (``search.text.words``): PostgreSQL's parser would keep
             # "Rapport-annuel.pdf" or an address as one token, and both engines must find the same.
             title, body = " ".join(text.words(content.title)), " ".join(text.words(content.body))
-            params.append((main, title, main, body, alt, body, pk))
+            params.append([*values(row), "", "", "", main, title, main, body, alt, body])
         with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {TABLE} SET vector = {VECTOR} WHERE id = %s", params)  # noqa: S608 (constants)
+            cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks}, {VECTOR})", params)  # noqa: S608
 
     def match(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
         sql, params = tsquery(query)

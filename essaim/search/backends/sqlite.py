@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import QuerySet
 
 from essaim.search import text
-from essaim.search.backends import TABLE, Text
+from essaim.search.backends import FIELDS, TABLE, Row, Text, values
 from essaim.search.query import Query, Term
 
 COLUMNS = "title_terms, body_terms, alt_terms"
@@ -77,15 +78,16 @@ class SqliteBackend:
         for statement in UNINSTALL:
             schema_editor.execute(statement)
 
-    def prepare(self, row: Any, content: Text) -> None:
-        row.title_terms = text.terms(content.title, content.language)[0]
-        row.body_terms, row.alt_terms = text.terms(content.body, content.language)
-        title_alt = text.terms(content.title, content.language)[1]
-        if title_alt:
-            row.alt_terms = f"{title_alt} {row.alt_terms}".strip()
-
-    def written(self, rows: list[tuple[int, Text]]) -> None:
-        return None
+    def insert(self, rows: list[tuple[Row, Text]]) -> None:
+        columns = ", ".join((*FIELDS, "title_terms", "body_terms", "alt_terms"))
+        marks = ", ".join(["%s"] * (len(FIELDS) + 3))
+        params = []
+        for row, content in rows:
+            title, title_alt = text.terms(content.title, content.language)
+            body, body_alt = text.terms(content.body, content.language)
+            params.append([*values(row), title, body, f"{title_alt} {body_alt}".strip()])
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})", params)  # noqa: S608 (constants)
 
     def match(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
         # ``extra``: a join on the FTS5 table and its rank, which the ORM cannot write; the query's text is a
