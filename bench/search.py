@@ -80,9 +80,12 @@ def prepare() -> dict[str, Any]:
     guest = User.objects.get(pk=few["user_id"])
     guest.kind = User.Kind.GUEST
     guest.save(update_fields=["kind"])
-    space = Membership.objects.filter(user=member).values("space__slug").annotate(n=Count("space__posts")).order_by(
-        "-n"
-    )[0]["space__slug"]
+    space = (
+        Membership.objects.filter(user=member)
+        .values("space__slug")
+        .annotate(n=Count("space__posts"))
+        .order_by("-n")[0]["space__slug"]
+    )
     sample = Post.objects.filter(space__isnull=True).order_by("id").values_list("body", flat=True)[0]
     phrase = " ".join(sample.split()[1:3])
     author = Post.objects.values("author__handle").annotate(n=Count("id")).order_by("-n")[0]["author__handle"]
@@ -147,9 +150,11 @@ def main(argv: list[str] | None = None) -> int:
             }
             for name, query in kinds.items():
                 selectors.search_for(actor=actor, **query)  # warm up
-                results[f"{who}: {name}"] = measure(lambda q=query: selectors.search_for(actor=actor, **q), args.requests)
+                results[f"{who}: {name}"] = measure(
+                    lambda q=query, a=actor: selectors.search_for(actor=a, **q), args.requests
+                )
             results[f"{who}: suggestions"] = measure(
-                lambda: selectors.suggestions_for(actor=actor, q="pro"), args.requests
+                lambda a=actor: selectors.suggestions_for(actor=a, q="pro"), args.requests
             )
         if args.db == "postgres":
             connection.close()

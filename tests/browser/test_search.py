@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_box_suggests_and_the_results_page_shows_what_was_found(
-    open_page: Callable[..., Any], corpus: Corpus, language: str
+    open_page: Callable[..., Any],
+    corpus: Corpus,  # noqa: F811  (the fixture imported above)
+    language: str,
 ) -> None:
     corpus.author.language = language
     corpus.author.save(update_fields=["language"])
@@ -59,7 +61,7 @@ def test_the_box_suggests_and_the_results_page_shows_what_was_found(
     looks_right(phone, f"search-empty-phone-{language}")
 
 
-def test_who_knows_about_it(open_page: Callable[..., Any], corpus: Corpus) -> None:
+def test_who_knows_about_it(open_page: Callable[..., Any], corpus: Corpus) -> None:  # noqa: F811
     Skill.objects.create(name="Réunions efficaces", folded="reunions efficaces").profiles.add(corpus.reader.profile)
     page = open_page()
     sign_in(page, corpus.english.email, PASSWORD)
