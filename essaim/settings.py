@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "essaim.questions",
     "essaim.polls",
     "essaim.calendar",
+    "essaim.search",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("emails/", include("essaim.emails.urls")),
     path("moderation/", include("essaim.moderation.urls")),
     path("", include("essaim.calendar.urls")),  # /events/…, /calendar/…
+    path("search/", include("essaim.search.urls")),
     path("", include("essaim.realtime.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
     path("accounts/", include("essaim.accounts.urls")),

@@ -23,6 +23,7 @@ class Action(StrEnum):
     ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
     EXPORT_OWN_DATA = "network.export_own_data"  # ask for and download an archive of one's own data (privacy)
     VIEW_DIRECTORY = "people.directory"
+    SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
     READ_NOTIFICATIONS = "notifications.read"  # one's own bell and notifications page

@@ -60,6 +60,7 @@ def _mount() -> None:
     from essaim.people.api import router as people_router
     from essaim.polls.api import router as polls_router
     from essaim.questions.api import router as questions_router
+    from essaim.search import api as search_api
     from essaim.spaces.api import router as spaces_router
     from essaim.stream import api as stream_api
 
@@ -76,6 +77,8 @@ def _mount() -> None:
     api.add_router("/v1/", questions_router)
     api.add_router("/v1/", events_router)
     api.add_router("/v2/", grouped_notifications_router)
+    api.add_router("/v2/", search_api.router)  # Mastodon's /api/v2/search
+    api.add_router("/v1/", search_api.essaim)  # /api/v1/essaim/search: spaces, files, experts
     api.add_router("/", stream_api.media)
 
 

@@ -89,6 +89,14 @@ class CommentCreated(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class CommentEdited(Event):
+    """A comment's text changed (search reindexes it)."""
+
+    comment_id: int
+    post_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class ReactionAdded(Event):
     post_id: int
     emoji: str
@@ -257,6 +265,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PostDeleted,
         PostHidden,
         CommentCreated,
+        CommentEdited,
         ReactionAdded,
         ReactionRemoved,
         AnnouncementPublished,

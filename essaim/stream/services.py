@@ -37,6 +37,7 @@ from essaim.events import emit
 from essaim.events.types import (
     AnnouncementPublished,
     CommentCreated,
+    CommentEdited,
     PostCreated,
     PostDeleted,
     PostEdited,
@@ -565,6 +566,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     comment.save(update_fields=["body", "body_html", "edited_at"])
     Mention.objects.filter(comment=comment).exclude(user__in=mentioned).delete()
     post_links.add_mentions(post_id=comment.post_id, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
+    emit(CommentEdited(actor_id=actor.pk, comment_id=comment.pk, post_id=comment.post_id))
     return comment
 
 

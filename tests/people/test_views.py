@@ -77,7 +77,7 @@ class TestProfilePage:
             'id="profile-name"',
         ]:
             assert text in html
-        assert f"{reverse('people:directory')}?skill=R%C3%A9daction" in html
+        assert f"{reverse('search:experts')}?q=R%C3%A9daction" in html  # a skill: who knows about it
         assert reverse("people:followers", kwargs={"handle": "lea.martin"}) in html
         assert reverse("people:profile-edit", kwargs={"handle": "lea.martin"}) in html
 

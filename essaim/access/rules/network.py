@@ -41,7 +41,8 @@ class Network:
                 | Action.KEEP_MARKERS
                 | Action.EXPORT_OWN_DATA
                 | Action.KEEP_CALENDAR_FEED
-            ):  # guests too: they post in their spaces, and their data is theirs
+                | Action.SEARCH
+            ):  # guests too: they post in their spaces (and search what they may read), and their data is theirs
                 return roles.is_signed_in(actor)
             case _:
                 return False
