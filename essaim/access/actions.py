@@ -60,3 +60,14 @@ class Action(StrEnum):
     MODERATE_REPORTS = "moderation.moderate_reports"
     SUSPEND = "moderation.suspend"
     READ_WARNING = "moderation.read_warning"
+    # idea boxes: ENABLE_IDEAS targets a Space (turn its idea box on or off); VOTE_IDEA and SET_IDEA_STATUS an Idea
+    ENABLE_IDEAS = "ideas.enable"
+    VOTE_IDEA = "ideas.vote"
+    SET_IDEA_STATUS = "ideas.set_status"
+    # praise: GIVE_PRAISE is a network right (target None); a Praise is VIEWed with its post
+    GIVE_PRAISE = "praise.give"
+    # must-read announcements: REQUIRE_READ targets a Post (ask its audience to confirm); the others a MustRead
+    REQUIRE_READ = "mustread.require"
+    CONFIRM_READ = "mustread.confirm"
+    VIEW_CONFIRMATIONS = "mustread.view_confirmations"  # who confirmed, who has not, the CSV
+    REMIND_UNCONFIRMED = "mustread.remind"

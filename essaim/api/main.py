@@ -50,13 +50,16 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from essaim.ideas.api import router as ideas_router
     from essaim.moderation.api import router as reports_router
+    from essaim.mustread.api import router as mustread_router
     from essaim.notifications.api import grouped as grouped_notifications_router
     from essaim.notifications.api import router as notifications_router
     from essaim.notifications.markers_api import router as markers_router
     from essaim.notifications.settings_api import router as notification_settings_router
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
+    from essaim.praise.api import router as praise_router
     from essaim.spaces.api import router as spaces_router
     from essaim.stream import api as stream_api
 
@@ -69,6 +72,9 @@ def _mount() -> None:
     api.add_router("/v1/", notifications_router)
     api.add_router("/v1/", markers_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", ideas_router)
+    api.add_router("/v1/", praise_router)
+    api.add_router("/v1/", mustread_router)
     api.add_router("/v2/", grouped_notifications_router)
     api.add_router("/", stream_api.media)
 

@@ -32,6 +32,9 @@ class Notification(models.Model):
         SPACE_POST = "space_post", _("New posts in spaces I follow closely")
         REPORT_OUTCOME = "report_outcome", _("Outcomes of my reports")
         MODERATION = "moderation", _("Moderation of my posts and my account")
+        IDEA_STATUS = "idea_status", _("Answers to ideas I proposed or voted for")
+        PRAISE = "praise", _("Praise I received")
+        MUST_READ = "must_read", _("Reminders of announcements to confirm")
 
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     # Indexed by ``notification_list`` and ``notification_unread``.

@@ -33,7 +33,7 @@ from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.core.text import fold
 from essaim.people.models import Profile
 from essaim.people.selectors import person_suggestions_for
-from essaim.stream import announcements
+from essaim.stream import announcements, kind_rows
 from essaim.stream.models import (
     Attachment,
     Comment,
@@ -139,6 +139,7 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
+    kind_rows.attach(actor, posts)  # ideas, praise, must-read: one query each, only for the posts that have them
     return posts
 
 
@@ -203,7 +204,8 @@ def feed_home(
     items = [by_id[p.pk] for p in page_rows.items if p.pk in by_id and p.pk not in pinned_ids]
     hydrated = hydrate(actor=actor, posts=pinned + items, with_comments=with_comments)
     page = Page(items=hydrated[len(pinned) :], next_max_id=page_rows.next_max_id, prev_min_id=page_rows.prev_min_id)
-    return hydrated[: len(pinned)], page
+    # A must-read announcement its reader confirmed is pinned no more (``mustread.cards``).
+    return [p for p in hydrated[: len(pinned)] if not getattr(p, "pin_done", False)], page
 
 
 def feed_company(*, actor: Actor, cursor: Cursor) -> Page[Post]:

@@ -54,6 +54,7 @@ from essaim.stream.models import (
     Comment,
     Mention,
     Post,
+    PostKind,
     PostRevision,
     PostTag,
     Reaction,
@@ -205,6 +206,7 @@ def post_create(
     image_description: str = "",
     media: Sequence[Attachment] = (),
     space: Space | None = None,
+    kind: str = PostKind.POST,
 ) -> Post:
     """Publish a post (optionally in ``space``, with files) and deliver it to home timelines (``_deliver``).
 
@@ -231,7 +233,7 @@ def post_create(
         raise ValidationError(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
         )
-    post = Post(author=actor, body=body, visibility=visibility, space=space)
+    post = Post(author=actor, body=body, visibility=visibility, space=space, kind=kind)
     post.attachment_count = len(attachments) + len(media)
     post.body_html = render_body(body, mentioned=mentioned)
     # Not the author nor the space: the policy has just decided on both (cleaning them re-read

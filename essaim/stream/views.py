@@ -22,14 +22,17 @@ from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.core.http import add_service_errors, error_response
 from essaim.core.pagination import Cursor, Page, parse_cursor
+from essaim.ideas import services as ideas_services
 from essaim.people import services as people_services
 from essaim.people.first_steps import FirstSteps, first_steps_for
 from essaim.people.selectors import person_get_for
+from essaim.praise import selectors as praise_selectors
+from essaim.praise import services as praise_services
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
 from essaim.stream import selectors, services
 from essaim.stream.forms import PostForm
-from essaim.stream.models import Attachment, Post, Visibility
+from essaim.stream.models import Attachment, Post, PostKind, Visibility
 from essaim.stream.services import MAX_ATTACHMENTS
 
 FEED_TEMPLATE = "stream/feed.html"
@@ -155,15 +158,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
         form = PostForm(initial=typed, space=space)
     elif form.is_valid():
         try:
-            services.post_create(
-                actor=me(request),
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
-                attachments=form.cleaned_data["attachments"],
-                image_description=form.cleaned_data["image_description"],
-                media=kept,
-                space=space,
-            )
+            _publish(request, form, kept=kept, space=space)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -176,6 +171,28 @@ def post_create(request: HttpRequest) -> HttpResponse:
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=status)
+
+
+def _publish(request: HttpRequest, form: PostForm, *, kept: list[Attachment], space: Any) -> None:
+    """What the composer's type switch (``kind``) chose: a post, an idea (a space's idea box), a praise."""
+    data = form.cleaned_data
+    kind = request.POST.get("kind") or PostKind.POST
+    visibility = data.get("visibility") or Visibility.COMPANY
+    files = {"attachments": data["attachments"], "image_description": data["image_description"], "media": kept}
+    if kind == PostKind.IDEA and space is not None:
+        ideas_services.idea_propose(actor=me(request), space=space, body=data["body"], **files)
+    elif kind == PostKind.PRAISE:
+        people = praise_selectors.people_named_for(actor=me(request), text=request.POST.get("praised", ""))
+        praise_services.praise_give(
+            actor=me(request),
+            people=people,
+            badge=request.POST.get("badge", ""),
+            body=data["body"],
+            visibility=visibility,
+            space=space,
+        )
+    else:
+        services.post_create(actor=me(request), body=data["body"], visibility=visibility, space=space, **files)
 
 
 def keep_uploads(request: HttpRequest, form: forms.Form, *, room: int) -> list[Attachment]:

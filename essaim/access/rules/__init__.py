@@ -1,3 +1,15 @@
 """The rules, one module per domain. Importing this package registers them all."""
 
-from essaim.access.rules import api, mailbox, moderation, network, notifications, people, spaces, stream  # noqa: F401
+from essaim.access.rules import (  # noqa: F401
+    api,
+    ideas,
+    mailbox,
+    moderation,
+    mustread,
+    network,
+    notifications,
+    people,
+    praise,
+    spaces,
+    stream,
+)

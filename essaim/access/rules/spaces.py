@@ -49,6 +49,7 @@ _RUN_ACTIONS = {
     Action.REMOVE_MEMBER,
     Action.EDIT_SETTINGS,
     Action.EDIT_CHARTER,
+    Action.ENABLE_IDEAS,  # turn the space's idea box on or off (``rules/ideas.py``)
     Action.EDIT,
 }
 

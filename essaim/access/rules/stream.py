@@ -217,7 +217,7 @@ class PostPolicy:
                 return _can_read_post(actor, obj) and _space_allows(actor, action, obj.space)
             case Action.REPORT:  # whoever reads it, but its author (``rules/moderation.py``)
                 return not roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
-            case Action.ANNOUNCE:
+            case Action.ANNOUNCE | Action.REQUIRE_READ:  # a must-read is an announcement asking for confirmation
                 return (
                     (roles.is_network_admin(actor) or roles.is_communication_team(actor))
                     and obj.visibility == "company"
