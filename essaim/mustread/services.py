@@ -16,6 +16,7 @@ from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.events import emit
 from essaim.events.types import ReadConfirmed, ReadReminderSent
+from essaim.mustread import cards
 from essaim.mustread.models import MustRead, ReadConfirmation
 from essaim.people.models import Department
 from essaim.stream import services as stream_services
@@ -41,6 +42,8 @@ def must_read_require(
         must_read.department = department
         must_read.save(update_fields=["department"])
     must_read.post = post
+    cards.forget()  # now, and again once committed (a reader may cache the old list in between)
+    transaction.on_commit(cards.forget)
     return must_read
 
 
@@ -49,6 +52,8 @@ def must_read_drop(*, actor: User, post: Post) -> None:
     """No longer ask for confirmations (those given are deleted with it); the announcement stays pinned."""
     access.require(actor, Action.REQUIRE_READ, post)
     MustRead.objects.filter(post=post).delete()
+    cards.forget()
+    transaction.on_commit(cards.forget)
 
 
 def read_confirm(*, actor: User, must_read: MustRead) -> ReadConfirmation:
