@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from essaim.api.auth import current_user
-from essaim.api.body import body_openapi, parse_body
+from essaim.api.body import Body, body_openapi, parse_body
 from essaim.api.errors import errors
 from essaim.api.params import PathId
 from essaim.ideas import selectors, services
@@ -42,7 +42,7 @@ class IdeaListParams(Schema):
     idea_status: Literal["", "new", "under_review", "planned", "done", "declined"] = ""
 
 
-class IdeaStatusChange(Schema):
+class IdeaStatusChange(Body):
     idea_status: Literal["new", "under_review", "planned", "done", "declined"]
     answer: str = Field("", max_length=10000, description="The official answer shown on the idea (Markdown).")
 

@@ -4,6 +4,7 @@ cards. Each starts from what ``access`` lets the reader see."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -45,7 +46,7 @@ def _voted(actor: Actor) -> Exists:
 
 @dataclass(frozen=True)
 class Board:
-    ideas: list[Idea]  # each with ``post`` (author, profile) loaded, ``voted`` and, for trending, ``recent_votes``
+    ideas: Sequence[Idea]  # each with ``post`` (author, profile) loaded, ``voted`` and, for trending, ``recent_votes``
     counts: dict[str, int]  # ideas per status, and "all"
     sort: str
     status: str
@@ -92,6 +93,6 @@ def idea_rows(*, actor: Actor, posts: list[Post]) -> dict[int, Idea]:
     return {idea.pk: idea for idea in ideas}
 
 
-def idea_list_for(*, actor: Actor, space: Space, sort: str = "votes", status: str = "") -> list[Idea]:
+def idea_list_for(*, actor: Actor, space: Space, sort: str = "votes", status: str = "") -> Sequence[Idea]:
     """The board's ideas, for the API."""
     return idea_board_for(actor=actor, space=space, sort=sort, status=status).ideas

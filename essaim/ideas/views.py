@@ -90,6 +90,7 @@ def status(request: HttpRequest, post_id: int) -> HttpResponse:
     idea = selectors.idea_get_for(actor=_me(request), post_id=post_id)
     access.require(request.user, Action.SET_IDEA_STATUS, idea)
     form = IdeaStatusForm(request.POST)
+    assert idea.post.space is not None  # an idea is always in a space
     back = _next(request, board_url(idea.post.space))
     if form.is_valid():
         try:

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from essaim.api.auth import current_user
-from essaim.api.body import body_openapi, parse_body
+from essaim.api.body import Body, body_openapi, parse_body
 from essaim.api.errors import errors
 from essaim.api.params import PathId
 from essaim.people.api import person_by_id
@@ -26,7 +26,7 @@ router = Router(tags=["essaim: praise"])
 BadgeName = Literal["thanks", "teamwork", "expertise", "extra_mile", "helpful", "welcome"]
 
 
-class PraiseCreate(Schema):
+class PraiseCreate(Body):
     account_ids: list[str] = Field(..., min_length=1, max_length=MAX_PRAISED, description="The people praised.")
     badge: BadgeName
     status: str = Field(..., min_length=1, max_length=20000, description="What they are praised for (Markdown).")

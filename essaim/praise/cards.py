@@ -17,7 +17,7 @@ def _load(actor: Actor, posts: list[Post]) -> None:
         badge = praise.badge if praise is not None else ""
         post.praise_badge = badge  # type: ignore[attr-defined]  # hydrated for cards
         post.praise_label = Badge(badge).label if badge in Badge.values else ""  # type: ignore[attr-defined]
-        post.praise_icon = BADGE_ICONS.get(badge, "award")  # type: ignore[attr-defined]  # hydrated for cards
+        post.praise_icon = BADGE_ICONS.get(Badge(badge), "award") if badge in Badge.values else "award"  # type: ignore[attr-defined]  # hydrated for cards
         post.praised = people  # type: ignore[attr-defined]  # hydrated for cards
         kind_rows.keep(post, "praise", (badge, [(u.pk, u.handle, u.get_full_name()) for u in people]))
 

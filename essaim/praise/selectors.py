@@ -28,7 +28,7 @@ def praise_rows(*, posts: list[Post]) -> dict[int, tuple[Praise, list[User]]]:
     badges: dict[int, str] = {}
     for row in rows:
         people[row.post_id].append(row.user)
-        badges[row.post_id] = row.badge  # type: ignore[attr-defined]  # annotated
+        badges[row.post_id] = row.badge
     return {pk: (Praise(post_id=pk, badge=badges[pk]), found) for pk, found in people.items()}
 
 

@@ -31,9 +31,8 @@ def test_a_member_proposes_an_idea_and_a_moderator_answers_it(open_page: Callabl
     owner = MembershipFactory(space=space, role=Membership.Role.OWNER).user
     ideas.idea_box_enable(actor=owner, space=space)
     paul = MembershipFactory(space=space, user=UserFactory(first_name="Paul", last_name="Durand")).user
-    mona = MembershipFactory(
-        space=space, role=Membership.Role.MODERATOR, user=UserFactory(first_name="Mona", last_name="Lisa", language="fr")
-    ).user
+    mona_user = UserFactory(first_name="Mona", last_name="Lisa", language="fr")
+    mona = MembershipFactory(space=space, role=Membership.Role.MODERATOR, user=mona_user).user
     earlier = ideas.idea_propose(actor=owner, space=space, body="Des vélos de service pour les visites")
     ideas.idea_vote_set(actor=mona, idea=Idea.objects.get(pk=earlier.pk), voted=True)
 

@@ -29,12 +29,13 @@ def _declared(document: dict[str, Any], path: str, method: str) -> set[str]:
     return set(document["components"]["schemas"][name]["properties"])
 
 
-def test_the_ideas_list_vote_and_status(document, space, proposer, voter, moderator, make_idea):
+def test_the_ideas_list_vote_and_status(document, *, space, proposer, voter, moderator, make_idea):
     idea = make_idea(proposer, "Un jardin")
     client = token_client_for(voter)
     voted = client.post(f"/api/v1/ideas/{idea.pk}/vote")
     assert voted.status_code == 200, voted.json()
-    assert voted.json()["votes_count"] == 1 and voted.json()["voted"] is True
+    assert voted.json()["votes_count"] == 1
+    assert voted.json()["voted"] is True
     listed = client.get(f"/api/v1/spaces/{space.pk}/ideas?sort=trending")
     assert listed.status_code == 200
     assert set(listed.json()[0]) == _declared(document, "/api/v1/spaces/{space_id}/ideas", "get")

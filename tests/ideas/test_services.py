@@ -14,7 +14,6 @@ from essaim.notifications.models import Notification
 from essaim.spaces import selectors as spaces_selectors
 from essaim.stream.models import PostKind
 from tests.accounts.factories import UserFactory
-from tests.spaces.factories import member
 
 
 class TestIdeaBox:
@@ -78,7 +77,7 @@ class TestVotes:
 
 class TestStatus:
     def test_a_moderator_sets_the_status_and_answer_and_the_author_and_voters_are_told(
-        self, moderator, proposer, voter, make_idea, capture_events, drain_outbox
+        self, *, moderator, proposer, voter, make_idea, capture_events, drain_outbox
     ):
         idea = make_idea(proposer)
         services.idea_vote_set(actor=voter, idea=idea, voted=True)
@@ -106,8 +105,8 @@ class TestStatus:
 class TestBoard:
     def test_sorts_and_filters(self, space, moderator, proposer, voter, make_idea):
         first, second, third = (make_idea(proposer, f"Idée {n}") for n in range(3))
-        for voter in (voter, moderator):
-            services.idea_vote_set(actor=voter, idea=second, voted=True)
+        for someone in (voter, moderator):
+            services.idea_vote_set(actor=someone, idea=second, voted=True)
         services.idea_vote_set(actor=voter, idea=first, voted=True)
         services.idea_status_set(actor=moderator, idea=third, status=IdeaStatus.DECLINED)
         board = selectors.idea_board_for(actor=voter, space=space)

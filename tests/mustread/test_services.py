@@ -45,7 +45,8 @@ class TestConfirm:
     def test_pinned_until_confirmed(self, employee, must_read):
         pinned, _page = stream_selectors.feed_home(actor=employee, cursor=Cursor())
         assert [p.pk for p in pinned] == [must_read.pk]
-        assert pinned[0].must_read_state.targeted and not pinned[0].must_read_state.confirmed
+        assert pinned[0].must_read_state.targeted
+        assert not pinned[0].must_read_state.confirmed
         services.read_confirm(actor=employee, must_read=must_read)
         services.read_confirm(actor=employee, must_read=must_read)  # twice: nothing more
         assert ReadConfirmation.objects.count() == 1

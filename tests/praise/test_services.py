@@ -83,7 +83,13 @@ class TestComposer:
         client.force_login(employee)
         response = client.post(
             reverse("stream:post-create"),
-            {"kind": "praise", "body": "Merci à vous deux", "praised": "@eloise.dupre, @theo.roux", "badge": "thanks", "visibility": "company"},
+            {
+                "kind": "praise",
+                "body": "Merci à vous deux",
+                "praised": "@eloise.dupre, @theo.roux",
+                "badge": "thanks",
+                "visibility": "company",
+            },
         )
         assert response.status_code == 302
         assert PraisedPerson.objects.count() == 2
@@ -94,7 +100,13 @@ class TestComposer:
         client.force_login(employee)
         response = client.post(
             reverse("stream:post-create"),
-            {"kind": "praise", "body": "Merci !", "praised": "@personne.inconnue", "badge": "thanks", "visibility": "company"},
+            {
+                "kind": "praise",
+                "body": "Merci !",
+                "praised": "@personne.inconnue",
+                "badge": "thanks",
+                "visibility": "company",
+            },
         )
         assert response.status_code == 400
         html = response.content.decode()

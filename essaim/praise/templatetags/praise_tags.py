@@ -27,4 +27,4 @@ def praise_badges() -> list[tuple[str, str]]:
     """``{% praise_badges as badges %}``: the badges a praise may carry, ``(value, label)``."""
     from essaim.praise.models import Badge
 
-    return list(Badge.choices)
+    return [(value, str(label)) for value, label in Badge.choices]
