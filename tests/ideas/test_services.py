@@ -13,7 +13,7 @@ from essaim.ideas.models import Idea, IdeaBox, IdeaStatus, IdeaVote
 from essaim.notifications.models import Notification
 from essaim.spaces import selectors as spaces_selectors
 from essaim.stream.models import PostKind
-from tests.accounts.factories import UserFactory
+from tests.spaces.factories import member
 
 
 class TestIdeaBox:
@@ -138,8 +138,9 @@ class TestBoard:
 @pytest.mark.django_db(transaction=True)
 def test_sixteen_voters_at_once_are_all_counted_once(space, box, proposer):
     idea = Idea.objects.get(pk=services.idea_propose(actor=proposer, space=space, body="Vote !").pk)
-    voters = [UserFactory(handle=f"voter.{n}") for n in range(16)]
+    voters = [member(space, handle=f"voter.{n}").user for n in range(16)]
     together = threading.Barrier(16)
+    failures = []
 
     def vote(voter):
         try:
@@ -148,6 +149,8 @@ def test_sixteen_voters_at_once_are_all_counted_once(space, box, proposer):
                 with transaction.atomic():
                     services.idea_vote_set(actor=voter, idea=Idea.objects.get(pk=idea.pk), voted=True)
                     time.sleep(0.01)
+        except Exception as failure:
+            failures.append(failure)
         finally:
             connection.close()
 
@@ -156,6 +159,7 @@ def test_sixteen_voters_at_once_are_all_counted_once(space, box, proposer):
         thread.start()
     for thread in threads:
         thread.join(30)
+    assert failures == []
     idea.refresh_from_db()
     assert IdeaVote.objects.filter(idea=idea).count() == 16
     assert idea.vote_count == 16
