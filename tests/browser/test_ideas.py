@@ -118,7 +118,7 @@ def test_an_employee_praises_two_colleagues(open_page: Callable[..., Any]) -> No
     form.locator("textarea[name=body]").fill("Merci à vous deux pour le salon de Lyon : un travail d'équipe parfait !")
     looks_right(page, "praise-composer-desktop-en")
     form.locator("button[type=submit]").last.click()
-    page.locator(".praise--teamwork").first.wait_for()
+    page.locator(".praise--teamwork:visible").first.wait_for()
     assert PraisedPerson.objects.count() == 2
     looks_right_on_desktop_and_phone(open_page, page, "praise-home-en")
 
@@ -129,6 +129,6 @@ def test_an_employee_praises_two_colleagues(open_page: Callable[..., Any]) -> No
     looks_right(praised, "praise-profile-phone-fr")
     desktop = open_page()
     sign_in(desktop, eloise.email, PASSWORD)
-    desktop.goto("/")
-    desktop.locator(".praise--teamwork").first.wait_for()
-    looks_right(desktop, "praise-home-desktop-fr")
+    desktop.goto(f"/posts/{PraisedPerson.objects.first().post_id}/")
+    desktop.locator(".praise--teamwork:visible").first.wait_for()
+    looks_right(desktop, "praise-post-desktop-fr")
