@@ -56,7 +56,11 @@ def reader_states(*, actor: Actor, posts: list[Post]) -> dict[int, ReaderState]:
     states = {}
     for row in rows:
         post = by_id[row.pk]
-        targeted = (post.space_id is None or row.member) and (row.department_id is None or row.in_department)
+        targeted = (
+            post.author_id != actor.pk
+            and (post.space_id is None or row.member)
+            and (row.department_id is None or row.in_department)
+        )
         states[row.pk] = ReaderState(must_read=row, targeted=bool(targeted), confirmed=bool(row.confirmed))
     return states
 

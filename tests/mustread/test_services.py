@@ -101,7 +101,7 @@ class TestConfirmations:
         client.force_login(employee)
         assert client.get(reverse("mustread:export", kwargs={"post_id": must_read.pk})).status_code == 403
 
-    def test_the_pages(self, client, comms, must_read, employee):
+    def test_the_pages(self, client, comms, must_read, employee, colleague):
         client.force_login(employee)
         home = client.get("/").content.decode()
         assert "I have read it" in home

@@ -29,7 +29,7 @@ def must_read_targets(must_read: Any) -> QuerySet[Any]:
     from essaim.spaces.models import Membership
 
     post = must_read.post
-    people = readers(post)
+    people = readers(post).exclude(pk=post.author_id)  # its author has read it
     if post.space_id is not None:
         people = people.filter(Exists(Membership.objects.filter(space_id=post.space_id, user_id=OuterRef("pk"))))
     if must_read.department_id is not None:
@@ -42,7 +42,7 @@ def _targeted(actor: Actor, must_read: Any) -> bool:
     from essaim.spaces.models import Membership
 
     post = must_read.post
-    if not roles.is_signed_in(actor) or not can(actor, Action.VIEW, post):
+    if not roles.is_signed_in(actor) or actor.pk == post.author_id or not can(actor, Action.VIEW, post):
         return False
     if post.space_id is not None and not Membership.objects.filter(space_id=post.space_id, user_id=actor.pk).exists():
         return False
