@@ -25,7 +25,7 @@ import itertools
 import json
 import math
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,7 +35,8 @@ from typing import Any
 from bench.kinds import post_kind, write_kind_rows
 from essaim.core.ids import SEQUENCE_BITS, id_floor
 
-DATASET_VERSION = 5  # 2: spaces, memberships and posts in spaces; 3: notifications; 4: events; 5: and questions, polls
+# 2: spaces, memberships and posts in spaces; 3: notifications; 4: events; 5: and questions, polls; 6: idea boxes
+DATASET_VERSION = 6
 SEED = 20240601
 PASSWORD = "bench-password-0123"  # noqa: S105 - every benchmark person's known password
 
@@ -964,6 +965,8 @@ def load_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, in
         log(f"  home entries: {counts['home_entries']:,}")
         counts["notifications"] = _write_notifications(plan, uid)
         log(f"  notifications: {counts['notifications']:,}")
+        counts["idea_boxes"], counts["ideas"], counts["idea_votes"] = _write_ideas(plan, uid, space_ids, kinds)
+        log(f"  idea boxes, ideas and votes: {counts['idea_boxes']:,} / {counts['ideas']:,} / {counts['idea_votes']:,}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -1038,6 +1041,46 @@ def _write_events(plan: Plan, events: EventPlan, uid: list[int], space_ids: list
         (plan.posts[index].id, uid[person], answer, at) for index, person, answer, at in events.rsvps
     )
     return written, answers
+
+
+IDEA_BOXES = 50
+IDEAS_PER_BOX = 40  # at most: the space's newest posts become its ideas
+IDEA_STATUSES = (("new", 0.5), ("under_review", 0.2), ("planned", 0.15), ("done", 0.1), ("declined", 0.05))
+
+
+def _write_ideas(plan: Plan, uid: list[int], space_ids: list[int], events: dict[int, str]) -> tuple[int, int, int]:
+    """Idea boxes (issue 20): the first ``IDEA_BOXES`` spaces that are neither archived nor company-wide (the
+    active ones first: those have posts) open a box; up to ``IDEAS_PER_BOX`` of each one's newest posts become
+    its ideas, with a status and votes from its members (a power law: a few ideas gather most votes)."""
+    from essaim.ideas.models import Idea, IdeaBox, IdeaVote
+    from essaim.stream.models import Post
+
+    rng = random.Random(plan.seed + 20)
+    boxes = [i for i, space in enumerate(plan.spaces) if not space.archived and not space.company][:IDEA_BOXES]
+    by_space: dict[int, list[PostRow]] = defaultdict(list)
+    for index, post in enumerate(plan.posts):  # plain posts only: not an event, a question or a poll
+        if post.space is not None and index not in events and post_kind(index) == "post":
+            by_space[post.space].append(post)
+    ideas: list[tuple[int, int, PostRow]] = []  # (space index, rank, post)
+    for index in boxes:
+        newest = sorted(by_space.get(index, []), key=lambda p: -p.id)[:IDEAS_PER_BOX]
+        ideas += [(index, rank, post) for rank, post in enumerate(newest)]
+    Writer(IdeaBox, ["space", "enabled_at"]).write((space_ids[i], plan.spaces[i].created_at) for i in boxes)
+    votes: list[tuple[int, int, datetime]] = []
+    idea_rows: list[tuple[Any, ...]] = []
+    for index, rank, post in ideas:
+        members = plan.spaces[index].members
+        count = min(len(members), int(200 / (rank + 1) ** 0.8 * rng.random()))
+        voters = rng.sample(members, count)
+        votes += [(post.id, uid[v], post.created_at + timedelta(hours=rng.randint(1, 24 * 14))) for v in voters]
+        status = _weighted(rng, IDEA_STATUSES)
+        idea_rows.append((post.id, space_ids[index], status, len(voters)))
+    Writer(Idea, ["post", "space", "status", "vote_count"]).write(idea_rows)
+    Writer(IdeaVote, ["idea", "user", "created_at"]).write(votes)
+    ids = [row[0] for row in idea_rows]
+    for start in range(0, len(ids), 500):
+        Post.objects.filter(pk__in=ids[start : start + 500]).update(kind="idea")
+    return len(boxes), len(idea_rows), len(votes)
 
 
 def notification_rows(plan: Plan) -> Iterable[tuple[Any, ...]]:

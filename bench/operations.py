@@ -43,6 +43,15 @@ class SpaceReader:
 
 
 @dataclass(frozen=True)
+class IdeaVoter:
+    """A member of a space whose idea box has ideas: reads its board, votes for one of them."""
+
+    who: Identity
+    slug: str
+    idea_id: int
+
+
+@dataclass(frozen=True)
 class Fixtures:
     readers: Sequence[Identity]
     writers: Sequence[Identity]
@@ -52,6 +61,7 @@ class Fixtures:
     tags: Sequence[str]
     space_readers: Sequence[SpaceReader] = ()
     search_queries: Sequence[str] = ()  # what people type in the space directory's search box
+    idea_voters: Sequence[IdeaVoter] = ()  # members of spaces with an idea box (issue 20)
 
 
 def search_queries(names: Sequence[str], *, count: int, seed: int) -> list[str]:
@@ -128,7 +138,31 @@ def read_operations(fixtures: Fixtures) -> list[Operation]:
         Operation("notifications_json", notifications_json),
         Operation("notifications_count", notifications_count),
         *space_operations(fixtures),
+        *idea_operations(fixtures),
     ]
+
+
+IDEA_SORTS = ("votes", "trending", "recent")
+
+
+def idea_operations(fixtures: Fixtures) -> list[Operation]:
+    """A space's idea board (sorted three ways, by its members) and voting through the API (a vote, then taking
+    it back: each request changes the count)."""
+    voters = fixtures.idea_voters
+    if not voters:
+        return []
+
+    def idea_board(i: int) -> Request:
+        voter = voters[i % len(voters)]
+        sort = IDEA_SORTS[(i // len(voters)) % len(IDEA_SORTS)]
+        return Request("GET", f"/spaces/{voter.slug}/ideas/?sort={sort}", voter.who.session_headers())
+
+    def idea_vote(i: int) -> Request:
+        voter = voters[i % len(voters)]
+        method = "POST" if (i // len(voters)) % 2 == 0 else "DELETE"
+        return Request(method, f"/api/v1/ideas/{voter.idea_id}/vote", voter.who.bearer_headers())
+
+    return [Operation("idea_board", idea_board, via="page"), Operation("idea_vote", idea_vote, writes=True)]
 
 
 def space_operations(fixtures: Fixtures) -> list[Operation]:

@@ -28,6 +28,7 @@ from bench.driver import LoadResult, Request, percentile, run_load, send
 from bench.identities import Identity
 from bench.operations import (
     Fixtures,
+    IdeaVoter,
     Operation,
     SpaceReader,
     api_takes_a_space,
@@ -191,8 +192,31 @@ def make_fixtures() -> tuple[Fixtures, dict[str, Any], dict[str, Any]]:
             last_tokens=[identity_for(target["last"]) for _ in range(10)],
         )
     connections.close_all()
-    fixtures = Fixtures(readers, writers, cursors, post_ids, handles, tags, space_readers, queries)
+    fixtures = Fixtures(
+        readers, writers, cursors, post_ids, handles, tags, space_readers, queries, idea_voters=_idea_voters()
+    )
     return fixtures, pair, space_pair
+
+
+def _idea_voters(count: int = 100) -> list[IdeaVoter]:
+    """Members of the spaces whose idea box has ideas, each with one idea of their space to vote for."""
+    from bench.identities import identity_for
+    from essaim.ideas.models import Idea
+    from essaim.spaces.models import Membership
+
+    rng = random.Random(7)
+    ideas: dict[int, list[int]] = {}
+    for post_id, space_id in Idea.objects.values_list("post_id", "space_id"):
+        ideas.setdefault(space_id, []).append(post_id)
+    if not ideas:
+        return []
+    members = list(
+        Membership.objects.filter(space_id__in=list(ideas), user__kind="employee")
+        .values_list("user_id", "space_id", "space__slug")
+        .order_by("pk")
+    )
+    picked = rng.sample(members, min(count, len(members)))
+    return [IdeaVoter(identity_for(user_id), slug, rng.choice(ideas[space_id])) for user_id, space_id, slug in picked]
 
 
 def _search_profile(names: list[str], queries: list[str]) -> dict[str, Any]:

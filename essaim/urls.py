@@ -9,6 +9,8 @@ from essaim.core import views as core_views
 urlpatterns = [
     path("", include("essaim.stream.urls")),
     path("", include("essaim.people.urls")),
+    path("", include("essaim.ideas.urls")),  # /spaces/<slug>/ideas/ and /ideas/<id>/…, before the spaces' own
+    path("", include("essaim.mustread.urls")),  # /posts/<id>/confirmations…
     path("spaces/", include("essaim.spaces.urls")),
     path("notifications/", include("essaim.notifications.urls")),
     path("emails/", include("essaim.emails.urls")),

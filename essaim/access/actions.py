@@ -78,3 +78,14 @@ class Action(StrEnum):
     CANCEL_EVENT = "calendar.cancel_event"
     VIEW_ATTENDEES = "calendar.view_attendees"
     KEEP_CALENDAR_FEED = "calendar.feed"
+    # idea boxes: ENABLE_IDEAS targets a Space (turn its idea box on or off); VOTE_IDEA and SET_IDEA_STATUS an Idea
+    ENABLE_IDEAS = "ideas.enable"
+    VOTE_IDEA = "ideas.vote"
+    SET_IDEA_STATUS = "ideas.set_status"
+    # praise: GIVE_PRAISE is a network right (target None); a Praise is VIEWed with its post
+    GIVE_PRAISE = "praise.give"
+    # must-read announcements: REQUIRE_READ targets a Post (ask its audience to confirm); the others a MustRead
+    REQUIRE_READ = "mustread.require"
+    CONFIRM_READ = "mustread.confirm"
+    VIEW_CONFIRMATIONS = "mustread.view_confirmations"  # who confirmed, who has not, the CSV
+    REMIND_UNCONFIRMED = "mustread.remind"

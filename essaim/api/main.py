@@ -51,7 +51,9 @@ errors.install(api)
 
 def _mount() -> None:
     from essaim.calendar.api import router as events_router
+    from essaim.ideas.api import router as ideas_router
     from essaim.moderation.api import router as reports_router
+    from essaim.mustread.api import router as mustread_router
     from essaim.notifications.api import grouped as grouped_notifications_router
     from essaim.notifications.api import router as notifications_router
     from essaim.notifications.markers_api import router as markers_router
@@ -59,6 +61,7 @@ def _mount() -> None:
     from essaim.people.api import directory_router as people_directory_router
     from essaim.people.api import router as people_router
     from essaim.polls.api import router as polls_router
+    from essaim.praise.api import router as praise_router
     from essaim.questions.api import router as questions_router
     from essaim.search import api as search_api
     from essaim.spaces.api import router as spaces_router
@@ -76,6 +79,9 @@ def _mount() -> None:
     api.add_router("/v1/", polls_router)
     api.add_router("/v1/", questions_router)
     api.add_router("/v1/", events_router)
+    api.add_router("/v1/", ideas_router)
+    api.add_router("/v1/", praise_router)
+    api.add_router("/v1/", mustread_router)
     api.add_router("/v2/", grouped_notifications_router)
     api.add_router("/v2/", search_api.router)  # Mastodon's /api/v2/search
     api.add_router("/v1/", search_api.essaim)  # /api/v1/essaim/search: spaces, files, experts

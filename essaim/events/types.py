@@ -131,6 +131,52 @@ class AnnouncementPublished(Event):
     post_id: int
 
 
+# --- idea boxes, praise, must-read announcements
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class IdeaVoted(Event):
+    """``actor_id`` voted for (``voted``) or took back their vote on the idea ``post_id``: its count changed."""
+
+    post_id: int
+    voted: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class IdeaStatusChanged(Event):
+    """A moderator set the status of the idea ``post_id`` (``ideas.models.IdeaStatus``) and its official
+    answer: its author and its voters are told."""
+
+    post_id: int
+    status: str
+    previous_status: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PraiseGiven(Event):
+    """``actor_id`` praised ``praised_ids`` in the post ``post_id`` (of kind ``praise``): they are told."""
+
+    post_id: int
+    praised_ids: tuple[int, ...]
+    badge: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReadConfirmed(Event):
+    """``actor_id`` confirmed they read the must-read announcement ``post_id``."""
+
+    post_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReadReminderSent(Event):
+    """The author of the must-read announcement ``post_id`` (or an administrator) reminded the people who have
+    not confirmed it yet (the consumer reads who they are when it runs; ``reminder`` makes each run its own)."""
+
+    post_id: int
+    reminder: int
+
+
 # --- people
 
 
@@ -271,6 +317,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AnnouncementPublished,
         AnswerAccepted,
         PollVoted,
+        IdeaVoted,
+        IdeaStatusChanged,
+        PraiseGiven,
+        ReadConfirmed,
+        ReadReminderSent,
         Followed,
         Unfollowed,
         SpaceInvitationSent,

@@ -33,6 +33,9 @@ class Notification(models.Model):
         REPORT_OUTCOME = "report_outcome", _("Outcomes of my reports")
         MODERATION = "moderation", _("Moderation of my posts and my account")
         EVENT = "event", _("Changes to events I answered")
+        IDEA_STATUS = "idea_status", _("Answers to ideas I proposed or voted for")
+        PRAISE = "praise", _("Praise I received")
+        MUST_READ = "must_read", _("Reminders of announcements to confirm")
 
     id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
     # Indexed by ``notification_list`` and ``notification_unread``.

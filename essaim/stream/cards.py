@@ -33,12 +33,13 @@ from django.utils.translation import get_language
 
 from essaim.core.fragments import csrf_token, get_html, narrow, set_html, slots
 from essaim.core.templatetags.essaim import reltime_bucket
+from essaim.stream import kind_rows
 from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 6  # 6: events, questions and polls together; 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
-# 4: "Report" on posts and comments; 5: kinds of posts (questions, polls…)
+KEY_VERSION = 7  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+# 4: "Report" on posts and comments; 5: kinds of posts; 6: events, questions and polls; 7: ideas, praise, must-read
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
@@ -150,6 +151,7 @@ def card_key(
         [_comment(c, viewer_id, now) for c in getattr(post, "preview_comments", ())],
         post.kind,
         getattr(post, "kind_key", None),  # what the kind's part of the card shows (``stream.kinds``)
+        kind_rows.card_inputs(post),
         surroundings or _surroundings(flags),
         _event(post),
     )

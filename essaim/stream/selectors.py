@@ -33,7 +33,7 @@ from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.core.text import fold
 from essaim.people.models import Profile
 from essaim.people.selectors import person_suggestions_for
-from essaim.stream import announcements, kinds
+from essaim.stream import announcements, kind_rows, kinds
 from essaim.stream.models import (
     Attachment,
     Comment,
@@ -140,6 +140,7 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
     kinds.hydrate(actor=actor, posts=posts)  # a question's, a poll's… rows: one query per kind on the page
+    kind_rows.attach(actor, posts)  # ideas, praise, must-read: one query each, only for the posts that have them
     return posts
 
 
@@ -204,7 +205,8 @@ def feed_home(
     items = [by_id[p.pk] for p in page_rows.items if p.pk in by_id and p.pk not in pinned_ids]
     hydrated = hydrate(actor=actor, posts=pinned + items, with_comments=with_comments)
     page = Page(items=hydrated[len(pinned) :], next_max_id=page_rows.next_max_id, prev_min_id=page_rows.prev_min_id)
-    return hydrated[: len(pinned)], page
+    # A must-read announcement its reader confirmed is pinned no more (``mustread.cards``).
+    return [p for p in hydrated[: len(pinned)] if not getattr(p, "pin_done", False)], page
 
 
 def feed_company(*, actor: Actor, cursor: Cursor) -> Page[Post]:

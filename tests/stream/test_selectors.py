@@ -173,8 +173,8 @@ class TestHomeFeed:
         for i in range(6):
             make_post(employee, f"Post {i}")
         # the followed tags, the page's posts, announcement ids, the announcement by id (it is
-        # older than the page)
-        with django_assert_num_queries(4):
+        # older than the page), the ids of must-read announcements (``mustread.cards``, then cached)
+        with django_assert_num_queries(5):
             pinned, page = selectors.feed_home(actor=employee, cursor=Cursor(limit=3))
         assert pinned == [announcement]
         assert announcement not in page.items

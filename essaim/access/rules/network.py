@@ -30,7 +30,13 @@ class Network:
             # compliance reads the log and the charters' acceptances; it never needs to browse the spaces for it
             case Action.VIEW_AUDIT_LOG | Action.EXPORT_CHARTER_ACCEPTANCES:
                 return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)
-            case Action.VIEW_DIRECTORY | Action.VIEW_COMPANY_FEED | Action.CREATE_POST | Action.FOLLOW_TAG:
+            case (
+                Action.VIEW_DIRECTORY
+                | Action.VIEW_COMPANY_FEED
+                | Action.CREATE_POST
+                | Action.FOLLOW_TAG
+                | Action.GIVE_PRAISE
+            ):
                 return roles.is_employee(actor)
             case Action.VIEW_ORG_STRUCTURE:  # guests have no use for the company's departments and sites
                 return roles.is_employee(actor) or roles.is_network_admin(actor)

@@ -58,6 +58,7 @@ _RUN_ACTIONS = {
     Action.EDIT_SETTINGS,
     Action.EDIT_CHARTER,
     Action.MANAGE_FEEDS,
+    Action.ENABLE_IDEAS,  # turn the space's idea box on or off (``rules/ideas.py``)
     Action.EDIT,
 }
 

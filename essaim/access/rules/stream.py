@@ -220,7 +220,7 @@ class PostPolicy:
                 return not roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
             case Action.VOTE_ANSWER | Action.ACCEPT_ANSWER | Action.FOLLOW_QUESTION | Action.VOTE_POLL:
                 return questions.can_on_post(actor, action, obj, readable=_can_read_post, moderates=_moderates)
-            case Action.ANNOUNCE:
+            case Action.ANNOUNCE | Action.REQUIRE_READ:  # a must-read is an announcement asking for confirmation
                 return (
                     (roles.is_network_admin(actor) or roles.is_communication_team(actor))
                     and obj.visibility == "company"

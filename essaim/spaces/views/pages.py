@@ -21,6 +21,7 @@ from essaim.charters.views import body_html
 from essaim.core.http import add_service_errors, error_response
 from essaim.core.markdown import render_markdown
 from essaim.core.pagination import parse_cursor
+from essaim.ideas.selectors import idea_box_for
 from essaim.mailgate.addresses import post_address
 from essaim.questions import selectors as question_selectors
 from essaim.spaces import selectors, services
@@ -111,6 +112,7 @@ def space_context(request: HttpRequest, space: Space) -> dict[str, Any]:
         "invitation_id": selectors.my_pending_invitation_id(actor=request.user, space=space)
         if perms["join"] or perms["request"]
         else None,
+        "ideas_open": idea_box_for(space=space) is not None,  # the "Ideas" tab (administrators see it to open the box)
     }
 
 
