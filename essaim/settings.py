@@ -281,6 +281,10 @@ TASKS = {
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
 # before another may take it again (a worker that died mid-work leaves it that long).
 OUTBOX_LEASE_S = float(env("OUTBOX_LEASE", "60"))
+# Outgoing requests (feeds, link previews, webhooks) go through essaim/core/safe_fetch.py, which refuses
+# addresses inside the network; ESSAIM_FETCH_ALLOW exempts host names (ci.intra, *.intra.example),
+# addresses or networks (10.1.0.0/16) a network admin trusts, comma-separated.
+FETCH_ALLOW = env_list("FETCH_ALLOW")
 # Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.
 SCHEDULER_INTERVAL_S = float(env("SCHEDULER_INTERVAL", "5"))
 
