@@ -9,6 +9,7 @@ from essaim.core import views as core_views
 urlpatterns = [
     path("", include("essaim.stream.urls")),
     path("", include("essaim.people.urls")),
+    path("", include("essaim.webhooks.urls")),  # /hooks/<token>, /spaces/<slug>/settings/webhooks/, /manage/webhooks/
     path("spaces/", include("essaim.spaces.urls")),
     path("notifications/", include("essaim.notifications.urls")),
     path("emails/", include("essaim.emails.urls")),

@@ -19,6 +19,7 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "network.view_audit_log"  # read and export the log of privileged actions (audit)
     MANAGE_CHARTER = "network.manage_charter"  # publish versions of the network's usage charter (charters)
     EXPORT_CHARTER_ACCEPTANCES = "network.export_charter_acceptances"  # who accepted which charter, when
+    MANAGE_NETWORK_WEBHOOKS = "network.manage_webhooks"  # network-wide outgoing webhooks (webhooks)
     VIEW_DIRECTORY = "people.directory"
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
     VIEW_COMPANY_FEED = "stream.company_feed"
@@ -50,6 +51,7 @@ class Action(StrEnum):
     MODERATE = "spaces.moderate"
     EDIT_SETTINGS = "spaces.edit_settings"
     EDIT_CHARTER = "spaces.edit_charter"  # publish versions of the space's own usage charter (charters)
+    MANAGE_WEBHOOKS = "spaces.manage_webhooks"  # the space's incoming and outgoing webhooks (webhooks)
     ARCHIVE = "spaces.archive"
     JOIN = "spaces.join"
     REQUEST_JOIN = "spaces.request_join"

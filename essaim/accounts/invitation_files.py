@@ -137,7 +137,7 @@ def parse_language(value: str) -> str | None:
 
 def _kind_words() -> dict[str, str]:
     words: dict[str, str] = {}
-    for kind in User.Kind:
+    for kind in (User.Kind.EMPLOYEE, User.Kind.GUEST):
         names = {kind.value, *KIND_WORDS[kind.value]}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):

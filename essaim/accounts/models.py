@@ -64,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Kind(models.TextChoices):
         EMPLOYEE = "employee", _("Employee")
         GUEST = "guest", _("External guest")
+        # An integration's account (an incoming webhook's, a feed's): it posts where it was let in, never signs in.
+        BOT = "bot", _("Integration")
 
     class Theme(models.TextChoices):
         AUTO = "auto", _("Automatic, like your device")
@@ -145,13 +147,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return fast_reverse("people:profile", "handle", self.handle)
 
 
+# The kinds of people one invites (integrations' accounts are made by their integration).
+INVITABLE_KINDS = [(kind.value, kind.label) for kind in (User.Kind.EMPLOYEE, User.Kind.GUEST)]
+
+
 class Invitation(models.Model):
     """An administrator's invitation by e-mail; its link lets the person set a password."""
 
     email = models.EmailField(_("email address"))
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=User.Kind, default=User.Kind.EMPLOYEE)
+    kind = models.CharField(_("kind"), max_length=10, choices=INVITABLE_KINDS, default=User.Kind.EMPLOYEE)
     language = models.CharField(
         _("language"),
         max_length=8,

@@ -21,6 +21,7 @@ class Network:
                 | Action.READ_OUTBOX
                 | Action.MANAGE_BACKUPS
                 | Action.MANAGE_CHARTER
+                | Action.MANAGE_NETWORK_WEBHOOKS
             ):
                 return roles.is_network_admin(actor)
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``

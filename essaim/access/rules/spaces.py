@@ -7,8 +7,8 @@ Roles, from the outside in:
 - employees see public and private spaces (listed), read public ones, join public ones and ask to join
   private ones; secret spaces exist for their members only;
 - space roles: reader (reads, reacts) < member (posts, comments) < moderator (moderates) <
-  admin (invites, approves, changes roles, removes members, edits settings and the space's usage charter,
-  archives) < owner (deletes);
+  admin (invites, approves, changes roles, removes members, edits settings, the space's usage charter and
+  webhooks, archives) < owner (deletes);
 - network administrators run every space (see it, its members, settings, archive, delete) but read the
   posts only of spaces an employee may read or they belong to: they do NOT read secret or private spaces
   they are not members of;
@@ -49,6 +49,7 @@ _RUN_ACTIONS = {
     Action.REMOVE_MEMBER,
     Action.EDIT_SETTINGS,
     Action.EDIT_CHARTER,
+    Action.MANAGE_WEBHOOKS,
     Action.EDIT,
 }
 
