@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,6 +33,7 @@ from standardwebhooks import Webhook
 
 from essaim.core import safe_fetch
 from essaim.events.types import Event
+from essaim.network import site
 from essaim.webhooks import payloads
 from essaim.webhooks.models import Delivery, Endpoint
 
@@ -176,22 +177,15 @@ def endpoint_disable_failing(endpoint: Endpoint, *, reason: str) -> None:
         endpoint.is_active = False
         if not changed:
             return
-        link = settings.SITE_URL.rstrip("/") + (
-            reverse("webhooks:space-webhooks", kwargs={"slug": endpoint.space.slug})
-            if endpoint.space_id
-            else reverse("webhooks:manage")
-        )
-        send_mail(
-            _("Essaim: a webhook was disabled"),
-            _(
-                "Essaim stopped sending events to %(url)s: its deliveries kept failing.\n\n%(why)s\n\n"
-                "Once the receiver works again, enable it: the events that waited are sent then.\n%(link)s"
-            )
-            % {"url": endpoint.url, "why": why, "link": link},
-            None,
-            [endpoint.owner.email],
-            fail_silently=True,
-        )
+        link = site.absolute_url(reverse("webhooks:endpoint", kwargs={"endpoint_id": endpoint.pk}))
+        body = _(
+            "Essaim stopped sending events to %(url)s: its deliveries kept failing.\n\n%(why)s\n\n"
+            "Once the receiver works again, enable it: the events that waited are sent then.\n%(link)s"
+        ) % {"url": endpoint.url, "why": why, "link": link}
+        try:
+            EmailMessage(_("Essaim: a webhook was disabled"), body, site.sender(), [endpoint.owner.email]).send()
+        except OSError:  # no mail server: the page says it too (the endpoint shows why it is disabled)
+            logger.exception("Webhooks: could not tell the owner of endpoint %s", endpoint.pk)
     logger.warning("Webhooks: endpoint %s disabled (%s)", endpoint.pk, reason)
 
 

@@ -66,6 +66,14 @@ def _str(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 # --- Slack's mrkdwn
 
 _LINK = re.compile(r"<([^<>|\s]+)(?:\|([^<>]*))?>")
@@ -157,7 +165,7 @@ def _slack(data: dict[str, Any]) -> Message:
         raise PayloadError(
             _(
                 'Nothing to post: send a JSON object with a "text" (and optionally a "title"), '
-                "or Slack's \"blocks\" or \"attachments\"."
+                'or Slack\'s "blocks" or "attachments".'
             )
         )
     source = "slack" if ("blocks" in data or "attachments" in data) else "essaim"
@@ -179,7 +187,7 @@ def _commits(commits: list[Any], *, url_key: str = "url") -> list[str]:
             continue
         message = _str(commit.get("message")).splitlines()[0] if _str(commit.get("message")) else ""
         short = _str(commit.get("id"))[:7]
-        author = commit.get("author") if isinstance(commit.get("author"), dict) else {}
+        author = _obj(commit.get("author"))
         lines.append(f"- [`{short}`]({_str(commit.get(url_key))}) {_md(message)} — {_md(_str(author.get('name')))}")
     if len(commits) > 10:
         lines.append(_("- and %(count)s more commits") % {"count": len(commits) - 10})
@@ -195,22 +203,22 @@ def _require(data: dict[str, Any], *keys: str) -> None:
 def _github(event: str, data: dict[str, Any]) -> Message | None:
     if event == "ping":
         return None
-    repo = data.get("repository") if isinstance(data.get("repository"), dict) else {}
+    repo = _obj(data.get("repository"))
     repo_name = _md(_str(repo.get("full_name")))
     repo_link = f"[{repo_name}]({_str(repo.get('html_url'))})"
-    sender = data.get("sender") if isinstance(data.get("sender"), dict) else {}
-    who = _md(_str(sender.get("login")) or _str((data.get("pusher") or {}).get("name")))
+    sender = _obj(data.get("sender"))
+    who = _md(_str(sender.get("login")) or _str(_obj(data.get("pusher")).get("name")))
     if event == "push":
         _require(data, "ref", "commits")
         branch = _md(_str(data.get("ref")).removeprefix("refs/heads/"))
-        commits = data.get("commits") if isinstance(data.get("commits"), list) else []
+        commits = _list(data.get("commits"))
         head = _("**%(who)s** pushed %(count)s commit(s) to `%(branch)s` in %(repo)s") % {
             "who": who, "count": len(commits), "branch": branch, "repo": repo_link,
         }  # fmt: skip
         return Message(text="\n".join([head, "", *_commits(commits)]), source="github")
     if event == "issues":
         _require(data, "action", "issue")
-        issue = data["issue"] if isinstance(data["issue"], dict) else {}
+        issue = _obj(data["issue"])
         head = _("**%(who)s** %(action)s issue [#%(number)s %(title)s](%(url)s) in %(repo)s") % {
             "who": who, "action": _md(_str(data.get("action"))), "number": issue.get("number", ""),
             "title": _md(_str(issue.get("title"))), "url": _str(issue.get("html_url")), "repo": repo_link,
@@ -221,12 +229,12 @@ def _github(event: str, data: dict[str, Any]) -> Message | None:
 
 
 def _gitlab(event: str, data: dict[str, Any]) -> Message:
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    project = _obj(data.get("project"))
     repo_link = f"[{_md(_str(project.get('path_with_namespace')))}]({_str(project.get('web_url'))})"
     if event == "Push Hook":
         _require(data, "ref", "commits")
         branch = _md(_str(data.get("ref")).removeprefix("refs/heads/"))
-        commits = data.get("commits") if isinstance(data.get("commits"), list) else []
+        commits = _list(data.get("commits"))
         count = data.get("total_commits_count", len(commits))
         head = _("**%(who)s** pushed %(count)s commit(s) to `%(branch)s` in %(repo)s") % {
             "who": _md(_str(data.get("user_name"))), "count": count, "branch": branch, "repo": repo_link,
@@ -234,8 +242,8 @@ def _gitlab(event: str, data: dict[str, Any]) -> Message:
         return Message(text="\n".join([head, "", *_commits(commits)]), source="gitlab")
     if event == "Issue Hook":
         _require(data, "object_attributes")
-        issue = data["object_attributes"] if isinstance(data["object_attributes"], dict) else {}
-        user = data.get("user") if isinstance(data.get("user"), dict) else {}
+        issue = _obj(data["object_attributes"])
+        user = _obj(data.get("user"))
         action = {"open": _("opened"), "close": _("closed"), "reopen": _("reopened"), "update": _("updated")}.get(
             _str(issue.get("action")), _md(_str(issue.get("action")))
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from essaim import access
 from essaim.access import Action
 from essaim.accounts.models import User
 from essaim.events.types import CommentCreated, Event, MembershipChanged, PostCreated, PostDeleted, PostEdited
+from essaim.network import site
 from essaim.spaces.models import Space
 from essaim.stream.models import Comment, Post
 
@@ -68,7 +68,7 @@ def space_of(event: Event) -> tuple[bool, int | None]:
 
 
 def _url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return site.absolute_url(path)
 
 
 def _person(user: User) -> dict[str, Any]:

@@ -192,7 +192,7 @@ def endpoint(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 
 
 def _back(endpoint: Endpoint) -> str:
-    if endpoint.space_id is None:
+    if endpoint.space is None:
         return reverse("webhooks:manage")
     return reverse("webhooks:space-webhooks", kwargs={"slug": endpoint.space.slug})
 
