@@ -286,7 +286,9 @@ TASKS = {
 }
 # The RQ queues (read by django-rq whatever the backend, used only with ESSAIM_TASKS=rq): the Redis of
 # ESSAIM_TASKS_REDIS_URL, else ESSAIM_REDIS_URL's, else a local one.
-RQ_QUEUES = {"default": {"URL": env("TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+RQ_QUEUES = {
+    "default": {"URL": env("TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}
+}
 RQ_SHOW_ADMIN_LINK = False
 
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
