@@ -143,6 +143,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_guest(self) -> bool:
         return self.kind == self.Kind.GUEST
 
+    @property
+    def is_bot(self) -> bool:
+        """An integration's account (an incoming webhook's): what it posts is marked as a tool's, not a person's."""
+        return self.kind == self.Kind.BOT
+
     def get_absolute_url(self) -> str:
         return fast_reverse("people:profile", "handle", self.handle)
 
