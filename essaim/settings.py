@@ -290,6 +290,8 @@ RQ_QUEUES = {
     "default": {"URL": env("TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}
 }
 RQ_SHOW_ADMIN_LINK = False
+if "django_tasks_rq" in TASKS["default"]["BACKEND"]:
+    INSTALLED_APPS.append("django_rq")  # the RQ backend's own check asks for it (queues' admin pages, unused)
 
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
 # before another may take it again (a worker that died mid-work leaves it that long).

@@ -18,6 +18,7 @@ import pytest
 from essaim.accounts.models import User
 from essaim.events import outbox
 from essaim.spaces.models import Membership
+from essaim.stream import services as stream
 from essaim.webhooks.models import Delivery, Endpoint
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import PHONE, looks_right, sign_in
@@ -33,6 +34,31 @@ def receiver(settings: Any) -> Iterator[Receiver]:
     settings.FETCH_ALLOW = ["127.0.0.1"]
     with LoopbackServer() as server:
         yield start(server)
+
+
+def post_to_hook(url: str, payload: dict[str, str]) -> None:
+    """What a tool does: POST JSON to the hook's secret URL."""
+    data = json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")  # noqa: S310 - the live server
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the live server's own address
+        assert json.load(answer)["posted"] is True
+
+
+def subscribe_and_deliver(page: Any, receiver: Receiver, space: Any) -> None:
+    """The administrator subscribes the receiver to the space's posts and comments; someone posts."""
+    page.goto("/spaces/plateforme/settings/webhooks/")
+    form = page.locator("form[action='/spaces/plateforme/settings/webhooks/endpoints/']")
+    form.locator("input[name=url]").fill(receiver.url())
+    form.locator("input[name=description]").fill("Tableau de bord")
+    form.locator("input[value='comment.created']").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/webhooks/endpoints/*/")
+    receiver.secret = Endpoint.objects.get().secret
+    poster = UserFactory(first_name="Paul")
+    MembershipFactory(space=space, user=poster)
+    stream.post_create(actor=poster, body="Mise en production **ce soir**", space=space)
+    outbox.drain(budget_s=20)
+    assert [body["data"]["post"]["text"] for body in receiver.verified][-1] == "Mise en production **ce soir**"
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -58,12 +84,7 @@ def test_a_space_admin_sets_up_webhooks_in_and_out(
     assert url.startswith(live_server.url + "/hooks/")
     looks_right(page, f"webhooks-space-created-desktop-{language}")
 
-    payload = {"text": "Build *vert* sur `main` <https://ci.example/42|#42>", "title": "CI"}
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the live server's own address
-        assert json.load(answer)["posted"] is True
+    post_to_hook(url, {"text": "Build *vert* sur `main` <https://ci.example/42|#42>", "title": "CI"})
     page.goto("/spaces/plateforme/")
     page.locator("article").get_by_text("Intégration continue").first.wait_for()
     looks_right(page, f"webhooks-space-post-desktop-{language}")
@@ -72,22 +93,7 @@ def test_a_space_admin_sets_up_webhooks_in_and_out(
     phone.locator("article").get_by_text("Intégration continue").first.wait_for()
     looks_right(phone, f"webhooks-space-post-phone-{language}")
 
-    page.goto("/spaces/plateforme/settings/webhooks/")
-    form = page.locator("form[action='/spaces/plateforme/settings/webhooks/endpoints/']")
-    form.locator("input[name=url]").fill(receiver.url())
-    form.locator("input[name=description]").fill("Tableau de bord")
-    form.locator("input[value='comment.created']").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_url("**/webhooks/endpoints/*/")
-    endpoint = Endpoint.objects.get()
-    receiver.secret = endpoint.secret
-    poster = UserFactory(first_name="Paul")
-    MembershipFactory(space=space, user=poster)
-    from essaim.stream import services as stream
-
-    stream.post_create(actor=poster, body="Mise en production **ce soir**", space=space)
-    outbox.drain(budget_s=20)
-    assert [body["data"]["post"]["text"] for body in receiver.verified][-1] == "Mise en production **ce soir**"
+    subscribe_and_deliver(page, receiver, space)
     page.reload()
     page.locator("table").get_by_text("post.created").first.wait_for()
     looks_right(page, f"webhooks-endpoint-log-desktop-{language}")
