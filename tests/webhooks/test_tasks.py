@@ -34,7 +34,14 @@ def _redis_up() -> bool:
 def run_worker(
     request: pytest.FixtureRequest, settings: object, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[], None]]:
-    """Switch the task backend to the real one named by the parameter; the fixture's value runs its worker."""
+    """Switch the task backend to the real one named by the parameter; the fixture's value runs its worker.
+
+    Both workers close Django's connections around each job as a worker should; here the test's own connection,
+    inside the test's transaction (on PostgreSQL that closing would end it), is kept."""
+    import django_tasks_db.management.commands.db_worker as db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(rq_worker, "close_old_connections", lambda: None)
     if request.param == "db":
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # type: ignore[attr-defined]
 
