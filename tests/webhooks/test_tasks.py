@@ -38,7 +38,7 @@ def run_worker(
 
     Both workers close Django's connections around each job as a worker should; here the test's own connection,
     inside the test's transaction (on PostgreSQL that closing would end it), is kept."""
-    import django_tasks_db.management.commands.db_worker as db_worker
+    from django_tasks_db.management.commands import db_worker
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     monkeypatch.setattr(rq_worker, "close_old_connections", lambda: None)
