@@ -20,6 +20,8 @@ import json
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,6 +44,7 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (5, 300, 1800, 7200, 18000, 28800, 28800)  # seconds after attempts 1, 2, … (7 retries: ≈ 1 day)
 DISABLE_AFTER = 50  # failed attempts in a row
 CLAIM = 50
+SENDERS = 8  # requests in flight per sender
 LEASE = timedelta(seconds=120)
 LIMITS = safe_fetch.Limits(max_bytes=64 * 1024, timeout=10.0, connect_timeout=5.0, max_redirects=0)
 EXCERPT = 500
@@ -81,22 +84,33 @@ def claim(endpoint_id: int, *, limit: int = CLAIM) -> list[Delivery]:
 
 
 def send_due(endpoint_id: int, *, budget_s: float = 60.0) -> int:
-    """Send the endpoint's due rows until none is left or ``budget_s`` has passed; returns how many were tried."""
+    """Send the endpoint's due rows until none is left or ``budget_s`` has passed; returns how many were tried.
+
+    Each claimed batch is built here (the database, in this thread), sent ``SENDERS`` requests at a time (the
+    waits on the receiver overlap), then recorded here in order."""
     endpoint = Endpoint.objects.select_related("owner").filter(pk=endpoint_id, is_active=True).first()
     if endpoint is None:
         return 0
     tried = 0
     deadline = time.monotonic() + budget_s
-    while time.monotonic() < deadline and (rows := claim(endpoint_id)):
-        for delivery in rows:
-            if not send(endpoint, delivery):
-                endpoint.refresh_from_db(fields=["is_active"])
-                if not endpoint.is_active:  # disabled meanwhile: the rest waits, due again when enabled
-                    Delivery.objects.filter(claimed_by=delivery.claimed_by, state=Delivery.State.PENDING).update(
-                        next_attempt_at=timezone.now(), attempts=F("attempts") - 1, claimed_by=""
-                    )
-                    return tried + 1
-            tried += 1
+    with ThreadPoolExecutor(SENDERS, thread_name_prefix="essaim-webhook") as pool:
+        while time.monotonic() < deadline and (rows := claim(endpoint_id)):
+            if not Endpoint.objects.filter(pk=endpoint_id, is_active=True).exists():  # disabled from its page
+                Delivery.objects.filter(claimed_by=rows[0].claimed_by).update(
+                    next_attempt_at=timezone.now(), attempts=F("attempts") - 1, claimed_by=""
+                )
+                break
+            bodies = [prepare(endpoint, delivery) for delivery in rows]
+            attempts = pool.map(lambda pair: post(endpoint, *pair), zip(rows, bodies, strict=True))
+            for delivery, attempt in zip(rows, attempts, strict=True):
+                tried += 1
+                if record(endpoint, delivery, attempt) or endpoint.is_active:
+                    continue
+                # disabled meanwhile: the rest of the batch waits, due again when it is enabled
+                Delivery.objects.filter(claimed_by=delivery.claimed_by, state=Delivery.State.PENDING).update(
+                    next_attempt_at=timezone.now(), attempts=F("attempts") - 1, claimed_by=""
+                )
+                return tried
     return tried
 
 
@@ -110,18 +124,29 @@ def signed_headers(endpoint: Endpoint, msg_id: str, body: str, *, at: datetime |
     }
 
 
-def send(endpoint: Endpoint, delivery: Delivery) -> bool:
-    """One attempt at ``delivery``; ``True`` when delivered (or skipped: nothing its owner may read)."""
-    mine = Delivery.objects.filter(pk=delivery.pk, claimed_by=delivery.claimed_by)
+@dataclass(frozen=True)
+class Attempt:
+    status: int | None = None
+    latency_ms: int = 0
+    excerpt: str = ""
+    error: str = ""
+    skipped: bool = False
+
+
+def prepare(endpoint: Endpoint, delivery: Delivery) -> str | None:
+    """The body of ``delivery``, from what the endpoint's owner may read now (``None``: nothing to send)."""
     with translation.override(endpoint.owner.language or settings.LANGUAGE_CODE):
         data = payloads.data_for(endpoint.owner, delivery.event_type, delivery.event)
     if data is None:
-        mine.update(state=Delivery.State.SKIPPED, claimed_by="", last_attempt_at=timezone.now())
-        return True
-    body = json.dumps(payloads.body(delivery.event_type, data), separators=(",", ":"), ensure_ascii=False)
+        return None
+    return json.dumps(payloads.body(delivery.event_type, data), separators=(",", ":"), ensure_ascii=False)
+
+
+def post(endpoint: Endpoint, delivery: Delivery, body: str | None) -> Attempt:
+    """One signed request through the safe fetcher (no database: it runs in the sender's threads)."""
+    if body is None:
+        return Attempt(skipped=True)
     started = time.monotonic()
-    status: int | None = None
-    excerpt = error = ""
     try:
         result = safe_fetch.fetch(
             endpoint.url,
@@ -131,18 +156,30 @@ def send(endpoint: Endpoint, delivery: Delivery) -> bool:
             limits=LIMITS,
             follow_redirects=False,
         )
-        status = result.status
-        excerpt = result.body[:EXCERPT].decode(errors="replace")
     except safe_fetch.FetchError as exc:
-        error = exc.code
-    latency = int((time.monotonic() - started) * 1000)
-    ok = status is not None and 200 <= status < 300
+        return Attempt(latency_ms=int((time.monotonic() - started) * 1000), error=exc.code)
+    excerpt = result.body[:EXCERPT].decode(errors="replace")
+    return Attempt(status=result.status, latency_ms=int((time.monotonic() - started) * 1000), excerpt=excerpt)
+
+
+def send(endpoint: Endpoint, delivery: Delivery) -> bool:
+    """One attempt at ``delivery``, recorded; ``True`` when delivered (or skipped: nothing its owner may read)."""
+    return record(endpoint, delivery, post(endpoint, delivery, prepare(endpoint, delivery)))
+
+
+def record(endpoint: Endpoint, delivery: Delivery, attempt: Attempt) -> bool:
+    """Write an attempt's outcome on its row (and the endpoint's failures); ``True`` when it needs no retry."""
+    mine = Delivery.objects.filter(pk=delivery.pk, claimed_by=delivery.claimed_by)
     now = timezone.now()
+    if attempt.skipped:
+        mine.update(state=Delivery.State.SKIPPED, claimed_by="", last_attempt_at=now)
+        return True
+    status, error = attempt.status, attempt.error
     outcome: dict[str, Any] = {
-        "last_attempt_at": now, "status_code": status, "latency_ms": latency,
-        "response_excerpt": excerpt, "error": error, "claimed_by": "",
+        "last_attempt_at": now, "status_code": status, "latency_ms": attempt.latency_ms,
+        "response_excerpt": attempt.excerpt, "error": error, "claimed_by": "",
     }  # fmt: skip
-    if ok:
+    if status is not None and 200 <= status < 300:
         mine.update(state=Delivery.State.DELIVERED, **outcome)
         if endpoint.failure_streak:
             Endpoint.objects.filter(pk=endpoint.pk).update(failure_streak=0)
