@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "essaim.ideas",
     "essaim.praise",
     "essaim.mustread",
+    "essaim.webhooks",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -281,12 +282,26 @@ CACHES["ratelimit"] = (
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "essaim.accounts.tokens.PasswordResetTokenGenerator"  # noqa: S105 - a class path
 # --- end of the security block --------------------------------------------------------------------
 
-# --- Background tasks: django.tasks API; database worker by default.
+# --- Background tasks: django.tasks API; database worker by default, RQ on Redis when scaled out
+# (ESSAIM_TASKS=rq: django-tasks-rq; ``manage.py worker``, which ``serve`` starts, then runs an RQ worker).
+# ESSAIM_TASKS_BACKEND names any other backend class (the tests' immediate one).
+TASKS_ENGINE = env("TASKS", "db").strip().lower()
+if TASKS_ENGINE not in {"db", "rq"}:
+    raise ImproperlyConfigured(f"ESSAIM_TASKS is 'db' or 'rq', not {TASKS_ENGINE!r}")
+_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env("TASKS_BACKEND", _TASK_BACKENDS[TASKS_ENGINE]),
     }
 }
+# The RQ queues (read by django-rq whatever the backend, used only with ESSAIM_TASKS=rq): the Redis of
+# ESSAIM_TASKS_REDIS_URL, else ESSAIM_REDIS_URL's, else a local one.
+RQ_QUEUES = {
+    "default": {"URL": env("TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}
+}
+RQ_SHOW_ADMIN_LINK = False
+if "django_tasks_rq" in TASKS["default"]["BACKEND"]:
+    INSTALLED_APPS.append("django_rq")  # the RQ backend's own check asks for it (queues' admin pages, unused)
 
 # Durable event consumers (essaim/events/outbox.py): how long a worker holds an outbox row it took
 # before another may take it again (a worker that died mid-work leaves it that long).

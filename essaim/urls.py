@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("essaim.people.urls")),
     path("", include("essaim.ideas.urls")),  # /spaces/<slug>/ideas/ and /ideas/<id>/…, before the spaces' own
     path("", include("essaim.mustread.urls")),  # /posts/<id>/confirmations…
+    path("", include("essaim.webhooks.urls")),  # /hooks/<token>, /spaces/<slug>/settings/webhooks/, /manage/webhooks/
     path("spaces/", include("essaim.spaces.urls")),
     path("notifications/", include("essaim.notifications.urls")),
     path("emails/", include("essaim.emails.urls")),

@@ -22,6 +22,7 @@ class Action(StrEnum):
     EXPORT_CHARTER_ACCEPTANCES = "network.export_charter_acceptances"  # who accepted which charter, when
     ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
     EXPORT_OWN_DATA = "network.export_own_data"  # ask for and download an archive of one's own data (privacy)
+    MANAGE_NETWORK_WEBHOOKS = "network.manage_webhooks"  # network-wide outgoing webhooks (webhooks)
     VIEW_DIRECTORY = "people.directory"
     SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)
@@ -61,6 +62,7 @@ class Action(StrEnum):
     EDIT_SETTINGS = "spaces.edit_settings"
     EDIT_CHARTER = "spaces.edit_charter"  # publish versions of the space's own usage charter (charters)
     MANAGE_FEEDS = "spaces.manage_feeds"  # subscribe the space to RSS/Atom feeds, change, pause, remove them (feeds)
+    MANAGE_WEBHOOKS = "spaces.manage_webhooks"  # the space's incoming and outgoing webhooks (webhooks)
     ARCHIVE = "spaces.archive"
     JOIN = "spaces.join"
     REQUEST_JOIN = "spaces.request_join"

@@ -67,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         # A feed's identity (essaim/feeds): the author of the posts a feed brings into a space. Never signs in
         # (inactive, no usable password), never listed; its posts are marked as a feed's wherever they show.
         FEED = "feed", _("Feed")
+        # An integration's account (an incoming webhook's): it posts where it was let in, never signs in.
+        BOT = "bot", _("Integration")
 
     class Theme(models.TextChoices):
         AUTO = "auto", _("Automatic, like your device")
@@ -148,8 +150,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_feed(self) -> bool:
         return self.kind == self.Kind.FEED
 
+    def is_bot(self) -> bool:
+        """An integration's account (an incoming webhook's): what it posts is marked as a tool's, not a person's."""
+        return self.kind == self.Kind.BOT
+
     def get_absolute_url(self) -> str:
         return fast_reverse("people:profile", "handle", self.handle)
+
+
+# The kinds of people one invites (integrations' accounts are made by their integration).
+INVITABLE_KINDS = [(kind.value, kind.label) for kind in (User.Kind.EMPLOYEE, User.Kind.GUEST)]
 
 
 class Invitation(models.Model):
@@ -158,7 +168,7 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=User.Kind, default=User.Kind.EMPLOYEE)
+    kind = models.CharField(_("kind"), max_length=10, choices=INVITABLE_KINDS, default=User.Kind.EMPLOYEE)
     language = models.CharField(
         _("language"),
         max_length=8,

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Limit] = {
     "join_request": Limit(30, 3600),
     "report": Limit(20, 3600),
     "upload": Limit(120, 600),  # files sent ahead of a post (the API's media)
+    "webhook": Limit(30, 600),  # posts by one incoming webhook (counted per hook: ``webhooks.services``)
 }
 WHAT = {
     "post": _("posts"),
@@ -57,6 +58,7 @@ WHAT = {
     "join_request": _("requests to join spaces"),
     "report": _("reports"),
     "upload": _("uploaded files"),
+    "webhook": _("webhook posts"),
 }
 
 

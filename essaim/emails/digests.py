@@ -69,7 +69,9 @@ def owed(now: datetime) -> list[Owed]:
     chosen = {p.user_id: p for p in EmailPreferences.objects.all()}
     clocks: dict[str, datetime] = {}
     found: list[Owed] = []
-    for pk, zone_name in User.objects.filter(is_active=True).exclude(email="").values_list("pk", "timezone"):
+    for pk, zone_name in (
+        User.objects.filter(is_active=True).exclude(email="").exclude(kind=User.Kind.BOT).values_list("pk", "timezone")
+    ):
         preferences = chosen.get(pk)
         frequency = preferences.digest if preferences else DEFAULT_DIGEST
         if frequency == Digest.NEVER:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.invitation_files import MAX_BYTES
-from essaim.accounts.models import User
+from essaim.accounts.models import INVITABLE_KINDS, User
 from essaim.core.uploads import CleanImage, clean_image
 from essaim.network.models import NetworkSettings, color_validator
 
@@ -31,11 +31,7 @@ class InvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
-    kind = forms.ChoiceField(  # people only: a feed's identity is made by the feeds (essaim/feeds)
-        label=_("Kind"),
-        choices=[(kind.value, kind.label) for kind in (User.Kind.EMPLOYEE, User.Kind.GUEST)],
-        initial=User.Kind.EMPLOYEE,
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=INVITABLE_KINDS, initial=User.Kind.EMPLOYEE)
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,

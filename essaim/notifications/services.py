@@ -124,7 +124,7 @@ def willing(user_ids: Sequence[int], *, kind: str, post_id: int | None = None) -
 def _willing_sql(count: int, about_a_post: bool) -> str:
     users, settings_ = User._meta.db_table, NotificationSetting._meta.db_table
     sql = (
-        f"SELECT u.id FROM {users} u WHERE u.id IN ({placeholders(count)}) AND u.is_active "  # noqa: S608 - tables
+        f"SELECT u.id FROM {users} u WHERE u.id IN ({placeholders(count)}) AND u.is_active AND u.kind <> 'bot' "  # noqa: S608
         f"AND NOT EXISTS (SELECT 1 FROM {settings_} s WHERE s.user_id = u.id AND s.kind = %s AND s.channel = %s)"
     )
     if about_a_post:

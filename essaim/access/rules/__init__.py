@@ -15,4 +15,5 @@ from essaim.access.rules import (  # noqa: F401
     privacy,
     spaces,
     stream,
+    webhooks,
 )

@@ -23,6 +23,7 @@ class Network:
                 | Action.MANAGE_CHARTER
                 | Action.ERASE_PEOPLE
                 | Action.VIEW_ALL_FEEDS
+                | Action.MANAGE_NETWORK_WEBHOOKS
             ):
                 return roles.is_network_admin(actor)
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``

@@ -8,7 +8,7 @@ Roles, from the outside in:
   private ones; secret spaces exist for their members only;
 - space roles: reader (reads, reacts) < member (posts, comments) < moderator (moderates) <
   admin (invites, approves, changes roles, removes members, edits settings, the space's usage charter and
-  its feeds, archives) < owner (deletes);
+  its feeds and webhooks, archives) < owner (deletes);
 - network administrators run every space (see it, its members, settings, archive, delete) but read the
   posts only of spaces an employee may read or they belong to: they do NOT read secret or private spaces
   they are not members of;
@@ -59,6 +59,7 @@ _RUN_ACTIONS = {
     Action.EDIT_CHARTER,
     Action.MANAGE_FEEDS,
     Action.ENABLE_IDEAS,  # turn the space's idea box on or off (``rules/ideas.py``)
+    Action.MANAGE_WEBHOOKS,
     Action.EDIT,
 }
 

@@ -47,7 +47,9 @@ def icon(name: str) -> SafeString:
 def initials(user: object) -> str:
     first = getattr(user, "first_name", "") or ""
     last = getattr(user, "last_name", "") or ""
-    return (first[:1] + last[:1]).upper() or "?"
+    # the first letter of each name ("(webhook)", an integration's, gives its "w")
+    letters = (next((c for c in name if c.isalnum()), "") for name in (first, last))
+    return "".join(letters).upper() or "?"
 
 
 @register.filter
