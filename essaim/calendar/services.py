@@ -137,9 +137,10 @@ COMPOSER_FIELDS = {"starts_at": "start_date", "ends_at": "end_date"}
 def event_prepare(*, actor: User, data: Mapping[str, Any]) -> EventDetails:
     """The event kind's input checked (``stream.kinds``), before the post's transaction: ``details`` (an
     ``EventDetails``, from the API or ``event_publish``) or the composer's cleaned fields. Refusals name
-    the composer's fields (the start date for ``starts_at``…)."""
+    the composer's fields there (the start date for ``starts_at``…), the service's otherwise."""
     details = data.get("details")
-    if not isinstance(details, EventDetails):
+    from_composer = not isinstance(details, EventDetails)
+    if from_composer:
         if data.get("starts_at") is None or data.get("ends_at") is None:
             raise ValidationError({"start_date": _("Give the start and the end with their time zone.")})
         details = EventDetails(
@@ -155,7 +156,7 @@ def event_prepare(*, actor: User, data: Mapping[str, Any]) -> EventDetails:
     try:
         return _check(details)
     except ValidationError as error:
-        if not hasattr(error, "error_dict"):
+        if not from_composer or not hasattr(error, "error_dict"):
             raise
         on_fields = {COMPOSER_FIELDS.get(name, name): messages for name, messages in error.message_dict.items()}
         raise ValidationError(on_fields) from error

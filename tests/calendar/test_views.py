@@ -70,7 +70,7 @@ class TestComposer:
         assert response.status_code == 400
         assert "The event must end after it starts." in response.text
         assert "On fête la fin du projet." in response.text
-        assert 'value="event" checked' in response.text
+        assert 'id="composer-kind-event" checked' in response.text
         assert not Post.objects.exists()
 
     def test_a_missing_time_asks_for_it(self, signed_in: Client) -> None:

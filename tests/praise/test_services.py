@@ -86,8 +86,8 @@ class TestComposer:
             {
                 "kind": "praise",
                 "body": "Merci à vous deux",
-                "praised": "@eloise.dupre, @theo.roux",
-                "badge": "thanks",
+                "praise-praised": "@eloise.dupre, @theo.roux",
+                "praise-badge": "thanks",
                 "visibility": "company",
             },
         )
@@ -103,8 +103,8 @@ class TestComposer:
             {
                 "kind": "praise",
                 "body": "Merci !",
-                "praised": "@personne.inconnue",
-                "badge": "thanks",
+                "praise-praised": "@personne.inconnue",
+                "praise-badge": "thanks",
                 "visibility": "company",
             },
         )

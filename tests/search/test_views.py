@@ -26,7 +26,7 @@ def test_results_show_counts_snippets_and_facets(client: Client, corpus: Corpus)
     text = page.text
     assert "<mark>charge</mark>" in text
     assert "Projet Atlas" in text  # the space facet
-    assert 'aria-current="page">Posts and comments <span class="search-count">2</span>' in text
+    assert 'aria-current="page">Publications et commentaires <span class="search-count">2</span>' in text
 
 
 def test_the_other_tabs(client: Client, corpus: Corpus) -> None:
@@ -75,7 +75,7 @@ def test_suggestions_list_people_spaces_tags_then_posts(client: Client, corpus: 
     client.force_login(corpus.author)
     text = client.get(SUGGESTIONS, {"q": "pro"}).text
     assert "Projet Atlas" in text
-    assert "Search posts for “pro”" in text
+    assert "Rechercher «\u00a0pro\u00a0» dans les publications" in text
     assert "Camille Roux" in client.get(SUGGESTIONS, {"q": "cam"}).text
     assert client.get(SUGGESTIONS, {"q": ""}).text.strip() == ""
 
