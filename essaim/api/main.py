@@ -50,6 +50,8 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from essaim.api.instance import router as instance_router
+    from essaim.api.oauth_api import router as apps_router
     from essaim.moderation.api import router as reports_router
     from essaim.notifications.api import grouped as grouped_notifications_router
     from essaim.notifications.api import router as notifications_router
@@ -71,6 +73,8 @@ def _mount() -> None:
     api.add_router("/v1/", reports_router)
     api.add_router("/v2/", grouped_notifications_router)
     api.add_router("/", stream_api.media)
+    api.add_router("/", instance_router)
+    api.add_router("/v1/", apps_router)
 
 
 _mount()
