@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from essaim.api import ratelimit, selectors
@@ -78,6 +79,7 @@ class ApiEdgeMiddleware:
                 return json_error(400, _("Text may not contain NUL characters or unpaired surrogates."))
         except TooManyFieldsSent:
             return json_error(400)
+        _without_trailing_slash(request)
         response = self.get_response(request)
         ratelimit.add_headers(request, response)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
@@ -97,6 +99,22 @@ class ApiEdgeMiddleware:
         if refused:
             return bad_request(request, SuspiciousOperation("NUL character in the address"))
         return self.get_response(request)
+
+
+def _without_trailing_slash(request: HttpRequest) -> None:
+    """``/api/v1/instance/`` as ``/api/v1/instance``: Mastodon answers both, and Mastodon.py asks the former."""
+    path = request.path_info
+    if not path.endswith("/") or path == API_PREFIX:
+        return
+    try:
+        resolve(path)
+    except Resolver404:
+        try:
+            resolve(path.rstrip("/"))
+        except Resolver404:
+            return
+        request.path_info = path.rstrip("/")
+        request.path = request.path.rstrip("/")
 
 
 def _carries_nul(request: HttpRequest) -> bool:

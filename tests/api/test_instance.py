@@ -83,6 +83,9 @@ class TestEdges:
         assert refused["X-RateLimit-Remaining"] == "0"
         assert int(refused["Retry-After"]) >= 0
 
+    def test_a_trailing_slash_is_the_same_path(self, client: Client, db: None) -> None:
+        assert client.get("/api/v1/instance/").json()["version"].startswith("4.3.0")
+
     def test_unknown_paths_answer_json(self, client: Client, db: None) -> None:
         response = client.get("/api/v1/reblogs/nope")
         assert response.status_code == 404
