@@ -18,16 +18,17 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views import AuthorizationView, RevokeTokenView
 
 from essaim import access
 from essaim.access import Action
@@ -39,11 +40,11 @@ OOB = "urn:ietf:wg:oauth:2.0:oob"
 FORBIDDEN_SCHEMES = frozenset({"javascript", "data", "file", "vbscript", "blob", "about"})
 LAST_USED_PRECISION = timedelta(minutes=5)
 SCOPE_LABELS = {
-    "read": "Read everything you can read: posts, people, spaces, notifications",
-    "write": "Post, edit, delete, react and change your settings as you",
-    "follow": "Follow and unfollow people and tags as you",
-    "push": "Send you push notifications",
-    "profile": "Know who you are (your name and handle)",
+    "read": gettext_noop("Read everything you can read: posts, people, spaces, notifications"),
+    "write": gettext_noop("Post, edit, delete, react and change your settings as you"),
+    "follow": gettext_noop("Follow and unfollow people and tags as you"),
+    "push": gettext_noop("Send you push notifications"),
+    "profile": gettext_noop("Know who you are (your name and handle)"),
 }
 
 
@@ -229,13 +230,32 @@ def oauth_tokens_revoke_all(*, user: Any) -> int:
 # -- The consent page
 
 
+SCOPE_SUBJECTS = {
+    "accounts": gettext_noop("profile and the people directory"),
+    "blocks": gettext_noop("blocked people"),
+    "bookmarks": gettext_noop("saved posts"),
+    "conversations": gettext_noop("conversations"),
+    "favourites": gettext_noop("favourites"),
+    "filters": gettext_noop("filters"),
+    "follows": gettext_noop("follows"),
+    "lists": gettext_noop("spaces"),
+    "media": gettext_noop("uploaded files"),
+    "mutes": gettext_noop("muted people"),
+    "notifications": gettext_noop("notifications"),
+    "reports": gettext_noop("reports"),
+    "search": gettext_noop("searches"),
+    "statuses": gettext_noop("posts"),
+}
+
+
 def scope_label(scope: str) -> str:
     if scope in SCOPE_LABELS:
         return _(SCOPE_LABELS[scope])
     kind, _colon, what = scope.partition(":")
+    subject = _(SCOPE_SUBJECTS.get(what, what))
     if kind == "read":
-        return _("Read your %(what)s") % {"what": what}
-    return _("Change your %(what)s") % {"what": what}
+        return _("Read: %(subject)s") % {"subject": subject}
+    return _("Change: %(subject)s") % {"subject": subject}
 
 
 class ConsentView(AuthorizationView):
@@ -270,3 +290,13 @@ class ConsentView(AuthorizationView):
         if application is not None and scheme not in FORBIDDEN_SCHEMES:
             return OAuth2ResponseRedirect(redirect_to, [scheme])
         return super().redirect(redirect_to, application)
+
+
+class RevokeView(RevokeTokenView):
+    """RFC 7009's revocation, answering ``{}`` as Mastodon does (Mastodon.py reads the answer as JSON)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        if response.status_code == 200 and not response.content:
+            return JsonResponse({}, headers={key: value for key, value in response.items() if key != "Content-Type"})
+        return response

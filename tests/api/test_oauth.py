@@ -198,6 +198,7 @@ class TestAuthorisation:
             {"token": token["access_token"], "client_id": app["client_id"], "client_secret": app["client_secret"]},
         )
         assert response.status_code == 200
+        assert response.json() == {}
         assert TokenClient(token["access_token"]).get("/api/v1/timelines/home").status_code == 401
 
     def test_metadata(self, client: Client, db: None) -> None:
@@ -262,3 +263,13 @@ class TestAuthorisedAppsPage:
         browser.force_login(colleague)
         assert browser.post(f"/accounts/apps/{listed['id']}/revoke/").status_code == 404
         assert AccessToken.objects.filter(user=employee).exists()
+
+
+def test_a_deactivation_signs_every_app_out(client: Client, employee: User, network_admin: User) -> None:
+    from essaim.accounts import services as account_services
+
+    app = register(client)
+    token = token_for(app, authorise(employee, app, scope="read"))
+    account_services.user_deactivate(actor=network_admin, user=employee)
+    assert not AccessToken.objects.filter(user=employee).exists()
+    assert TokenClient(token["access_token"]).get("/api/v1/timelines/home").status_code == 401
