@@ -128,6 +128,23 @@ def read_operations(fixtures: Fixtures) -> list[Operation]:
     def notifications_count(i: int) -> Request:
         return Request("GET", "/api/v1/notifications/unread_count", readers[i % len(readers)].bearer_headers())
 
+    def verify_credentials(i: int) -> Request:
+        return Request("GET", "/api/v1/accounts/verify_credentials", readers[i % len(readers)].bearer_headers())
+
+    def account_json(i: int) -> Request:
+        """Another person's account (the next reader), as an app shows an author's profile."""
+        other = readers[(i + 1) % len(readers)]
+        return Request("GET", f"/api/v1/accounts/{other.user_id}", readers[i % len(readers)].bearer_headers())
+
+    def account_lookup(i: int) -> Request:
+        other = readers[(i + 1) % len(readers)]
+        return Request(
+            "GET", f"/api/v1/accounts/lookup?acct={other.handle}", readers[i % len(readers)].bearer_headers()
+        )
+
+    def instance_json(i: int) -> Request:
+        return Request("GET", "/api/v2/instance")
+
     return [
         Operation("bare", bare, via="page"),
         Operation("home_html", home_html, via="page"),
@@ -137,6 +154,10 @@ def read_operations(fixtures: Fixtures) -> list[Operation]:
         Operation("notifications_html", notifications_html, via="page"),
         Operation("notifications_json", notifications_json),
         Operation("notifications_count", notifications_count),
+        Operation("verify_credentials", verify_credentials),
+        Operation("account_json", account_json),
+        Operation("account_lookup", account_lookup),
+        Operation("instance_json", instance_json),
         *space_operations(fixtures),
         *idea_operations(fixtures),
     ]

@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "corsheaders",
+    "oauth2_provider",
     "ninja",  # serves Swagger UI's files from its static folder (no CDN) for /api/docs
     "essaim.core",
     "essaim.events",
@@ -162,6 +164,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "essaim.core.media.MediaMiddleware",  # public images under /media/, before sessions (ESSAIM_SERVE_MEDIA)
     "essaim.core.compression.CompressionMiddleware",  # gzip for pages and JSON
+    "corsheaders.middleware.CorsMiddleware",  # browser apps (Elk, Phanpy): /api/, /oauth/token, /.well-known/
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "essaim.api.middleware.ApiEdgeMiddleware",  # after the language is chosen, around every other error
@@ -473,6 +476,31 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# --- Apps (essaim/api/oauth.py, docs/api.md): OAuth 2 the way Mastodon does it, and CORS for browser apps.
+OAUTH2_PROVIDER = {
+    "SCOPES": {scope: scope for scope in __import__("essaim.api.scopes", fromlist=["ALL_SCOPES"]).ALL_SCOPES},
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": False,  # accepted when an app sends it (S256 or plain); Mastodon apps mostly do not
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(env("OAUTH_TOKEN_DAYS", "3650")) * 86400,  # Mastodon's never expire
+    "REFRESH_TOKEN_EXPIRE_SECONDS": None,
+    "ROTATE_REFRESH_TOKEN": True,
+    "OAUTH2_VALIDATOR_CLASS": "essaim.api.oauth.EssaimOAuth2Validator",
+    "OAUTH2_BACKEND_CLASS": "essaim.api.oauth.FormOrJsonOAuthLibCore",
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "client_credentials", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,  # no password grant: apps sign in through the browser
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # the toolkit's own models (swappable)
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+DOWNLOAD_URL_HOURS = int(env("DOWNLOAD_URL_HOURS", "24"))  # signed attachment addresses in API answers
+CORS_ALLOW_ALL_ORIGINS = True  # tokens, not cookies: CORS_ALLOW_CREDENTIALS stays False
+CORS_URLS_REGEX = r"^/(api/|oauth/token|oauth/revoke|\.well-known/|nodeinfo/).*$"
+CORS_EXPOSE_HEADERS = ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"]
 
 # --- Network identity (defaults; administrators change them in the app)
 NETWORK_NAME = env("NETWORK_NAME", "Essaim")

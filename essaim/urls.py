@@ -20,6 +20,8 @@ urlpatterns = [
     path("search/", include("essaim.search.urls")),
     path("", include("essaim.realtime.urls")),
     path("accounts/tokens/", include("essaim.api.urls")),
+    path("accounts/apps/", include("essaim.api.apps_urls")),
+    path("", include("essaim.api.oauth_urls")),  # /oauth/…, /.well-known/…, /nodeinfo/2.0
     path("accounts/", include("essaim.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -140,6 +140,9 @@ def user_credentials_revoke(*, user: User) -> None:
     user.credentials_revoked_at = dj_timezone.now()
     user.save(update_fields=["credentials_revoked_at"])
     api_services.personal_tokens_revoke_all(user=user)
+    from essaim.api.oauth import oauth_tokens_revoke_all
+
+    oauth_tokens_revoke_all(user=user)
 
 
 @transaction.atomic

@@ -56,14 +56,15 @@ def _form(request: HttpRequest) -> QueryDict:
     return QueryDict()
 
 
-FORM_BOOLEANS = {"true": True, "false": False}
+FORM_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}  # Mastodon.py sends 1 and 0
 FORM_INTEGER = re.compile(r"-?[0-9]{1,19}")
 
 
 def _form_fields(request: HttpRequest, schema: type[Body]) -> dict[str, Any]:
     """The form as the JSON object it stands for: a list field from Mastodon's ``name[]=…&name[]=…`` or a repeated
-    ``name``, a boolean from ``true`` or ``false``, an integer from its digits; any other value stays text, which
-    such a field then refuses (as it refuses a field sent twice)."""
+    ``name``, a boolean from ``true`` or ``false`` (or ``1`` and ``0``, as Mastodon.py and Rails spell them), an
+    integer from its digits; any other value stays text, which such a field then refuses (as it refuses a field sent
+    twice)."""
     form = _form(request)
     fields: dict[str, Any] = {}
     for key in form:

@@ -50,6 +50,8 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from essaim.api.instance import router as instance_router
+    from essaim.api.oauth_api import router as apps_router
     from essaim.calendar.api import router as events_router
     from essaim.ideas.api import router as ideas_router
     from essaim.moderation.api import router as reports_router
@@ -86,6 +88,8 @@ def _mount() -> None:
     api.add_router("/v2/", search_api.router)  # Mastodon's /api/v2/search
     api.add_router("/v1/", search_api.essaim)  # /api/v1/essaim/search: spaces, files, experts
     api.add_router("/", stream_api.media)
+    api.add_router("/", instance_router)
+    api.add_router("/v1/", apps_router)
 
 
 _mount()

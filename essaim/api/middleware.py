@@ -7,17 +7,20 @@ included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-from essaim.api import selectors
+from essaim.api import ratelimit, selectors
 from essaim.api.errors import json_error
 from essaim.core.views import bad_request
 
 BEARER = "bearer "
 API_PREFIX = "/api/"
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
 class BearerTokenMiddleware:
@@ -36,10 +39,23 @@ class BearerTokenMiddleware:
             and header[: len(BEARER)].lower() == BEARER
             and not request.path.startswith(API_PREFIX)
         ):
-            token = selectors.personal_token_authenticate(raw=header[len(BEARER) :].strip())
+            raw = header[len(BEARER) :].strip()
+            token = selectors.personal_token_authenticate(raw=raw)
             if token is not None:
                 request.user = token.user
+            elif app_token := app_reader(raw):
+                request.user = app_token.user
         return self.get_response(request)
+
+
+def app_reader(raw: str) -> Any:
+    """An app's token that may read (scope ``read`` or ``read:statuses``), or ``None``."""
+    from essaim.api import oauth, scopes
+
+    token = oauth.access_token_for(raw)
+    if token is None or token.user is None or not scopes.allows(token.scope.split(), "read:statuses"):
+        return None
+    return token
 
 
 class ApiEdgeMiddleware:
@@ -63,11 +79,14 @@ class ApiEdgeMiddleware:
                 return json_error(400, _("Text may not contain NUL characters or unpaired surrogates."))
         except TooManyFieldsSent:
             return json_error(400)
+        _without_trailing_slash(request)
         response = self.get_response(request)
+        ratelimit.add_headers(request, response)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             replacement = json_error(response.status_code)
-            if response.has_header("Allow"):
-                replacement["Allow"] = response["Allow"]
+            for header in ("Allow", "Retry-After", *RATE_HEADERS):
+                if response.has_header(header):
+                    replacement[header] = response[header]
             return replacement
         return response
 
@@ -80,6 +99,22 @@ class ApiEdgeMiddleware:
         if refused:
             return bad_request(request, SuspiciousOperation("NUL character in the address"))
         return self.get_response(request)
+
+
+def _without_trailing_slash(request: HttpRequest) -> None:
+    """``/api/v1/instance/`` as ``/api/v1/instance``: Mastodon answers both, and Mastodon.py asks the former."""
+    path = request.path_info
+    if not path.endswith("/") or path == API_PREFIX:
+        return
+    try:
+        resolve(path)
+    except Resolver404:
+        try:
+            resolve(path.rstrip("/"))
+        except Resolver404:
+            return
+        request.path_info = path.rstrip("/")
+        request.path = request.path.rstrip("/")
 
 
 def _carries_nul(request: HttpRequest) -> bool:

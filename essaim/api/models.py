@@ -36,3 +36,26 @@ class PersonalToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class AppRegistration(models.Model):
+    """What Mastodon's ``POST /api/v1/apps`` records beside django-oauth-toolkit's application: the scopes the app
+    may ask for (an authorisation asks for some of them) and its website."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="registration", primary_key=True
+    )
+    scopes = models.CharField(_("scopes"), max_length=1000, default="read")
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("app registration")
+        verbose_name_plural = _("app registrations")
+
+    def __str__(self) -> str:
+        return str(self.application_id)
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()

@@ -2,15 +2,17 @@
 process together (``core.counters``: Redis, or a SQLite file in the embedded default).
 
 The limit is ``settings.API_RATE_LIMIT`` (``"<requests>/<seconds>"``, default 300 requests per
-5 minutes). Going over answers 429 with ``Retry-After``.
+5 minutes). Going over answers 429 with ``Retry-After``. Every answer carries Mastodon's ``X-RateLimit-Limit``,
+``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (an ISO 8601 time), added by :func:`add_headers`.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja.throttling import BaseThrottle
 
 from essaim.core import counters
@@ -31,6 +33,9 @@ class ApiRateLimit(BaseThrottle):
         token = getattr(request, "personal_token", None)
         if token is not None:
             return f"token:{token.pk}"
+        app_token = getattr(request, "oauth_token", None)
+        if app_token is not None:
+            return f"oauth:{app_token.pk}"
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return f"user:{user.pk}"
@@ -41,8 +46,21 @@ class ApiRateLimit(BaseThrottle):
         now = time.time()
         bucket = int(now // window)
         count = counters.hit(f"api-rate:{self.identity(request)}:{bucket}", window=window + 1)
-        self._wait = (bucket + 1) * window - now
+        reset = (bucket + 1) * window
+        self._wait = reset - now
+        request.essaim_rate_limit = (limit, max(0, limit - count), reset)  # type: ignore[attr-defined]
         return count <= limit
 
     def wait(self) -> float | None:
         return self._wait
+
+
+def add_headers(request: HttpRequest, response: HttpResponse) -> None:
+    """Mastodon's rate-limit headers on an API answer, from what :class:`ApiRateLimit` counted for it."""
+    counted = getattr(request, "essaim_rate_limit", None)
+    if counted is None:
+        return
+    limit, remaining, reset = counted
+    response["X-RateLimit-Limit"] = str(limit)
+    response["X-RateLimit-Remaining"] = str(remaining)
+    response["X-RateLimit-Reset"] = datetime.fromtimestamp(reset, tz=UTC).isoformat().replace("+00:00", "Z")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from essaim.api import selectors, services
+from essaim.api import oauth, selectors, services
 from essaim.api.forms import TokenCreateForm
 from essaim.core.http import redirect_or_htmx
 
@@ -45,3 +45,20 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.personal_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name})
     return redirect_or_htmx(request, reverse("api:tokens"))
+
+
+@never_cache
+@login_required
+def authorised_apps(request: HttpRequest) -> HttpResponse:
+    """The apps the person authorised (phone and desktop apps signed in through ``/oauth/authorize``)."""
+    apps = oauth.authorised_apps_for(actor=request.user)
+    return render(request, "api/apps.html", {"apps": apps})
+
+
+@login_required
+@require_POST
+def authorised_app_revoke(request: HttpRequest, application_id: int) -> HttpResponse:
+    if not oauth.app_revoke_for(actor=request.user, application_id=application_id):
+        raise Http404
+    messages.success(request, _("The app was signed out: it can no longer act as you."))
+    return redirect_or_htmx(request, reverse("apps:list"))

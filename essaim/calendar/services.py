@@ -138,9 +138,11 @@ def event_prepare(*, actor: User, data: Mapping[str, Any]) -> EventDetails:
     """The event kind's input checked (``stream.kinds``), before the post's transaction: ``details`` (an
     ``EventDetails``, from the API or ``event_publish``) or the composer's cleaned fields. Refusals name
     the composer's fields there (the start date for ``starts_at``…), the service's otherwise."""
-    details = data.get("details")
-    from_composer = not isinstance(details, EventDetails)
-    if from_composer:
+    given = data.get("details")
+    from_composer = not isinstance(given, EventDetails)
+    if isinstance(given, EventDetails):
+        details = given
+    else:
         if data.get("starts_at") is None or data.get("ends_at") is None:
             raise ValidationError({"start_date": _("Give the start and the end with their time zone.")})
         details = EventDetails(

@@ -13,11 +13,15 @@ sandboxing ``Content-Security-Policy`` itself.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import time
+from collections.abc import Mapping
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.signing import Signer
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import content_disposition_header
 
 
@@ -35,3 +39,36 @@ def private_file_response(
     if disposition := content_disposition_header(as_attachment, filename):
         response["Content-Disposition"] = disposition
     return response
+
+
+# -- Signed addresses: an app's <img> cannot send ``Authorization``, so an API answer gives addresses that carry
+# who asked (the person the API answered, allowed to see the file when the address was made) and until when. The
+# download view checks the signature, then the permission again for that person: an address stops working when its
+# person loses access, or after ``DOWNLOAD_URL_HOURS`` (rounded up to the hour, so an address stays the same for a
+# while and apps can cache the image).
+
+DOWNLOAD_SALT = "essaim.core.downloads"
+
+
+def _signer() -> Signer:
+    return Signer(salt=DOWNLOAD_SALT)
+
+
+def signed_query(*, kind: str, object_id: int, user_id: int) -> str:
+    """``?u=…&e=…&s=…`` for a download of ``kind`` (``attachment``, ``attachment-thumbnail``) by ``user_id``."""
+    hours = int(getattr(settings, "DOWNLOAD_URL_HOURS", 24))
+    expires = (int(time.time()) // 3600 + 1 + hours) * 3600
+    signature = _signer().signature(f"{kind}:{object_id}:{user_id}:{expires}")
+    return "?" + urlencode({"u": user_id, "e": expires, "s": signature})
+
+
+def signed_user_id(*, kind: str, object_id: int, query: Mapping[str, str]) -> int | None:
+    """The person a download address was signed for, if its signature holds and it has not expired; else ``None``."""
+    try:
+        user_id, expires = int(query.get("u", "")), int(query.get("e", ""))
+    except ValueError:
+        return None
+    if expires < time.time():
+        return None
+    expected = _signer().signature(f"{kind}:{object_id}:{user_id}:{expires}")
+    return user_id if constant_time_compare(expected, query.get("s", "")) else None

@@ -10,14 +10,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim import access
 from essaim.access import Action
-from essaim.core.downloads import private_file_response
+from essaim.accounts.models import User
+from essaim.core.downloads import private_file_response, signed_user_id
 from essaim.core.http import add_service_errors, error_response, redirect_or_htmx
 from essaim.notifications import selectors as notification_selectors
 from essaim.notifications import services as notification_services
@@ -262,12 +264,24 @@ def post_mute(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect_or_htmx(request, post.get_absolute_url())
 
 
-@login_required
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int, variant: str = "file") -> FileResponse | HttpResponse:
     """Serve a file after re-checking that its post is visible (sent by Essaim, or by the reverse proxy when
-    ``ESSAIM_ACCEL_REDIRECT_PREFIX`` is set: ``core.downloads``). Non-images always download."""
-    attachment = selectors.attachment_get_for(actor=me(request), attachment_id=attachment_id)
+    ``ESSAIM_ACCEL_REDIRECT_PREFIX`` is set: ``core.downloads``). Non-images always download.
+
+    The reader is the signed-in person, or the one an API answer signed the address for (``core.downloads``: an
+    app's ``<img>`` sends no token); either way the permission is checked again for them here."""
+    kind = "attachment-thumbnail" if variant == "thumbnail" else "attachment"
+    signed = signed_user_id(kind=kind, object_id=attachment_id, query=request.GET) if "s" in request.GET else None
+    if signed is not None:
+        reader: Any = User.objects.filter(pk=signed, is_active=True).first()
+        if reader is None:
+            raise Http404
+    elif request.user.is_authenticated:
+        reader = me(request)
+    else:
+        return redirect_to_login(request.get_full_path())
+    attachment = selectors.attachment_get_for(actor=reader, attachment_id=attachment_id)
     stored = attachment.thumbnail if variant == "thumbnail" and attachment.thumbnail else attachment.file
     inline = attachment.is_image
     response = private_file_response(

@@ -20,6 +20,7 @@ from ninja import Schema
 from pydantic import Field
 
 from essaim.accounts.models import User
+from essaim.core.downloads import signed_query
 from essaim.core.http import absolute_url, site_root
 from essaim.core.links import fast_reverse
 from essaim.people.schemas import Account, account_data
@@ -155,12 +156,17 @@ def embedded_account(request: HttpRequest, user: User) -> dict[str, Any]:
 
 
 def media_data(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
+    reader = getattr(request.user, "pk", None)
     url = absolute_url(request, fast_reverse("stream:attachment", "attachment_id", attachment.pk))
     preview = (
         absolute_url(request, fast_reverse("stream:attachment-thumbnail", "attachment_id", attachment.pk))
         if attachment.is_image
         else None
     )
+    if reader is not None:  # addresses an app's <img> can load without a token (``core.downloads``)
+        url += signed_query(kind="attachment", object_id=attachment.pk, user_id=reader)
+        if preview is not None:
+            preview += signed_query(kind="attachment-thumbnail", object_id=attachment.pk, user_id=reader)
     meta = (
         {"original": {"width": attachment.width, "height": attachment.height}}
         if attachment.is_image and attachment.width and attachment.height

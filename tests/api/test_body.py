@@ -115,7 +115,13 @@ class TestForms:
         }
         assert {"type": "null"} in content["application/json"]["schema"]["properties"]["when"]["anyOf"]
 
-    @pytest.mark.parametrize("flag", ["0", "1", "yes", "on", "True", ""])
+    @pytest.mark.parametrize(("flag", "value"), [("true", True), ("false", False), ("1", True), ("0", False)])
+    def test_a_form_boolean_is_true_false_1_or_0_as_mastodon_py_sends(
+        self, rf: RequestFactory, flag: str, value: bool
+    ) -> None:
+        assert parse_body(rf.post("/", {"text": "x", "flag": flag}), Sample).flag is value
+
+    @pytest.mark.parametrize("flag", ["yes", "on", "True", "2", ""])
     def test_a_boolean_is_true_or_false(self, rf: RequestFactory, flag: str) -> None:
         with pytest.raises(ValidationError):
             parse_body(rf.post("/", {"text": "x", "flag": flag}), Sample)

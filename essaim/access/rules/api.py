@@ -29,3 +29,25 @@ class PersonalTokenPolicy:
 
 
 register("api.PersonalToken", PersonalTokenPolicy())
+
+
+class AccessTokenPolicy:
+    """An app's OAuth token (``oauth2_provider.AccessToken``): its person sees it (the authorised apps page) and
+    takes it back; nobody else, administrators included (they deactivate the person instead)."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None:
+            return False
+        match action:
+            case Action.VIEW | Action.DELETE:
+                return roles.is_signed_in(actor) and obj.user_id == actor.pk
+            case _:
+                return False
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if roles.is_signed_in(actor):
+            return queryset.filter(user_id=actor.pk)
+        return queryset.none()
+
+
+register("oauth2_provider.AccessToken", AccessTokenPolicy())
