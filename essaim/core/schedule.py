@@ -93,15 +93,17 @@ def claim(job: Job, *, now: datetime) -> str | None:
     return token
 
 
-def run_claimed(job: Job, token: str) -> bool:
+def run_claimed(job: Job, token: str, *, ended: datetime | None = None) -> bool:
     """Run ``job`` for the period ``token`` claimed; ``True`` when it finished. A failure is kept on the row
-    and tried again after ``RETRY_AFTER`` (at most ``MAX_ATTEMPTS`` runs of one period)."""
+    and tried again ``RETRY_AFTER`` after it ended (``ended``: the clock's now unless a caller says, as a test
+    on a clock of its own does), at most ``MAX_ATTEMPTS`` runs of one period."""
     mine = ScheduledRun.objects.filter(job=job.name, claimed_by=token)
     try:
         job.run()
     except Exception as exc:
         logger.exception("Scheduler: %s failed", job.name)
-        mine.update(lease_until=timezone.now() + RETRY_AFTER, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        retry_at = (ended or timezone.now()) + RETRY_AFTER
+        mine.update(lease_until=retry_at, last_error=f"{type(exc).__name__}: {exc}"[:2000])
         return False
     mine.update(finished_at=timezone.now(), last_error="")
     return True

@@ -66,7 +66,7 @@ def _idea(request: HttpRequest, status_id: str) -> Idea:
 
 
 @router.get(
-    "/spaces/{space_id}/ideas", response={200: list[IdeaEntity], **errors(400, 403, 404)}, url_name="space-ideas"
+    "/spaces/{space_id}/ideas", response={200: list[IdeaEntity], **errors(400, 403, 404, 422)}, url_name="space-ideas"
 )
 def space_ideas(request: HttpRequest, space_id: PathId, params: Query[IdeaListParams]) -> list[dict[str, Any]]:
     """The ideas of a space's idea box you may read (the first 50): by votes, newest, or trending (most votes

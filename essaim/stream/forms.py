@@ -77,7 +77,7 @@ class PostForm(forms.Form):
         data = self.data if self.is_bound else None
         self.kind = str((data or {}).get("kind") or (self.initial or {}).get("kind") or PostKind.POST)
         self.kind_choices = kinds.composer_kinds()
-        self.kind_forms = kinds.kind_forms(data)
+        self.kind_forms = kinds.kind_forms(data, chosen=self.kind)
 
     def is_valid(self) -> bool:
         """The post's fields and the chosen kind's own fields (each kind's form shows its errors)."""

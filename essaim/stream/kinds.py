@@ -70,9 +70,14 @@ def composer_kinds() -> list[tuple[KindSpec, str]]:
     return [(_KINDS[value], str(label)) for value, label in PostKind.choices if value in _KINDS]
 
 
-def kind_forms(data: Mapping[str, Any] | None = None) -> dict[str, forms.Form]:
-    """Each kind's composer fields, bound to ``data`` (the composer's POST) or empty."""
-    return {spec.kind: spec.form(data, prefix=spec.kind) for spec, _ in composer_kinds() if spec.form is not None}
+def kind_forms(data: Mapping[str, Any] | None = None, *, chosen: str = "") -> dict[str, forms.Form]:
+    """Each kind's composer fields: the ``chosen`` kind's bound to ``data`` (the composer's POST, checked and
+    shown with its errors), the others empty (hidden, they say nothing of what was not asked of them)."""
+    return {
+        spec.kind: spec.form(data if spec.kind == chosen else None, prefix=spec.kind)
+        for spec, _ in composer_kinds()
+        if spec.form is not None
+    }
 
 
 def prepare(*, actor: User, kind: str, data: Mapping[str, Any] | None) -> Any:

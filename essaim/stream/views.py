@@ -163,7 +163,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
     space_ref = request.POST.get("space", "").strip()
     space = spaces_selectors.space_get_by_ref_for(actor=me(request), ref=space_ref) if space_ref else None
     form = PostForm(request.POST, request.FILES, space=space)
-    back = space.get_absolute_url() if space is not None else safe_next(request, "/")
+    back = safe_next(request, space.get_absolute_url() if space is not None else "/")  # an idea board: itself
     kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
     if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
         kept = discard_kept(request, kept, request.POST["discard"])

@@ -29,7 +29,7 @@ SLOW_MACHINE_MS = 30_000  # eight people share two cores: pages may take seconds
 def create_from_the_composer(page: Any, name: str) -> Event:
     page.goto("/")
     composer = page.locator("form[data-composer]")
-    composer.locator("label.composer__kind:has(input[value=event])").click()
+    composer.locator("label[for=composer-kind-event]").click()
     composer.locator("fieldset.composer__event").wait_for()
     composer.locator("textarea[name=body]").fill("On fête la fin du projet Atlas, venez nombreux !")
     composer.locator("input[name=event-title]").fill("Fête du projet Atlas")

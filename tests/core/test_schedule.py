@@ -66,7 +66,7 @@ def test_a_failed_run_is_tried_again_a_minute_later_a_few_times(db: None) -> Non
     for _attempt in range(schedule.MAX_ATTEMPTS + 2):
         token = schedule.claim(hourly, now=moment)
         if token is not None:
-            assert not schedule.run_claimed(hourly, token)
+            assert not schedule.run_claimed(hourly, token, ended=moment)
         moment += schedule.RETRY_AFTER + timedelta(seconds=1)
     assert len(calls) == schedule.MAX_ATTEMPTS
     run = ScheduledRun.objects.get()

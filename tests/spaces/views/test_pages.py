@@ -80,7 +80,7 @@ class TestDirectory:
     def test_the_search_stays_in_the_space_search_box_only(self, signed_in: Client) -> None:
         html = signed_in.get(reverse("spaces:directory"), {"q": "atlas"}).content.decode()
         assert 'name="q" value="atlas"' in html
-        assert 'id="topbar-q" type="search" name="q" placeholder="Search people&#8230;" value=""' in html
+        assert html.count('value="atlas"') == 1  # the space search box's, not the top bar's
 
     def test_query_count_does_not_grow_with_rows(self, signed_in: Client, django_assert_max_num_queries) -> None:
         for n in range(30):
