@@ -73,6 +73,9 @@ RULES: tuple[tuple[frozenset[str], str, str], ...] = (
     (WRITE, r"v1/statuses/[^/]+/(bookmark|unbookmark)", "write:bookmarks"),
     (ANY, r"v1/statuses(/.*)?", "{rw}:statuses"),
     (ANY, r"v1/timelines(/.*)?", "read:statuses"),
+    (ANY, r"v1/polls(/.*)?", "{rw}:statuses"),  # a poll is a status's (Mastodon's scope for votes)
+    (ANY, r"v1/(events|ideas)(/.*)?", "{rw}:statuses"),  # an event, an idea: a post of its kind
+    (ANY, r"v1/praise", "{rw}:statuses"),
     (ANY, r"v1/favourites", "read:favourites"),
     (ANY, r"v1/bookmarks", "read:bookmarks"),
     (ANY, r"v[12]/media(/.*)?", "write:media"),
