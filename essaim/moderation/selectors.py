@@ -14,6 +14,7 @@ from django.utils import timezone
 from essaim import access
 from essaim.access import Action
 from essaim.access.roles import Actor
+from essaim.access.rules.stream import MODERATING_ROLES
 from essaim.core.ids import parse_id
 from essaim.moderation.models import Decision, ModerationWarning, Report, Suspension, TargetKind
 
@@ -60,15 +61,25 @@ def suspension_for(*, user: Any) -> Suspension | None:
     return Suspension.objects.filter(user_id=user.pk, until__gt=timezone.now()).order_by("-until").first()
 
 
-def open_reports_count_sql(actor: Actor) -> tuple[str, list[Any]]:
-    """``(SELECT COUNT(*) …)`` of the open reports ``actor`` decides, and its parameters: a piece of the
-    navigation's one statement (``spaces.selectors.pending_for``); the rule is the policy's
-    (``access.visible_sql``)."""
+def queue_count_sql(actor: Actor) -> tuple[str, list[Any]]:
+    """``(SELECT COUNT(*) …) + (SELECT COUNT(*) …)``: what waits in ``actor``'s moderation queue — the open reports
+    they decide (the rule is the policy's: ``access.visible_sql``) and the posts waiting for approval in the
+    unarchived spaces they moderate (``approval.awaiting_for``) —, and its parameters: a piece of the navigation's
+    one statement (``spaces.selectors.pending_for``)."""
+    from essaim.spaces.models import Membership, Space
+    from essaim.stream.models import Post
+
     condition, params = access.visible_sql(actor, Report, "mr")
-    table = Report._meta.db_table
+    roles = ", ".join(["%s"] * len(MODERATING_ROLES))
+    reports = f"(SELECT COUNT(*) FROM {Report._meta.db_table} mr WHERE mr.status = %s AND {condition})"  # noqa: S608
+    waiting = (
+        f"(SELECT COUNT(*) FROM {Post._meta.db_table} wp WHERE wp.awaiting_approval = %s AND wp.space_id IN "  # noqa: S608
+        f"(SELECT wm.space_id FROM {Membership._meta.db_table} wm JOIN {Space._meta.db_table} ws ON ws.id = wm.space_id"
+        f" WHERE wm.user_id = %s AND wm.role IN ({roles}) AND ws.archived_at IS NULL))"
+    )
     return (
-        f"(SELECT COUNT(*) FROM {table} mr WHERE mr.status = %s AND {condition})",  # noqa: S608 - names from meta
-        [Report.Status.OPEN.value, *params],
+        f"({reports} + {waiting})",  # names from the models' meta, values as parameters
+        [Report.Status.OPEN.value, *params, True, actor.pk, *MODERATING_ROLES],
     )
 
 

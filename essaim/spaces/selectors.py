@@ -22,7 +22,7 @@ from essaim.accounts.models import User
 from essaim.core.ids import parse_id
 from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders, statement
 from essaim.core.text import fold
-from essaim.moderation.selectors import open_reports_count_sql
+from essaim.moderation.selectors import queue_count_sql
 from essaim.people.models import Profile
 from essaim.spaces.models import AutoMembershipRule, JoinRequest, Membership, Space, SpaceInvitation
 from essaim.spaces.space_rows import directory_rows, space_row
@@ -354,7 +354,7 @@ class Pending:
 
     requests: int = 0
     invitations: int = 0
-    reports: int = 0  # open reports for them to decide (``moderation``): the navigation's Moderation count
+    moderation: int = 0  # reports to decide and posts to approve (``moderation``): the navigation's Moderation count
 
     @property
     def total(self) -> int:
@@ -363,7 +363,7 @@ class Pending:
 
 def pending_for(*, actor: Actor) -> Pending:
     """The spaces menu's count, on every page: one query, in SQL written once per set of roles; the
-    moderation queue's count rides in the same statement (``moderation.selectors.open_reports_count_sql``).
+    moderation queue's count rides in the same statement (``moderation.selectors.queue_count_sql``).
 
     Requests are counted in the unarchived spaces where ``actor`` holds a role that answers them
     (``access.rules.spaces.approving_roles``), invitations as ``my_invitation_list`` finds them.
@@ -372,13 +372,13 @@ def pending_for(*, actor: Actor) -> Pending:
         return Pending()
     approvers = approving_roles(actor)
     requests_sql = _pending_requests_sql(len(approvers)) if approvers else "0"
-    reports_sql, reports_params = open_reports_count_sql(actor)
+    queue_sql, queue_params = queue_count_sql(actor)
     rows = fetch(
-        f"SELECT {requests_sql}, {_pending_invitations_sql()}, {reports_sql}",  # fixed pieces, values as parameters
-        [*([actor.pk, *approvers] if approvers else []), actor.pk, actor.email.lower(), *reports_params],
+        f"SELECT {requests_sql}, {_pending_invitations_sql()}, {queue_sql}",  # fixed pieces, values as parameters
+        [*([actor.pk, *approvers] if approvers else []), actor.pk, actor.email.lower(), *queue_params],
     )
-    requests, invitations, reports = rows[0]
-    return Pending(requests=int(requests), invitations=int(invitations), reports=int(reports))
+    requests, invitations, moderation = rows[0]
+    return Pending(requests=int(requests), invitations=int(invitations), moderation=int(moderation))
 
 
 @cache

@@ -162,7 +162,7 @@ def test_visible_visible_sql_and_the_navigation_count_agree(world: World, db: No
     mine = Report.objects.filter(pk__in=[r.pk for r in world.reports.values()])
     assert set(access.visible(actor, mine).values_list("pk", flat=True)) == expected
     if role != "anonymous":
-        assert space_selectors.pending_for(actor=actor).reports == len(expected)
+        assert space_selectors.pending_for(actor=actor).moderation == len(expected)
 
 
 def _report_url(kind: str, target: Any) -> str:

@@ -17,6 +17,7 @@ from essaim.audit.models import AuditAction, AuditEntry
 from essaim.events.types import Event, PostCreated, PostDeleted
 from essaim.moderation import approval
 from essaim.moderation.models import ModerationWarning
+from essaim.spaces import selectors as space_selectors
 from essaim.spaces.models import Space
 from essaim.stream import services as stream
 from essaim.stream.models import HomeEntry, Post
@@ -70,6 +71,15 @@ class TestWaiting:
         page = client.get(reverse("moderation:queue"))
         assert "planning du chantier" in page.text
         assert "Posts waiting for approval" in page.text
+
+    def test_it_counts_in_its_moderators_navigation_and_nobody_elses(
+        self, moderator: User, reader: User, author: User, waiting: Post
+    ) -> None:
+        assert space_selectors.pending_for(actor=moderator).moderation == 1
+        assert space_selectors.pending_for(actor=reader).moderation == 0
+        assert space_selectors.pending_for(actor=author).moderation == 0
+        approval.post_approve(actor=moderator, post=waiting)
+        assert space_selectors.pending_for(actor=moderator).moderation == 0
 
     def test_it_cannot_be_shown_by_unhiding_it(self, moderator: User, waiting: Post) -> None:
         with pytest.raises(ValidationError, match="waiting for approval"):

@@ -99,7 +99,7 @@ class TestQueue:
         assert 'value="suspended"' not in html
         home = client.get("/").content.decode()
         assert reverse("moderation:queue") in home
-        assert "1 report to handle" in home
+        assert "1 item to moderate" in home
 
     def test_a_decision_resolves_and_comes_back_to_the_queue(
         self, client: Client, moderator: User, reported: Report, drain_outbox: Callable[[], int]
