@@ -139,7 +139,7 @@ def account_data(
         "acct": user.handle,
         "display_name": user.get_full_name(),
         "locked": False,
-        "bot": user.kind == "feed",  # a feed's identity (essaim/feeds)
+        "bot": user.kind in ("feed", "bot"),  # a feed's identity (essaim/feeds), an integration's (essaim/webhooks)
         "discoverable": True,
         "group": False,
         "indexable": False,

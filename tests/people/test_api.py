@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from essaim.accounts.models import User
 from essaim.people import services
 from essaim.people.models import Department, Follow
+from essaim.people.schemas import account_data
 from tests.accounts.factories import UserFactory
 from tests.api.conftest import TokenClient, token_client_for
 
@@ -149,3 +150,10 @@ class TestDirectory:
 
     def test_guests_may_not_browse_the_directory(self, guest: User) -> None:
         assert token_client_for(guest).get("/api/v1/essaim/people").status_code == 403
+
+
+@pytest.mark.parametrize(("kind", "bot"), [("employee", False), ("guest", False), ("feed", True), ("bot", True)])
+def test_an_account_is_a_bot_when_no_person_writes_for_it(kind: str, bot: bool) -> None:
+    """A feed's identity and an incoming webhook's integration are automated: apps show them as bots."""
+    account = account_data(RequestFactory().get("/"), User(handle="source", kind=kind))
+    assert account["bot"] is bot
