@@ -159,9 +159,9 @@ def parse_body[B: Body](request: HttpRequest, schema: type[B]) -> B:
 def body_openapi(schema: type[Body]) -> dict[str, Any]:
     """``openapi_extra`` documenting ``schema`` as a JSON or form body, which may be left out (read as ``{}``)
     when the schema asks for no field."""
-    body_schema = schema.model_json_schema(ref_template="#/components/schemas/{model}")
-    body_schema.pop("$defs", None)
-    form_schema = _without_null(body_schema)
+    body_schema = schema.model_json_schema()
+    body_schema = _inlined(body_schema, body_schema.pop("$defs", {}))
+    form_schema = _as_form(body_schema)
     content = {
         "application/json": {"schema": body_schema},
         "application/x-www-form-urlencoded": {"schema": form_schema},
@@ -171,9 +171,32 @@ def body_openapi(schema: type[Body]) -> dict[str, Any]:
     return {"requestBody": {"required": required, "content": content}}
 
 
-def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` for a form, whose fields are text or absent: none can be ``null``."""
-    return {**schema, "properties": {name: _not_null(field) for name, field in schema.get("properties", {}).items()}}
+def _inlined(value: Any, definitions: dict[str, Any]) -> Any:
+    """``value`` with each ``$ref`` to one of ``definitions`` replaced by the definition: a nested object of the body
+    (``poll``) is documented in place, since the document's components do not hold it."""
+    if isinstance(value, list):
+        return [_inlined(item, definitions) for item in value]
+    if not isinstance(value, dict):
+        return value
+    reference = value.get("$ref", "")
+    if reference.startswith("#/$defs/"):
+        rest = {key: item for key, item in value.items() if key != "$ref"}
+        return _inlined(definitions[reference.removeprefix("#/$defs/")], definitions) | rest
+    return {key: _inlined(item, definitions) for key, item in value.items()}
+
+
+def _as_form(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` for a form, whose fields are text or absent: none can be ``null``, and a list sent as one field is
+    a list of one (``account_ids=2`` is ``account_ids[]=2``: :func:`_form_field`)."""
+    properties = schema.get("properties", {})
+    return {**schema, "properties": {name: _one_or_many(_not_null(field)) for name, field in properties.items()}}
+
+
+def _one_or_many(field: dict[str, Any]) -> dict[str, Any]:
+    if field.get("type") != "array" or not isinstance(field.get("items"), dict) or field.get("minItems", 0) > 1:
+        return field
+    labels: dict[str, Any] = {key: field[key] for key in ("title", "description") if key in field}
+    return {"anyOf": [field, field["items"]], **labels}
 
 
 def _not_null(field: dict[str, Any]) -> dict[str, Any]:
