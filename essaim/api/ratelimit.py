@@ -1,8 +1,8 @@
 """A simple fixed-window rate limit per token, per signed-in person, or per IP, counted by every
 process together (``core.counters``: Redis, or a SQLite file in the embedded default).
 
-The limit is ``settings.API_RATE_LIMIT`` (``"<requests>/<seconds>"``, default 300 requests per
-5 minutes). Going over answers 429 with ``Retry-After``. Every answer carries Mastodon's ``X-RateLimit-Limit``,
+The limit is ``ESSAIM_RATE_LIMITS``' ``api`` (``core.ratelimits``: 300 requests per 5 minutes unless changed, none
+with ``off``), or ``settings.API_RATE_LIMIT`` (``"<requests>/<seconds>"``) where a deployment or a test sets it. Going over answers 429 with ``Retry-After``. Every answer carries Mastodon's ``X-RateLimit-Limit``,
 ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (an ISO 8601 time), added by :func:`add_headers`.
 """
 
@@ -15,9 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja.throttling import BaseThrottle
 
-from essaim.core import counters
-
-DEFAULT_RATE = "300/300"
+from essaim.core import counters, ratelimits
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -42,7 +40,10 @@ class ApiRateLimit(BaseThrottle):
         return f"ip:{self.get_ident(request)}"
 
     def allow_request(self, request: HttpRequest) -> bool:
-        limit, window = parse_rate(getattr(settings, "API_RATE_LIMIT", DEFAULT_RATE))
+        rate = _rate()
+        if rate is None:
+            return True
+        limit, window = rate
         now = time.time()
         bucket = int(now // window)
         count = counters.hit(f"api-rate:{self.identity(request)}:{bucket}", window=window + 1)
@@ -53,6 +54,15 @@ class ApiRateLimit(BaseThrottle):
 
     def wait(self) -> float | None:
         return self._wait
+
+
+def _rate() -> tuple[int, int] | None:
+    """``(requests, seconds)``, or None when the API is not limited."""
+    explicit = getattr(settings, "API_RATE_LIMIT", None)
+    if explicit:
+        return parse_rate(explicit)
+    limit = ratelimits.limits()["api"]
+    return None if limit is None else (limit.count, limit.window_s)
 
 
 def add_headers(request: HttpRequest, response: HttpResponse) -> None:

@@ -47,8 +47,10 @@ DEFAULTS: dict[str, Limit] = {
     "report": Limit(20, 3600),
     "upload": Limit(120, 600),  # files sent ahead of a post (the API's media)
     "webhook": Limit(30, 600),  # posts by one incoming webhook (counted per hook: ``webhooks.services``)
+    "api": Limit(300, 300),  # API requests per token, else person, else address (``api.ratelimit``)
 }
 WHAT = {
+    "api": _("API requests"),
     "post": _("posts"),
     "comment": _("comments"),
     "reaction": _("reactions"),

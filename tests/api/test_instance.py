@@ -83,6 +83,16 @@ class TestEdges:
         assert refused["X-RateLimit-Remaining"] == "0"
         assert int(refused["Retry-After"]) >= 0
 
+    def test_the_api_limit_is_one_of_the_named_limits(self, api_client: TokenClient, settings: object) -> None:
+        settings.RATE_LIMITS = "api=2/60"  # type: ignore[attr-defined]
+        assert api_client.get("/api/v1/timelines/home")["X-RateLimit-Limit"] == "2"
+        api_client.get("/api/v1/timelines/home")
+        assert api_client.get("/api/v1/timelines/home").status_code == 429
+        settings.RATE_LIMITS = "off"  # type: ignore[attr-defined]
+        unlimited = api_client.get("/api/v1/timelines/home")
+        assert unlimited.status_code == 200
+        assert "X-RateLimit-Limit" not in unlimited
+
     def test_a_trailing_slash_is_the_same_path(self, client: Client, db: None) -> None:
         assert client.get("/api/v1/instance/").json()["version"].startswith("4.3.0")
 
