@@ -1,8 +1,9 @@
 """A simple fixed-window rate limit per token, per signed-in person, or per IP, counted by every
 process together (``core.counters``: Redis, or a SQLite file in the embedded default).
 
-The limit is ``ESSAIM_RATE_LIMITS``' ``api`` (``core.ratelimits``: 300 requests per 5 minutes unless changed, none
-with ``off``), or ``settings.API_RATE_LIMIT`` (``"<requests>/<seconds>"``) where a deployment or a test sets it. Going over answers 429 with ``Retry-After``. Every answer carries Mastodon's ``X-RateLimit-Limit``,
+The limit is ``ESSAIM_RATE_LIMITS``' ``api`` (``core.ratelimits``: 300 requests per 5 minutes unless changed,
+none with ``off``), or ``settings.API_RATE_LIMIT`` (``"<requests>/<seconds>"``) where a deployment or a test sets
+it. Going over answers 429 with ``Retry-After``. Every answer carries Mastodon's ``X-RateLimit-Limit``,
 ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (an ISO 8601 time), added by :func:`add_headers`.
 """
 
