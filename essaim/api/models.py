@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,3 +60,24 @@ class AppRegistration(models.Model):
     @property
     def scope_list(self) -> list[str]:
         return self.scopes.split()
+
+
+class IdempotencyKey(models.Model):
+    """A status written through the API with Mastodon's ``Idempotency-Key`` header: the same key sent again by the
+    same person within an hour answers this status instead of writing another (``api.idempotency``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # ``idempotency_key_once``
+    )
+    key = models.CharField(max_length=255)
+    status_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status_id}"

@@ -19,6 +19,7 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict, Field, JsonValue, WithJsonSchema
 from pydantic.json_schema import JsonDict
 
+from essaim.api import idempotency
 from essaim.api.auth import current_user
 from essaim.api.body import Body, body_openapi, parse_body, require_single, require_storable
 from essaim.api.errors import ApiError, errors
@@ -228,9 +229,7 @@ def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
     return visibility
 
 
-def reply_create(
-    request: HttpRequest, data: StatusCreate, in_reply_to_id: str, *, space: Space | None
-) -> dict[str, Any]:
+def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str, *, space: Space | None) -> Comment:
     """A comment on the status ``in_reply_to_id`` (a post, or a comment whose thread it joins), with the
     uploads ``media_ids`` names, as a status takes them.
 
@@ -242,28 +241,43 @@ def reply_create(
         raise ValidationError({"space_id": _("A reply goes into its post's space: leave space_id out.")})
     parent = target if isinstance(target, Comment) else None
     media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
-    comment = services.comment_create(
-        actor=current_user(request), post=post, body=data.status, parent=parent, media=media
-    )
-    return comment_status(request, comment, with_source=True)
+    return services.comment_create(actor=current_user(request), post=post, body=data.status, parent=parent, media=media)
 
 
 @router.post(
     "/statuses",
     response={200: Status, **errors(403, 404, 422)},
     url_name="statuses-create",
-    openapi_extra=body_openapi(StatusCreate),
+    openapi_extra=body_openapi(StatusCreate) | {"parameters": [idempotency.OPENAPI_PARAMETER]},
 )
 def status_create(request: HttpRequest) -> dict[str, Any]:
-    """Publish a post (into a space with Essaim's ``space_id``), or a comment when ``in_reply_to_id`` is given."""
+    """Publish a post (into a space with Essaim's ``space_id``), or a comment when ``in_reply_to_id`` is given.
+
+    With an ``Idempotency-Key`` header, the same request sent again within the hour answers the status it wrote
+    rather than writing another (``api.idempotency``)."""
     data = parse_body(request, StatusCreate)
+    key = idempotency.key_of(request)
     space = find_space(request, data.space_id) if data.space_id is not None else None
     visibility = post_visibility(data, space=space)  # a reply's is its post's, but the same values are accepted
+    written = idempotency.write_once(
+        user=current_user(request),
+        key=key,
+        write=lambda: status_write(request, data, space=space, visibility=visibility),
+        status_id=lambda status: status.pk,
+    )
+    status = find_status(request, str(written)) if isinstance(written, int) else written
+    if isinstance(status, Comment):
+        return comment_status(request, status, with_source=True)
+    return post_status(request, status, with_source=True)
+
+
+def status_write(request: HttpRequest, data: StatusCreate, *, space: Space | None, visibility: str) -> Post | Comment:
+    """The post, or the comment when ``in_reply_to_id`` is given, that ``POST /api/v1/statuses`` writes."""
     if data.in_reply_to_id is not None:
         return reply_create(request, data, data.in_reply_to_id, space=space)
     media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
     kind, kind_data = status_kind(data)
-    post = services.post_create(
+    return services.post_create(
         actor=current_user(request),
         body=data.status,
         visibility=visibility,
@@ -272,7 +286,6 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
         kind=kind,
         kind_data=kind_data,
     )
-    return post_status(request, post, with_source=True)
 
 
 def status_kind(data: StatusCreate) -> tuple[str, dict[str, Any] | None]:
