@@ -7,7 +7,8 @@ request for the length of the cap on every post; RE2 never does.
 
 A rule is one of three things (``Kind``): words and phrases (matched whole, ignoring case and accents), a pattern
 (RE2 syntax, matched as written), or a built-in detector of personal data whose candidates are then checked:
-an IBAN (ISO 13616 mod-97), a French social security number (NIR with its key), a payment card number (Luhn),
+an IBAN (ISO 13616 mod-97), a French social security number (NIR with its key), a payment card number (a
+card network's prefix and length, and Luhn),
 an e-mail address. The set says in one pass which rules matched; only those are read again, to check a
 detector's candidates and cut the excerpt. Nothing here touches the database: ``screening`` feeds it.
 """
@@ -70,6 +71,27 @@ def nir_valid(candidate: str) -> bool:
     return body.isdigit() and int(compact[13:]) == 97 - int(body) % 97
 
 
+# The card networks' number prefixes and lengths (Visa, Mastercard, American Express, Discover, JCB, Diners,
+# UnionPay): a Luhn check alone lets one random number in ten through, and a French SIRET (14 digits) is
+# Luhn-valid by design.
+_CARD_BRANDS: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = (
+    (("4",), (13, 16, 19)),
+    (("51", "52", "53", "54", "55", *(str(n) for n in range(2221, 2721))), (16,)),
+    (("34", "37"), (15,)),
+    (("6011", "65", *(str(n) for n in range(644, 650))), (16, 19)),
+    (("35",), (16, 19)),
+    (("36", "38", "300", "301", "302", "303", "304", "305"), (14,)),
+    (("62",), (16, 17, 18, 19)),
+)
+
+
+def card_valid(candidate: str) -> bool:
+    """A payment card number: a card network's prefix and length, and the Luhn check."""
+    digits = "".join(ch for ch in candidate if ch.isdigit())
+    brand = any(len(digits) in lengths and digits.startswith(prefixes) for prefixes, lengths in _CARD_BRANDS)
+    return brand and luhn_valid(digits)
+
+
 def luhn_valid(candidate: str) -> bool:
     digits = [int(ch) for ch in candidate if ch.isdigit()]
     if not 13 <= len(digits) <= 19:
@@ -88,7 +110,7 @@ DETECTOR_PATTERNS: dict[str, tuple[str, Callable[[str], bool] | None]] = {
         r" ?[0-9]{3} ?[0-9]{3} ?[0-9]{2})(?:$|[^0-9])",
         nir_valid,
     ),
-    CARD: (r"(?:^|[^0-9])(?P<essaim_match>[0-9](?:[ -]?[0-9]){12,18})(?:$|[^0-9])", luhn_valid),
+    CARD: (r"(?:^|[^0-9])(?P<essaim_match>[0-9](?:[ -]?[0-9]){12,18})(?:$|[^0-9])", card_valid),
     EMAIL: (r"(?P<essaim_match>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})", None),
 }
 

@@ -43,16 +43,15 @@ def _generation() -> str | None:
 
 def matcher() -> engine.Matcher:
     """The active rules, compiled: the same object until a rule changes (one query to compile them then)."""
-    now = time.monotonic()
     current = _state["matcher"]
-    if current is not None and now - _state["checked"] < CHECK_SECONDS:
+    if current is not None and time.monotonic() - _state["checked"] < CHECK_SECONDS:
         return cast(engine.Matcher, current)
     generation = _generation()
     with _lock:
         if _state["matcher"] is None or _state["generation"] != generation:
             specs = [rule.spec() for rule in WatchRule.objects.filter(is_active=True).order_by("id")]
             _state["matcher"], _state["generation"] = engine.Matcher(specs), generation
-        _state["checked"] = now
+        _state["checked"] = time.monotonic()
         return cast(engine.Matcher, _state["matcher"])
 
 

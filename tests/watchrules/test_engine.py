@@ -107,9 +107,15 @@ class TestDetectors:
     def test_card_numbers_passing_luhn(self, number: str) -> None:
         assert one("card").match(f"ma carte {number} expire")
 
-    @pytest.mark.parametrize("text", ["4111 1111 1111 1112", "commande 1234567890123", "tel 01 23 45 67 89"])
+    @pytest.mark.parametrize(
+        "text", ["4111 1111 1111 1112", "commande 1234567890123", "tel 01 23 45 67 89", "SIRET 732 829 320 00074"]
+    )
     def test_numbers_failing_luhn_or_too_short_do_not(self, text: str) -> None:
         assert one("card").match(text) == []
+
+    def test_a_siret_passes_luhn_but_is_no_card(self) -> None:
+        assert engine.luhn_valid("73282932000074")
+        assert not engine.card_valid("73282932000074")
 
     def test_email_addresses(self) -> None:
         assert one("email").match("écrivez à lea.martin@exemple.fr")
