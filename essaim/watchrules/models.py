@@ -26,7 +26,7 @@ class WatchRule(models.Model):
         PATTERN = engine.PATTERN, _("Pattern (regular expression)")
         IBAN = engine.IBAN, _("Bank account numbers (IBAN, checked)")
         NIR = engine.NIR, _("French social security numbers (checked)")
-        CARD = engine.CARD, _("Payment card numbers (Luhn check)")
+        CARD = engine.CARD, _("Payment card numbers (checked)")
         EMAIL = engine.EMAIL, _("E-mail addresses")
 
     class Action(models.TextChoices):
