@@ -99,3 +99,8 @@ class TestQueue:
 
     def test_an_unknown_match_is_404(self, signed_in: Client) -> None:
         assert signed_in.post(reverse("watchrules:hit-decide", kwargs={"hit_id": 999})).status_code == 404
+
+
+def test_a_compliance_officer_finds_the_rules_in_their_menu(signed_in: Client) -> None:
+    """They have no administration page: the avatar menu links the audit log and the watch rules."""
+    assert reverse("watchrules:list") in signed_in.get("/").text
