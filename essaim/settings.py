@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "essaim.audit",
     "essaim.charters",
     "essaim.moderation",
+    "essaim.watchrules",
     "essaim.privacy",
     "essaim.documents",
     "essaim.feeds",

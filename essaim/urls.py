@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/outbox/", include("essaim.mailbox.urls")),
     path("manage/backups/", include("essaim.backups.urls")),
     path("manage/audit/", include("essaim.audit.urls")),
+    path("manage/watch-rules/", include("essaim.watchrules.urls")),
     path("", include("essaim.charters.urls")),  # /charter/ and /manage/charter/
     path("", include("essaim.privacy.urls")),  # /accounts/data/ and /manage/people/<id>/erase/
     path("", include("essaim.feeds.urls")),  # /spaces/<slug>/settings/feeds/ and /manage/feeds/

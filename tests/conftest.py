@@ -12,6 +12,7 @@ from essaim.accounts.models import User
 from essaim.core import fragments
 from essaim.events import outbox, pipeline
 from essaim.events.types import Event
+from essaim.watchrules import screening
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 
 
@@ -21,6 +22,7 @@ def _clear_cache() -> None:
     caches["ratelimit"].clear()  # the shared counters (core.counters): a file or Redis
     caches[fragments.ALIAS].clear()  # the shared HTML (core.fragment_store): a file or Redis
     fragments.forget_local()
+    screening.reset_empty()  # no watch rule compiled from an earlier test (essaim/watchrules)
 
 
 @pytest.fixture(autouse=True)

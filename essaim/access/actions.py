@@ -23,6 +23,8 @@ class Action(StrEnum):
     ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
     EXPORT_OWN_DATA = "network.export_own_data"  # ask for and download an archive of one's own data (privacy)
     MANAGE_NETWORK_WEBHOOKS = "network.manage_webhooks"  # network-wide outgoing webhooks (webhooks)
+    MANAGE_WATCH_RULES = "network.manage_watch_rules"  # write, disable, delete watch rules (watchrules)
+    REVIEW_WATCH_HITS = "network.review_watch_hits"  # the compliance queue: held posts, reported matches (watchrules)
     VIEW_DIRECTORY = "people.directory"
     SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)

@@ -62,6 +62,10 @@ class AuditAction(models.TextChoices):
     CHARTER_PUBLISHED = "charter.published", _("Usage charter published")
     SPACE_CHARTER_PUBLISHED = "charter.space_published", _("Space's usage charter published")
     CHARTER_ACCEPTANCES_EXPORTED = "charter.acceptances_exported", _("Usage charter acceptances exported")
+    WATCH_RULE_CREATED = "watch_rule.created", _("Watch rule created")
+    WATCH_RULE_CHANGED = "watch_rule.changed", _("Watch rule changed")
+    WATCH_RULE_DELETED = "watch_rule.deleted", _("Watch rule deleted")
+    WATCH_HIT_DECIDED = "watch_hit.decided", _("Watch rule match reviewed")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

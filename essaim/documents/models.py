@@ -17,7 +17,8 @@ class DocumentText(models.Model):
     too large, encrypted, a bomb) or ``failed`` (broken, too slow, too big in memory), with ``reason``.
 
     Its key is the attachment's: deleting the file, its comment or its post deletes the text.
-    Nobody reads it but search, which shows it only to who may see the post (docs/documents.md).
+    Search reads it, and shows it only to who may see the post (docs/documents.md); so do the watch rules,
+    which show compliance an excerpt of what matched (docs/governance.md).
     """
 
     class Status(models.TextChoices):

@@ -1,7 +1,8 @@
-"""Reading extracted texts: for search only (``essaim.search``), which checks who may see each post.
+"""Reading extracted texts: for search (``essaim.search``), which checks who may see each post, and for the watch
+rules (``essaim.watchrules``), which show compliance an excerpt of what matched.
 
 A text carries no permission of its own: it is the post's (or its comment's) file's, and search shows
-a snippet of it only to who may see that post (docs/documents.md). Nothing else reads it.
+a snippet of it only to who may see that post (docs/documents.md).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from essaim.moderation.models import ModerationWarning
 from essaim.spaces.models import Membership
 from essaim.stream import services as stream
 from essaim.stream.models import Mention, Post
+from essaim.watchrules.screening import held_post_ids
 
 QUEUE_LIMIT = 100
 
@@ -34,12 +35,14 @@ def awaiting_for(*, actor: Actor) -> QuerySet[Post]:
     """The posts waiting in the spaces ``actor`` moderates, the oldest first (at most ``QUEUE_LIMIT``)."""
     moderated = Membership.objects.filter(user_id=actor.pk, role__in=MODERATING_ROLES).values("space_id")
     posts = Post.objects.filter(awaiting_approval=True, space_id__in=moderated, space__archived_at__isnull=True)
+    posts = posts.exclude(pk__in=held_post_ids())  # a watch rule's hold: compliance decides first
     return posts.select_related("author__profile", "space").order_by("id")[:QUEUE_LIMIT]
 
 
 def awaiting_get_for(*, actor: Actor, post_id: int) -> Post:
     """One waiting post the actor may decide (404 as a missing one for anyone else)."""
-    post = Post.objects.select_related("space", "author").filter(pk=post_id, awaiting_approval=True).first()
+    waiting = Post.objects.select_related("space", "author").filter(pk=post_id, awaiting_approval=True)
+    post = waiting.exclude(pk__in=held_post_ids()).first()
     if post is None or post.space is None or not access.can(actor, Action.MODERATE, post.space):
         raise Http404
     return post

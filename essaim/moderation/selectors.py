@@ -68,18 +68,30 @@ def queue_count_sql(actor: Actor) -> tuple[str, list[Any]]:
     one statement (``spaces.selectors.pending_for``)."""
     from essaim.spaces.models import Membership, Space
     from essaim.stream.models import Post
+    from essaim.watchrules.models import WatchHit, WatchRule
 
     condition, params = access.visible_sql(actor, Report, "mr")
     roles = ", ".join(["%s"] * len(MODERATING_ROLES))
     reports = f"(SELECT COUNT(*) FROM {Report._meta.db_table} mr WHERE mr.status = %s AND {condition})"  # noqa: S608
+    held = (  # a watch rule's hold: compliance decides first (``watchrules.screening.held_post_ids``)
+        f"SELECT 1 FROM {WatchHit._meta.db_table} wh WHERE wh.post_id = wp.id AND wh.action = %s AND wh.status = %s"  # noqa: S608
+    )
     waiting = (
         f"(SELECT COUNT(*) FROM {Post._meta.db_table} wp WHERE wp.awaiting_approval = %s AND wp.space_id IN "  # noqa: S608
         f"(SELECT wm.space_id FROM {Membership._meta.db_table} wm JOIN {Space._meta.db_table} ws ON ws.id = wm.space_id"
-        f" WHERE wm.user_id = %s AND wm.role IN ({roles}) AND ws.archived_at IS NULL))"
+        f" WHERE wm.user_id = %s AND wm.role IN ({roles}) AND ws.archived_at IS NULL) AND NOT EXISTS ({held}))"
     )
     return (
         f"({reports} + {waiting})",  # names from the models' meta, values as parameters
-        [Report.Status.OPEN.value, *params, True, actor.pk, *MODERATING_ROLES],
+        [
+            Report.Status.OPEN.value,
+            *params,
+            True,
+            actor.pk,
+            *MODERATING_ROLES,
+            WatchRule.Action.HOLD.value,
+            WatchHit.Status.OPEN.value,
+        ],
     )
 
 

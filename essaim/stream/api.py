@@ -192,6 +192,12 @@ class StatusCreate(Body):
         json_schema_extra={"enum": ["post", "question"]},
         description="Essaim: question makes the post a question (its replies are answers). A poll needs only ``poll``.",
     )
+    confirm_watch: bool = Field(
+        False,
+        description="Essaim: publish even though a watch rule warns about the text. Without it, such a text is "
+        "refused with 422 (error_description names the rules); show it to the author, then send it again with "
+        "confirm_watch=true if they confirm. Rules that hold or report are not overruled by it.",
+    )
 
 
 class StatusUpdate(Body):
@@ -199,6 +205,12 @@ class StatusUpdate(Body):
         ...,
         json_schema_extra=TEXT,
         description=f"The new text: at most {POST_MAX_CHARS} characters for a post, {COMMENT_MAX_CHARS} for a comment.",
+    )
+    confirm_watch: bool = Field(
+        False,
+        description="Essaim: publish even though a watch rule warns about the text. Without it, such a text is "
+        "refused with 422 (error_description names the rules); show it to the author, then send it again with "
+        "confirm_watch=true if they confirm. Rules that hold or report are not overruled by it.",
     )
 
 
@@ -241,7 +253,14 @@ def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str, 
         raise ValidationError({"space_id": _("A reply goes into its post's space: leave space_id out.")})
     parent = target if isinstance(target, Comment) else None
     media = selectors.media_pending_for(actor=current_user(request), ids=data.media_ids) if data.media_ids else []
-    return services.comment_create(actor=current_user(request), post=post, body=data.status, parent=parent, media=media)
+    return services.comment_create(
+        actor=current_user(request),
+        post=post,
+        body=data.status,
+        parent=parent,
+        media=media,
+        confirm_watch=data.confirm_watch,
+    )
 
 
 @router.post(
@@ -285,6 +304,7 @@ def status_write(request: HttpRequest, data: StatusCreate, *, space: Space | Non
         space=space,
         kind=kind,
         kind_data=kind_data,
+        confirm_watch=data.confirm_watch,
     )
 
 
@@ -341,11 +361,15 @@ def status_update(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     if isinstance(found, Comment):
         return comment_status(
             request,
-            services.comment_edit(actor=current_user(request), comment=found, body=data.status),
+            services.comment_edit(
+                actor=current_user(request), comment=found, body=data.status, confirm_watch=data.confirm_watch
+            ),
             with_source=True,
         )
     return post_status(
-        request, services.post_edit(actor=current_user(request), post=found, body=data.status), with_source=True
+        request,
+        services.post_edit(actor=current_user(request), post=found, body=data.status, confirm_watch=data.confirm_watch),
+        with_source=True,
     )
 
 

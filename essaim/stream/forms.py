@@ -43,6 +43,7 @@ def image_description_field(help_text: _StrOrPromise) -> forms.CharField:
 
 
 class PostForm(forms.Form):
+    watch_hits: Sequence[Any] = ()  # the watch rules' warning, when one asks "publish anyway?"
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(
@@ -92,6 +93,7 @@ class PostForm(forms.Form):
 
 
 class PostEditForm(forms.Form):
+    watch_hits: Sequence[Any] = ()  # the watch rules' warning, when one asks "publish anyway?"
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 8, "data-suggest": True}),
@@ -115,6 +117,8 @@ class PostEditForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     """A comment's text, as it is edited (its files stay as they are)."""
+
+    watch_hits: Sequence[Any] = ()  # the watch rules' warning, when one asks "publish anyway?"
 
     body = forms.CharField(
         label=_("Your comment"),

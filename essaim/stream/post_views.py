@@ -28,6 +28,7 @@ from essaim.stream.forms import AnnouncementForm, CommentEditForm, CommentForm, 
 from essaim.stream.models import Post
 from essaim.stream.services import MAX_ATTACHMENTS
 from essaim.stream.views import cursor_or_400, discard_kept, keep_uploads, me, safe_next
+from essaim.watchrules import screening
 
 
 def _detail_context(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
@@ -82,7 +83,10 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                     attachments=form.cleaned_data["attachments"],
                     remove=form.cleaned_data["remove"],
                     image_description=form.cleaned_data["image_description"],
+                    confirm_watch=request.POST.get("confirm_watch") == "1",
                 )
+            except screening.WatchWarning as exc:
+                form.watch_hits = exc.hits
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -137,7 +141,10 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
                 attachments=form.cleaned_data["attachments"],
                 image_description=form.cleaned_data["image_description"],
                 media=kept,
+                confirm_watch=request.POST.get("confirm_watch") == "1",
             )
+        except screening.WatchWarning as exc:
+            form.watch_hits = exc.hits
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -159,7 +166,14 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_edit(actor=me(request), comment=comment, body=form.cleaned_data["body"])
+                services.comment_edit(
+                    actor=me(request),
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    confirm_watch=request.POST.get("confirm_watch") == "1",
+                )
+            except screening.WatchWarning as exc:
+                form.watch_hits = exc.hits
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -65,6 +65,7 @@ from essaim.stream.models import (
     Visibility,
     checked_emoji,
 )
+from essaim.watchrules import screening
 
 MAX_ATTACHMENTS = 10
 ANNOUNCEMENT_MAX_DAYS = 365
@@ -215,6 +216,7 @@ def post_create(
     space: Space | None = None,
     kind: str = PostKind.POST,
     kind_data: Mapping[str, Any] | None = None,
+    confirm_watch: bool = False,
 ) -> Post:
     """Publish a post (optionally in ``space``, with files) and deliver it to home timelines (``_deliver``).
 
@@ -225,6 +227,8 @@ def post_create(
     it also describes the images among ``media``).
     ``media`` are the actor's earlier uploads (:func:`media_upload`) that this post takes: the API's
     media, or the files the composer kept from a refused try.
+    ``confirm_watch``: the author saw the watch rules' warning and publishes anyway (``watchrules``); a text a
+    "warn" rule matches is refused without it, one a "hold" rule matches waits for compliance.
 
     The checks, the mentions' lookup, the rendering and the files (images decoded and re-encoded)
     come before the transaction: on SQLite a write transaction holds the database's one write
@@ -245,9 +249,11 @@ def post_create(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
         )
     prepared = kinds.prepare(actor=actor, kind=kind, data=kind_data) if kind != PostKind.POST else None
+    verdict = screening.screen(text=body, confirmed=confirm_watch)
     post = Post(author=actor, body=body, visibility=visibility, space=space, kind=kind)
-    if space is not None and not access.can(actor, Action.PUBLISH_DIRECTLY, space):
-        # Waits for a moderator (``moderation.approval``): hidden until then, and said to nobody.
+    if verdict.holds or (space is not None and not access.can(actor, Action.PUBLISH_DIRECTLY, space)):
+        # Waits for a moderator (``moderation.approval``) or for compliance (a watch rule's hold, reviewed in
+        # ``watchrules``): hidden until then, and said to nobody.
         post.awaiting_approval, post.hidden_at = True, timezone.now()
     post.attachment_count = len(attachments) + len(media)
     post.body_html = render_body(body, mentioned=mentioned)
@@ -263,6 +269,8 @@ def post_create(
             _take_files(files, media, post=post, image_description=image_description)
             if kind != PostKind.POST:
                 kinds.write(actor=actor, post=post, prepared=prepared)
+            if verdict:
+                screening.record(verdict, author_id=actor.pk, source="post", post_id=post.pk)
             if not post.awaiting_approval:
                 post_published(
                     post,
@@ -371,13 +379,16 @@ def post_edit(
     attachments: Sequence[UploadedFile] = (),
     remove: Sequence[int] = (),
     image_description: str = "",
+    confirm_watch: bool = False,
 ) -> Post:
     """Change a post's text, and add files (``attachments``) or remove some of its own (``remove``, their ids).
 
     A new text keeps the previous one in the post's history; any change marks the post edited.
     ``image_description`` is the alt text of the images added. As in :func:`post_create`, new files
     are checked and re-encoded before the transaction, and removed ones leave the storage once it
-    commits; a refused edit changes nothing and stores nothing.
+    commits; a refused edit changes nothing and stores nothing. A new text goes through the watch rules
+    (``confirm_watch`` as in :func:`post_create`): one a "hold" rule matches hides the post until compliance
+    decides.
     """
     access.require(actor, Action.EDIT, post)
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
@@ -393,17 +404,29 @@ def post_edit(
     others = [u for u in mentioned or () if u.pk != post.author_id]
     if mentioned is not None and post.visibility == Visibility.MENTIONED and not others:
         raise ValidationError({"body": _("This post is for mentioned people only: keep at least one @mention.")})
+    verdict = screening.screen(text=body, confirmed=confirm_watch) if mentioned is not None else screening.Verdict()
     files: list[Attachment] = []
     try:
         _prepare_files(actor, attachments, image_description, into=files)
         with transaction.atomic():
             before = _post_mentions(post) if mentioned is not None else set()
             _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count)
+            if verdict:
+                _held_after_edit(post, verdict)
             emit(_edited(actor, post, mentioned, before, with_documents=_with_documents(files, ())))
     except BaseException:
         attachment_files.discard(files)  # the files of an edit that was not written
         raise
     return post
+
+
+def _held_after_edit(post: Post, verdict: screening.Verdict) -> None:
+    """An edit's watch-rule matches written for compliance; a "hold" hides the post until they decide."""
+    published = not post.awaiting_approval
+    screening.record(verdict, author_id=post.author_id, source="post_edit", post_id=post.pk, published_before=published)
+    if verdict.holds and published:
+        post.awaiting_approval, post.hidden_at = True, timezone.now()
+        post.save(update_fields=["awaiting_approval", "hidden_at"])
 
 
 def _attachments_to_remove(post: Post, ids: Sequence[int]) -> list[Attachment]:
@@ -477,6 +500,12 @@ def _edited(
 def post_delete(*, actor: User, post: Post) -> None:
     """Delete a post with its comments, reactions, mentions, files (its comments' too) and timeline entries."""
     access.require(actor, Action.DELETE, post)
+    post_delete_unchecked(actor=actor, post=post)
+
+
+def post_delete_unchecked(*, actor: User, post: Post) -> None:
+    """:func:`post_delete` without its check, in the caller's transaction: compliance deletes a post a watch rule
+    held (``watchrules.services.hit_reject``, which checked ``REVIEW_WATCH_HITS``)."""
     files = [(a.file.name or "", a.thumbnail.name or "") for a in post.attachments.all()]
     emit(PostDeleted(actor_id=actor.pk, post_id=post.pk, author_id=post.author_id, space_id=post.space_id))
     post.delete()
@@ -500,6 +529,7 @@ def comment_create(
     attachments: Sequence[UploadedFile] = (),
     image_description: str = "",
     media: Sequence[Attachment] = (),
+    confirm_watch: bool = False,
 ) -> Comment:
     """Comment on a visible post, or reply to one of its top-level comments (two levels at most), with files.
 
@@ -509,6 +539,8 @@ def comment_create(
     comment kept). A comment needs text, as a post does. As in :func:`post_create`, the files are
     prepared before the transaction, and what is written is all or nothing: a comment that is not
     written leaves no file behind. Without files it costs not one statement more than before.
+    The watch rules read it as they read a post (``confirm_watch``); comments cannot wait hidden, so one a
+    "hold" rule matches is refused, and compliance told (``screening.refuse_held_comment``).
     """
     access.require(actor, Action.COMMENT, post)
     _require_space_charter(actor, post.space_id)
@@ -521,6 +553,9 @@ def comment_create(
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay two levels deep: answer in the same thread
     mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    verdict = screening.screen(text=body, confirmed=confirm_watch)
+    if verdict.holds:
+        screening.refuse_held_comment(verdict, author_id=actor.pk, post_id=post.pk)
     comment = Comment(post=post, parent=parent, author=actor, body=body)
     comment.attachment_count = len(attachments) + len(media)
     comment.body_html = render_body(body, mentioned=mentioned)
@@ -533,6 +568,8 @@ def comment_create(
             post_links.add_mentions(post_id=post.pk, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
             _refresh_comment_count(post)
             _take_files(files, media, post=post, comment=comment, image_description=image_description)
+            if verdict:
+                screening.record(verdict, author_id=actor.pk, source="comment", post_id=post.pk, comment_id=comment.pk)
             if post.kind != PostKind.POST:
                 kinds.commented(post=post, comment=comment)  # a question's first answer…
             emit(
@@ -552,13 +589,25 @@ def comment_create(
     return comment
 
 
-@transaction.atomic
-def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+def comment_edit(*, actor: User, comment: Comment, body: str, confirm_watch: bool = False) -> Comment:
+    """A comment's new text, read by the watch rules as a new comment is (before the transaction)."""
     access.require(actor, Action.EDIT, comment)
     body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
     if body == comment.body:
         return comment
+    verdict = screening.screen(text=body, confirmed=confirm_watch)
+    if verdict.holds:
+        screening.refuse_held_comment(verdict, author_id=actor.pk, post_id=comment.post_id)
+    return _comment_edit_write(actor=actor, comment=comment, body=body, verdict=verdict)
+
+
+@transaction.atomic
+def _comment_edit_write(*, actor: User, comment: Comment, body: str, verdict: screening.Verdict) -> Comment:
     mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    if verdict:
+        screening.record(
+            verdict, author_id=actor.pk, source="comment_edit", post_id=comment.post_id, comment_id=comment.pk
+        )
     comment.body = body
     comment.body_html = render_body(body, mentioned=mentioned)
     comment.edited_at = timezone.now()

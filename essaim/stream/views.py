@@ -32,6 +32,7 @@ from essaim.stream import selectors, services
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Attachment, Post, Visibility
 from essaim.stream.services import MAX_ATTACHMENTS
+from essaim.watchrules import screening
 
 FEED_TEMPLATE = "stream/feed.html"
 
@@ -181,7 +182,10 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 space=space,
                 kind=form.kind,
                 kind_data=form.kind_data(),
+                confirm_watch=request.POST.get("confirm_watch") == "1",
             )
+        except screening.WatchWarning as exc:
+            form.watch_hits = exc.hits  # the composer asks "publish anyway?" (watchrules/includes/warning.html)
         except ValidationError as exc:
             _add_post_errors(form, exc)
         else:

@@ -29,7 +29,12 @@ class Network:
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
                 return moderates_something(actor)
             # compliance reads the log and the charters' acceptances; it never needs to browse the spaces for it
-            case Action.VIEW_AUDIT_LOG | Action.EXPORT_CHARTER_ACCEPTANCES:
+            case (
+                Action.VIEW_AUDIT_LOG
+                | Action.EXPORT_CHARTER_ACCEPTANCES
+                | Action.MANAGE_WATCH_RULES  # watch rules: ``rules/watchrules.py``
+                | Action.REVIEW_WATCH_HITS
+            ):
                 return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)
             case (
                 Action.VIEW_DIRECTORY
