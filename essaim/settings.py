@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "essaim.charters",
     "essaim.moderation",
     "essaim.privacy",
+    "essaim.compliance",
     "essaim.documents",
     "essaim.feeds",
     "essaim.questions",

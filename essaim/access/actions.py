@@ -23,6 +23,12 @@ class Action(StrEnum):
     ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
     EXPORT_OWN_DATA = "network.export_own_data"  # ask for and download an archive of one's own data (privacy)
     MANAGE_NETWORK_WEBHOOKS = "network.manage_webhooks"  # network-wide outgoing webhooks (webhooks)
+    # compliance (issue 21 item 6): retention policies are the network administrators'; legal holds theirs and
+    # the compliance officers'; compliance exports the compliance officers' (a ComplianceExport is VIEWed, i.e.
+    # downloaded, by whoever asked for it)
+    MANAGE_RETENTION = "compliance.manage_retention"
+    SET_LEGAL_HOLD = "compliance.set_legal_hold"
+    EXPORT_COMPLIANCE = "compliance.export"
     VIEW_DIRECTORY = "people.directory"
     SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)

@@ -62,6 +62,13 @@ class AuditAction(models.TextChoices):
     CHARTER_PUBLISHED = "charter.published", _("Usage charter published")
     SPACE_CHARTER_PUBLISHED = "charter.space_published", _("Space's usage charter published")
     CHARTER_ACCEPTANCES_EXPORTED = "charter.acceptances_exported", _("Usage charter acceptances exported")
+    RETENTION_SET = "retention.set", _("Retention policy set")
+    RETENTION_REMOVED = "retention.removed", _("Retention policy removed")
+    RETENTION_APPLIED = "retention.applied", _("Retention policy applied")
+    LEGAL_HOLD_PLACED = "legal_hold.placed", _("Legal hold placed")
+    LEGAL_HOLD_RELEASED = "legal_hold.released", _("Legal hold released")
+    COMPLIANCE_EXPORT_REQUESTED = "compliance_export.requested", _("Compliance export requested")
+    COMPLIANCE_EXPORT_DOWNLOADED = "compliance_export.downloaded", _("Compliance export downloaded")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
