@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "essaim.moderation",
     "essaim.watchrules",
     "essaim.privacy",
+    "essaim.compliance",
     "essaim.documents",
     "essaim.feeds",
     "essaim.questions",

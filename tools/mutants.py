@@ -41,6 +41,8 @@ RULES_PEOPLE = "tests/access/test_rules_people.py"
 POLICY_TESTS = "tests/access/test_policy.py"
 MATRIX_SPACES = "tests/access/test_matrix_spaces.py::test_policy"
 MATRIX_SPACES_VISIBLE = "tests/access/test_matrix_spaces.py::test_visible_matches_view_in_one_query"
+MATRIX_SPACES_COMPLIANCE = "tests/access/test_matrix_spaces.py"
+MATRIX_COMPLIANCE = "tests/access/test_matrix_compliance.py"
 VISIBLE_SQL = "tests/access/test_visible_sql.py"
 MATRIX_PEOPLE = "tests/access/test_matrix_people.py"
 MATRIX_NETWORK = "tests/access/test_matrix_network.py::test_services"
@@ -111,19 +113,11 @@ MUTANTS: list[Mutant] = [
         ROLES,
         "is_employee(actor) and bool(actor.is_compliance_officer)",
         "is_signed_in(actor) and bool(actor.is_compliance_officer)",
-        MATRIX_SPACES,
-        AMONG_POSTS,
-        READERS_EQUAL,
+        POLICY_TESTS,
+        MATRIX_COMPLIANCE,
     ),
     _m("roles: is_self inverted", ROLES, "actor.pk == user.pk", "actor.pk != user.pk", POLICY_TESTS, RULES_PEOPLE),
     _m("roles: employee_q lets guests in", ROLES, 'signed_in_q() & Q(kind="employee")', "signed_in_q()", READERS_EQUAL),
-    _m(
-        "roles: compliance_q without employee",
-        ROLES,
-        "employee_q() & Q(is_compliance_officer=True)",
-        "signed_in_q() & Q(is_compliance_officer=True)",
-        READERS_EQUAL,
-    ),
     # --- the dispatcher ---------------------------------------------------------------------------
     _m(
         "policy: an invisible target answers 403",
@@ -157,10 +151,10 @@ MUTANTS: list[Mutant] = [
         *POST_RULE,
     ),
     _m(
-        "post sql: compliance reads members' spaces only",
+        "post sql: compliance officers browse every space again (issue 21)",
         STREAM,
-        'in_space = Q(**{f"{prefix}space__isnull": False})',
-        "in_space = Q(member)",
+        "    in_space = Q(member)\n",
+        "    in_space = Q(member) | Q(pk__isnull=not roles.is_compliance_officer(actor))\n",
         *POST_RULE,
     ),
     _m(
@@ -237,11 +231,12 @@ MUTANTS: list[Mutant] = [
         AMONG_POSTS,
     ),
     _m(
-        "post rows: compliance reads members' spaces only",
+        "post rows: compliance officers browse every space again (issue 21)",
         STREAM,
-        "p.space_id in roles_in or compliance or",
-        "p.space_id in roles_in or",
+        "return p.space_id in roles_in or (employee",
+        "return p.space_id in roles_in or roles.is_compliance_officer(actor) or (employee",
         AMONG_POSTS,
+        MATRIX_SPACES_COMPLIANCE,
     ),
     _m(
         "post rows: a hidden post hidden from its author",
@@ -288,10 +283,10 @@ MUTANTS: list[Mutant] = [
         READERS_EQUAL,
     ),
     _m(
-        "readers: compliance forgotten",
+        "readers: compliance officers read every space again (issue 21)",
         STREAM,
-        "Q(member()) | roles.compliance_officer_q() |",
-        "Q(member()) |",
+        "readable = Q(member()) | (roles.employee_q()",
+        "readable = Q(member()) | roles.compliance_officer_q() | (roles.employee_q()",
         READERS_EQUAL,
     ),
     _m(
@@ -445,15 +440,15 @@ MUTANTS: list[Mutant] = [
     _m(
         "space: employees see private members",
         SPACES,
-        "return bool(rank or admin or compliance or (employee and public))",
-        "return bool(rank or admin or compliance or (employee and listed))",
+        "return bool(rank or admin or (employee and public))",
+        "return bool(rank or admin or (employee and listed))",
         MATRIX_SPACES,
     ),
     _m(
         "space: admins read closed spaces",
         SPACES,
-        "return bool(rank or compliance or (employee and public))",
-        "return bool(rank or admin or compliance or (employee and public))",
+        "return bool(rank or (employee and public))",
+        "return bool(rank or admin or (employee and public))",
         MATRIX_SPACES,
     ),
     _m(

@@ -25,6 +25,12 @@ class Action(StrEnum):
     MANAGE_NETWORK_WEBHOOKS = "network.manage_webhooks"  # network-wide outgoing webhooks (webhooks)
     MANAGE_WATCH_RULES = "network.manage_watch_rules"  # write, disable, delete watch rules (watchrules)
     REVIEW_WATCH_HITS = "network.review_watch_hits"  # the compliance queue: held posts, reported matches (watchrules)
+    # compliance (issue 21 item 6): retention policies are the network administrators'; legal holds theirs and
+    # the compliance officers'; compliance exports the compliance officers' (a ComplianceExport is VIEWed, i.e.
+    # downloaded, by whoever asked for it)
+    MANAGE_RETENTION = "compliance.manage_retention"
+    SET_LEGAL_HOLD = "compliance.set_legal_hold"
+    EXPORT_COMPLIANCE = "compliance.export"
     VIEW_DIRECTORY = "people.directory"
     SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)

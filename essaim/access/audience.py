@@ -5,7 +5,7 @@ asking the database whether each reader may see it would cost one query per conn
 So the question is asked once on each side, in terms of **keys**:
 
 * a reader's keys (``reader_keys``) say who they are once, when their connection opens: ``u<id>``
-  (themselves), ``E`` (an employee), ``C`` (a compliance officer), ``A`` (a network administrator),
+  (themselves), ``E`` (an employee), ``A`` (a network administrator),
   ``s<id>`` for each space they belong to, ``m<id>`` for each space they moderate, ``f<id>`` for each
   person they follow, ``t<id>`` for each tag they follow;
 * a post's audience (``post_audience``) is a list of clauses, each a tuple of keys that a reader must
@@ -32,7 +32,7 @@ from essaim.access.rules.stream import MODERATING_ROLES
 
 Clause = tuple[str, ...]
 
-EMPLOYEE, COMPLIANCE, NETWORK_ADMIN = "E", "C", "A"
+EMPLOYEE, NETWORK_ADMIN = "E", "A"
 
 
 def reader_keys(actor: Actor) -> frozenset[str]:
@@ -46,8 +46,6 @@ def reader_keys(actor: Actor) -> frozenset[str]:
     keys = {f"u{actor.pk}"}
     if roles.is_employee(actor):
         keys.add(EMPLOYEE)
-    if roles.is_compliance_officer(actor):
-        keys.add(COMPLIANCE)
     if roles.is_network_admin(actor):
         keys.add(NETWORK_ADMIN)
     for space_id, role in Membership.objects.filter(user_id=actor.pk).values_list("space_id", "role"):
@@ -92,8 +90,8 @@ def space_audience(space: Any) -> list[Clause]:
 
 
 def _space_readers(space_id: int, visibility: str) -> list[str]:
-    """Who reads a space's posts: its members, compliance officers, and every employee when it is public."""
-    return [f"s{space_id}", COMPLIANCE] + ([EMPLOYEE] if visibility == "public" else [])
+    """Who reads a space's posts: its members, and every employee when it is public."""
+    return [f"s{space_id}"] + ([EMPLOYEE] if visibility == "public" else [])
 
 
 def home_keys(post: Any, mentioned_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()) -> list[str]:

@@ -66,6 +66,13 @@ class AuditAction(models.TextChoices):
     WATCH_RULE_CHANGED = "watch_rule.changed", _("Watch rule changed")
     WATCH_RULE_DELETED = "watch_rule.deleted", _("Watch rule deleted")
     WATCH_HIT_DECIDED = "watch_hit.decided", _("Watch rule match reviewed")
+    RETENTION_SET = "retention.set", _("Retention policy set")
+    RETENTION_REMOVED = "retention.removed", _("Retention policy removed")
+    RETENTION_APPLIED = "retention.applied", _("Retention policy applied")
+    LEGAL_HOLD_PLACED = "legal_hold.placed", _("Legal hold placed")
+    LEGAL_HOLD_RELEASED = "legal_hold.released", _("Legal hold released")
+    COMPLIANCE_EXPORT_REQUESTED = "compliance_export.requested", _("Compliance export requested")
+    COMPLIANCE_EXPORT_DOWNLOADED = "compliance_export.downloaded", _("Compliance export downloaded")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

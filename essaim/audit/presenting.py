@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from essaim.audit.models import AuditEntry
+from essaim.compliance.models import RetentionPolicy
 from essaim.people.models import ProfileField
 from essaim.spaces.models import Membership, Space
 
@@ -31,6 +32,13 @@ KEYS = {
     "credentials_revoked": gettext_lazy("Sessions and API tokens revoked"),
     "version": gettext_lazy("Version"),
     "requires_acceptance": gettext_lazy("Everyone accepts it again"),
+    "mode": gettext_lazy("What happens"),
+    "days": gettext_lazy("After (days)"),
+    "count": gettext_lazy("How many posts"),
+    "before": gettext_lazy("Published before"),
+    "reason": gettext_lazy("Reason"),
+    "since": gettext_lazy("From"),
+    "until": gettext_lazy("To"),
 }
 NETWORK_ROLES = {
     "network_admin": gettext_lazy("Network administrator"),
@@ -41,6 +49,7 @@ CODES: dict[str, Any] = {
     **dict(Membership.Role.choices),
     **dict(Space.Visibility.choices),
     **dict(ProfileField.Kind.choices),
+    **dict(RetentionPolicy.Mode.choices),
     **NETWORK_ROLES,
 }
 

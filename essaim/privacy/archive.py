@@ -1,7 +1,7 @@
 """Everything Essaim holds about one person, as a zip a person can read and another service can import.
 
 ``write(user, destination)`` writes, in bounded memory (rows are read in chunks and written as they
-come, files copied in blocks):
+come, files copied in blocks: ``core.archives.ManifestZip``):
 
 - ``account.json``, ``profile.json``: who they are and what their profile says;
 - ``posts.json`` (with each post's earlier versions and files), ``comments.json``, ``reactions.json``;
@@ -17,14 +17,10 @@ JSON in UTF-8 with ISO 8601 dates: readable in a text editor, loadable anywhere.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -32,6 +28,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import User
 from essaim.charters.models import CharterAcceptance
+from essaim.core.archives import ManifestZip
 from essaim.moderation.models import ModerationWarning, Report
 from essaim.people.models import Follow, Profile
 from essaim.spaces.models import Membership
@@ -39,92 +36,30 @@ from essaim.stream.models import Attachment, Comment, Post, PostRevision, Reacti
 
 FORMAT = "essaim-personal-data/1"
 CHUNK = 500
-BLOCK = 1 << 16
-
-
-@dataclass
-class _Written:
-    """What went into the archive so far: the manifest's lines."""
-
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-class _Hashing:
-    """A writable file that counts and hashes what goes through it."""
-
-    def __init__(self, target: IO[bytes]) -> None:
-        self.target, self.size, self.digest = target, 0, hashlib.sha256()
-
-    def write(self, data: bytes) -> None:
-        self.target.write(data)
-        self.size += len(data)
-        self.digest.update(data)
 
 
 def write(user: User, destination: Path) -> dict[str, Any]:
     """Write ``user``'s archive to ``destination``; its manifest."""
-    written = _Written()
-    with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        _json(archive, written, "account.json", _account(user))
-        _json(archive, written, "profile.json", _profile(user))
-        _lines(archive, written, "posts.json", _posts(user))
-        _lines(archive, written, "comments.json", _comments(user))
-        _lines(archive, written, "reactions.json", _reactions(user))
-        _json(archive, written, "following.json", _following(user))
-        _lines(archive, written, "spaces.json", _spaces(user))
-        _lines(archive, written, "charters.json", _charters(user))
-        _lines(archive, written, "reports.json", _reports(user))
-        _lines(archive, written, "warnings.json", _warnings(user))
+    with ManifestZip(destination) as archive:
+        archive.json("account.json", _account(user))
+        archive.json("profile.json", _profile(user))
+        archive.lines("posts.json", _posts(user))
+        archive.lines("comments.json", _comments(user))
+        archive.lines("reactions.json", _reactions(user))
+        archive.json("following.json", _following(user))
+        archive.lines("spaces.json", _spaces(user))
+        archive.lines("charters.json", _charters(user))
+        archive.lines("reports.json", _reports(user))
+        archive.lines("warnings.json", _warnings(user))
         for name, stored in _files(user):
-            _copy(archive, written, name, stored)
-        manifest = {
-            "format": FORMAT,
-            "generated_at": _date(timezone.now()),
-            "person": {"id": user.pk, "handle": user.handle, "email": user.email},
-            "counts": written.counts,
-            "files": written.files,
-        }
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    return manifest
-
-
-# --- writing
-
-
-def _json(archive: zipfile.ZipFile, written: _Written, name: str, value: Any) -> None:
-    with archive.open(name, "w", force_zip64=True) as raw:
-        out = _Hashing(raw)
-        out.write(json.dumps(value, ensure_ascii=False, indent=2).encode())
-    written.files[name] = {"size": out.size, "sha256": out.digest.hexdigest()}
-
-
-def _lines(archive: zipfile.ZipFile, written: _Written, name: str, rows: Iterable[dict[str, Any]]) -> None:
-    """A JSON array written one element at a time."""
-    count = 0
-    with archive.open(name, "w", force_zip64=True) as raw:
-        out = _Hashing(raw)
-        out.write(b"[")
-        for row in rows:
-            out.write((",\n" if count else "\n").encode() + json.dumps(row, ensure_ascii=False).encode())
-            count += 1
-        out.write(b"\n]\n")
-    written.files[name] = {"size": out.size, "sha256": out.digest.hexdigest()}
-    written.counts[name.removesuffix(".json")] = count
-
-
-def _copy(archive: zipfile.ZipFile, written: _Written, name: str, stored: FieldFile) -> None:
-    try:
-        source = stored.open("rb")
-    except OSError:  # a file lost from the disk: the manifest says so rather than failing the archive
-        written.files[name] = {"missing": True}
-        return
-    with source, archive.open(name, "w", force_zip64=True) as raw:
-        out = _Hashing(raw)
-        while block := source.read(BLOCK):
-            out.write(block)
-    written.files[name] = {"size": out.size, "sha256": out.digest.hexdigest()}
-    written.counts["files"] = written.counts.get("files", 0) + 1
+            archive.copy(name, stored)
+        return archive.finish(
+            {
+                "format": FORMAT,
+                "generated_at": _date(timezone.now()),
+                "person": {"id": user.pk, "handle": user.handle, "email": user.email},
+            }
+        )
 
 
 def _date(value: datetime | None) -> str | None:

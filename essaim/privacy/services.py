@@ -22,6 +22,7 @@ from essaim.access.roles import Actor
 from essaim.accounts.models import User
 from essaim.audit.models import AuditAction
 from essaim.audit.services import record
+from essaim.compliance import holds
 from essaim.privacy import archive, erasure
 from essaim.privacy.models import DataExport
 
@@ -123,6 +124,12 @@ def account_erase(*, actor: Actor, user: User, keep_content: bool) -> None:
     access.require(actor, Action.ERASE_PEOPLE)
     if roles.is_self(actor, user):
         raise ValidationError(_("You cannot erase your own account."))
+    if holds.person_is_held(user.pk):
+        raise ValidationError(_("This person is under legal hold: their account cannot be erased or anonymised."))
+    if not keep_content and holds.wrote_in_held_spaces(user.pk):
+        raise ValidationError(
+            _("Some of what they wrote is in a space under legal hold: keep their content, anonymised, instead.")
+        )
     record(
         AuditAction.ACCOUNT_ANONYMISED if keep_content else AuditAction.ACCOUNT_ERASED,
         actor=actor,

@@ -28,6 +28,7 @@ from essaim.accounts.models import User
 from essaim.audit.models import AuditAction
 from essaim.audit.services import record
 from essaim.charters import selectors as charters
+from essaim.compliance import holds
 from essaim.core.ids import id_floor
 from essaim.core.markdown import extract_hashtags, extract_mentions, render_markdown
 from essaim.core.ratelimits import take
@@ -498,7 +499,10 @@ def _edited(
 
 @transaction.atomic
 def post_delete(*, actor: User, post: Post) -> None:
-    """Delete a post with its comments, reactions, mentions, files (its comments' too) and timeline entries."""
+    """Delete a post with its comments, reactions, mentions, files (its comments' too) and timeline entries.
+
+    Under a legal hold it goes all the same for everyone, and a copy is kept for compliance first
+    (``compliance.holds``)."""
     access.require(actor, Action.DELETE, post)
     post_delete_unchecked(actor=actor, post=post)
 
@@ -506,6 +510,7 @@ def post_delete(*, actor: User, post: Post) -> None:
 def post_delete_unchecked(*, actor: User, post: Post) -> None:
     """:func:`post_delete` without its check, in the caller's transaction: compliance deletes a post a watch rule
     held (``watchrules.services.hit_reject``, which checked ``REVIEW_WATCH_HITS``)."""
+    holds.preserve_post(post, by_id=actor.pk)
     files = [(a.file.name or "", a.thumbnail.name or "") for a in post.attachments.all()]
     emit(PostDeleted(actor_id=actor.pk, post_id=post.pk, author_id=post.author_id, space_id=post.space_id))
     post.delete()
@@ -608,6 +613,7 @@ def _comment_edit_write(*, actor: User, comment: Comment, body: str, verdict: sc
         screening.record(
             verdict, author_id=actor.pk, source="comment_edit", post_id=comment.post_id, comment_id=comment.pk
         )
+    holds.preserve_comment_version(comment, by_id=actor.pk)  # under a legal hold, the earlier text is kept
     comment.body = body
     comment.body_html = render_body(body, mentioned=mentioned)
     comment.edited_at = timezone.now()
@@ -625,6 +631,7 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
     :func:`post_delete` does)."""
     access.require(actor, Action.DELETE, comment)
     post = comment.post
+    holds.preserve_comment(comment, by_id=actor.pk)
     with_files = Attachment.objects.filter(Q(comment=comment) | Q(comment__parent=comment))
     files = list(with_files.values_list("file", "thumbnail"))
     comment.delete()
@@ -783,6 +790,8 @@ __all__ = [
     "post_create",
     "post_delete",
     "post_edit",
+    "posts_archive_unchecked",
+    "posts_delete_unchecked",
     "preview_body",
     "reaction_add",
     "reaction_remove",
@@ -823,6 +832,35 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True) -> Post:
     )
     emit(PostHidden(actor_id=actor.pk, post_id=post.pk, hidden=hidden))
     return post
+
+
+def posts_delete_unchecked(*, post_ids: Sequence[int]) -> int:
+    """Delete posts as the system does (retention: ``compliance.retention``), without a permission check and
+    without looking at legal holds (the caller chose posts no hold covers): each post's ``PostDeleted`` (no
+    actor) tells the live pages, search and timelines as for a post its author deletes; files leave the
+    storage once the deletion commits. In the caller's transaction; how many were deleted."""
+    posts = list(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "author_id", "space_id"))
+    if not posts:
+        return 0
+    files = list(Attachment.objects.filter(post_id__in=[p for p, _a, _s in posts]).values_list("file", "thumbnail"))
+    for post_id, author_id, space_id in posts:
+        emit(PostDeleted(actor_id=None, post_id=post_id, author_id=author_id, space_id=space_id))
+    Post.objects.filter(pk__in=[p for p, _a, _s in posts]).delete()
+    if files:
+        transaction.on_commit(lambda: attachment_files.delete_files(files))
+    return len(posts)
+
+
+def posts_archive_unchecked(*, post_ids: Sequence[int]) -> int:
+    """Archive posts as the system does (retention): hidden as moderation hides them — from everyone but their
+    author and the space's moderators, so gone from every feed, search and live page — and kept. Posts
+    already hidden stay as they are. No permission check; in the caller's transaction; how many."""
+    now = timezone.now()
+    ids = list(Post.objects.filter(pk__in=list(post_ids), hidden_at__isnull=True).values_list("pk", flat=True))
+    Post.objects.filter(pk__in=ids).update(hidden_at=now, hidden_by=None)
+    for post_id in ids:
+        emit(PostHidden(actor_id=None, post_id=post_id, hidden=True))
+    return len(ids)
 
 
 @transaction.atomic

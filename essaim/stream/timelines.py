@@ -196,9 +196,9 @@ def deliver_if_small(post: Post) -> bool:
 def rebuild(*, user: User, keep: int = HOME_TIMELINE_CAP) -> int:
     """Recompute ``user``'s timeline from their posts, their spaces, and — outside spaces and in public
     spaces, as ``audience`` delivers — the people they follow and their mentions (fan-out on read, once;
-    followed tags are read with the feed). Returns its size. A compliance officer reads every space
-    but is delivered a closed space's posts only as a member, here as by ``audience``
-    (``tests/access/test_readers.py`` proves both give every reader the same posts)."""
+    followed tags are read with the feed). Returns its size. A closed space's posts come to a member
+    only, here as by ``audience`` (``tests/access/test_readers.py`` proves both give every reader the
+    same posts)."""
     followed = Follow.objects.filter(follower=user, followed_id=OuterRef("author_id"))
     member = Membership.objects.filter(user=user, space_id=OuterRef("space_id"))
     mentioned = Mention.objects.filter(post_id=OuterRef("pk"), comment__isnull=True, user=user)

@@ -40,16 +40,16 @@ TABLES = {
         cancel   404 403 403 403 403 ok  ok  ok  ok  403 ok
     """,
     "private": """
-        view     404 ok  404 ok  ok  ok  ok  ok  404 ok  ok
-        rsvp     404 ok  404 ok  ok  ok  ok  ok  404 ok  ok
-        edit     404 403 404 403 403 403 403 403 404 403 ok
-        cancel   404 403 404 403 403 ok  ok  ok  404 403 ok
+        view     404 ok  404 ok  ok  ok  ok  ok  404 404 ok
+        rsvp     404 ok  404 ok  ok  ok  ok  ok  404 404 ok
+        edit     404 403 404 403 403 403 403 403 404 404 ok
+        cancel   404 403 404 403 403 ok  ok  ok  404 404 ok
     """,
     "secret": """
-        view     404 ok  404 ok  ok  ok  ok  ok  404 ok  ok
-        rsvp     404 ok  404 ok  ok  ok  ok  ok  404 ok  ok
-        edit     404 403 404 403 403 403 403 403 404 403 ok
-        cancel   404 403 404 403 403 ok  ok  ok  404 403 ok
+        view     404 ok  404 ok  ok  ok  ok  ok  404 404 ok
+        rsvp     404 ok  404 ok  ok  ok  ok  ok  404 404 ok
+        edit     404 403 404 403 403 403 403 403 404 404 ok
+        cancel   404 403 404 403 403 ok  ok  ok  404 404 ok
     """,
     # An archived space takes no more answers; its moderators moderate nothing any more.
     "archived": """

@@ -42,11 +42,11 @@ TABLES = {
         moderate 404 404 404 404 404 ok  ok  ok  ok  404 404
     """,
     "private": """
-        report   404 ok  404 ok  ok  ok  ok  ok  404 ok  403
+        report   404 ok  404 ok  ok  ok  ok  ok  404 404 403
         moderate 404 404 404 404 404 ok  ok  ok  404 404 404
     """,
     "secret": """
-        report   404 ok  404 ok  ok  ok  ok  ok  404 ok  403
+        report   404 ok  404 ok  ok  ok  ok  ok  404 404 403
         moderate 404 404 404 404 404 ok  ok  ok  404 404 404
     """,
     # An archived space moderates nothing any more: its reports go to the network administrators.

@@ -4,7 +4,8 @@ Every cell is checked against ``access.can`` / ``access.require`` and, for the a
 endpoint carries, against that HTTP surface (the spaces app's pages, and posting into a space from the
 space page's composer and through ``POST /api/v1/statuses`` with ``space_id``). Sub-spaces (whose
 members are not members of the parent) must answer exactly like top-level spaces: the same table applies
-to both.
+to both. A compliance officer who belongs to no space answers exactly as any employee outside it (the
+``outsdr`` column): they read exports and the audit log, never closed spaces' pages (issue 21).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ TABLES = {
     """,
     "private": """
         view           404 ok  404 ok  ok  ok  ok  ok  ok  ok  ok
-        view_members   404 ok  404 403 ok  ok  ok  ok  ok  ok  ok
-        read_posts     404 ok  404 403 ok  ok  ok  ok  ok  403 ok
+        view_members   404 ok  404 403 ok  ok  ok  ok  ok  ok  403
+        read_posts     404 ok  404 403 ok  ok  ok  ok  ok  403 403
         post           404 ok  404 403 403 ok  ok  ok  ok  403 403
         comment        404 ok  404 403 403 ok  ok  ok  ok  403 403
         react          404 ok  404 403 ok  ok  ok  ok  ok  403 403
@@ -75,23 +76,23 @@ TABLES = {
         leave          404 ok  404 403 ok  ok  ok  ok  ok  403 403
     """,
     "secret": """
-        view           404 ok  404 404 ok  ok  ok  ok  ok  ok  ok
-        view_members   404 ok  404 404 ok  ok  ok  ok  ok  ok  ok
-        read_posts     404 ok  404 404 ok  ok  ok  ok  ok  403 ok
-        post           404 ok  404 404 403 ok  ok  ok  ok  403 403
-        comment        404 ok  404 404 403 ok  ok  ok  ok  403 403
-        react          404 ok  404 404 ok  ok  ok  ok  ok  403 403
-        invite         404 403 404 404 403 403 403 ok  ok  ok  403
-        approve        404 403 404 404 403 403 403 ok  ok  ok  403
-        change_role    404 403 404 404 403 403 403 ok  ok  ok  403
-        remove_member  404 403 404 404 403 403 403 ok  ok  ok  403
-        moderate       404 403 404 404 403 403 ok  ok  ok  403 403
-        edit_settings  404 403 404 404 403 403 403 ok  ok  ok  403
-        archive        404 403 404 404 403 403 403 ok  ok  ok  403
-        delete         404 403 404 404 403 403 403 403 ok  ok  403
-        join           404 403 404 404 403 403 403 403 403 403 403
-        request_join   404 403 404 404 403 403 403 403 403 403 403
-        leave          404 ok  404 404 ok  ok  ok  ok  ok  403 403
+        view           404 ok  404 404 ok  ok  ok  ok  ok  ok  404
+        view_members   404 ok  404 404 ok  ok  ok  ok  ok  ok  404
+        read_posts     404 ok  404 404 ok  ok  ok  ok  ok  403 404
+        post           404 ok  404 404 403 ok  ok  ok  ok  403 404
+        comment        404 ok  404 404 403 ok  ok  ok  ok  403 404
+        react          404 ok  404 404 ok  ok  ok  ok  ok  403 404
+        invite         404 403 404 404 403 403 403 ok  ok  ok  404
+        approve        404 403 404 404 403 403 403 ok  ok  ok  404
+        change_role    404 403 404 404 403 403 403 ok  ok  ok  404
+        remove_member  404 403 404 404 403 403 403 ok  ok  ok  404
+        moderate       404 403 404 404 403 403 ok  ok  ok  403 404
+        edit_settings  404 403 404 404 403 403 403 ok  ok  ok  404
+        archive        404 403 404 404 403 403 403 ok  ok  ok  404
+        delete         404 403 404 404 403 403 403 403 ok  ok  404
+        join           404 403 404 404 403 403 403 403 403 403 404
+        request_join   404 403 404 404 403 403 403 403 403 403 404
+        leave          404 ok  404 404 ok  ok  ok  ok  ok  403 404
     """,
     # An archived public space: readable as before, nothing changes but un-archiving and deleting.
     "archived": """

@@ -35,8 +35,8 @@ TABLE = """
                  anon g-mem g-out employee member netadm compl
     company      404  404   404   ok       ok     ok     ok
     public       404  404   404   ok       ok     ok     ok
-    private      404  404   404   404      ok     404    ok
-    secret       404  ok    404   404      ok     404    ok
+    private      404  404   404   404      ok     404    404
+    secret       404  ok    404   404      ok     404    404
     hidden       404  404   404   404      404    404    404
     unused       404  404   404   404      404    404    404
     followed     404  404   404   404      404    404    404

@@ -81,7 +81,7 @@ class TestPosts:
         stream_services.post_delete(actor=employee, post=post)
         (removed,) = [e for e in live() if e.kind == "post-removed"]
         assert removed.data == {"post": str(post_id)}
-        assert removed.audience == [[f"s{space.pk}"], [audience.COMPLIANCE]]
+        assert removed.audience == [[f"s{space.pk}"]]
 
 
 class TestReaders:

@@ -3,6 +3,7 @@
 from essaim.access.rules import (  # noqa: F401
     api,
     calendar,
+    compliance,
     feeds,
     ideas,
     mailbox,

@@ -12,7 +12,9 @@ Roles, from the outside in:
 - network administrators run every space (see it, its members, settings, archive, delete) but read the
   posts only of spaces an employee may read or they belong to: they do NOT read secret or private spaces
   they are not members of;
-- compliance officers see and read every space, and change nothing they are not members of.
+- compliance officers see, read and do in the spaces what any employee may (plus what their space roles
+  give them): the compliance role reads compliance exports and the audit log (``rules/compliance.py``,
+  ``rules/network.py``), it never browses secret or private spaces interactively.
 
 Where the space asks for it (``Space.post_approval``), a post waits for a moderator before others see it
 (``PUBLISH_DIRECTLY`` says whose do not): guests' posts, newcomers' (members for less than 30 days, and
@@ -143,18 +145,17 @@ class SpacePolicy:
             return False
         rank = space_rank(actor, space)
         admin = roles.is_network_admin(actor)
-        compliance = roles.is_compliance_officer(actor)
         employee = roles.is_employee(actor)
         public = space.visibility == Space.Visibility.PUBLIC
         listed = space.visibility != Space.Visibility.SECRET
-        if not (rank or admin or compliance or (employee and listed)):
+        if not (rank or admin or (employee and listed)):
             return False  # not visible: every action answers "not found"
         if action is Action.VIEW:
             return True
         if action is Action.VIEW_MEMBERS:
-            return bool(rank or admin or compliance or (employee and public))
+            return bool(rank or admin or (employee and public))
         if action is Action.READ_POSTS:
-            return bool(rank or compliance or (employee and public))
+            return bool(rank or (employee and public))
         if action is Action.ARCHIVE:
             return rank >= ADMIN or admin
         if action is Action.DELETE:
@@ -204,7 +205,7 @@ class SpacePolicy:
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not roles.is_signed_in(actor):
             return queryset.none()
-        if roles.is_network_admin(actor) or roles.is_compliance_officer(actor):
+        if roles.is_network_admin(actor):
             return queryset
         member = Exists(Membership.objects.filter(space_id=OuterRef("pk"), user_id=actor.pk))
         if roles.is_employee(actor):
@@ -217,7 +218,7 @@ class SpacePolicy:
         proven equal to it for every kind of reader in ``tests/access/test_visible_sql.py``."""
         if not roles.is_signed_in(actor):
             return "1 = 0", []
-        if roles.is_network_admin(actor) or roles.is_compliance_officer(actor):
+        if roles.is_network_admin(actor):
             return "1 = 1", []
         member = (
             f"EXISTS (SELECT 1 FROM {Membership._meta.db_table} vm "  # noqa: S608 - names from the model's meta
@@ -231,7 +232,7 @@ class SpacePolicy:
         """``visible`` decided on loaded spaces: at most one query, for the actor's memberships."""
         if not roles.is_signed_in(actor):
             return []
-        if roles.is_network_admin(actor) or roles.is_compliance_officer(actor):
+        if roles.is_network_admin(actor):
             return list(spaces)
         employee = roles.is_employee(actor)
         unsure = [s.pk for s in spaces if not (employee and s.visibility != Space.Visibility.SECRET)]
@@ -252,7 +253,7 @@ class MembershipPolicy:
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not roles.is_signed_in(actor):
             return queryset.none()
-        if roles.is_network_admin(actor) or roles.is_compliance_officer(actor):
+        if roles.is_network_admin(actor):
             return queryset
         member = Exists(Membership.objects.filter(space_id=OuterRef("space_id"), user_id=actor.pk))
         if roles.is_employee(actor):

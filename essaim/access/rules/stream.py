@@ -8,8 +8,9 @@ A post outside any space is visible to its author and:
 
 People mentioned in a ``company`` or ``followers`` post see it too. A post in a space is
 visible to the space's members, and to every employee when the space is public; its own
-visibility field does not widen that (compliance officers read every space, as in
-``rules/spaces.py``; posting, commenting and reacting in a space also need the space's role).
+visibility field does not widen that (posting, commenting and reacting in a space also need the
+space's role). Compliance officers read like any employee: what they need of the spaces they do not
+belong to comes in compliance exports (``essaim.compliance``), never by browsing the pages.
 Network administrators get no extra *reading* right (they do not read secret spaces they are
 not in) but may delete any post they can see. A space's moderators (and its admins and owners)
 delete the posts and comments of their space.
@@ -47,9 +48,7 @@ def post_visibility_q(actor: Actor, prefix: str = "") -> Q:
     follows = Exists(Follow.objects.filter(follower_id=actor.pk, followed_id=OuterRef(f"{prefix}author_id")))
 
     in_space = Q(member)
-    if roles.is_compliance_officer(actor):
-        in_space = Q(**{f"{prefix}space__isnull": False})
-    elif roles.is_employee(actor):
+    if roles.is_employee(actor):
         in_space |= Q(**{f"{prefix}space__visibility": "public"})
     outside = Q(**{f"{prefix}author_id": actor.pk}) | Q(mentioned)
     outside |= Q(**{f"{prefix}visibility": "followers"}) & Q(follows)
@@ -91,7 +90,7 @@ def post_readers_q(post: Any) -> Q:
     nobody = Q(pk__in=[])
     if post.space_id is not None:
         public = post.space.visibility == Space.Visibility.PUBLIC
-        readable = Q(member()) | roles.compliance_officer_q() | (roles.employee_q() if public else nobody)
+        readable = Q(member()) | (roles.employee_q() if public else nobody)
     else:
         mentioned = Mention.objects.filter(post_id=post.pk, comment__isnull=True, user_id=OuterRef("pk"))
         follows = Follow.objects.filter(follower_id=OuterRef("pk"), followed_id=post.author_id)
@@ -131,7 +130,6 @@ def _readable_among(actor: Actor, posts: Sequence[Any]) -> list[Any]:
         return []
     me = actor.pk
     employee = roles.is_employee(actor)
-    compliance = roles.is_compliance_officer(actor)
     space_ids = {p.space_id for p in posts if p.space_id is not None}
     roles_in: dict[int, str] = dict(space_roles(me, sorted(space_ids))) if space_ids else {}
     outside = [p for p in posts if p.space_id is None and p.author_id != me]
@@ -158,7 +156,7 @@ def _readable_among(actor: Actor, posts: Sequence[Any]) -> list[Any]:
 
     def readable(p: Any) -> bool:
         if p.space_id is not None:
-            return p.space_id in roles_in or compliance or (employee and p.space.visibility == "public")
+            return p.space_id in roles_in or (employee and p.space.visibility == "public")
         return p.author_id == me or opened(p) or p.pk in mentioned
 
     def shown(p: Any) -> bool:

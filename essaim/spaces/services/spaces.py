@@ -16,6 +16,7 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.audit.models import AuditAction
 from essaim.audit.services import record
+from essaim.compliance import holds
 from essaim.core.text import fold
 from essaim.core.uploads import clean_image
 from essaim.spaces.models import Membership, Space
@@ -210,8 +211,12 @@ def space_unarchive(*, actor: Actor, space: Space) -> Space:
 
 @transaction.atomic
 def space_delete(*, actor: Actor, space: Space) -> None:
-    """Delete the space with its sub-spaces, memberships, requests and invitations (the database cascades)."""
+    """Delete the space with its sub-spaces, memberships, requests and invitations (the database cascades).
+
+    Refused while a legal hold covers it or one of its sub-spaces (``compliance.holds``): archive it instead."""
     access.require(actor, Action.DELETE, space)
+    if any(holds.space_is_held(pk) for pk in [space.pk, *space.children.values_list("pk", flat=True)]):
+        raise ValidationError(_("This space is under legal hold: it cannot be deleted until the hold is released."))
     names = [n for n in (space.avatar.name, space.banner.name) if n]
     storage = space.avatar.storage
     record(AuditAction.SPACE_DELETED, actor=actor, target=space, space_id=space.pk)
