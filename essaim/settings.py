@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "essaim.praise",
     "essaim.mustread",
     "essaim.webhooks",
+    "essaim.syndication",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

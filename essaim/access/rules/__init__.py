@@ -15,5 +15,6 @@ from essaim.access.rules import (  # noqa: F401
     privacy,
     spaces,
     stream,
+    syndication,
     webhooks,
 )
