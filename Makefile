@@ -116,6 +116,7 @@ bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
 	$(PY) -m bench.documents
 	$(PY) -m bench.feeds --db $(or $(DB),sqlite)
 	$(PY) -m bench.webhooks --db $(or $(DB),sqlite)
+	$(PY) -m bench.sources --db $(or $(DB),sqlite)
 
 clean: ## Remove the virtual environment, node_modules and local data
 	rm -rf $(VENV) node_modules var
