@@ -119,6 +119,7 @@ bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
 	$(PY) -m bench.audit --db $(or $(DB),sqlite)
 	$(PY) -m bench.watchrules
 	$(PY) -m bench.compliance_export --db $(or $(DB),sqlite)
+	$(PY) -m bench.sources --db $(or $(DB),sqlite)
 
 clean: ## Remove the virtual environment, node_modules and local data
 	rm -rf $(VENV) node_modules var

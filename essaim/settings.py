@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "essaim.praise",
     "essaim.mustread",
     "essaim.webhooks",
+    "essaim.syndication",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("essaim.charters.urls")),  # /charter/ and /manage/charter/
     path("", include("essaim.privacy.urls")),  # /accounts/data/ and /manage/people/<id>/erase/
     path("", include("essaim.compliance.urls")),  # /manage/retention/, legal-holds/, compliance-exports/
+    path("", include("essaim.syndication.urls")),  # /atom/<key>/… and /accounts/atom/
     path("", include("essaim.feeds.urls")),  # /spaces/<slug>/settings/feeds/ and /manage/feeds/
     path("", include("essaim.questions.urls")),
     path("", include("essaim.polls.urls")),

@@ -51,6 +51,8 @@ class Action(StrEnum):
     ANNOUNCE = "stream.announce"
     HIDE = "stream.hide"
     FOLLOW_TAG = "stream.follow_tag"
+    REMOVE_LINK_PREVIEW = "stream.remove_link_preview"  # take the card of a link off a post (its author)
+    MUTE_SOURCE = "stream.mute_source"  # mute a feed, an integration or a space's automated posts for oneself
     # questions and polls (target: the question's or the poll's Post; ``rules/questions.py``)
     VOTE_ANSWER = "questions.vote_answer"  # vote an answer (a top-level comment) up, or take the vote back
     ACCEPT_ANSWER = "questions.accept_answer"  # mark or unmark the accepted answer
@@ -88,6 +90,8 @@ class Action(StrEnum):
     CANCEL_EVENT = "calendar.cancel_event"
     VIEW_ATTENDEES = "calendar.view_attendees"
     KEEP_CALENDAR_FEED = "calendar.feed"
+    # Atom feeds out: one's own secret key for feed readers (network level; ``rules/syndication.py``)
+    KEEP_ATOM_FEED = "syndication.atom_key"
     # idea boxes: ENABLE_IDEAS targets a Space (turn its idea box on or off); VOTE_IDEA and SET_IDEA_STATUS an Idea
     ENABLE_IDEAS = "ideas.enable"
     VOTE_IDEA = "ideas.vote"

@@ -38,8 +38,9 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 7  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
-# 4: "Report" on posts and comments; 5: kinds of posts; 6: events, questions and polls; 7: ideas, praise, must-read
+KEY_VERSION = 8  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+# 4: "Report" on posts and comments; 5: kinds of posts; 6: events, questions and polls; 7: ideas, praise, must-read;
+# 8: muting a feed or an integration, link previews
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
@@ -109,6 +110,14 @@ def _event(post: Post) -> tuple[Any, ...] | None:
     )
 
 
+def _link_card(post: Post) -> tuple[Any, ...] | None:
+    """What the card of the post's link shows (``stream.link_previews``), and whether it is there at all."""
+    card = getattr(post, "preview_card", None)
+    if card is None:
+        return None
+    return (card.pk, card.fetched_at, card.title, card.description, card.site_name, bool(card.image))
+
+
 def _surroundings(flags: dict[str, Any]) -> tuple[Any, ...]:
     """What every card of a request shares in its key: computed once per page, not per card."""
     return (
@@ -154,6 +163,7 @@ def card_key(
         kind_rows.card_inputs(post),
         surroundings or _surroundings(flags),
         _event(post),
+        _link_card(post),
     )
     return "essaim:card:" + hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
 

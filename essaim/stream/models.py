@@ -132,6 +132,19 @@ class Post(models.Model):
         db_index=False,  # ``post_hidden_by``: the few posts that have one
     )
 
+    # The card of the first link in its text (``stream.link_previews``), filled by a task; its author may take
+    # it off (``link_preview_removed``: no card, and none fetched again for this post).
+    link_preview = models.ForeignKey(
+        "stream.LinkPreview",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # ``post_link_preview``: the posts that have one
+    )
+    link_preview_removed = models.BooleanField(default=False, db_default=False, editable=False)
+
     class Meta:
         verbose_name = _("post")
         verbose_name_plural = _("posts")
@@ -148,6 +161,7 @@ class Post(models.Model):
             # For a user's deletion (``SET_NULL``); a full index took an entry for every post.
             models.Index(fields=["announced_by"], condition=Q(announced_by__isnull=False), name="post_announced_by"),
             models.Index(fields=["hidden_by"], condition=Q(hidden_by__isnull=False), name="post_hidden_by"),
+            models.Index(fields=["link_preview"], condition=Q(link_preview__isnull=False), name="post_link_preview"),
             # The moderation queue's posts waiting for approval: the few there are, by space.
             models.Index(fields=["space", "id"], condition=Q(awaiting_approval=True), name="post_awaiting_approval"),
             # Unanswered questions (every feed's filter, a space's section): the few questions with no comment yet.
@@ -401,3 +415,76 @@ class HomeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} for {self.owner_id}"
+
+
+class SourceMute(models.Model):
+    """A source someone chose not to see in their feeds (``stream.sources``): one automated account (a feed's or
+    an integration's: ``author``), or every automated account in one space (``space``). Exactly one is set."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("muted source")
+        verbose_name_plural = _("muted sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author__isnull=False, space__isnull=True) | Q(author__isnull=True, space__isnull=False),
+                name="source_mute_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "author"], condition=Q(author__isnull=False), name="source_mute_author"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "space"], condition=Q(space__isnull=False), name="source_mute_space"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.author_id or self.space_id}"
+
+
+def preview_storage() -> Storage:
+    """Link previews' images live beside the attachments, served by a checked view (``stream:link-preview-image``)."""
+    return attachment_storage()
+
+
+class LinkPreview(models.Model):
+    """What a web page says of itself (Open Graph, Twitter card, ``<title>``), fetched once per address and kept
+    until ``expires_at`` (``stream.link_previews``). ``found`` is false when the page had nothing to show (or
+    could not be read): no card, and no new try before it expires. The image is the page's own, fetched through
+    the safe fetcher, decoded and re-encoded here, and served by Essaim: readers' browsers never ask the page's
+    site for it."""
+
+    url_hash = models.CharField(max_length=64, unique=True, editable=False)  # SHA-256 of ``url``
+    url = models.URLField(max_length=2000)
+    found = models.BooleanField(default=False)
+    title = models.CharField(max_length=300, blank=True)
+    description = models.CharField(max_length=1000, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    image = models.FileField(upload_to="previews/%Y/%m/", storage=preview_storage, max_length=300, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=40, blank=True)  # the safe fetcher's code, ``not_html``, ``http_status``
+    fetched_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("link preview")
+        verbose_name_plural = _("link previews")
+        indexes = [models.Index(fields=["expires_at"], name="link_preview_expires")]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or ""

@@ -25,6 +25,7 @@ from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.people.models import Profile
 from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import HomeEntry, Post, PostTag, TagFollow, Visibility
+from essaim.stream.sources import EVERY_SOURCE, SourceFilter, mute_sql, source_sql
 
 _POST = ModelColumns(Post, "p")
 _AUTHOR = ModelColumns(User, "u")
@@ -118,13 +119,21 @@ def _tag_branch_sql(db: BaseDatabaseWrapper) -> str:
     return (
         f"SELECT t.post_id FROM {PostTag._meta.db_table} t "  # noqa: S608 - names from the models' meta
         f"JOIN {Post._meta.db_table} p ON p.id = t.post_id "
+        f"JOIN {User._meta.db_table} u ON u.id = p.author_id "
         f"LEFT JOIN {Space._meta.db_table} s ON s.id = p.space_id "
         "WHERE t.tag_id = %s AND p.hidden_at IS NULL "
         "AND ((p.space_id IS NULL AND p.visibility = %s) OR s.visibility = %s)"
     )
 
 
-def home_page(*, owner_id: int, tag_ids: Sequence[int], cursor: Cursor) -> list[Post]:
+def home_page(
+    *,
+    owner_id: int,
+    tag_ids: Sequence[int],
+    cursor: Cursor,
+    source: SourceFilter = EVERY_SOURCE,
+    with_mutes: bool = True,
+) -> list[Post]:
     """``cursor``'s rows of ``owner_id``'s home feed as loaded posts: ``apply_cursor``'s rows
     (``limit + 1``, newest first, oldest first for ``min_id``) for ``page_from_rows``.
 
@@ -135,42 +144,67 @@ def home_page(*, owner_id: int, tag_ids: Sequence[int], cursor: Cursor) -> list[
     a sub-select of its own before the posts are joined: joined directly, PostgreSQL merged the
     timeline with the posts' whole primary key, reading back from the newest post until it had
     met the page's (2,167 posts for one page of 21). The posts are not checked for visibility
-    here: ``access.visible_among`` is.
+    here: ``access.visible_among`` is. The owner's muted sources (``with_mutes``: when they have some), and
+    ``source`` when it filters, are conditions inside each source's sub-select (``stream.sources``), so a page is
+    never short; only then does the timeline's sub-select join the posts and their authors, which the conditions
+    read (joined, the timeline's index no longer leads the plan for sure: see above).
     """
     limit = cursor.limit + 1
     conditions, params, order = _cursor_sql("e.post_id", cursor)
-    where = " AND ".join(["e.owner_id = %s", *conditions])
-    timeline = f"SELECT e.post_id FROM {HomeEntry._meta.db_table} e WHERE {where} ORDER BY e.post_id {order} LIMIT %s"  # noqa: S608
+    kept, kept_params = _kept(owner_id if with_mutes else None, source)
+    where = " AND ".join(["e.owner_id = %s", *conditions, *kept])
+    joined_for_kept = (
+        f"JOIN {Post._meta.db_table} p ON p.id = e.post_id JOIN {User._meta.db_table} u ON u.id = p.author_id "
+        if kept
+        else ""
+    )
+    timeline = (
+        f"SELECT e.post_id FROM {HomeEntry._meta.db_table} e {joined_for_kept}"  # noqa: S608 - names from meta
+        f"WHERE {where} ORDER BY e.post_id {order} LIMIT %s"
+    )
     tag_conditions, _params, _order = _cursor_sql("t.post_id", cursor)
-    tagged = " AND ".join([_tag_branch_sql(), *tag_conditions]) + f" ORDER BY t.post_id {order} LIMIT %s"
+    tagged = " AND ".join([_tag_branch_sql(), *tag_conditions, *kept]) + f" ORDER BY t.post_id {order} LIMIT %s"
     # Each source in a sub-select of its own: a compound member may not have its own ORDER BY/LIMIT.
     branches = [timeline, *[tagged] * len(tag_ids)]
     sources = " UNION ".join(f"SELECT post_id FROM ({branch}) b{n}" for n, branch in enumerate(branches))  # noqa: S608
-    values: list[Any] = [owner_id, *params, limit]
+    values: list[Any] = [owner_id, *params, *kept_params, limit]
     for tag_id in tag_ids:
-        values += [tag_id, Visibility.COMPANY, Space.Visibility.PUBLIC, *params, limit]
-    source = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
-    return _posts(f"{_select(database(), source)} ORDER BY p.id {order} LIMIT %s", [*values, limit])
+        values += [tag_id, Visibility.COMPANY, Space.Visibility.PUBLIC, *params, *kept_params, limit]
+    joined = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
+    return _posts(f"{_select(database(), joined)} ORDER BY p.id {order} LIMIT %s", [*values, limit])
 
 
-def space_page(*, space_ids: Sequence[int], cursor: Cursor) -> list[Post]:
+def _kept(reader_id: int | None, source: SourceFilter) -> tuple[list[str], list[Any]]:
+    """The conditions (on ``p`` and ``u``) that keep the posts ``source`` shows and the reader did not mute."""
+    chosen, chosen_params = source_sql(source)
+    muted, muted_params = mute_sql(reader_id)
+    return [*chosen, *muted], [*chosen_params, *muted_params]
+
+
+def space_page(
+    *, space_ids: Sequence[int], cursor: Cursor, reader_id: int | None = None, source: SourceFilter = EVERY_SOURCE
+) -> list[Post]:
     """``cursor``'s rows of the posts in the spaces ``space_ids`` (a space, then the sub-spaces whose
     posts it shows), but those pinned in the first, as loaded posts (the rows ``page_from_rows``
     takes). One range scan of the posts' ``(space, id)`` index per space, ``limit + 1`` rows at most
     each, merged as ``home_page`` merges its sources (given ``space_id IN (…)``, a database reads
     and sorts every post of those spaces). Visibility is for ``access.visible_among``, as with the
-    home timeline."""
+    home timeline. ``reader_id``'s muted sources and ``source`` are conditions of the same query."""
     conditions, params, order = _cursor_sql("p.id", cursor)
     limit = cursor.limit + 1
     pinned = f"p.id NOT IN (SELECT post_id FROM {SpacePin._meta.db_table} WHERE space_id = %s)"  # noqa: S608
-    where = " AND ".join(["p.space_id = %s", pinned, *conditions])
+    kept, kept_params = _kept(reader_id, source)
+    where = " AND ".join(["p.space_id = %s", pinned, *conditions, *kept])
     if len(space_ids) == 1:
         sql = f"{_posts_sql()} WHERE {where} ORDER BY p.id {order} LIMIT %s"
-        return _posts(sql, [space_ids[0], space_ids[0], *params, limit])
-    branch = f"SELECT p.id AS post_id FROM {Post._meta.db_table} p WHERE {where} ORDER BY p.id {order} LIMIT %s"  # noqa: S608
+        return _posts(sql, [space_ids[0], space_ids[0], *params, *kept_params, limit])
+    branch = (
+        f"SELECT p.id AS post_id FROM {Post._meta.db_table} p "  # noqa: S608 - names from the models' meta
+        f"JOIN {User._meta.db_table} u ON u.id = p.author_id WHERE {where} ORDER BY p.id {order} LIMIT %s"
+    )
     sources = " UNION ".join(f"SELECT post_id FROM ({branch}) b{n}" for n in range(len(space_ids)))  # noqa: S608
     values: list[Any] = []
     for space_id in space_ids:
-        values += [space_id, space_ids[0], *params, limit]
-    source = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
-    return _posts(f"{_select(database(), source)} ORDER BY p.id {order} LIMIT %s", [*values, limit])
+        values += [space_id, space_ids[0], *params, *kept_params, limit]
+    joined = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"
+    return _posts(f"{_select(database(), joined)} ORDER BY p.id {order} LIMIT %s", [*values, limit])

@@ -309,3 +309,37 @@ def attachment_download(request: HttpRequest, attachment_id: int, variant: str =
     if not inline:
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_POST
+def link_preview_remove(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The author takes the card of their link off the post (for good)."""
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    services.post_link_preview_remove(actor=me(request), post=post)
+    return redirect_or_htmx(request, safe_next(request, post.get_absolute_url()))
+
+
+@require_GET
+def link_preview_image(request: HttpRequest, preview_id: int) -> FileResponse | HttpResponse:
+    """A link card's image (re-encoded by Essaim), to whoever may read a post that shows it; else 404. The reader
+    is the signed-in person, or the one an API answer signed the address for (``core.downloads``)."""
+    signed = (
+        signed_user_id(kind="link-preview", object_id=preview_id, query=request.GET) if "s" in request.GET else None
+    )
+    if signed is not None:
+        reader: Any = User.objects.filter(pk=signed, is_active=True).first()
+        if reader is None:
+            raise Http404
+    elif request.user.is_authenticated:
+        reader = me(request)
+    else:
+        return redirect_to_login(request.get_full_path())
+    preview = selectors.link_preview_get_for(actor=reader, preview_id=preview_id)
+    if not preview.image:
+        raise Http404
+    content_type = "image/png" if (preview.image.name or "").endswith(".png") else "image/jpeg"
+    response = private_file_response(preview.image, as_attachment=False, filename="preview", content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

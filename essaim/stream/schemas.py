@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from ninja import Schema
@@ -27,7 +28,7 @@ from essaim.people.schemas import Account, account_data
 from essaim.polls.schemas import PollEntity
 from essaim.questions.schemas import QuestionEntity
 from essaim.stream import kinds
-from essaim.stream.models import Attachment, Comment, Emoji, Post, PostRevision, Tag, Visibility
+from essaim.stream.models import Attachment, Comment, Emoji, LinkPreview, Post, PostRevision, Tag, Visibility
 
 FAVOURITE = Emoji.THUMBS_UP.value
 TO_MASTODON = {Visibility.COMPANY: "public", Visibility.FOLLOWERS: "private", Visibility.MENTIONED: "direct"}
@@ -68,6 +69,27 @@ class StatusReaction(Schema):
     me: bool
 
 
+class PreviewCard(Schema):
+    """Mastodon's PreviewCard: the card of the post's first link (``stream.link_previews``); ``image`` is served by
+    Essaim (re-encoded), never the linked site's address."""
+
+    url: str
+    title: str
+    description: str
+    type: str
+    author_name: str
+    author_url: str
+    provider_name: str
+    provider_url: str
+    html: str
+    width: int
+    height: int
+    image: str | None
+    image_description: str
+    embed_url: str
+    blurhash: str | None
+
+
 class Status(Schema):
     id: str
     uri: str
@@ -92,7 +114,7 @@ class Status(Schema):
     in_reply_to_account_id: str | None
     reblog: None
     poll: PollEntity | None
-    card: None
+    card: PreviewCard | None
     language: str | None
     favourited: bool
     reblogged: bool
@@ -254,7 +276,38 @@ def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = Fa
         "reactions": _reactions(counts, mine),
         "space_id": str(post.space_id) if post.space_id is not None else None,
         "kind": post.kind,
+        "card": card_data(request, getattr(post, "preview_card", None)),
         **(kinds.status_fields(post) if post.kind != "post" else {}),  # a poll's ``poll``, a question's…
+    }
+
+
+def card_data(request: HttpRequest, card: LinkPreview | None) -> dict[str, Any] | None:
+    """A hydrated post's link card (``selectors.hydrate``) as Mastodon's PreviewCard, or None."""
+    if card is None:
+        return None
+    image = None
+    if card.image:
+        image = absolute_url(request, fast_reverse("stream:link-preview-image", "preview_id", card.pk))
+        reader = getattr(request.user, "pk", None)
+        if reader is not None:  # an app's <img> sends no token (``core.downloads``)
+            image += signed_query(kind="link-preview", object_id=card.pk, user_id=reader)
+    site = urlsplit(card.url)
+    return {
+        "url": card.url,
+        "title": card.title,
+        "description": card.description,
+        "type": "link",
+        "author_name": "",
+        "author_url": "",
+        "provider_name": card.site_name,
+        "provider_url": f"{site.scheme}://{site.netloc}" if site.netloc else "",
+        "html": "",
+        "width": card.image_width or 0,
+        "height": card.image_height or 0,
+        "image": image,
+        "image_description": "",
+        "embed_url": "",
+        "blurhash": None,
     }
 
 

@@ -33,15 +33,17 @@ from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.core.text import fold
 from essaim.people.models import Profile
 from essaim.people.selectors import person_suggestions_for
-from essaim.stream import announcements, kind_rows, kinds
+from essaim.stream import announcements, kind_rows, kinds, sources
 from essaim.stream.models import (
     Attachment,
     Comment,
     Emoji,
+    LinkPreview,
     Post,
     PostRevision,
     PostTag,
     Reaction,
+    SourceMute,
     Tag,
     TagFollow,
     Visibility,
@@ -49,6 +51,7 @@ from essaim.stream.models import (
 )
 from essaim.stream.post_rows import followed_tag_ids, home_page, posts_by_id
 from essaim.stream.previews import PreviewComment, comment_previews
+from essaim.stream.sources import EVERY_SOURCE, SourceFilter, mute_q, source_q
 
 PINNED_MAX = 5
 MAX_ID = (1 << 63) - 1
@@ -104,8 +107,8 @@ def comment_get_for(*, actor: Actor, comment_id: int) -> Comment:
 
 
 def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) -> list[Post]:
-    """Load what a feed item shows, for all ``posts`` at once: at most 4 queries (files, comments, the
-    comments' files, my reactions).
+    """Load what a feed item shows, for all ``posts`` at once: at most 5 queries (files, comments, the
+    comments' files, my reactions, link cards).
 
     Plain ``filter(post_id__in=…)`` queries grouped in Python: cheaper than the prefetch machinery.
     The denormalised counters say which posts have files, comments or reactions, so those queries
@@ -133,7 +136,10 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
     if reacted and actor is not None and actor.is_authenticated:
         for post_id, emoji in _my_reactions(actor.pk, reacted):
             mine[post_id].add(emoji)
+    with_cards = {p.link_preview_id for p in posts if p.link_preview_id}  # ``link_previews``: few posts have one
+    cards = LinkPreview.objects.in_bulk(with_cards) if with_cards else {}
     for post in posts:
+        post.preview_card = cards.get(post.link_preview_id)  # type: ignore[attr-defined]  # hydrated for templates
         files = attachments.get(post.pk, [])
         post.images = [a for a in files if a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
         post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
@@ -170,7 +176,12 @@ def announcement_list_for(*, actor: Actor) -> list[Post]:
 
 
 def feed_home(
-    *, actor: Actor, cursor: Cursor, with_announcements: bool = True, with_comments: bool = True
+    *,
+    actor: Actor,
+    cursor: Cursor,
+    with_announcements: bool = True,
+    with_comments: bool = True,
+    source: SourceFilter = EVERY_SOURCE,
 ) -> tuple[list[Post], Page[Post]]:
     """``(pinned announcements, page)`` of ``actor``'s home feed: the materialised timeline merged
     with the posts of the tags ``actor`` follows (``timelines`` says why those are read, not delivered).
@@ -187,7 +198,8 @@ def feed_home(
     """
     # The page joined to its posts, authors and spaces: one query (``post_rows``).
     tag_ids = followed_tag_ids(actor.pk) if access.can(actor, access.Action.FOLLOW_TAG) else []
-    rows = home_page(owner_id=actor.pk, tag_ids=tag_ids, cursor=cursor)
+    with_mutes = sources.has_mutes(actor.pk)
+    rows = home_page(owner_id=actor.pk, tag_ids=tag_ids, cursor=cursor, source=source, with_mutes=with_mutes)
     page_rows = page_from_rows(rows, cursor)
     with_pins = with_announcements and cursor.is_first_page
     loaded = {p.pk: p for p in page_rows.items}
@@ -209,21 +221,27 @@ def feed_home(
     return [p for p in hydrated[: len(pinned)] if not getattr(p, "pin_done", False)], page
 
 
-def feed_company(*, actor: Actor, cursor: Cursor) -> Page[Post]:
+def _sourced(actor: Actor, queryset: QuerySet[Post], source: SourceFilter) -> QuerySet[Post]:
+    """``queryset`` without ``actor``'s muted sources, filtered by ``source`` (``stream.sources``): in its SQL."""
+    reader_id = actor.pk if actor is not None and actor.is_authenticated else None
+    return queryset.filter(source_q(source), mute_q(reader_id))
+
+
+def feed_company(*, actor: Actor, cursor: Cursor, source: SourceFilter = EVERY_SOURCE) -> Page[Post]:
     """Company-wide posts (outside spaces), newest first."""
     queryset = post_list_for(actor=actor).filter(space__isnull=True, visibility=Visibility.COMPANY)
-    return _hydrated_page(actor, paginate(queryset, cursor))
+    return _hydrated_page(actor, paginate(_sourced(actor, queryset, source), cursor))
 
 
-def feed_tag(*, actor: Actor, tag: Tag, cursor: Cursor) -> Page[Post]:
+def feed_tag(*, actor: Actor, tag: Tag, cursor: Cursor, source: SourceFilter = EVERY_SOURCE) -> Page[Post]:
     """Posts carrying ``#tag`` that ``actor`` may read."""
     tagged = PostTag.objects.filter(tag=tag).values("post_id")
     queryset = post_list_for(actor=actor).filter(pk__in=tagged)
-    return _hydrated_page(actor, paginate(queryset, cursor))
+    return _hydrated_page(actor, paginate(_sourced(actor, queryset, source), cursor))
 
 
 def feed_profile(*, actor: Actor, person: User, cursor: Cursor) -> Page[Post]:
-    """Posts written by ``person`` that ``actor`` may read."""
+    """Posts written by ``person`` that ``actor`` may read (a muted source's too: one asked for its page)."""
     queryset = post_list_for(actor=actor).filter(author=person)
     return _hydrated_page(actor, paginate(queryset, cursor))
 
@@ -465,3 +483,39 @@ def mention_suggestions_for(*, actor: Actor, query: str, limit: int = AUTOCOMPLE
     handle, then names and handles that start with it, colleagues ``actor`` follows or works with first
     (``people.selectors.person_suggestions_for``)."""
     return person_suggestions_for(actor=actor, query=query.lstrip("@"), limit=limit)
+
+
+# --- muted sources ------------------------------------------------------------------------
+
+
+def source_mute_list_for(*, actor: Actor) -> list[SourceMute]:
+    """``actor``'s muted sources, newest first, with their account or space."""
+    queryset = SourceMute.objects.select_related("author", "space").order_by("-created_at", "-pk")
+    return list(access.visible(actor, queryset))
+
+
+def source_mute_get_for(*, actor: Actor, mute_id: int) -> SourceMute:
+    try:
+        return access.visible(actor, SourceMute.objects.all()).get(pk=_check_id(mute_id))
+    except SourceMute.DoesNotExist:
+        raise Http404 from None
+
+
+def automated_author_get(*, handle: str) -> User:
+    """The feed's or integration's account called ``handle`` (what a card offers to mute), or 404."""
+    author = User.objects.filter(handle=handle, kind__in=sources.AUTOMATED).first()
+    if author is None:
+        raise Http404
+    return author
+
+
+# --- link previews ------------------------------------------------------------------------
+
+
+def link_preview_get_for(*, actor: Actor, preview_id: int) -> LinkPreview:
+    """A link card shown on a post ``actor`` may read, or 404 (one that only unreadable posts show is unknown)."""
+    shown_on = access.visible(actor, Post.objects.filter(link_preview_id=_check_id(preview_id)))
+    preview = LinkPreview.objects.filter(pk=preview_id, found=True).first()
+    if preview is None or not shown_on.exists():
+        raise Http404
+    return preview

@@ -47,7 +47,7 @@ from essaim.events.types import (
     ReactionRemoved,
 )
 from essaim.spaces.models import Space
-from essaim.stream import announcements, kinds, post_links, timelines
+from essaim.stream import announcements, kinds, link_previews, post_links, sources, timelines
 from essaim.stream import attachments as attachment_files
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
@@ -55,12 +55,14 @@ from essaim.stream.models import (
     TAG_MAX_CHARS,
     Attachment,
     Comment,
+    LinkPreview,
     Mention,
     Post,
     PostKind,
     PostRevision,
     PostTag,
     Reaction,
+    SourceMute,
     Tag,
     TagFollow,
     Visibility,
@@ -298,6 +300,7 @@ def post_published(post: Post, *, mentioned_ids: tuple[int, ...], with_documents
             with_documents=with_documents,
         )
     )
+    _queue_link_preview(post)
 
 
 def image_prepare_for_import(*, uploaded_by: User, content: bytes, alt_text: str = "") -> Attachment | None:
@@ -415,6 +418,8 @@ def post_edit(
             if verdict:
                 _held_after_edit(post, verdict)
             emit(_edited(actor, post, mentioned, before, with_documents=_with_documents(files, ())))
+            if mentioned is not None:  # a new text: perhaps a new first link
+                _queue_link_preview(post, had_preview=post.link_preview_id is not None)
     except BaseException:
         attachment_files.discard(files)  # the files of an edit that was not written
         raise
@@ -883,3 +888,54 @@ def media_purge_unattached(*, older_than: timedelta) -> int:
     stale.delete()
     transaction.on_commit(lambda: attachment_files.delete_files(files))
     return count
+
+
+# --- muted sources (``stream.sources``) -----------------------------------------------------
+
+
+@transaction.atomic
+def source_mute(*, actor: User, author: User | None = None, space: Space | None = None) -> SourceMute:
+    """Stop showing ``actor`` the posts of one automated account (``author``: a feed's or an integration's), or
+    of every automated account in ``space`` (a space they may see). Muting twice keeps the first."""
+    access.require(actor, Action.MUTE_SOURCE)
+    if (author is None) == (space is None):
+        raise ValidationError(_("Choose one source to mute: a feed, an integration, or a space's automated posts."))
+    if author is not None and author.kind not in sources.AUTOMATED:
+        raise ValidationError(_("Only feeds and integrations can be muted; unfollow a person instead."))
+    if space is not None:
+        access.require(actor, Action.VIEW, space)
+    mute, _created = SourceMute.objects.get_or_create(user=actor, author=author, space=space)
+    return mute
+
+
+@transaction.atomic
+def source_unmute(*, actor: User, mute: SourceMute) -> None:
+    """Show ``actor`` the muted source's posts again."""
+    access.require(actor, Action.DELETE, mute)
+    mute.delete()
+
+
+# --- link previews (``stream.link_previews``) -----------------------------------------------
+
+
+def _queue_link_preview(post: Post, *, had_preview: bool = False) -> None:
+    """After the commit, fetch the card of the post's first link (or drop a card its new text no longer links)."""
+    if link_previews.may_have_link(post) or had_preview:
+        from essaim.stream import tasks  # the task module imports these services
+
+        post_id = post.pk
+        transaction.on_commit(lambda: tasks.fetch_link_preview.enqueue(post_id=post_id))
+
+
+def post_link_preview_set_unchecked(*, post_id: int, preview: LinkPreview | None) -> None:
+    """Give a post the card its task found (or none): unchecked, for the task; a card its author took off stays
+    off."""
+    Post.objects.filter(pk=post_id, link_preview_removed=False).update(link_preview=preview)
+
+
+@transaction.atomic
+def post_link_preview_remove(*, actor: User, post: Post) -> None:
+    """Take the link's card off a post, for good (an edit does not bring it back): its author's choice."""
+    access.require(actor, Action.REMOVE_LINK_PREVIEW, post)
+    post.link_preview, post.link_preview_removed = None, True
+    post.save(update_fields=["link_preview", "link_preview_removed"])

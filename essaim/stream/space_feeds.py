@@ -16,6 +16,7 @@ from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import Post
 from essaim.stream.post_rows import space_page
 from essaim.stream.selectors import hydrate
+from essaim.stream.sources import EVERY_SOURCE, SourceFilter
 
 PINNED_LIMIT = 5
 _PINS_SQL = (
@@ -32,7 +33,13 @@ def _readable_subspaces(actor: Actor, space: Space) -> list[int]:
 
 
 def feed_space(
-    *, actor: Actor, space: Space, cursor: Cursor, with_subspaces: bool = False, with_comments: bool = True
+    *,
+    actor: Actor,
+    space: Space,
+    cursor: Cursor,
+    with_subspaces: bool = False,
+    with_comments: bool = True,
+    source: SourceFilter = EVERY_SOURCE,
 ) -> Page[Post]:
     """The space's posts that ``actor`` may read, newest first, without the ones pinned in it
     (callers check ``Action.READ_POSTS`` on the space first).
@@ -47,7 +54,8 @@ def feed_space(
     out, as the JSON API does not show them).
     """
     space_ids = [space.pk, *(_readable_subspaces(actor, space) if with_subspaces else ())]
-    page = page_from_rows(space_page(space_ids=space_ids, cursor=cursor), cursor)
+    reader_id = actor.pk if actor is not None and actor.is_authenticated else None  # their muted sources
+    page = page_from_rows(space_page(space_ids=space_ids, cursor=cursor, reader_id=reader_id, source=source), cursor)
     return Page(
         items=hydrate(actor=actor, posts=access.visible_among(actor, page.items), with_comments=with_comments),
         next_max_id=page.next_max_id,

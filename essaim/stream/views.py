@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +33,7 @@ from essaim.stream import selectors, services
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Attachment, Post, Visibility
 from essaim.stream.services import MAX_ATTACHMENTS
+from essaim.stream.sources import SourceFilter, parse_source
 from essaim.watchrules import screening
 
 FEED_TEMPLATE = "stream/feed.html"
@@ -75,9 +77,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if feed_filter(request):
         page = question_selectors.unanswered_page(actor=me(request), cursor=cursor)
         return _feed_response(request, page=page, context={"feed": "home", "feed_filter": "unanswered"})
-    pinned, page = selectors.feed_home(actor=me(request), cursor=cursor)
+    source = source_or_400(request)
+    if isinstance(source, HttpResponse):
+        return source
+    pinned, page = selectors.feed_home(actor=me(request), cursor=cursor, source=source)
     context = {"feed": "home", "pinned": pinned, "first_steps": _first_steps(request) if cursor.is_first_page else None}
-    return _feed_response(request, page=page, context=context)
+    return _feed_response(request, page=page, context={**context, "source": source})
+
+
+def source_or_400(request: HttpRequest) -> SourceFilter | HttpResponse:
+    """The feed's source filter from ``?source=`` (``stream.sources``), or a 400 page that says what it takes."""
+    try:
+        return parse_source(request.GET.get("source", ""))
+    except ValidationError as exc:
+        return error_response(request, exc)
 
 
 def feed_filter(request: HttpRequest) -> str:
@@ -104,8 +117,11 @@ def company(request: HttpRequest) -> HttpResponse:
     if feed_filter(request):
         page = question_selectors.unanswered_page(actor=me(request), cursor=cursor, company=True)
         return _feed_response(request, page=page, context={"feed": "company", "feed_filter": "unanswered"})
-    page = selectors.feed_company(actor=me(request), cursor=cursor)
-    return _feed_response(request, page=page, context={"feed": "company"})
+    source = source_or_400(request)
+    if isinstance(source, HttpResponse):
+        return source
+    page = selectors.feed_company(actor=me(request), cursor=cursor, source=source)
+    return _feed_response(request, page=page, context={"feed": "company", "source": source})
 
 
 @login_required
@@ -115,13 +131,17 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
     if isinstance(cursor, HttpResponse):
         return cursor
     tag = selectors.tag_get_for(actor=me(request), name=name)
+    source = source_or_400(request)
+    if isinstance(source, HttpResponse):
+        return source
     if feed_filter(request):
         page = question_selectors.unanswered_page(actor=me(request), cursor=cursor, tag=tag)
     else:
-        page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor)
+        page = selectors.feed_tag(actor=me(request), tag=tag, cursor=cursor, source=source)
     followed = selectors.tag_is_followed(actor=me(request), tag=tag)
     context = {"feed": "tag", "tag": tag, "tag_followed": followed, "composer_initial": f"#{tag.name} "}
     context["feed_filter"] = feed_filter(request)
+    context["source"] = source
     return _feed_response(request, page=page, context=context)
 
 
@@ -280,3 +300,37 @@ def mention_suggestions(request: HttpRequest) -> HttpResponse:
 def tag_suggestions(request: HttpRequest) -> HttpResponse:
     tags = selectors.tag_suggestions_for(actor=me(request), query=request.GET.get("q", "")[:60])
     return render(request, "stream/includes/suggestions.html", {"tags": tags, "kind": "tag"})
+
+
+# --- muted sources (``stream.sources``) ---------------------------------------------------
+
+
+@login_required
+@require_GET
+def sources_muted(request: HttpRequest) -> HttpResponse:
+    """The sources I muted, each with "Unmute"."""
+    access.require(request.user, Action.MUTE_SOURCE)
+    return render(request, "stream/sources_muted.html", {"mutes": selectors.source_mute_list_for(actor=me(request))})
+
+
+@login_required
+@require_POST
+def source_mute(request: HttpRequest) -> HttpResponse:
+    """Mute a feed or an integration (``author``: its handle) or a space's automated posts (``space``: its address),
+    then back to the page it was asked from."""
+    author_handle, space_slug = request.POST.get("author", "").strip(), request.POST.get("space", "").strip()
+    author = selectors.automated_author_get(handle=author_handle) if author_handle else None
+    space = spaces_selectors.space_get_for(actor=me(request), slug=space_slug) if space_slug else None
+    try:
+        services.source_mute(actor=me(request), author=author, space=space)
+    except ValidationError as exc:
+        return error_response(request, exc)
+    return redirect(safe_next(request, reverse("stream:sources-muted")))
+
+
+@login_required
+@require_POST
+def source_unmute(request: HttpRequest, mute_id: int) -> HttpResponse:
+    mute = selectors.source_mute_get_for(actor=me(request), mute_id=mute_id)
+    services.source_unmute(actor=me(request), mute=mute)
+    return redirect(safe_next(request, reverse("stream:sources-muted")))

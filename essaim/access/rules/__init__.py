@@ -16,6 +16,7 @@ from essaim.access.rules import (  # noqa: F401
     privacy,
     spaces,
     stream,
+    syndication,
     watchrules,
     webhooks,
 )

@@ -58,6 +58,8 @@ class Network:
                 | Action.KEEP_MARKERS
                 | Action.EXPORT_OWN_DATA
                 | Action.KEEP_CALENDAR_FEED
+                | Action.KEEP_ATOM_FEED
+                | Action.MUTE_SOURCE
                 | Action.SEARCH
             ):  # guests too: they post in their spaces (and search what they may read), and their data is theirs
                 return roles.is_signed_in(actor)

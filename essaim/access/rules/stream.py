@@ -202,7 +202,7 @@ class PostPolicy:
                 if obj.space is None:
                     return roles.is_self(actor, obj.author) and roles.is_employee(actor)
                 return roles.is_self(actor, obj.author) and can(actor, Action.CREATE_POST, obj.space)
-            case Action.EDIT:
+            case Action.EDIT | Action.REMOVE_LINK_PREVIEW:  # a link's card is its author's to take off
                 return roles.is_self(actor, obj.author) and _can_read_post(actor, obj)
             case Action.DELETE:
                 return _can_read_post(actor, obj) and (
@@ -327,3 +327,22 @@ register("stream.Reaction", FollowsPostPolicy())
 register("stream.Mention", FollowsPostPolicy())
 register("stream.Attachment", AttachmentPolicy())
 register("stream.Tag", TagPolicy())
+
+
+class SourceMutePolicy:
+    """A muted source is its person's own: they see and remove it (``MUTE_SOURCE``, to mute, is a network right of
+    every signed-in person: ``rules/network.py``)."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        return (
+            obj is not None
+            and action in {Action.VIEW, Action.DELETE}
+            and roles.is_signed_in(actor)
+            and obj.user_id == actor.pk
+        )
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(user_id=actor.pk) if roles.is_signed_in(actor) else queryset.none()
+
+
+register("stream.SourceMute", SourceMutePolicy())

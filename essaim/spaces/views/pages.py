@@ -31,6 +31,7 @@ from essaim.spaces.views.common import permissions
 from essaim.stream import space_feeds
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Post
+from essaim.stream.sources import parse_source
 
 
 def _next_url(request: HttpRequest, next_cursor: str | None) -> str | None:
@@ -147,12 +148,13 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
     cursor = parse_cursor(request.GET)
     readable = access.can(actor, Action.READ_POSTS, space)
     unanswered = request.GET.get("filter") == "unanswered"
+    source = parse_source(request.GET.get("source", ""))  # a bad one: 400 with its message (the view's caller)
     posts = (
         (
             question_selectors.unanswered_page(actor=actor, cursor=cursor, space_ids=[space.pk])
             if unanswered
             else space_feeds.feed_space(
-                actor=actor, space=space, cursor=cursor, with_subspaces=space.include_subspace_posts
+                actor=actor, space=space, cursor=cursor, with_subspaces=space.include_subspace_posts, source=source
             )
         )
         if readable
@@ -166,6 +168,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
                 "space": space,
                 "posts": posts,
                 "feed_filter": "unanswered" if unanswered else "",
+                "source": source,
                 **_post_perms(request, space),
             },
         )
@@ -190,6 +193,7 @@ def space_page(request: HttpRequest, space: Space, *, form: PostForm | None = No
         posting_address=post_address(user_id=draft.author_id, space_id=space.pk) if can_post else "",
         form=form,  # None: the composer's cached empty form (``stream/includes/composer.html``)
         feed_filter="unanswered" if unanswered else "",
+        source=source,
         # The context column's section: the space's newest questions waiting for an answer.
         unanswered_questions=question_selectors.unanswered_in_space(actor=actor, space_id=space.pk) if readable else [],
     )
