@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "essaim.praise",
     "essaim.mustread",
     "essaim.webhooks",
+    "essaim.scim",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

@@ -23,6 +23,9 @@ class Action(StrEnum):
     ERASE_PEOPLE = "network.erase_people"  # erase or anonymise an account (privacy)
     EXPORT_OWN_DATA = "network.export_own_data"  # ask for and download an archive of one's own data (privacy)
     MANAGE_NETWORK_WEBHOOKS = "network.manage_webhooks"  # network-wide outgoing webhooks (webhooks)
+    MANAGE_SCIM_TOKENS = "network.manage_scim_tokens"  # create, list and revoke the directory's SCIM tokens (scim)
+    # create, update, deactivate people and departments from the company's directory: a SCIM token only (scim)
+    PROVISION_PEOPLE = "network.provision_people"
     VIEW_DIRECTORY = "people.directory"
     SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)

@@ -62,6 +62,13 @@ class AuditAction(models.TextChoices):
     CHARTER_PUBLISHED = "charter.published", _("Usage charter published")
     SPACE_CHARTER_PUBLISHED = "charter.space_published", _("Space's usage charter published")
     CHARTER_ACCEPTANCES_EXPORTED = "charter.acceptances_exported", _("Usage charter acceptances exported")
+    SCIM_TOKEN_CREATED = "scim.token_created", _("Directory provisioning (SCIM) token created")
+    SCIM_TOKEN_REVOKED = "scim.token_revoked", _("Directory provisioning (SCIM) token revoked")
+    USER_PROVISIONED = "user.provisioned", _("Account created by the company's directory")
+    USER_DIRECTORY_UPDATED = "user.directory_updated", _("Account updated by the company's directory")
+    DEPARTMENT_PROVISIONED = "department.provisioned", _("Department created by the company's directory")
+    DEPARTMENT_DIRECTORY_UPDATED = "department.directory_updated", _("Department updated by the company's directory")
+    DEPARTMENT_DIRECTORY_DELETED = "department.directory_deleted", _("Department deleted by the company's directory")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

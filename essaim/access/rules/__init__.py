@@ -13,6 +13,7 @@ from essaim.access.rules import (  # noqa: F401
     people,
     praise,
     privacy,
+    scim,
     spaces,
     stream,
     webhooks,

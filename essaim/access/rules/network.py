@@ -24,8 +24,11 @@ class Network:
                 | Action.ERASE_PEOPLE
                 | Action.VIEW_ALL_FEEDS
                 | Action.MANAGE_NETWORK_WEBHOOKS
+                | Action.MANAGE_SCIM_TOKENS
             ):
                 return roles.is_network_admin(actor)
+            case Action.PROVISION_PEOPLE:  # the company's directory through a SCIM token, never a person
+                return roles.is_directory(actor)
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
                 return moderates_something(actor)
             # compliance reads the log and the charters' acceptances; it never needs to browse the spaces for it
