@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from essaim.accounts.models import User
-from essaim.people.models import Department
+from essaim.people.models import Department, Profile
 from essaim.scim.errors import invalid_value
 from essaim.scim.models import ScimGroup, ScimIdentity
 
@@ -250,7 +250,10 @@ def user_resource(user: User, *, base: str) -> dict[str, Any]:  # noqa: PLR0912 
     """``user`` as SCIM says it; ``base`` is ``…/scim/v2``. Expects ``profile``, its ``department`` and
     ``scim_identity`` loaded (``selectors.users``)."""
     identity: ScimIdentity | None = getattr(user, "scim_identity", None)
-    profile = user.profile
+    try:
+        profile = user.profile
+    except Profile.DoesNotExist:  # an account made without its profile (the raw data admin): an empty one
+        profile = Profile(user=user)
     placeholder = user.email.endswith("@" + PLACEHOLDER_DOMAIN)
     resource: dict[str, Any] = {
         "schemas": [USER_SCHEMA, ENTERPRISE],
