@@ -169,7 +169,7 @@ def _apply_one(resource: dict[str, Any], op: str, path: str, value: Any) -> None
         if not isinstance(value, dict):
             raise invalid_value("The extension's value must be an object.")
         for key, item in value.items():
-            _set(target, [NAMES.get(key.lower(), key)], item, op)
+            _set(target, [NAMES.get(str(key).lower(), str(key))], item, op)
         return
     head, sub = parts[0], parts[1:]
     if filter_text is not None:

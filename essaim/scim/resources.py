@@ -277,10 +277,15 @@ def user_resource(user: User, *, base: str) -> dict[str, Any]:  # noqa: PLR0912 
         _overlay(emails, user.email)
     if profile.phone:
         _overlay(phones, profile.phone)
-    for key, value in (("name", name), ("displayName", display_name), ("title", profile.job_title)):
-        if value:
-            resource[key] = value
-    for key, value in (("preferredLanguage", language), ("emails", emails), ("phoneNumbers", phones)):
+    optional: tuple[tuple[str, Any], ...] = (
+        ("name", name),
+        ("displayName", display_name),
+        ("title", profile.job_title),
+        ("preferredLanguage", language),
+        ("emails", emails),
+        ("phoneNumbers", phones),
+    )
+    for key, value in optional:
         if value:
             resource[key] = value
     extension: dict[str, Any] = {}

@@ -305,7 +305,8 @@ def _page_of_many(
     start = max(_integer(params, "startIndex", 1), 1)
     count = min(max(_integer(params, "count", discovery.MAX_RESULTS), 0), discovery.MAX_RESULTS)
     attributes, excluded = _names(params.get("attributes")), _names(params.get("excludedAttributes"))
-    total, skip, resources = 0, start - 1, []
+    total, skip = 0, start - 1
+    resources: list[dict[str, Any]] = []
     for queryset, render in parts:
         size = queryset.count()
         total += size
