@@ -13,7 +13,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -70,6 +71,10 @@ def scim_endpoint(view: View) -> View:
             return answer(not_found().body(), 404)
         except PermissionDenied:
             return answer(ScimError(403, "This token may not do this.").body(), 403)
+        except ValidationError as error:  # a service's refusal (an org chart loop…), in SCIM's words
+            return answer(invalid_value(" ".join(error.messages)).body(), 400)
+        except IntegrityError:  # two requests writing the same userName or name at once: the later one
+            return answer(ScimError(409, "This value is already used.", "uniqueness").body(), 409)
 
     return wrapped
 

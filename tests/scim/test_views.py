@@ -436,6 +436,17 @@ class TestListing:
         assert set(response["Resources"][0]) == {"schemas", "id", "userName"}
 
 
+def test_a_loop_in_the_org_chart_is_400(scim: ScimClient) -> None:
+    boss = create(scim, okta_user("boss@example.com"))
+    body = okta_user(**{ENTERPRISE: {"manager": {"value": boss["id"]}}})
+    lea = create(scim, body)
+    loop = patch_op({"op": "add", "path": f"{ENTERPRISE}:manager", "value": {"value": lea["id"]}})
+    response = scim.patch(f"Users/{boss['id']}", loop)
+    assert response.status_code == 400
+    assert response.json_body["scimType"] == "invalidValue"
+    assert User.objects.get(pk=boss["id"]).profile.manager_id is None
+
+
 class TestDelete:
     def test_delete_deactivates_keeps_the_account_and_answers_404_after(self, scim: ScimClient) -> None:
         created = create(scim, okta_user())
