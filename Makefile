@@ -112,6 +112,7 @@ bench: setup-dev ## Run the benchmark: make bench SIZE=S|M [DB=sqlite|postgres]
 	$(PY) -m bench.upgrade --size $(SIZE) --db $(or $(DB),sqlite)
 	$(PY) -m bench.events --size $(SIZE) --db $(or $(DB),sqlite)
 	$(PY) -m bench.search --size $(SIZE) --db $(or $(DB),sqlite)
+	$(PY) -m bench.scim --users 1000 --db $(or $(DB),sqlite)
 	$(PY) -m bench.wal
 	$(PY) -m bench.documents
 	$(PY) -m bench.feeds --db $(or $(DB),sqlite)

@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "essaim.mustread",
     "essaim.webhooks",
     "essaim.syndication",
+    "essaim.scim",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",

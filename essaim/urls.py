@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("essaim.feeds.urls")),  # /spaces/<slug>/settings/feeds/ and /manage/feeds/
     path("", include("essaim.questions.urls")),
     path("", include("essaim.polls.urls")),
+    path("", include("essaim.scim.urls")),  # /scim/v2/… and /manage/scim/
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

@@ -38,6 +38,7 @@ AMONG_POSTS = f"{AMONG}::test_visible_among_agrees_with_visible_on_every_kind_of
 AMONG_CAN = f"{AMONG}::test_can_view_one_post_agrees_with_visible_on_every_kind_of_post"
 RULES_STREAM = "tests/access/test_rules_stream.py"
 RULES_PEOPLE = "tests/access/test_rules_people.py"
+SCIM_MATRIX = "tests/access/test_matrix_scim.py"
 POLICY_TESTS = "tests/access/test_policy.py"
 MATRIX_SPACES = "tests/access/test_matrix_spaces.py::test_policy"
 MATRIX_SPACES_VISIBLE = "tests/access/test_matrix_spaces.py::test_visible_matches_view_in_one_query"
@@ -659,6 +660,35 @@ MUTANTS: list[Mutant] = [
         "return action is Action.VIEW and roles.is_network_admin(actor)",
         "return action is Action.VIEW and roles.is_signed_in(actor)",
         OUTBOX,
+    ),
+    # --- the directory (SCIM tokens) ---------------------------------------------------------------------
+    _m(
+        "directory: reaches every account",
+        PEOPLE,
+        "return action in {Action.VIEW, Action.EDIT} and roles.is_provisionable(obj)",
+        "return action in {Action.VIEW, Action.EDIT}",
+        SCIM_MATRIX,
+    ),
+    _m(
+        "directory: lists every account",
+        PEOPLE,
+        "            return queryset.filter(roles.provisionable_q())\n",
+        "            return queryset\n",
+        SCIM_MATRIX,
+    ),
+    _m(
+        "directory: a superuser within reach",
+        ROLES,
+        "return user.kind in PROVISIONABLE_KINDS and not user.is_superuser",
+        "return user.kind in PROVISIONABLE_KINDS",
+        SCIM_MATRIX,
+    ),
+    _m(
+        "directory: network administrators provision",
+        NETWORK,
+        "                return roles.is_directory(actor)\n",
+        "                return roles.is_directory(actor) or roles.is_network_admin(actor)\n",
+        SCIM_MATRIX,
     ),
     # --- delivery (timelines.audience, rebuild) -----------------------------------------------------
     _m(

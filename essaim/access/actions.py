@@ -31,6 +31,9 @@ class Action(StrEnum):
     MANAGE_RETENTION = "compliance.manage_retention"
     SET_LEGAL_HOLD = "compliance.set_legal_hold"
     EXPORT_COMPLIANCE = "compliance.export"
+    MANAGE_SCIM_TOKENS = "network.manage_scim_tokens"  # create, list and revoke the directory's SCIM tokens (scim)
+    # create, update, deactivate people and departments from the company's directory: a SCIM token only (scim)
+    PROVISION_PEOPLE = "network.provision_people"
     VIEW_DIRECTORY = "people.directory"
     SEARCH = "search.search"  # the search page, its suggestions and the API's (results: what the reader may see)
     VIEW_ORG_STRUCTURE = "people.org_structure"  # the lists of departments and sites (forms, filters)

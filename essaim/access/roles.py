@@ -36,6 +36,24 @@ def is_compliance_officer(actor: Actor) -> bool:
     return is_employee(actor) and bool(actor.is_compliance_officer)
 
 
+def is_directory(actor: Actor) -> bool:
+    """The company's directory, provisioning through a SCIM token (``essaim.scim.actors.DirectoryActor``).
+
+    Never a person and never signed in (``is_signed_in`` is false for it): no rule lets it in but those
+    that name it, so whatever forgets it fails closed.
+    """
+    return bool(getattr(actor, "is_directory", False))
+
+
+def is_provisionable(user: User) -> bool:
+    """A person the directory may read and write: employees and guests, never an integration's or a
+    feed's account, nor a superuser (the break-glass account stays out of a directory token's reach)."""
+    return user.kind in PROVISIONABLE_KINDS and not user.is_superuser
+
+
+PROVISIONABLE_KINDS = ("employee", "guest")
+
+
 def is_self(actor: Actor, user: User) -> bool:
     return is_signed_in(actor) and actor.pk == user.pk
 
@@ -54,6 +72,10 @@ def employee_q() -> Q:
 
 def network_admin_q() -> Q:
     return signed_in_q() & (Q(is_network_admin=True) | Q(is_superuser=True))
+
+
+def provisionable_q() -> Q:
+    return Q(kind__in=PROVISIONABLE_KINDS, is_superuser=False)
 
 
 def compliance_officer_q() -> Q:

@@ -109,7 +109,43 @@ def user_create(
     return user
 
 
-# --- Managing people (network administrators)
+# --- Managing people (network administrators, and the company's directory through SCIM)
+
+
+def _require_manages(actor: Actor, user: User) -> None:
+    """Network administrators manage everyone; the company's directory (a SCIM token) the people it provisions."""
+    if roles.is_directory(actor):
+        require(actor, Action.PROVISION_PEOPLE)
+        require(actor, Action.EDIT, user)
+    else:
+        require(actor, Action.MANAGE_PEOPLE)
+
+
+@transaction.atomic
+def user_directory_update(*, actor: Actor, user: User, email: str, first_name: str, last_name: str) -> User:
+    """The company's directory renames a person or changes their address (the e-mail they sign in with).
+
+    Their allauth address follows, verified: the directory vouches for it.
+    """
+    require(actor, Action.PROVISION_PEOPLE)
+    require(actor, Action.EDIT, user)
+    email = User.objects.normalize_email(email).strip().lower()
+    if email != user.email and (
+        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    ):
+        raise ValidationError({"email": _("An account already uses this e-mail address.")})
+    renamed = (user.first_name, user.last_name) != (first_name.strip(), last_name.strip())
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    if email != user.email:
+        EmailAddress.objects.filter(user=user).delete()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        user.email = email
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "email"])
+    if renamed:
+        people_services.profile_refresh_keys(user=user)
+    return user
 
 
 @transaction.atomic
@@ -119,7 +155,7 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
     Every credential issued until now is revoked for good (``user_credentials_revoke``): a
     reactivation gives none back.
     """
-    require(actor, Action.MANAGE_PEOPLE)
+    _require_manages(actor, user)
     if roles.is_self(actor, user):
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = False
@@ -147,7 +183,7 @@ def user_credentials_revoke(*, user: User) -> None:
 
 @transaction.atomic
 def user_reactivate(*, actor: Actor, user: User) -> User:
-    require(actor, Action.MANAGE_PEOPLE)
+    _require_manages(actor, user)
     user.is_active = True
     user.save(update_fields=["is_active"])
     memberships_sync_for_user(user=user)

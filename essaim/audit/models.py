@@ -73,6 +73,13 @@ class AuditAction(models.TextChoices):
     LEGAL_HOLD_RELEASED = "legal_hold.released", _("Legal hold released")
     COMPLIANCE_EXPORT_REQUESTED = "compliance_export.requested", _("Compliance export requested")
     COMPLIANCE_EXPORT_DOWNLOADED = "compliance_export.downloaded", _("Compliance export downloaded")
+    SCIM_TOKEN_CREATED = "scim.token_created", _("Directory provisioning (SCIM) token created")
+    SCIM_TOKEN_REVOKED = "scim.token_revoked", _("Directory provisioning (SCIM) token revoked")
+    USER_PROVISIONED = "user.provisioned", _("Account created by the company's directory")
+    USER_DIRECTORY_UPDATED = "user.directory_updated", _("Account updated by the company's directory")
+    DEPARTMENT_PROVISIONED = "department.provisioned", _("Department created by the company's directory")
+    DEPARTMENT_DIRECTORY_UPDATED = "department.directory_updated", _("Department updated by the company's directory")
+    DEPARTMENT_DIRECTORY_DELETED = "department.directory_deleted", _("Department deleted by the company's directory")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

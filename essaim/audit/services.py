@@ -20,16 +20,19 @@ def record(
     label: str = "",
     **details: Any,
 ) -> AuditEntry:
-    """Write one entry: ``actor`` (a signed-in person, ``None`` for the system), ``target`` (any row) and the
+    """Write one entry: ``actor`` (a signed-in person, a token that names itself — ``audit_name`` —, ``None`` for
+    the system), ``target`` (any row) and the
     words that name it (``label``; by default the row's ``str()``: pass one that tells no content, as for a post,
     which compliance must not read here), the space it happened in, and ``details`` (JSON: what changed, from
     what to what). In the caller's transaction: if
     the action rolls back, so does its entry."""
     person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # An actor that is not a person names itself (a SCIM token: ``scim.actors.DirectoryActor``); no actor id.
+    actor_name = _person(person) if person is not None else str(getattr(actor, "audit_name", ""))[:LABEL_MAX]
     return AuditEntry.objects.create(
         action=action,
         actor_id=person.pk if person is not None else None,
-        actor_name=_person(person) if person is not None else "",
+        actor_name=actor_name,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=(label or (str(target) if target is not None else ""))[:LABEL_MAX],

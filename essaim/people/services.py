@@ -292,3 +292,53 @@ def profile_field_delete(*, actor: Actor, field: ProfileField) -> None:
     access.require(actor, Action.ADMINISTER_NETWORK)
     record(AuditAction.PROFILE_FIELD_DELETED, actor=actor, target=field)
     field.delete()
+
+
+# --- Departments from the company's directory (essaim/scim) -----------------------------------------
+
+
+@transaction.atomic
+def department_provision(*, actor: Actor, name: str) -> Department:
+    """A department the company's directory creates (a SCIM group)."""
+    access.require(actor, Action.PROVISION_PEOPLE)
+    department = Department(name=name.strip())
+    department.full_clean()
+    department.save()
+    record(AuditAction.DEPARTMENT_PROVISIONED, actor=actor, target=department)
+    return department
+
+
+@transaction.atomic
+def department_rename(*, actor: Actor, department: Department, name: str) -> Department:
+    access.require(actor, Action.PROVISION_PEOPLE)
+    name = name.strip()
+    if department.name != name:
+        previous = department.name
+        department.name = name
+        department.full_clean()
+        department.save(update_fields=["name"])
+        record(AuditAction.DEPARTMENT_DIRECTORY_UPDATED, actor=actor, target=department, previous=previous, name=name)
+    return department
+
+
+@transaction.atomic
+def department_delete(*, actor: Actor, department: Department) -> None:
+    """Its people keep their accounts and leave the department (and the spaces its rules gave them)."""
+    access.require(actor, Action.PROVISION_PEOPLE)
+    members = list(User.objects.filter(profile__department=department))
+    record(AuditAction.DEPARTMENT_DIRECTORY_DELETED, actor=actor, target=department)
+    department.delete()
+    for user in members:
+        memberships_sync_for_user(user=user)
+
+
+@transaction.atomic
+def profile_department_set(*, actor: Actor, user: User, department: Department | None) -> Profile:
+    """Move one person into ``department`` (or out of any): the automatic membership rules follow."""
+    access.require(actor, Action.EDIT, user)
+    profile = profile_ensure(user=user)
+    if profile.department_id != (department.pk if department else None):
+        profile.department = department
+        profile.save(update_fields=["department", "updated_at"])
+        memberships_sync_for_user(user=user)
+    return profile

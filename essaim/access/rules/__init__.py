@@ -14,6 +14,7 @@ from essaim.access.rules import (  # noqa: F401
     people,
     praise,
     privacy,
+    scim,
     spaces,
     stream,
     syndication,

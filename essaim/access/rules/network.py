@@ -25,12 +25,15 @@ class Network:
                 | Action.VIEW_ALL_FEEDS
                 | Action.MANAGE_NETWORK_WEBHOOKS
                 | Action.MANAGE_RETENTION
+                | Action.MANAGE_SCIM_TOKENS
             ):
                 return roles.is_network_admin(actor)
             case Action.SET_LEGAL_HOLD:  # ``rules/compliance.py``
                 return roles.is_network_admin(actor) or roles.is_compliance_officer(actor)
             case Action.EXPORT_COMPLIANCE:
                 return roles.is_compliance_officer(actor)
+            case Action.PROVISION_PEOPLE:  # the company's directory through a SCIM token, never a person
+                return roles.is_directory(actor)
             case Action.MODERATE_REPORTS:  # open the queue: ``rules/moderation.py``
                 return moderates_something(actor)
             # compliance reads the log and the charters' acceptances; it never needs to browse the spaces for it

@@ -22,6 +22,8 @@ class PersonPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
         if obj is None:
             return False
+        if roles.is_directory(actor):  # a SCIM token reads and writes the people it provisions, nothing else
+            return action in {Action.VIEW, Action.EDIT} and roles.is_provisionable(obj)
         match action:
             case Action.VIEW:
                 if roles.is_network_admin(actor) or roles.is_self(actor, obj):
@@ -43,6 +45,8 @@ class PersonPolicy:
                 return False
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if roles.is_directory(actor):
+            return queryset.filter(roles.provisionable_q())
         if roles.is_network_admin(actor):
             return queryset
         if roles.is_employee(actor):
@@ -54,6 +58,8 @@ class PersonPolicy:
     def visible_among(self, actor: Actor, people: Sequence[Any]) -> list[Any]:
         """``visible`` decided on loaded people (the ``@handles`` of a new post): at most one query,
         for a guest's co-members."""
+        if roles.is_directory(actor):
+            return [p for p in people if roles.is_provisionable(p)]
         if roles.is_network_admin(actor):
             return list(people)
         if roles.is_employee(actor):
@@ -83,6 +89,8 @@ class ProfilePolicy:
         return PersonPolicy().can(actor, action, obj.user if obj is not None else None)
 
     def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if roles.is_directory(actor):
+            return queryset.filter(user__kind__in=roles.PROVISIONABLE_KINDS, user__is_superuser=False)
         if roles.is_network_admin(actor):
             return queryset
         if roles.is_employee(actor):

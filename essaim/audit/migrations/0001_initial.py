@@ -5,32 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True, verbose_name="actor's id")),
-                ('actor_name', models.CharField(blank=True, max_length=200, verbose_name='actor')),
-                ('action', models.CharField(choices=[('user.deactivated', 'Account deactivated'), ('user.reactivated', 'Account reactivated'), ('user.role_granted', 'Network role granted'), ('user.role_withdrawn', 'Network role withdrawn'), ('user.credentials_revoked', 'Sessions, reset links and API tokens revoked'), ('invitation.sent', 'Invitation sent'), ('invitation.resent', 'Invitation sent again'), ('invitation.revoked', 'Invitation revoked'), ('network.settings_changed', 'Network settings changed'), ('network.renamed', 'Network renamed'), ('profile_field.created', 'Profile field created'), ('profile_field.changed', 'Profile field changed'), ('profile_field.deleted', 'Profile field deleted'), ('space.role_changed', "Member's role in a space changed"), ('space.member_removed', 'Member removed from a space'), ('space.settings_changed', 'Space settings changed'), ('space.archived', 'Space archived'), ('space.unarchived', 'Space restored from the archive'), ('space.deleted', 'Space deleted'), ('post.hidden', 'Post hidden by a moderator'), ('post.shown', 'Hidden post shown again'), ('backup.requested', 'Backup requested'), ('backup.downloaded', 'Backup downloaded'), ('audit.exported', 'Audit log exported')], max_length=64, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, max_length=60, verbose_name="target's kind")),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name="target's id")),
-                ('target_label', models.CharField(blank=True, max_length=200, verbose_name='target')),
-                ('space_id', models.BigIntegerField(blank=True, null=True, verbose_name="space's id")),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                ("actor_id", models.BigIntegerField(blank=True, null=True, verbose_name="actor's id")),
+                ("actor_name", models.CharField(blank=True, max_length=200, verbose_name="actor")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("user.deactivated", "Account deactivated"),
+                            ("user.reactivated", "Account reactivated"),
+                            ("user.role_granted", "Network role granted"),
+                            ("user.role_withdrawn", "Network role withdrawn"),
+                            ("user.credentials_revoked", "Sessions, reset links and API tokens revoked"),
+                            ("invitation.sent", "Invitation sent"),
+                            ("invitation.resent", "Invitation sent again"),
+                            ("invitation.revoked", "Invitation revoked"),
+                            ("network.settings_changed", "Network settings changed"),
+                            ("network.renamed", "Network renamed"),
+                            ("profile_field.created", "Profile field created"),
+                            ("profile_field.changed", "Profile field changed"),
+                            ("profile_field.deleted", "Profile field deleted"),
+                            ("space.role_changed", "Member's role in a space changed"),
+                            ("space.member_removed", "Member removed from a space"),
+                            ("space.settings_changed", "Space settings changed"),
+                            ("space.archived", "Space archived"),
+                            ("space.unarchived", "Space restored from the archive"),
+                            ("space.deleted", "Space deleted"),
+                            ("post.hidden", "Post hidden by a moderator"),
+                            ("post.shown", "Hidden post shown again"),
+                            ("backup.requested", "Backup requested"),
+                            ("backup.downloaded", "Backup downloaded"),
+                            ("audit.exported", "Audit log exported"),
+                        ],
+                        max_length=64,
+                        verbose_name="action",
+                    ),
+                ),
+                ("target_type", models.CharField(blank=True, max_length=60, verbose_name="target's kind")),
+                ("target_id", models.CharField(blank=True, max_length=64, verbose_name="target's id")),
+                ("target_label", models.CharField(blank=True, max_length=200, verbose_name="target")),
+                ("space_id", models.BigIntegerField(blank=True, null=True, verbose_name="space's id")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ('-id',),
-                'indexes': [models.Index(fields=['actor_id', '-id'], name='audit_by_actor'), models.Index(fields=['action', '-id'], name='audit_by_action'), models.Index(fields=['target_id', '-id'], name='audit_by_target'), models.Index(fields=['at'], name='audit_by_time')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ("-id",),
+                "indexes": [
+                    models.Index(fields=["actor_id", "-id"], name="audit_by_actor"),
+                    models.Index(fields=["action", "-id"], name="audit_by_action"),
+                    models.Index(fields=["target_id", "-id"], name="audit_by_target"),
+                    models.Index(fields=["at"], name="audit_by_time"),
+                ],
             },
         ),
     ]

@@ -4,15 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_on_postgresql'),
+        ("audit", "0002_append_only_on_postgresql"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('user.deactivated', 'Account deactivated'), ('user.reactivated', 'Account reactivated'), ('user.role_granted', 'Network role granted'), ('user.role_withdrawn', 'Network role withdrawn'), ('user.credentials_revoked', 'Sessions, reset links and API tokens revoked'), ('invitation.sent', 'Invitation sent'), ('invitation.resent', 'Invitation sent again'), ('invitation.revoked', 'Invitation revoked'), ('network.settings_changed', 'Network settings changed'), ('network.renamed', 'Network renamed'), ('profile_field.created', 'Profile field created'), ('profile_field.changed', 'Profile field changed'), ('profile_field.deleted', 'Profile field deleted'), ('space.role_changed', "Member's role in a space changed"), ('space.member_removed', 'Member removed from a space'), ('space.settings_changed', 'Space settings changed'), ('space.archived', 'Space archived'), ('space.unarchived', 'Space restored from the archive'), ('space.deleted', 'Space deleted'), ('post.hidden', 'Post hidden by a moderator'), ('post.shown', 'Hidden post shown again'), ('report.dismissed', 'Report dismissed'), ('content.deleted', 'Post or comment deleted by a moderator'), ('user.warned', 'Author warned by a moderator'), ('user.suspended', 'Account suspended'), ('backup.requested', 'Backup requested'), ('backup.downloaded', 'Backup downloaded'), ('audit.exported', 'Audit log exported'), ('charter.published', 'Usage charter published'), ('charter.space_published', "Space's usage charter published"), ('charter.acceptances_exported', 'Usage charter acceptances exported')], max_length=64, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("user.deactivated", "Account deactivated"),
+                    ("user.reactivated", "Account reactivated"),
+                    ("user.role_granted", "Network role granted"),
+                    ("user.role_withdrawn", "Network role withdrawn"),
+                    ("user.credentials_revoked", "Sessions, reset links and API tokens revoked"),
+                    ("invitation.sent", "Invitation sent"),
+                    ("invitation.resent", "Invitation sent again"),
+                    ("invitation.revoked", "Invitation revoked"),
+                    ("network.settings_changed", "Network settings changed"),
+                    ("network.renamed", "Network renamed"),
+                    ("profile_field.created", "Profile field created"),
+                    ("profile_field.changed", "Profile field changed"),
+                    ("profile_field.deleted", "Profile field deleted"),
+                    ("space.role_changed", "Member's role in a space changed"),
+                    ("space.member_removed", "Member removed from a space"),
+                    ("space.settings_changed", "Space settings changed"),
+                    ("space.archived", "Space archived"),
+                    ("space.unarchived", "Space restored from the archive"),
+                    ("space.deleted", "Space deleted"),
+                    ("post.hidden", "Post hidden by a moderator"),
+                    ("post.shown", "Hidden post shown again"),
+                    ("report.dismissed", "Report dismissed"),
+                    ("content.deleted", "Post or comment deleted by a moderator"),
+                    ("user.warned", "Author warned by a moderator"),
+                    ("user.suspended", "Account suspended"),
+                    ("backup.requested", "Backup requested"),
+                    ("backup.downloaded", "Backup downloaded"),
+                    ("audit.exported", "Audit log exported"),
+                    ("charter.published", "Usage charter published"),
+                    ("charter.space_published", "Space's usage charter published"),
+                    ("charter.acceptances_exported", "Usage charter acceptances exported"),
+                ],
+                max_length=64,
+                verbose_name="action",
+            ),
         ),
     ]
