@@ -97,6 +97,7 @@ def test_a_person_registers_a_passkey_then_signs_in_with_it(open_page: Callable[
     page.context.clear_cookies()  # signed out; the passkey alone signs in again, with no password
     page.goto("/accounts/settings/")
     assert "/accounts/login/" in page.url
+    looks_right(page, "two-factor-login-with-passkey-fr-desktop")
     page.locator("#passkey_login").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.goto("/accounts/settings/")
