@@ -364,6 +364,8 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "essaim.accounts.adapter.MFAAdapter"
+MFA_ALLOW_UNVERIFIED_EMAIL = False  # allauth's default, read by essaim/accounts/two_factor.py
 MFA_PASSKEY_LOGIN_ENABLED = True  # "Sign in with a passkey" on the sign-in page: no password, two factors in one
 # Passkeys need HTTPS, except on http://localhost (development and the tests).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)

@@ -33,6 +33,7 @@ EXEMPT = (
     "/accounts/reauthenticate/",
     "/accounts/logout/",
     "/accounts/confirm-email/",
+    "/accounts/email/",  # allauth adds a factor only to an account whose addresses are confirmed
     "/accounts/language/",
     "/i18n/",
     "/healthz",
@@ -72,6 +73,13 @@ def must_enrol(request: HttpRequest | None, user: Any) -> bool:
     if session is not None and session.get(SESSION_IDP_KEY):
         return False
     return not has_authenticator(user)
+
+
+def has_unconfirmed_address(user: Any) -> bool:
+    """allauth refuses a new factor while one of the person's e-mail addresses is unconfirmed."""
+    from allauth.account.models import EmailAddress
+
+    return not settings.MFA_ALLOW_UNVERIFIED_EMAIL and EmailAddress.objects.filter(user=user, verified=False).exists()
 
 
 def mark_verified_by_idp(request: HttpRequest) -> None:

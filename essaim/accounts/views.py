@@ -101,5 +101,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     from essaim.accounts import two_factor as policy
 
     required = policy.must_enrol(request, request.user)
-    context = {"required": required, "has_authenticator": policy.has_authenticator(request.user)}
+    context = {
+        "required": required,
+        "has_authenticator": policy.has_authenticator(request.user),
+        "unconfirmed": policy.has_unconfirmed_address(request.user),
+    }
     return render(request, "accounts/two_factor.html", context)

@@ -166,3 +166,38 @@ class TestEnrolment:
         employee.save()
         client.force_login(employee)
         assert '<html lang="fr"' in client.get(SETUP).content.decode()
+
+
+@pytest.mark.django_db
+class TestKeepingAFactor:
+    def test_the_last_factor_cannot_be_removed_while_the_policy_requires_one(self, employee: User) -> None:
+        from essaim.accounts.adapter import MFAAdapter
+
+        totp = Authenticator.objects.create(user=employee, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        Authenticator.objects.create(user=employee, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00"})
+        set_policy("everyone")
+        assert not MFAAdapter().can_delete_authenticator(totp)
+        assert "add a passkey or another authenticator" in str(MFAAdapter.error_messages["cannot_delete_authenticator"])
+        Authenticator.objects.create(user=employee, type=Authenticator.Type.WEBAUTHN, data={"credential": {}})
+        assert MFAAdapter().can_delete_authenticator(totp)
+
+    def test_it_can_be_removed_when_the_policy_does_not_concern_the_person(self, employee: User) -> None:
+        from essaim.accounts.adapter import MFAAdapter
+
+        totp = Authenticator.objects.create(user=employee, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        set_policy("roles")
+        assert MFAAdapter().can_delete_authenticator(totp)
+
+    def test_an_unconfirmed_address_is_confirmed_first_and_its_page_stays_open(
+        self, client: Client, employee: User
+    ) -> None:
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=employee, email=employee.email, defaults={"verified": False, "primary": True}
+        )
+        set_policy("everyone")
+        client.force_login(employee)
+        page = client.get(SETUP).content.decode()
+        assert "First confirm your e-mail address" in page
+        assert client.get("/accounts/email/").status_code == 200
