@@ -180,6 +180,7 @@ MIDDLEWARE = [
     "essaim.api.middleware.BearerTokenMiddleware",
     "essaim.accounts.middleware.UserPreferencesMiddleware",
     "essaim.charters.middleware.CharterMiddleware",  # after the language: a pending charter is asked for in it
+    "essaim.accounts.two_factor.TwoFactorMiddleware",  # a second factor the network requires: set up first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -366,7 +367,15 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "essaim.accounts.adapter.MFAAdapter"
+MFA_ALLOW_UNVERIFIED_EMAIL = False  # allauth's default, read by essaim/accounts/two_factor.py
+MFA_PASSKEY_LOGIN_ENABLED = True  # "Sign in with a passkey" on the sign-in page: no password, two factors in one
+# Passkeys need HTTPS, except on http://localhost (development and the tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+# The ID token "acr" values that prove a second factor at the company's identity provider (amr is
+# read as RFC 8176 says): essaim/accounts/two_factor.py and docs/identity.md.
+SSO_MFA_ACR_VALUES = env_list("SSO_MFA_ACR_VALUES")
 MFA_TOTP_ISSUER = env("NETWORK_NAME", "Essaim")
 
 # Self sign-up is off by default; ESSAIM_SIGNUP_DOMAINS restricts it to company domains.

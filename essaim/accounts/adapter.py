@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailConfirmation
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -121,3 +123,24 @@ class AccountAdapter(DefaultAccountAdapter):
                 "password_reset_url": site.absolute_url(reverse("account_reset_password")),
             },
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Nobody removes their last authenticator app or passkey while the network requires one of them."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "The network requires two-factor authentication for your account: add a passkey or another "
+            "authenticator before removing this one."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        from essaim.accounts import two_factor
+        from essaim.network.selectors import network_settings
+
+        if not two_factor.concerned(authenticator.user, network_settings().two_factor_required):
+            return True
+        others = Authenticator.objects.filter(user_id=authenticator.user_id).exclude(pk=authenticator.pk)
+        return others.exclude(type=Authenticator.Type.RECOVERY_CODES).exists()

@@ -93,3 +93,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def _invitation_unusable(request: HttpRequest, *, status: int, reason: str = "") -> HttpResponse:
     return render(request, "accounts/invitation_unusable.html", {"reason": reason}, status=status)
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Why a second factor is asked for, and the two ways to set one up (``essaim.accounts.two_factor``)."""
+    from essaim.accounts import two_factor as policy
+
+    required = policy.must_enrol(request, request.user)
+    context = {
+        "required": required,
+        "has_authenticator": policy.has_authenticator(request.user),
+        "unconfirmed": policy.has_unconfirmed_address(request.user),
+    }
+    return render(request, "accounts/two_factor.html", context)

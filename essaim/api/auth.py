@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from essaim.access import roles
+from essaim.accounts import two_factor
 from essaim.accounts.models import User
 from essaim.api import scopes, selectors, services
 from essaim.api.errors import ApiError, CsrfFailedError
@@ -67,6 +68,8 @@ class PersonalTokenAuth(HttpBearer):
         activate_preferences(request, found.user)
         if must_accept(request, found.user):  # as the pages do (charters.middleware), in the owner's language
             raise ApiError(403, *refusal_words(request))
+        if two_factor.must_enrol(None, found.user):  # the network requires a second factor it does not have yet
+            raise ApiError(403, *two_factor.refusal_words(request))
         return found.user
 
     def authenticate_app(self, request: HttpRequest, raw: str) -> Any:
@@ -82,6 +85,8 @@ class PersonalTokenAuth(HttpBearer):
         activate_preferences(request, found.user)
         if must_accept(request, found.user):
             raise ApiError(403, *refusal_words(request))
+        if two_factor.must_enrol(None, found.user):
+            raise ApiError(403, *two_factor.refusal_words(request))
         return found.user
 
 

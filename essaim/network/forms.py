@@ -104,10 +104,12 @@ class NetworkSettingsForm(forms.ModelForm[NetworkSettings]):
 
     class Meta:
         model = NetworkSettings
-        fields = ("name", "accent_color", "signup_open", "signup_domains", "guests_allowed")
+        fields = ("name", "accent_color", "signup_open", "signup_domains", "guests_allowed", "two_factor_required")
+        widgets = {"two_factor_required": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["two_factor_required"].required = False  # a form sent without it keeps the current policy
         if not (self.instance and self.instance.logo):
             del self.fields["remove_logo"]
         self.cleaned_logo: CleanImage | None = None

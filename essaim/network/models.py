@@ -12,6 +12,14 @@ def _default_signup_domains() -> str:
     return ", ".join(settings.SIGNUP_DOMAINS)
 
 
+class TwoFactorPolicy(models.TextChoices):
+    """Who must have a second factor (an authenticator app or a passkey) to use the network."""
+
+    OPTIONAL = "optional", _("Nobody: two-factor authentication is optional")
+    ROLES = "roles", _("People with a network role (administrators, communication team, compliance officers)")
+    EVERYONE = "everyone", _("Everyone")
+
+
 class NetworkSettings(models.Model):
     """One row: the network's identity and sign-up policy. Read it with ``selectors.network_settings()``."""
 
@@ -31,6 +39,15 @@ class NetworkSettings(models.Model):
         help_text=_("Comma-separated, e.g. example.com, example.fr. Empty means any domain."),
     )
     guests_allowed = models.BooleanField(_("external guests allowed"), default=True)
+    two_factor_required = models.CharField(
+        _("two-factor authentication required for"),
+        max_length=10,
+        choices=TwoFactorPolicy.choices,
+        default=TwoFactorPolicy.OPTIONAL,
+        help_text=_(
+            "Those concerned who have no authenticator app or passkey yet are asked to set one up before anything else."
+        ),
+    )
 
     class Meta:
         verbose_name = _("network settings")

@@ -13,7 +13,7 @@ from essaim.network.models import NetworkSettings
 from essaim.network.selectors import network_settings_invalidate
 
 # What a change of the network's settings records, from and to (the logo: only that it changed).
-AUDITED_FIELDS = ("name", "accent_color", "signup_open", "signup_domains", "guests_allowed")
+AUDITED_FIELDS = ("name", "accent_color", "signup_open", "signup_domains", "guests_allowed", "two_factor_required")
 
 
 def _normalise_domains(raw: str) -> str:
@@ -30,6 +30,7 @@ def network_settings_update(
     signup_open: bool,
     signup_domains: str,
     guests_allowed: bool,
+    two_factor_required: str | None = None,
     logo: ContentFile[bytes] | None = None,
     remove_logo: bool = False,
 ) -> NetworkSettings:
@@ -43,6 +44,8 @@ def network_settings_update(
     settings_row.signup_open = signup_open
     settings_row.signup_domains = _normalise_domains(signup_domains)
     settings_row.guests_allowed = guests_allowed
+    if two_factor_required is not None:
+        settings_row.two_factor_required = two_factor_required
     if remove_logo:
         settings_row.logo.name = ""
     if logo is not None:

@@ -263,6 +263,7 @@ def network_edit(request: HttpRequest) -> HttpResponse:
                 signup_open=form.cleaned_data["signup_open"],
                 signup_domains=form.cleaned_data["signup_domains"],
                 guests_allowed=form.cleaned_data["guests_allowed"],
+                two_factor_required=form.cleaned_data["two_factor_required"] or None,
                 logo=form.cleaned_logo.content if form.cleaned_logo else None,
                 remove_logo=form.cleaned_data.get("remove_logo", False),
             )
