@@ -186,10 +186,23 @@ def _inlined(value: Any, definitions: dict[str, Any]) -> Any:
 
 
 def _as_form(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` for a form, whose fields are text or absent: none can be ``null``, and a list sent as one field is
-    a list of one (``account_ids=2`` is ``account_ids[]=2``: :func:`_form_field`)."""
+    """``schema`` for a form, whose fields are text or absent: none can be ``null``, a list sent as one field is a
+    list of one (``account_ids=2`` is ``account_ids[]=2``: :func:`_form_field`), and a boolean may be ``1`` or
+    ``0``."""
     properties = schema.get("properties", {})
-    return {**schema, "properties": {name: _one_or_many(_not_null(field)) for name, field in properties.items()}}
+    return {
+        **schema,
+        "properties": {name: _form_boolean(_one_or_many(_not_null(field))) for name, field in properties.items()},
+    }
+
+
+def _form_boolean(field: dict[str, Any]) -> dict[str, Any]:
+    """A boolean field of a form: ``true``/``false``, or ``1``/``0`` as Mastodon.py and Rails spell them
+    (``FORM_BOOLEANS``)."""
+    if field.get("type") != "boolean":
+        return field
+    labels: dict[str, Any] = {key: field[key] for key in ("title", "description", "default") if key in field}
+    return {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": list(FORM_BOOLEANS)}], **labels}
 
 
 def _one_or_many(field: dict[str, Any]) -> dict[str, Any]:

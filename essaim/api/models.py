@@ -73,6 +73,7 @@ class IdempotencyKey(models.Model):
         db_index=False,  # ``idempotency_key_once``
     )
     key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)  # SHA-256 of the request's parsed body: a key is for one request
     status_id = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 

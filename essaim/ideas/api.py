@@ -77,7 +77,7 @@ def space_ideas(request: HttpRequest, space_id: PathId, params: Query[IdeaListPa
     return [idea_data(request, idea, voted=bool(getattr(idea, "voted", False))) for idea in ideas]
 
 
-@router.post("/ideas/{status_id}/vote", response={200: IdeaEntity, **errors(403, 404)}, url_name="idea-vote")
+@router.post("/ideas/{status_id}/vote", response={200: IdeaEntity, **errors(403, 404, 422)}, url_name="idea-vote")
 def idea_vote(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     """Vote for an idea (once: voting again changes nothing)."""
     idea = _idea(request, status_id)
@@ -85,7 +85,7 @@ def idea_vote(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     return idea_data(request, idea, voted=True)
 
 
-@router.delete("/ideas/{status_id}/vote", response={200: IdeaEntity, **errors(403, 404)}, url_name="idea-unvote")
+@router.delete("/ideas/{status_id}/vote", response={200: IdeaEntity, **errors(403, 404, 422)}, url_name="idea-unvote")
 def idea_unvote(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     """Take your vote back (without a vote, nothing changes)."""
     idea = _idea(request, status_id)

@@ -281,6 +281,7 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
     written = idempotency.write_once(
         user=current_user(request),
         key=key,
+        request_hash=idempotency.fingerprint(data.model_dump(mode="json")),
         write=lambda: status_write(request, data, space=space, visibility=visibility),
         status_id=lambda status: status.pk,
     )

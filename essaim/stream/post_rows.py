@@ -25,7 +25,7 @@ from essaim.core.rows import ModelColumns, attach, database, fetch, placeholders
 from essaim.people.models import Profile
 from essaim.spaces.models import Space, SpacePin
 from essaim.stream.models import HomeEntry, Post, PostTag, TagFollow, Visibility
-from essaim.stream.sources import EVERY_SOURCE, SourceFilter, mute_sql, source_sql
+from essaim.stream.sources import EVERY_SOURCE, SourceFilter, mute_sql, mute_sql_by_id, source_sql
 
 _POST = ModelColumns(Post, "p")
 _AUTHOR = ModelColumns(User, "u")
@@ -127,47 +127,42 @@ def _tag_branch_sql(db: BaseDatabaseWrapper) -> str:
 
 
 def home_page(
-    *,
-    owner_id: int,
-    tag_ids: Sequence[int],
-    cursor: Cursor,
-    source: SourceFilter = EVERY_SOURCE,
-    with_mutes: bool = True,
+    *, owner_id: int, tag_ids: Sequence[int], cursor: Cursor, source: SourceFilter = EVERY_SOURCE
 ) -> list[Post]:
     """``cursor``'s rows of ``owner_id``'s home feed as loaded posts: ``apply_cursor``'s rows
     (``limit + 1``, newest first, oldest first for ``min_id``) for ``page_from_rows``.
 
-    The feed is the materialised timeline (one index range scan on its primary key
-    ``(owner_id, post_id)``) merged with the posts of ``tag_ids``, read here rather than delivered:
-    one range scan of the tags' ``(tag, post)`` index each, ``limit + 1`` rows at most, since the
-    page's rows are among each source's first ``limit + 1``. Each source is cut to those rows in
+    The timeline's entries (read back through the ``(owner, post)`` index, ``LIMIT`` rows) and the
+    posts of the tags ``owner_id`` follows, merged, then joined to their posts: each source takes
     a sub-select of its own before the posts are joined: joined directly, PostgreSQL merged the
     timeline with the posts' whole primary key, reading back from the newest post until it had
     met the page's (2,167 posts for one page of 21). The posts are not checked for visibility
-    here: ``access.visible_among`` is. The owner's muted sources (``with_mutes``: when they have some), and
-    ``source`` when it filters, are conditions inside each source's sub-select (``stream.sources``), so a page is
-    never short; only then does the timeline's sub-select join the posts and their authors, which the conditions
-    read (joined, the timeline's index no longer leads the plan for sure: see above).
+    here: ``access.visible_among`` is. The owner's muted sources, and ``source`` when it filters, are
+    conditions inside each source's sub-select (``stream.sources``), so a page is never short. Only a
+    ``source`` joins the timeline's sub-select to the posts and their authors; the mutes are read from the
+    entry's post id (``mute_sql_by_id``), so the timeline's index still leads the plan.
     """
     limit = cursor.limit + 1
     conditions, params, order = _cursor_sql("e.post_id", cursor)
-    kept, kept_params = _kept(owner_id if with_mutes else None, source)
-    where = " AND ".join(["e.owner_id = %s", *conditions, *kept])
-    joined_for_kept = (
+    chosen, chosen_params = source_sql(source)
+    muted, muted_params = mute_sql_by_id(owner_id, "e.post_id")
+    where = " AND ".join(["e.owner_id = %s", *conditions, *chosen, *muted])
+    joined_for_source = (
         f"JOIN {Post._meta.db_table} p ON p.id = e.post_id JOIN {User._meta.db_table} u ON u.id = p.author_id "
-        if kept
+        if chosen
         else ""
     )
     timeline = (
-        f"SELECT e.post_id FROM {HomeEntry._meta.db_table} e {joined_for_kept}"  # noqa: S608 - names from meta
+        f"SELECT e.post_id FROM {HomeEntry._meta.db_table} e {joined_for_source}"  # noqa: S608 - names from meta
         f"WHERE {where} ORDER BY e.post_id {order} LIMIT %s"
     )
+    kept, kept_params = _kept(owner_id, source)
     tag_conditions, _params, _order = _cursor_sql("t.post_id", cursor)
     tagged = " AND ".join([_tag_branch_sql(), *tag_conditions, *kept]) + f" ORDER BY t.post_id {order} LIMIT %s"
     # Each source in a sub-select of its own: a compound member may not have its own ORDER BY/LIMIT.
     branches = [timeline, *[tagged] * len(tag_ids)]
     sources = " UNION ".join(f"SELECT post_id FROM ({branch}) b{n}" for n, branch in enumerate(branches))  # noqa: S608
-    values: list[Any] = [owner_id, *params, *kept_params, limit]
+    values: list[Any] = [owner_id, *params, *chosen_params, *muted_params, limit]
     for tag_id in tag_ids:
         values += [tag_id, Visibility.COMPANY, Space.Visibility.PUBLIC, *params, *kept_params, limit]
     joined = f"({sources}) e JOIN {Post._meta.db_table} p ON p.id = e.post_id"

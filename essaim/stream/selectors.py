@@ -198,8 +198,7 @@ def feed_home(
     """
     # The page joined to its posts, authors and spaces: one query (``post_rows``).
     tag_ids = followed_tag_ids(actor.pk) if access.can(actor, access.Action.FOLLOW_TAG) else []
-    with_mutes = sources.has_mutes(actor.pk)
-    rows = home_page(owner_id=actor.pk, tag_ids=tag_ids, cursor=cursor, source=source, with_mutes=with_mutes)
+    rows = home_page(owner_id=actor.pk, tag_ids=tag_ids, cursor=cursor, source=source)
     page_rows = page_from_rows(rows, cursor)
     with_pins = with_announcements and cursor.is_first_page
     loaded = {p.pk: p for p in page_rows.items}

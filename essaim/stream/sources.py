@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import User
-from essaim.stream.models import SourceMute
+from essaim.stream.models import Post, SourceMute
 
 AUTOMATED = (User.Kind.FEED.value, User.Kind.BOT.value)
 PEOPLE = (User.Kind.EMPLOYEE.value, User.Kind.GUEST.value)
@@ -75,10 +75,16 @@ def source_sql(source: SourceFilter) -> tuple[list[str], list[Any]]:
     return [f"u.kind IN ({', '.join(['%s'] * len(kinds))})"], list(kinds)
 
 
-def has_mutes(reader_id: int) -> bool:
-    """Whether the reader muted anything: one probe of their rows, which spares everyone else's home timeline the
-    join its mute condition needs (``post_rows.home_page``)."""
-    return SourceMute.objects.filter(user_id=reader_id).exists()
+def mute_sql_by_id(reader_id: int, post_id: str) -> tuple[list[str], list[Any]]:
+    """``mute_sql`` for a query that has not joined the posts: one condition on the column ``post_id`` (the home
+    timeline's entries), whose sub-select starts from the reader's mutes — nothing to read for whoever has none."""
+    mutes, posts, users = SourceMute._meta.db_table, Post._meta.db_table, User._meta.db_table
+    condition = (
+        f"NOT EXISTS (SELECT 1 FROM {mutes} m JOIN {posts} mp ON mp.id = {post_id} "  # noqa: S608 - names from meta
+        f"JOIN {users} mu ON mu.id = mp.author_id WHERE m.user_id = %s "
+        "AND (m.author_id = mp.author_id OR (m.space_id = mp.space_id AND mu.kind IN (%s, %s))))"
+    )
+    return [condition], [reader_id, *AUTOMATED]
 
 
 def mute_sql(reader_id: int | None) -> tuple[list[str], list[Any]]:

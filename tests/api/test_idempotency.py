@@ -75,6 +75,13 @@ class TestStatusesCreate:
         assert written.status_code == 200
         assert list(IdempotencyKey.objects.values_list("status_id", flat=True)) == [int(written.json()["id"])]
 
+    def test_the_same_key_with_another_body_is_refused_and_writes_nothing(self, app: TokenClient) -> None:
+        send(app, {"status": "Bonjour"})
+        other = send(app, {"status": "Au revoir"})
+        assert other.status_code == 422
+        assert "new key" in other.json()["error_description"]
+        assert list(Post.objects.values_list("body", flat=True)) == ["Bonjour"]
+
     def test_a_key_too_long_is_refused_with_a_message(self, app: TokenClient) -> None:
         response = send(app, {"status": "Bonjour"}, key="k" * 256)
         assert response.status_code == 422
@@ -86,7 +93,7 @@ class TestWriteOnce:
     def test_a_request_that_loses_the_race_answers_the_winner_s_status(self, employee: User) -> None:
         """Two copies sent at once: the second finds no key, writes, and meets the first's at the constraint."""
         winner = stream.post_create(actor=employee, body="Premier")
-        IdempotencyKey.objects.create(user=employee, key="k", status_id=winner.pk)
+        IdempotencyKey.objects.create(user=employee, key="k", request_hash="h", status_id=winner.pk)
         checks: list[int | None] = [None]  # the second request looked before the first had written its key
         original = idempotency.earlier_status_id
 
@@ -96,6 +103,8 @@ class TestWriteOnce:
         write: Callable[[], Post] = lambda: stream.post_create(actor=employee, body="Second")  # noqa: E731
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(idempotency, "earlier_status_id", late_look)
-            answer = idempotency.write_once(user=employee, key="k", write=write, status_id=lambda p: p.pk)
+            answer = idempotency.write_once(
+                user=employee, key="k", request_hash="h", write=write, status_id=lambda p: p.pk
+            )
         assert answer == winner.pk
         assert list(Post.objects.values_list("body", flat=True)) == ["Premier"]
