@@ -294,7 +294,7 @@ class TestRefusedPolitely:
         assert notice.subject == "Votre e-mail n’a pas été publié"
         assert notice.extra_headers["Auto-Submitted"] == "auto-replied"
         assert notice.extra_headers["In-Reply-To"] == "<m1@client.example.com>"
-        assert "« Re: la note »" in str(notice.body)
+        assert "«\u00a0Re: la note\u00a0»" in str(notice.body)
         assert f"/posts/{post.pk}/" in str(notice.body)
 
     def test_a_space_one_left_is_refused_and_said_so(self, gate: Gate, space: Space, colleague: User) -> None:

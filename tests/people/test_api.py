@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from essaim.accounts.models import User
+from essaim.network.selectors import network_settings
 from essaim.people import services
 from essaim.people.models import Department, Follow
 from essaim.people.schemas import account_data
@@ -95,6 +96,7 @@ class TestFollowLists:
     ) -> None:
         for _ in range(5):
             services.follow_create(actor=UserFactory(), user=employee)
+        network_settings()  # a running network's settings: made once, then read from the cache on every request
         with django_assert_max_num_queries(8):  # type: ignore[operator]
             response = api_client.get(f"/api/v1/accounts/{employee.pk}/followers")
         assert response.status_code == 200
