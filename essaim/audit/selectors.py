@@ -19,6 +19,7 @@ EXPORT_CHUNK = 2000
 # Entries are numbered as they are written, and ``at`` is read a moment before: ids follow time to within far less
 # than this. A date range becomes a range of ids (an index seek on ``at`` for each end, this much wider), then the
 # exact dates are checked on the entries in it: a page is a range scan of the primary key, not of a year's index.
+# Entries written at the same instant are told apart by their ids: the first end takes the lowest, the last the highest.
 CLOCK_SKEW = timedelta(hours=1)
 
 
@@ -44,11 +45,11 @@ def _filtered(filters: Filters) -> QuerySet[AuditEntry]:
         entries = entries.filter(target_label__icontains=words)
     if filters.since is not None:
         since = _day_start(filters.since)
-        first = AuditEntry.objects.filter(at__gte=since - CLOCK_SKEW).order_by("at").values("id")[:1]
+        first = AuditEntry.objects.filter(at__gte=since - CLOCK_SKEW).order_by("at", "id").values("id")[:1]
         entries = entries.filter(id__gte=Subquery(first), at__gte=since)
     if filters.until is not None:
         until = _day_start(filters.until + timedelta(days=1))
-        last = AuditEntry.objects.filter(at__lt=until + CLOCK_SKEW).order_by("-at").values("id")[:1]
+        last = AuditEntry.objects.filter(at__lt=until + CLOCK_SKEW).order_by("-at", "-id").values("id")[:1]
         entries = entries.filter(id__lte=Subquery(last), at__lt=until)
     return entries
 
