@@ -93,7 +93,7 @@ class Action(StrEnum):
     CANCEL_EVENT = "calendar.cancel_event"
     VIEW_ATTENDEES = "calendar.view_attendees"
     KEEP_CALENDAR_FEED = "calendar.feed"
-    # Atom feeds out: one's own secret key for feed readers (network level; ``rules/syndication.py``)
+    # Atom feeds out: one's own secret key for feed readers (network level; ``rules/personal_keys.py``)
     KEEP_ATOM_FEED = "syndication.atom_key"
     # idea boxes: ENABLE_IDEAS targets a Space (turn its idea box on or off); VOTE_IDEA and SET_IDEA_STATUS an Idea
     ENABLE_IDEAS = "ideas.enable"

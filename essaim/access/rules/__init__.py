@@ -12,12 +12,12 @@ from essaim.access.rules import (  # noqa: F401
     network,
     notifications,
     people,
+    personal_keys,
     praise,
     privacy,
     scim,
     spaces,
     stream,
-    syndication,
     watchrules,
     webhooks,
 )

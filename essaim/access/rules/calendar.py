@@ -8,7 +8,8 @@
 * cancel it (``CANCEL_EVENT``): whoever may delete the post (its author, the space's moderators, network
   administrators outside spaces), once.
 
-An answer (``Rsvp``) is seen with its event and changed only by the service, for its person.
+An answer (``Rsvp``) is seen with its event and changed only by the service, for its person. A person's calendar
+address is theirs alone (``rules/personal_keys.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from essaim.access import roles
 from essaim.access.actions import Action
 from essaim.access.policy import can, register
 from essaim.access.roles import Actor
@@ -61,21 +61,5 @@ class RsvpPolicy:
         return queryset.filter(post_visibility_q(actor, "event__post__"))
 
 
-class CalendarFeedPolicy:
-    """A feed address is its person's own."""
-
-    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
-        return (
-            obj is not None
-            and action in {Action.VIEW, Action.EDIT, Action.DELETE}
-            and roles.is_signed_in(actor)
-            and obj.user_id == actor.pk
-        )
-
-    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(user_id=actor.pk) if roles.is_signed_in(actor) else queryset.none()
-
-
 register("calendar.Event", EventPolicy())
 register("calendar.Rsvp", RsvpPolicy())
-register("calendar.CalendarFeed", CalendarFeedPolicy())

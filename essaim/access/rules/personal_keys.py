@@ -1,6 +1,7 @@
-"""Who may keep an Atom key (``essaim.syndication``): ``KEEP_ATOM_FEED`` is a network right of every signed-in
-person (``rules/network.py``); a key (``AtomKey``) is its person's own, seen and changed by them alone. What a
-feed shows is decided by the stream's rules, for the key's person."""
+"""Who may see and change a person's secret key to an address read without a session — their calendar
+(``calendar.CalendarFeed``) and their Atom feeds (``syndication.AtomKey``): its person alone (``VIEW``, ``EDIT``,
+``DELETE``). Keeping one is a network right (``KEEP_CALENDAR_FEED``, ``KEEP_ATOM_FEED``: ``rules/network.py``);
+what an address shows is decided by the stream's and the calendar's rules, for the key's person."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from essaim.access.policy import register
 from essaim.access.roles import Actor
 
 
-class AtomKeyPolicy:
+class PersonalKeyPolicy:
     def can(self, actor: Actor, action: Action, obj: Any) -> bool:
         return (
             obj is not None
@@ -27,4 +28,5 @@ class AtomKeyPolicy:
         return queryset.filter(user_id=actor.pk) if roles.is_signed_in(actor) else queryset.none()
 
 
-register("syndication.AtomKey", AtomKeyPolicy())
+register("calendar.CalendarFeed", PersonalKeyPolicy())
+register("syndication.AtomKey", PersonalKeyPolicy())
