@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
@@ -33,6 +34,11 @@ from essaim.stream.models import Attachment, Comment, Post, PostTag, Tag
 
 PAGE_SIZE = 20
 MAX_OFFSET = 1000
+# The newest matches a results page is drawn from: its counts, its facets and its order by relevance.
+# Below it everything is exact; past it the counts say "1,000+" and the most relevant of the newest
+# matches come first. Reading them stops there (``backend().newest_first``): a word in a tenth of the
+# posts cost four whole passes over its matches, each asking ``access`` about every one.
+WINDOW = 1000
 FACET_SIZE = 8
 TABS = ("posts", "files", "people", "spaces", "tags")
 SORTS = ("relevance", "date")
@@ -89,6 +95,36 @@ class Hit:
     snippet: SafeString
     created_at: datetime
     author: User
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One matching row of the window: what counts, facets, sorts and draws it (``_hits``)."""
+
+    id: int
+    kind: str
+    post_id: int
+    comment_id: int | None
+    attachment_id: int | None
+    author_id: int
+    space_id: int | None
+    created_at: datetime
+    file_kind: str
+    score: float
+
+
+CANDIDATE_FIELDS = (
+    "id",
+    "kind",
+    "post_id",
+    "comment_id",
+    "attachment_id",
+    "author_id",
+    "space_id",
+    "created_at",
+    "file_kind",
+    "score",
+)
 
 
 @dataclass
@@ -210,8 +246,9 @@ def _page(rows: QuerySet[SearchDocument], sort: str, cursor: str | None, size: i
     return found[:size], _encode("r", offset + size) if more else None
 
 
-def _hits(actor: Actor, rows: list[SearchDocument], query: Query) -> list[Hit]:
-    """The page's rows with their post, comment, file, author and snippet (four queries)."""
+def _hits(actor: Actor, rows: list[Any], query: Query) -> list[Hit]:
+    """The page's rows (``SearchDocument`` or ``Candidate``) with their post, comment, file, author and snippet
+    (four queries)."""
     posts = {p.pk: p for p in Post.objects.filter(pk__in={r.post_id for r in rows}).select_related("author", "space")}
     comment_ids = {r.comment_id for r in rows if r.comment_id}
     comments = {c.pk: c for c in Comment.objects.filter(pk__in=comment_ids).select_related("author")}
@@ -245,29 +282,50 @@ def _hits(actor: Actor, rows: list[SearchDocument], query: Query) -> list[Hit]:
     return hits
 
 
-def _facets(rows: QuerySet[SearchDocument], tab: str) -> dict[str, list[Facet]]:
-    """The spaces, authors and kinds of file most common among ``rows`` (what the reader may see only)."""
-    unranked = rows.order_by()
-    spaces = list(
-        unranked.filter(space_id__isnull=False).values("space_id").annotate(n=Count("id")).order_by("-n")[:FACET_SIZE]
-    )
-    names = dict(Space.objects.filter(pk__in=[s["space_id"] for s in spaces]).values_list("pk", "slug"))
-    titles = dict(Space.objects.filter(pk__in=[s["space_id"] for s in spaces]).values_list("slug", "name"))
-    authors = list(unranked.values("author_id").annotate(n=Count("id")).order_by("-n")[:FACET_SIZE])
-    people = {u.pk: u for u in User.objects.filter(pk__in=[a["author_id"] for a in authors])}
+def window(rows: QuerySet[SearchDocument]) -> tuple[list[Candidate], bool]:
+    """The newest ``WINDOW`` rows of ``rows`` (one query that stops reading there), and whether there are more."""
+    found = [Candidate(*values) for values in backend().newest_first(rows).values_list(*CANDIDATE_FIELDS)[: WINDOW + 1]]
+    return found[:WINDOW], len(found) > WINDOW
+
+
+def _window_page(
+    candidates: list[Candidate], sort: str, cursor: str | None, size: int
+) -> tuple[list[Candidate], str | None]:
+    """One page of the window's rows, as ``_page`` pages a query (the same cursors)."""
+    parts = _decode(cursor)
+    if sort == "date":
+        ordered = sorted(candidates, key=lambda c: (c.created_at, c.id), reverse=True)
+        if len(parts) == 3 and parts[0] == "d":
+            try:
+                moment, last = datetime.fromisoformat(parts[2]), int(parts[1])
+            except ValueError:
+                moment, last = None, 0
+            if moment is not None:
+                ordered = [c for c in ordered if (c.created_at, c.id) < (moment, last)]
+        page = ordered[:size]
+        more = len(ordered) > size
+        return page, _encode("d", page[-1].id, page[-1].created_at.isoformat()) if more and page else None
+    offset = int(parts[1]) if len(parts) >= 2 and parts[0] == "r" and parts[1].isdigit() else 0
+    offset = min(offset, MAX_OFFSET)
+    ordered = sorted(candidates, key=lambda c: (c.score, -c.created_at.timestamp(), -c.id))
+    found = ordered[offset : offset + size + 1]
+    more = len(found) > size and offset + size < MAX_OFFSET
+    return found[:size], _encode("r", offset + size) if more else None
+
+
+def _facets(candidates: list[Candidate], tab: str) -> dict[str, list[Facet]]:
+    """The spaces, authors and kinds of file most common among the window's rows of the tab."""
+    spaces = Counter(c.space_id for c in candidates if c.space_id is not None).most_common(FACET_SIZE)
+    authors = Counter(c.author_id for c in candidates).most_common(FACET_SIZE)
+    named = {s.pk: s for s in Space.objects.filter(pk__in=[pk for pk, _n in spaces]).only("slug", "name")}
+    people = {u.pk: u for u in User.objects.filter(pk__in=[pk for pk, _n in authors])}
     facets = {
-        "space": [
-            Facet(names[s["space_id"]], titles[names[s["space_id"]]], s["n"]) for s in spaces if s["space_id"] in names
-        ],
-        "author": [
-            Facet(people[a["author_id"]].handle, people[a["author_id"]].get_full_name(), a["n"])
-            for a in authors
-            if a["author_id"] in people
-        ],
+        "space": [Facet(named[pk].slug, named[pk].name, n) for pk, n in spaces if pk in named],
+        "author": [Facet(people[pk].handle, people[pk].get_full_name(), n) for pk, n in authors if pk in people],
     }
     if tab == "files":
-        kinds = unranked.values("file_kind").annotate(n=Count("id")).order_by("-n")
-        facets["file_kind"] = [Facet(k["file_kind"], k["file_kind"], k["n"]) for k in kinds if k["file_kind"]]
+        kinds = Counter(c.file_kind for c in candidates if c.file_kind).most_common()
+        facets["file_kind"] = [Facet(kind, kind, n) for kind, n in kinds]
     return facets
 
 
@@ -281,7 +339,8 @@ def search_for(
     cursor: str | None = None,
     size: int = PAGE_SIZE,
 ) -> Results:
-    """One page of one tab of the results for ``q``, with every tab's count and the tab's facets."""
+    """One page of one tab of the results for ``q``, with every tab's count and the tab's facets, all drawn from
+    the newest ``WINDOW`` matching rows the reader may see (the counts then end in "+")."""
     query = (filters or Filters()).apply(parse(q))
     tab = tab if tab in TABS else "posts"
     sort = sort if sort in SORTS else "relevance"
@@ -289,20 +348,29 @@ def search_for(
         sort = "date"
     results = Results(query=query, tab=tab, sort=sort, counts=dict.fromkeys(TABS, 0))
     rows = documents(actor, query)
+    candidates: list[Candidate] = []
     if rows is not None:
-        counted = rows.order_by().aggregate(
-            posts=Count("id", filter=Q(kind__in=TEXT_KINDS)), files=Count("id", filter=Q(kind=DocumentKind.FILE))
+        candidates, more = window(rows)
+        results.counts.update(
+            posts=sum(c.kind in TEXT_KINDS for c in candidates),
+            files=sum(c.kind == DocumentKind.FILE for c in candidates),
         )
-        results.counts.update(posts=counted["posts"] or 0, files=counted["files"] or 0)
+        results.more.update(posts=more, files=more)
     words = query.text()
     if words and not query.has_filters:
         _names(actor, words, results)
     if rows is not None and tab in ("posts", "files"):
         kinds = TEXT_KINDS if tab == "posts" else (DocumentKind.FILE,)
-        tab_rows = rows.filter(kind__in=kinds)
-        page, results.next_cursor = _page(tab_rows, sort, cursor, size)
+        mine = [c for c in candidates if c.kind in kinds]
+        page: list[Any]
+        if sort == "date" and results.more[tab]:
+            # Past the window, by date is read from the database: the window is the newest rows the engine
+            # wrote, and a row written again (an edited post) may be newer there than older rows in time.
+            page, results.next_cursor = _page(rows.filter(kind__in=kinds), sort, cursor, size)
+        else:
+            page, results.next_cursor = _window_page(mine, sort, cursor, size)
         results.hits = _hits(actor, page, query)
-        results.facets = _facets(tab_rows, tab)
+        results.facets = _facets(mine, tab)
     return results
 
 

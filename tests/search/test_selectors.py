@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from essaim.search import selectors
+from essaim.stream import services
 from tests.search.conftest import Corpus
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +69,56 @@ def test_sort_by_date_and_pages(corpus: Corpus) -> None:
     by_score = selectors.search_for(actor=corpus.author, q="réunion ", size=2)
     rest = selectors.search_for(actor=corpus.author, q="réunion ", size=2, cursor=by_score.next_cursor)
     assert len({h.post.pk for h in by_score.hits + rest.hits}) == 3
+
+
+# --- the window: the newest matches a page is drawn from ---------------------------------------
+
+
+@pytest.fixture
+def window_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "WINDOW", 2)
+
+
+def test_below_the_window_counts_and_facets_are_exact(corpus: Corpus) -> None:
+    results = selectors.search_for(actor=corpus.author, q="réunion ")
+    assert (results.counts["posts"], results.more["posts"]) == (3, False)
+    assert {(f.value, f.count) for f in results.facets["author"]} == {("camille.roux", 3)}
+    assert {(f.value, f.count) for f in results.facets["space"]} == {("fusion", 1)}
+
+
+@pytest.mark.usefixtures("window_of_two")
+def test_past_the_window_counts_say_there_are_more_and_relevance_ranks_the_newest(corpus: Corpus) -> None:
+    results = selectors.search_for(actor=corpus.author, q="réunion ")
+    assert (results.counts["posts"], results.more["posts"]) == (2, True)
+    assert {h.post for h in results.hits} == {corpus.posts["secret"], corpus.posts["reunions"]}
+    assert sum(f.count for f in results.facets["author"]) == 2
+
+
+@pytest.mark.usefixtures("window_of_two")
+def test_past_the_window_by_date_still_reads_every_match_in_order(corpus: Corpus) -> None:
+    first = selectors.search_for(actor=corpus.author, q="réunion ", sort="date", size=2)
+    second = selectors.search_for(actor=corpus.author, q="réunion ", sort="date", size=2, cursor=first.next_cursor)
+    assert [h.post for h in first.hits + second.hits] == [
+        corpus.posts["secret"],
+        corpus.posts["reunions"],
+        corpus.posts["reunion"],
+    ]
+
+
+@pytest.mark.usefixtures("window_of_two")
+def test_the_window_holds_only_what_the_reader_may_see(corpus: Corpus) -> None:
+    results = selectors.search_for(actor=corpus.reader, q="réunion ")
+    assert (results.counts["posts"], results.more["posts"]) == (2, False)
+    assert {h.post for h in results.hits} == {corpus.posts["reunion"], corpus.posts["reunions"]}
+
+
+@pytest.mark.usefixtures("window_of_two")
+def test_an_edited_post_is_the_newest_of_the_window_and_by_date_keeps_its_place(
+    corpus: Corpus, drain_outbox: Callable[[], int]
+) -> None:
+    services.post_edit(actor=corpus.author, post=corpus.posts["reunion"], body="La réunion d'équipe #planning")
+    drain_outbox()
+    by_relevance = selectors.search_for(actor=corpus.author, q="réunion ")
+    assert corpus.posts["reunion"] in {h.post for h in by_relevance.hits}
+    by_date = selectors.search_for(actor=corpus.author, q="réunion ", sort="date", size=2)
+    assert [h.post for h in by_date.hits] == [corpus.posts["secret"], corpus.posts["reunions"]]

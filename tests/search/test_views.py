@@ -29,6 +29,17 @@ def test_results_show_counts_snippets_and_facets(client: Client, corpus: Corpus)
     assert 'aria-current="page">Publications et commentaires <span class="search-count">2</span>' in text
 
 
+def test_a_count_past_the_window_ends_in_a_plus(
+    client: Client, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from essaim.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOW", 1)
+    client.force_login(corpus.author)
+    text = client.get(RESULTS, {"q": "plan de charge"}).text
+    assert 'Publications et commentaires <span class="search-count">1+</span>' in text
+
+
 def test_the_other_tabs(client: Client, corpus: Corpus) -> None:
     client.force_login(corpus.author)
     assert "Camille" in client.get(RESULTS, {"q": "camille", "tab": "people"}).text

@@ -1,8 +1,9 @@
 """The search-backend interface and the engine for the database in use.
 
-An engine knows three things: how to create what it needs (``install``, from the migration), how to
-write a row's words (``write``) and how to keep the rows that match a parsed query, each with a
-``score`` where lower is better (``match``). Everything else — who may see a row, filters, facets,
+An engine knows four things: how to create what it needs (``install``, from the migration), how to
+write a row's words (``write``), how to keep the rows that match a parsed query, each with a
+``score`` where lower is better (``match``), and how to read them newest first without sorting them
+all (``newest_first``). Everything else — who may see a row, filters, facets,
 sorting, pages, snippets — is the engine-free ``selectors``, so both engines answer the same tests
 (``tests/search``, run on SQLite and on PostgreSQL).
 """
@@ -56,6 +57,10 @@ class SearchBackend(Protocol):
         """Insert the rows (``FIELDS``) with their words, in one statement run for many."""
 
     def match(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]: ...
+
+    def newest_first(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """``queryset`` (matched or not) newest row first, in the order the engine reads its matches, so that
+        a ``LIMIT`` stops the reading there rather than sorting every match."""
 
 
 def backend_for(vendor: str) -> SearchBackend:

@@ -99,3 +99,6 @@ class PostgresBackend:
             select={"score": f"-ts_rank_cd({TABLE}.vector, {sql})"},
             select_params=params,
         )
+
+    def newest_first(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.order_by("-id")

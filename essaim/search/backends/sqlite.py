@@ -98,3 +98,11 @@ class SqliteBackend:
             params=[expression(query)],
             select={"score": f"bm25(search_fts, {WEIGHTS})"},
         )
+
+    def newest_first(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Ordered by the FTS5 table's own rowid, FTS5 reads its matches from the newest (its index
+        # ``ORDER BY rowid DESC``) and a ``LIMIT`` ends the reading; ordered by the content table's id, the
+        # same rows were all read, then sorted. Rows not matched (filters alone) have no FTS5 table.
+        if "search_fts" in queryset.query.extra_tables:
+            return queryset.extra(order_by=["-search_fts.rowid"])
+        return queryset.order_by("-id")
