@@ -16,6 +16,7 @@ from essaim.access.rules import (  # noqa: F401
     praise,
     privacy,
     scim,
+    sso,
     spaces,
     stream,
     watchrules,
