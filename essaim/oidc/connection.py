@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.utils.translation import gettext as _
@@ -39,6 +40,11 @@ class Report:
     def add(self, ok: bool, text: str) -> bool:
         self.checks.append(Check(ok, text))
         return ok
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def discovery_url(issuer: str) -> str:
@@ -81,6 +87,12 @@ def _check_discovery(report: Report, provider: OidcProvider, config: Any) -> boo
     if missing:
         return report.add(False, _("The discovery document lacks %(names)s.") % {"names": ", ".join(missing)})
     report.add(True, _("The discovery document names the sign-in, token and key addresses."))
+    if _origin(str(config["authorization_endpoint"])) != _origin(provider.issuer):
+        report.add(
+            False,
+            _("The provider signs people in at %(origin)s, another site than its issuer's: browsers will not follow the sign-in button there. Ask for its issuer on that site.")
+            % {"origin": _origin(str(config["authorization_endpoint"]))},
+        )
     methods = config.get("code_challenge_methods_supported")
     if isinstance(methods, list) and "S256" not in methods:
         report.add(False, _("The provider does not offer PKCE with S256, which Essaim uses for every sign-in."))

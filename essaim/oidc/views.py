@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from urllib.parse import urlsplit
+
 from allauth.account.internal.decorators import login_not_required
+from allauth.account.views import LoginView
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.csp import CSP
+
+from essaim.oidc.selectors import providers_enabled
+
+_allauth_login = LoginView.as_view()
 
 
 class SignedTokenAdapter(OpenIDConnectOAuth2Adapter):
@@ -46,4 +55,21 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         response: HttpResponse = OAuth2CallbackView.adapter_view(SignedTokenAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@login_not_required
+def login_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """allauth's sign-in page, whose "Sign in with …" forms are answered with a redirect to each provider:
+    its CSP ``form-action`` lets the browser follow them to the providers' origins (their issuers'; the
+    connection test says when a provider signs in on another origin)."""
+    response: HttpResponse = _allauth_login(request, *args, **kwargs)
+    origins = sorted({_origin(provider.issuer) for provider in providers_enabled()})
+    if origins:
+        response._csp_config = settings.SECURE_CSP | {"form-action": [CSP.SELF, *origins]}  # type: ignore[attr-defined]
     return response
