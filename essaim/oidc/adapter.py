@@ -33,7 +33,9 @@ def social_app(provider: OidcProvider) -> SocialApp:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def list_apps(self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None) -> list[SocialApp]:
+    def list_apps(
+        self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
+    ) -> list[SocialApp]:
         apps = [social_app(p) for p in selectors.providers_enabled()]
         if provider:
             apps = [app for app in apps if provider in {app.provider, app.provider_id}]
@@ -48,8 +50,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             return
         try:
-            user = signin.first_sign_in_check(provider=provider, claims=signin.claims_of(sociallogin.account.extra_data))
-        except signin.Refused as refusal:
+            user = signin.first_sign_in_check(
+                provider=provider, claims=signin.claims_of(sociallogin.account.extra_data)
+            )
+        except signin.RefusedError as refusal:
             raise ImmediateHttpResponse(signin.refusal_page(request, refusal.message)) from None
         if user is not None:
             sociallogin.connect(request, user)

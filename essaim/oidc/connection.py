@@ -1,4 +1,4 @@
-""""Test connection" for a provider: fetch its discovery document and its signing keys, as a sign-in would,
+""" "Test connection" for a provider: fetch its discovery document and its signing keys, as a sign-in would,
 and say in words what works and what does not (never an exception page).
 
 Requests to the provider go through allauth's requests session (``SocialAccountAdapter.get_requests_session``),
@@ -80,7 +80,10 @@ def _check_discovery(report: Report, provider: OidcProvider, config: Any) -> boo
     if issuer.rstrip("/") != provider.issuer.rstrip("/"):
         report.add(
             False,
-            _("The provider calls itself “%(found)s”, not “%(expected)s”: its ID tokens would be refused. Use its issuer as it says it.")
+            _(
+                "The provider calls itself “%(found)s”, not “%(expected)s”: its ID tokens would be refused. "
+                "Use its issuer as it says it."
+            )
             % {"found": issuer, "expected": provider.issuer},
         )
     missing = [name for name in REQUIRED_ENDPOINTS if not config.get(name)]
@@ -90,7 +93,10 @@ def _check_discovery(report: Report, provider: OidcProvider, config: Any) -> boo
     if _origin(str(config["authorization_endpoint"])) != _origin(provider.issuer):
         report.add(
             False,
-            _("The provider signs people in at %(origin)s, another site than its issuer's: browsers will not follow the sign-in button there. Ask for its issuer on that site.")
+            _(
+                "The provider signs people in at %(origin)s, another site than its issuer's: browsers will not "
+                "follow the sign-in button there. Ask for its issuer on that site."
+            )
             % {"origin": _origin(str(config["authorization_endpoint"]))},
         )
     methods = config.get("code_challenge_methods_supported")
@@ -110,7 +116,9 @@ def _check_keys(report: Report, jwks: Any) -> None:
         return
     signing = [key for key in keys if isinstance(key, dict) and key.get("use", "sig") == "sig" and key.get("kid")]
     if not signing:
-        report.add(False, _("The provider publishes no signing key with an identifier (kid): ID tokens cannot be checked."))
+        report.add(
+            False, _("The provider publishes no signing key with an identifier (kid): ID tokens cannot be checked.")
+        )
         return
     text = ngettext(
         "%(count)s signing key found to check ID tokens with.",

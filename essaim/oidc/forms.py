@@ -93,7 +93,9 @@ class ProviderForm(forms.Form):
         issuer = str(self.cleaned_data["issuer"]).rstrip("/")
         parts = urlsplit(issuer)
         if parts.scheme != "https" and parts.hostname not in LOOPBACK:
-            raise forms.ValidationError(_("Use the provider's https:// address (http is accepted on this machine only)."))
+            raise forms.ValidationError(
+                _("Use the provider's https:// address (http is accepted on this machine only).")
+            )
         if parts.query or parts.fragment:
             raise forms.ValidationError(_("The issuer has no query nor fragment (#)."))
         return issuer

@@ -35,7 +35,10 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            _("The provider “%(label)s” is added. Register the redirect address below at the provider, then test the connection.")
+            _(
+                "The provider “%(label)s” is added. Register the redirect address below at the provider, "
+                "then test the connection."
+            )
             % {"label": provider.label},
         )
         return redirect("oidc:provider", provider_id=provider.pk)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -29,9 +30,10 @@ from essaim.oidc.models import AccountCreation, OidcProvider
 
 logger = logging.getLogger(__name__)
 LANGUAGES = {"fr": "fr", "en": "en"}
+MAX_GROUPS = 200  # a person in more groups than that: the first ones are looked at
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """The sign-in stops here, with a message for the person (already translated)."""
 
     def __init__(self, message: str) -> None:
@@ -70,15 +72,17 @@ def may_create(provider: OidcProvider, email: str) -> bool:
 
 
 def first_sign_in_check(*, provider: OidcProvider, claims: dict[str, Any]) -> User | None:
-    """The account to link this provider's person to (``None``: allauth creates one), or ``Refused``."""
+    """The account to link this provider's person to (``None``: allauth creates one), or ``RefusedError``."""
     email = _address(claims)
     if not email:
-        raise Refused(_("Your identity provider did not give an e-mail address: ask your IT department to share it."))
+        raise RefusedError(
+            _("Your identity provider did not give an e-mail address: ask your IT department to share it.")
+        )
     verified = email_verified(claims)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         if not verified:
-            raise Refused(
+            raise RefusedError(
                 _(
                     "An account already uses %(email)s, but your identity provider did not confirm that this "
                     "address is yours, so it was not linked. Sign in with your password, or ask your IT "
@@ -87,15 +91,15 @@ def first_sign_in_check(*, provider: OidcProvider, claims: dict[str, Any]) -> Us
                 % {"email": email}
             )
         if not existing.is_active:
-            raise Refused(_("This account is deactivated. Ask an administrator of your network."))
+            raise RefusedError(_("This account is deactivated. Ask an administrator of your network."))
         return existing
     if not verified:
-        raise Refused(
+        raise RefusedError(
             _("Your identity provider did not confirm the address %(email)s: no account can be made with it.")
             % {"email": email}
         )
     if not may_create(provider, email):
-        raise Refused(
+        raise RefusedError(
             _(
                 "There is no account for %(email)s on this network, and signing in through %(provider)s does "
                 "not create one. Ask an administrator of your network for an invitation."
@@ -125,15 +129,18 @@ def _department(actor: IdentityProviderActor, provider: OidcProvider, claims: di
 
     groups = claims.get(provider.claim("groups")) if provider.claim("groups") else None
     if isinstance(groups, list):  # the first group that is a department, as SCIM's groups are departments
-        names = [str(group) for group in groups if isinstance(group, str)]
+        names = [group for group in groups if isinstance(group, str)][:MAX_GROUPS]
+        matches = Q()
         for name in names:
-            department = Department.objects.filter(name__iexact=name).first()
-            if department is not None:
-                return department
-    name = _text(claims, provider.claim("department"))
-    if name is None:
+            matches |= Q(name__iexact=name)
+        found = {d.name.lower(): d for d in Department.objects.filter(matches)} if names else {}
+        for name in names:
+            if name.lower() in found:
+                return found[name.lower()]
+    wanted = _text(claims, provider.claim("department"))
+    if wanted is None:
         return current
-    return department_for_name(actor=actor, name=name[:120])
+    return department_for_name(actor=actor, name=wanted[:120])
 
 
 def _manager(claims: dict[str, Any], provider: OidcProvider, user: User, current: Any) -> Any:

@@ -2,8 +2,9 @@ from django.urls import path
 
 from essaim.oidc import views
 
-# allauth's own names and its sign-in page (its provider builds its addresses with them), without a namespace; mounted before
-# allauth's URLs so that these views, which always check the ID token's signature, answer.
+# allauth's sign-in page and its OpenID Connect addresses, under allauth's own names (its provider builds its
+# addresses with them), without a namespace; mounted before allauth's URLs so that these views answer: the
+# sign-in page lets its forms go to the providers, the callback always checks the ID token's signature.
 urlpatterns = [
     path("login/", views.login_page, name="account_login"),
     path("oidc/<str:provider_id>/login/", views.login, name="openid_connect_login"),

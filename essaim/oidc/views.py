@@ -9,7 +9,6 @@ rewrites answers cannot slip an unsigned or foreign token in.
 from __future__ import annotations
 
 from typing import Any
-
 from urllib.parse import urlsplit
 
 from allauth.account.internal.decorators import login_not_required

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 CLIENT_ID = "essaim-tests"
-CLIENT_SECRET = "s3cret-of-the-tests"  # noqa: S105 - the test provider's own
+CLIENT_SECRET = "s3cret-of-the-tests"
 
 
 @functools.cache
@@ -182,7 +182,7 @@ class OpenIdProvider:
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the standard library's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

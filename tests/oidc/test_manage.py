@@ -49,20 +49,24 @@ class TestAdding:
     def test_an_admin_adds_a_provider_and_its_secret_is_sealed(self, admin_client: Client, op: OpenIdProvider) -> None:
         response = admin_client.post("/manage/sso/", _form(op.issuer + "/"))
         provider = OidcProvider.objects.get()
-        assert response.status_code == 302 and response["Location"] == f"/manage/sso/{provider.pk}/"
+        assert response.status_code == 302
+        assert response["Location"] == f"/manage/sso/{provider.pk}/"
         assert provider.issuer == op.issuer  # the trailing slash goes
         assert CLIENT_SECRET not in provider.secret_sealed
         assert unseal(provider.secret_sealed) == CLIENT_SECRET
-        assert provider.claims["job_title"] == "title" and provider.claims["site"] == ""
+        assert provider.claims["job_title"] == "title"
+        assert provider.claims["site"] == ""
         entry = AuditEntry.objects.get(action=AuditAction.SSO_PROVIDER_ADDED)
-        assert entry.target_label == "Acme SSO" and CLIENT_SECRET not in str(entry.details)
+        assert entry.target_label == "Acme SSO"
+        assert CLIENT_SECRET not in str(entry.details)
 
     def test_the_edit_page_never_shows_the_secret(self, admin_client: Client, op: OpenIdProvider) -> None:
         admin_client.post("/manage/sso/", _form(op.issuer))
         provider = OidcProvider.objects.get()
         page = admin_client.get(f"/manage/sso/{provider.pk}/").content.decode()
-        assert CLIENT_SECRET not in page and provider.secret_sealed not in page
-        assert f"/accounts/oidc/acme/login/callback/" in page
+        assert CLIENT_SECRET not in page
+        assert provider.secret_sealed not in page
+        assert "/accounts/oidc/acme/login/callback/" in page
 
     @pytest.mark.parametrize(
         ("changes", "message"),
@@ -95,7 +99,8 @@ class TestAdding:
     def test_the_page_in_french(self, admin_client: Client, op: OpenIdProvider) -> None:
         admin_client.cookies["django_language"] = "fr"
         response = admin_client.get("/manage/sso/")
-        assert response.status_code == 200 and 'lang="fr"' in response.content.decode()
+        assert response.status_code == 200
+        assert 'lang="fr"' in response.content.decode()
 
 
 class TestChanging:
@@ -104,10 +109,13 @@ class TestChanging:
     ) -> None:
         admin_client.post("/manage/sso/", _form(op.issuer))
         provider = OidcProvider.objects.get()
-        response = admin_client.post(f"/manage/sso/{provider.pk}/", _form(op.issuer, slug=None, secret="", label="Acme"))
+        response = admin_client.post(
+            f"/manage/sso/{provider.pk}/", _form(op.issuer, slug=None, secret="", label="Acme")
+        )
         assert response.status_code == 302
         provider.refresh_from_db()
-        assert provider.label == "Acme" and provider.slug == "acme"
+        assert provider.label == "Acme"
+        assert provider.slug == "acme"
         assert unseal(provider.secret_sealed) == CLIENT_SECRET
         entry = AuditEntry.objects.get(action=AuditAction.SSO_PROVIDER_CHANGED)
         assert entry.details["changes"] == {"label": {"from": "Acme SSO", "to": "Acme"}}

@@ -100,13 +100,16 @@ class TestAccountCreation:
         response = sign_in(client, op)
         assert response.status_code == 302
         user = _signed_in_as(client)
-        assert user is not None and user.email == "new.person@example.com"
+        assert user is not None
+        assert user.email == "new.person@example.com"
         assert (user.first_name, user.last_name) == ("Noé", "Petit")
         assert not user.has_usable_password()
         assert EmailAddress.objects.get(user=user).verified
         assert Profile.objects.filter(user=user).exists()
 
-    def test_closed_sign_up_creates_nobody(self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider) -> None:
+    def test_closed_sign_up_creates_nobody(
+        self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
+    ) -> None:
         _network(signup_open=False)
         op.next_claims = claims(email="new.person@example.com")
         response = sign_in(client, op)
@@ -129,9 +132,7 @@ class TestAccountCreation:
         self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
     ) -> None:
         _network(signup_open=False, signup_domains="atelier-boreal.fr")
-        services.provider_update(
-            actor=AdminFactory(), provider=oidc_provider, account_creation=AccountCreation.DOMAINS
-        )
+        services.provider_update(actor=AdminFactory(), provider=oidc_provider, account_creation=AccountCreation.DOMAINS)
         op.next_claims = claims(email="ines@atelier-boreal.fr")
         assert sign_in(client, op).status_code == 302
         assert User.objects.filter(email="ines@atelier-boreal.fr").exists()
@@ -211,7 +212,8 @@ class TestClaims:
         profile = Profile.objects.get(user=person)
         assert (person.first_name, person.last_name, person.language) == ("Léa", "Martin", "fr")
         assert profile.job_title == "Cheffe de projet"
-        assert profile.department is not None and profile.department.name == "Finance"
+        assert profile.department is not None
+        assert profile.department.name == "Finance"
         assert profile.site == site
         assert profile.phone == "+33 4 00 00 00 00"
         assert profile.manager == boss
@@ -263,4 +265,5 @@ class TestTwoFactor:
         sign_in(client, op)
         assert client.session.get(SESSION_IDP_KEY) is None
         response = client.get("/")
-        assert response.status_code == 302 and response["Location"] == "/accounts/two-factor/"
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/two-factor/"
