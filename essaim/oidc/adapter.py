@@ -47,6 +47,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         provider = selectors.provider_by_slug(sociallogin.account.provider)
         if provider is None or not provider.enabled:
             raise ImmediateHttpResponse(signin.refusal_page(request, _("This sign-in method is no longer offered.")))
+        if sociallogin.state.get("process") == "connect":  # links are made by verified address, not by hand
+            raise ImmediateHttpResponse(
+                signin.refusal_page(
+                    request, _("Your account is linked to your identity provider when you sign in with it.")
+                )
+            )
         if sociallogin.is_existing:
             return
         try:

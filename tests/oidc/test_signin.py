@@ -80,6 +80,17 @@ class TestLinking:
         sign_in(client, op)
         assert _signed_in_as(client) == person
 
+    def test_a_signed_in_person_cannot_link_another_identity_by_hand(
+        self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
+    ) -> None:
+        person = UserFactory(email="someone@example.com")
+        UserFactory(email="lea.martin@example.com")
+        client.force_login(person)
+        op.next_claims = claims()
+        response = sign_in(client, op, process="connect")
+        assert response.status_code == 403
+        assert not SocialAccount.objects.exists()
+
     def test_the_refusal_is_in_french_for_a_french_reader(
         self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
     ) -> None:
