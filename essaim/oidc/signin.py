@@ -199,13 +199,17 @@ def claims_apply(*, provider: OidcProvider, user: User, claims: dict[str, Any]) 
     }
     if all(getattr(profile, name) == value for name, value in fields.items()):
         return
-    try:
-        with transaction.atomic():
-            people_services.profile_update(
-                actor=actor, profile=profile, languages=profile.languages, bio=profile.bio, **fields
-            )
-    except ValidationError as error:  # a manager loop, a value too long: the sign-in goes on, the rest is kept
-        logger.warning("oidc: claims of %s not applied to user %s: %s", provider.slug, user.pk, error.messages)
+    current_manager = profile.manager
+    for attempt in (fields, {**fields, "manager": current_manager}):
+        try:
+            with transaction.atomic():
+                people_services.profile_update(
+                    actor=actor, profile=profile, languages=profile.languages, bio=profile.bio, **attempt
+                )
+            return
+        except ValidationError as error:  # a manager loop: the sign-in goes on, the rest is written without it
+            logger.warning("oidc: claims of %s not applied to user %s: %s", provider.slug, user.pk, error.messages)
+            profile.refresh_from_db()
 
 
 def two_factor_from_claims(request: HttpRequest, claims: dict[str, Any]) -> None:
