@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # single sign-on: the providers come from essaim.oidc, not allauth's table
+    "allauth.socialaccount.providers.openid_connect",
     "corsheaders",
     "oauth2_provider",
     "ninja",  # serves Swagger UI's files from its static folder (no CDN) for /api/docs
@@ -155,6 +157,7 @@ INSTALLED_APPS = [
     "essaim.webhooks",
     "essaim.syndication",
     "essaim.scim",
+    "essaim.oidc",
     "essaim.realtime",
     "essaim.api",
     "essaim.health",
@@ -378,6 +381,14 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_INSECURE_ORIGIN", 
 # read as RFC 8176 says): essaim/accounts/two_factor.py and docs/identity.md.
 SSO_MFA_ACR_VALUES = env_list("SSO_MFA_ACR_VALUES")
 MFA_TOTP_ISSUER = env("NETWORK_NAME", "Essaim")
+# Single sign-on with OpenID Connect (essaim/oidc, docs/identity.md): the providers are configured in
+# /manage/sso/; essaim.oidc.adapter decides who is linked or created, and always checks the ID token's signature.
+SOCIALACCOUNT_ADAPTER = "essaim.oidc.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # the provider vouches for the person: no second form
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is essaim.oidc.adapter's, verified only
+SOCIALACCOUNT_STORE_TOKENS = False  # Essaim calls nothing on the person's behalf
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_ONLY = False
 
 # Self sign-up is off by default; ESSAIM_SIGNUP_DOMAINS restricts it to company domains.
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=False)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/apps/", include("essaim.api.apps_urls")),
     path("", include("essaim.api.oauth_urls")),  # /oauth/…, /.well-known/…, /nodeinfo/2.0
     path("accounts/", include("essaim.accounts.urls")),
+    path("accounts/", include("essaim.oidc.signin_urls")),  # before allauth's: the ID token's signature checked
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/outbox/", include("essaim.mailbox.urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("essaim.questions.urls")),
     path("", include("essaim.polls.urls")),
     path("", include("essaim.scim.urls")),  # /scim/v2/… and /manage/scim/
+    path("manage/sso/", include("essaim.oidc.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

@@ -53,6 +53,16 @@ class AccountAdapter(DefaultAccountAdapter):
             return render(request, "moderation/suspended.html", {"suspension": suspension}, status=403)
         return super().pre_login(request, user, **kwargs)
 
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """A sign-in through the company's identity provider fills the profile from its claims and, when its
+        ID token proves a second factor, satisfies the two-factor policy (``essaim.oidc``)."""
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        if sociallogin is not None:
+            from essaim.oidc.adapter import social_login_completed
+
+            social_login_completed(request, user, sociallogin)
+        return super().post_login(request, user, **kwargs)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         from essaim.network.selectors import network_settings
 

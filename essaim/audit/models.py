@@ -80,6 +80,9 @@ class AuditAction(models.TextChoices):
     DEPARTMENT_PROVISIONED = "department.provisioned", _("Department created by the company's directory")
     DEPARTMENT_DIRECTORY_UPDATED = "department.directory_updated", _("Department updated by the company's directory")
     DEPARTMENT_DIRECTORY_DELETED = "department.directory_deleted", _("Department deleted by the company's directory")
+    SSO_PROVIDER_ADDED = "sso.provider_added", _("Single sign-on (OpenID Connect) provider added")
+    SSO_PROVIDER_CHANGED = "sso.provider_changed", _("Single sign-on (OpenID Connect) provider changed")
+    SSO_PROVIDER_DELETED = "sso.provider_deleted", _("Single sign-on (OpenID Connect) provider deleted")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

@@ -96,7 +96,9 @@ def _manager(actor: Actor, fields: UserFields, user: User | None) -> User | None
     return manager
 
 
-def _department(actor: Actor, name: str) -> Department | None:
+def department_for_name(*, actor: Actor, name: str) -> Department | None:
+    """The department a directory names (case-insensitive), created if new; ``None`` for no name. Also what
+    the single sign-on's department claim goes through (``oidc.signin``)."""
     if not name:
         return None
     department = Department.objects.filter(name__iexact=name).first()
@@ -109,7 +111,7 @@ def _write_profile(actor: Actor, user: User, fields: UserFields, manager: User |
         actor=actor,
         profile=profile,
         job_title=fields.title,
-        department=_department(actor, fields.department),
+        department=department_for_name(actor=actor, name=fields.department),
         site=profile.site,
         phone=fields.phone,
         manager=manager,

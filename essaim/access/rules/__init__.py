@@ -17,6 +17,7 @@ from essaim.access.rules import (  # noqa: F401
     privacy,
     scim,
     spaces,
+    sso,
     stream,
     watchrules,
     webhooks,

@@ -26,6 +26,7 @@ class Network:
                 | Action.MANAGE_NETWORK_WEBHOOKS
                 | Action.MANAGE_RETENTION
                 | Action.MANAGE_SCIM_TOKENS
+                | Action.MANAGE_SSO
             ):
                 return roles.is_network_admin(actor)
             case Action.SET_LEGAL_HOLD:  # ``rules/compliance.py``
