@@ -59,6 +59,14 @@ class Emoji(models.TextChoices):
     THANKS = "🙏", _("Thanks")
 
 
+def warned_text(text: str, spoiler_text: str) -> str:
+    """What may be said of a text away from its card (e-mails, digests, notifications, Atom feeds, search snippets):
+    its content warning when it has one, never the text the warning folds."""
+    if spoiler_text:
+        return gettext("Content warning: %(warning)s") % {"warning": spoiler_text}
+    return text
+
+
 def checked_emoji(value: str) -> str:
     """``value`` when it is one of the set; otherwise a ``ValidationError`` that lists the set."""
     if value not in Emoji.values:
@@ -189,6 +197,11 @@ class Post(models.Model):
         return reverse("stream:post-detail", kwargs={"post_id": self.pk})
 
     @property
+    def excerpt(self) -> str:
+        """Its text, or its content warning when it has one (``warned_text``)."""
+        return warned_text(self.body, self.spoiler_text)
+
+    @property
     def is_active_announcement(self) -> bool:
         expires = self.announcement_expires_at
         return self.is_announcement and expires is not None and expires > timezone.now()
@@ -262,6 +275,11 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} on {self.post_id}: {self.body[:40]}"
+
+    @property
+    def excerpt(self) -> str:
+        """Its text, or its content warning when it has one (``warned_text``)."""
+        return warned_text(self.body, self.spoiler_text)
 
 
 class Reaction(models.Model):
