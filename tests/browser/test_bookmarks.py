@@ -23,6 +23,7 @@ def test_a_warned_post_shows_folded_and_a_saved_post_is_on_the_saved_page(
 ) -> None:
     services.post_create(actor=colleague, body="Procédure des congés d'été : remplir le formulaire avant le 15 mai.")
     page = open_page()  # fr-FR
+    page.set_default_timeout(30_000)  # a loaded two-core machine
     sign_in(page, employee.email, PASSWORD)
     page.goto("/")
     composer = page.locator("form[data-composer]")
@@ -44,6 +45,8 @@ def test_a_warned_post_shows_folded_and_a_saved_post_is_on_the_saved_page(
     assert card.locator(".post__body").is_visible()
     assert "62" in card.locator(".post__body").inner_text()
 
+    page.goto("/company/")  # the colleague's post: Léa does not follow her, so it is in the company feed
+    page.evaluate("() => { window.notReloaded = true; }")
     theirs = page.locator("article.post", has_text="Procédure des congés").first
     save = theirs.locator("form.bookmark button")
     assert save.get_attribute("aria-pressed") == "false"
@@ -60,7 +63,8 @@ def test_a_warned_post_shows_folded_and_a_saved_post_is_on_the_saved_page(
     assert page.locator("article.post", has_text="62").count() == 0  # only what was saved
     phone = looks_right_on_desktop_and_phone(open_page, page, "saved-posts")
     assert phone.locator("article.post", has_text="Procédure des congés").count() == 1
-    phone.goto("/")
+    phone.set_default_timeout(30_000)
+    phone.goto("/company/")
     phone.locator("details.cw").first.wait_for()
     looks_right(phone, "cw-card-folded-phone")
 
