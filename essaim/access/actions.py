@@ -56,6 +56,7 @@ class Action(StrEnum):
     HIDE = "stream.hide"
     FOLLOW_TAG = "stream.follow_tag"
     REMOVE_LINK_PREVIEW = "stream.remove_link_preview"  # take the card of a link off a post (its author)
+    BOOKMARK = "stream.bookmark"  # save a post one may read for later, or unsave it (one's own "Saved" list)
     MUTE_SOURCE = "stream.mute_source"  # mute a feed, an integration or a space's automated posts for oneself
     # questions and polls (target: the question's or the poll's Post; ``rules/questions.py``)
     VOTE_ANSWER = "questions.vote_answer"  # vote an answer (a top-level comment) up, or take the vote back

@@ -115,7 +115,7 @@ def notifications_email(person: User, notifications: Sequence[Notification]) -> 
             {
                 "notification": n,
                 "url": site.absolute_url(reverse("notifications:open", kwargs={"notification_id": n.pk})),
-                "excerpt": (n.comment.body if n.comment else n.post.body if n.post else ""),
+                "excerpt": (n.comment.excerpt if n.comment else n.post.excerpt if n.post else ""),
             }
             for n in notifications
         ]

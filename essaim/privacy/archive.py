@@ -32,7 +32,7 @@ from essaim.core.archives import ManifestZip
 from essaim.moderation.models import ModerationWarning, Report
 from essaim.people.models import Follow, Profile
 from essaim.spaces.models import Membership
-from essaim.stream.models import Attachment, Comment, Post, PostRevision, Reaction, TagFollow
+from essaim.stream.models import Attachment, Bookmark, Comment, Post, PostRevision, Reaction, TagFollow
 
 FORMAT = "essaim-personal-data/1"
 CHUNK = 500
@@ -46,6 +46,7 @@ def write(user: User, destination: Path) -> dict[str, Any]:
         archive.lines("posts.json", _posts(user))
         archive.lines("comments.json", _comments(user))
         archive.lines("reactions.json", _reactions(user))
+        archive.lines("saved_posts.json", _saved(user))
         archive.json("following.json", _following(user))
         archive.lines("spaces.json", _spaces(user))
         archive.lines("charters.json", _charters(user))
@@ -143,7 +144,12 @@ def _posts(user: User) -> Iterator[dict[str, Any]]:
             "visibility": post.visibility,
             "space": post.space.slug if post.space else None,
             "body": post.body,
-            "earlier_versions": [{"body": r.body, "written_at": _date(r.created_at)} for r in revisions],
+            "content_warning": post.spoiler_text,
+            "sensitive": post.sensitive,
+            "earlier_versions": [
+                {"body": r.body, "content_warning": r.spoiler_text, "written_at": _date(r.created_at)}
+                for r in revisions
+            ],
             "files": _attachments_of(post.attachments.filter(comment__isnull=True).order_by("pk"))
             if post.attachment_count
             else [],
@@ -160,6 +166,8 @@ def _comments(user: User) -> Iterator[dict[str, Any]]:
             "created_at": _date(comment.created_at),
             "edited_at": _date(comment.edited_at),
             "body": comment.body,
+            "content_warning": comment.spoiler_text,
+            "sensitive": comment.sensitive,
             "files": _attachments_of(comment.attachments.order_by("pk")) if comment.attachment_count else [],
         }
 
@@ -168,6 +176,13 @@ def _reactions(user: User) -> Iterator[dict[str, Any]]:
     rows = Reaction.objects.filter(user=user).order_by("post_id", "emoji").values_list("post_id", "emoji", "created_at")
     for post_id, emoji, created_at in rows.iterator(chunk_size=CHUNK):
         yield {"post": post_id, "reaction": emoji, "at": _date(created_at)}
+
+
+def _saved(user: User) -> Iterator[dict[str, Any]]:
+    """The posts one saved (their ids: the posts are their authors'), the last saved first."""
+    rows = Bookmark.objects.filter(user=user).order_by("-id").values_list("post_id", "created_at")
+    for post_id, created_at in rows.iterator(chunk_size=CHUNK):
+        yield {"post": post_id, "saved_at": _date(created_at)}
 
 
 def _following(user: User) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from essaim.people.services import profile_refresh_keys
 from essaim.privacy.models import DataExport
 from essaim.spaces.models import JoinRequest, Membership, SpaceInvitation
 from essaim.stream import attachments as attachment_files
-from essaim.stream.models import Attachment, Comment, Post, Reaction, TagFollow, attachment_storage
+from essaim.stream.models import Attachment, Bookmark, Comment, Post, Reaction, TagFollow, attachment_storage
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never a real mailbox
 
@@ -64,6 +64,7 @@ def erase(user: User, *, actor_id: int | None) -> None:
     Post.objects.filter(author=user).delete()
     _recount_comments(commented)
     _recount_reactions(reacted)
+    _forget_saved(user)
     _forget_archives(user)
     emit(AccountErased(actor_id=actor_id, user_id=user.pk, content_kept=False))
     user.delete()
@@ -93,6 +94,7 @@ def anonymise(user: User, *, actor_id: int | None) -> None:
     Follow.objects.filter(follower=user).delete()
     Follow.objects.filter(followed=user).delete()
     TagFollow.objects.filter(user=user).delete()
+    _forget_saved(user)
     Membership.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
     SpaceInvitation.objects.filter(user=user).delete()
@@ -103,6 +105,14 @@ def anonymise(user: User, *, actor_id: int | None) -> None:
         model.objects.filter(user=user).delete()
     _forget_archives(user)
     emit(AccountErased(actor_id=actor_id, user_id=user.pk, content_kept=True))
+
+
+def _forget_saved(user: User) -> None:
+    """Their saved posts go (private to them, not something they wrote), and the posts' counts with them."""
+    post_ids = list(Bookmark.objects.filter(user=user).values_list("post_id", flat=True))
+    Bookmark.objects.filter(user=user).delete()
+    for post_id in post_ids:
+        Post.objects.filter(pk=post_id).update(bookmark_count=Bookmark.objects.filter(post_id=post_id).count())
 
 
 def _blank_profile(profile: Profile) -> None:

@@ -267,7 +267,8 @@ def _hits(actor: Actor, rows: list[Any], query: Query) -> list[Hit]:
         if attachment is not None:
             source = texts.get(attachment.pk) or attachment.alt_text or attachment.original_name
         else:
-            source = comment.body if comment is not None else post.body
+            # A content warning's text may be found, but the snippet says the warning, never the folded text.
+            source = comment.excerpt if comment is not None else post.excerpt
         hits.append(
             Hit(
                 kind=row.kind,

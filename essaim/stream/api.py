@@ -34,7 +34,16 @@ from essaim.polls.schemas import PollCreate
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
 from essaim.stream import selectors, services
-from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Emoji, Post, PostKind, Visibility
+from essaim.stream.models import (
+    COMMENT_MAX_CHARS,
+    POST_MAX_CHARS,
+    SPOILER_MAX_CHARS,
+    Comment,
+    Emoji,
+    Post,
+    PostKind,
+    Visibility,
+)
 from essaim.stream.schemas import (
     FAVOURITE,
     FROM_MASTODON,
@@ -178,8 +187,13 @@ class StatusCreate(Body):
         description=f"Ids of your uploads from POST /api/v2/media to attach (at most {MAX_ATTACHMENTS}), to a post "
         "or to a reply.",
     )
-    sensitive: bool = False
-    spoiler_text: str = ""
+    sensitive: bool = Field(False, description="Hide the status's images until the reader clicks them.")
+    spoiler_text: str = Field(
+        "",
+        json_schema_extra={"maxLength": SPOILER_MAX_CHARS},
+        description=f"A content warning (at most {SPOILER_MAX_CHARS} characters): shown instead of the text, which "
+        "readers open with a click; e-mails, feeds and search snippets show it, never the text.",
+    )
     language: str | None = None
     space_id: BodyId | None = Field(
         None,
@@ -206,6 +220,12 @@ class StatusUpdate(Body):
         json_schema_extra=TEXT,
         description=f"The new text: at most {POST_MAX_CHARS} characters for a post, {COMMENT_MAX_CHARS} for a comment.",
     )
+    spoiler_text: str | None = Field(
+        None,
+        json_schema_extra={"maxLength": SPOILER_MAX_CHARS},
+        description="The new content warning (empty: none); left out, it stays as it is.",
+    )
+    sensitive: bool | None = Field(None, description="Hide the images until clicked; left out, it stays as it is.")
     confirm_watch: bool = Field(
         False,
         description="Essaim: publish even though a watch rule warns about the text. Without it, such a text is "
@@ -260,6 +280,8 @@ def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str, 
         parent=parent,
         media=media,
         confirm_watch=data.confirm_watch,
+        spoiler_text=data.spoiler_text,
+        sensitive=data.sensitive,
     )
 
 
@@ -306,6 +328,8 @@ def status_write(request: HttpRequest, data: StatusCreate, *, space: Space | Non
         kind=kind,
         kind_data=kind_data,
         confirm_watch=data.confirm_watch,
+        spoiler_text=data.spoiler_text,
+        sensitive=data.sensitive,
     )
 
 
@@ -356,22 +380,30 @@ def status_detail(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     openapi_extra=body_openapi(StatusUpdate),
 )
 def status_update(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
-    """Change the text; the previous version goes to the history."""
+    """Change the text, and the content warning when ``spoiler_text`` or ``sensitive`` is given; the previous
+    version goes to the history."""
     found = find_status(request, status_id)
     data = parse_body(request, StatusUpdate)
+    actor, spoiler, sensitive = current_user(request), data.spoiler_text, data.sensitive
     if isinstance(found, Comment):
-        return comment_status(
-            request,
-            services.comment_edit(
-                actor=current_user(request), comment=found, body=data.status, confirm_watch=data.confirm_watch
-            ),
-            with_source=True,
+        comment = services.comment_edit(
+            actor=actor,
+            comment=found,
+            body=data.status,
+            confirm_watch=data.confirm_watch,
+            spoiler_text=spoiler,
+            sensitive=sensitive,
         )
-    return post_status(
-        request,
-        services.post_edit(actor=current_user(request), post=found, body=data.status, confirm_watch=data.confirm_watch),
-        with_source=True,
+        return comment_status(request, comment, with_source=True)
+    post = services.post_edit(
+        actor=actor,
+        post=found,
+        body=data.status,
+        confirm_watch=data.confirm_watch,
+        spoiler_text=spoiler,
+        sensitive=sensitive,
     )
+    return post_status(request, post, with_source=True)
 
 
 @router.delete("/statuses/{status_id}", response={200: Status, **errors(403, 404)}, url_name="statuses-delete")
@@ -437,6 +469,36 @@ def unfavourite(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
     post = find_post(request, status_id)
     services.reaction_remove(actor=current_user(request), post=post, emoji=FAVOURITE)
     return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
+
+
+@router.post(
+    "/statuses/{status_id}/bookmark", response={200: Status, **errors(403, 404, 422)}, url_name="statuses-bookmark"
+)
+def bookmark(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
+    """Save a post to your saved posts (private to you; the web's "Saved posts"); twice changes nothing."""
+    post = find_post(request, status_id)
+    services.bookmark_add(actor=current_user(request), post=post)
+    return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
+
+
+@router.post(
+    "/statuses/{status_id}/unbookmark",
+    response={200: Status, **errors(403, 404, 422)},
+    url_name="statuses-unbookmark",
+)
+def unbookmark(request: HttpRequest, status_id: PathId) -> dict[str, Any]:
+    """Take a post off your saved posts."""
+    post = find_post(request, status_id)
+    services.bookmark_remove(actor=current_user(request), post=post)
+    return post_status(request, selectors.post_get_for(actor=request.user, post_id=post.pk))
+
+
+@timelines.get("/bookmarks", response={200: list[Status], **errors(400)}, url_name="bookmarks")
+def bookmarks(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> HttpResponse:
+    """Your saved posts that you may still read, the last saved first. ``max_id``, ``min_id`` and ``since_id`` are
+    saves' ids, given in the ``Link`` header (not the statuses' ids), as Mastodon's are."""
+    page = selectors.bookmark_page_for(actor=current_user(request), cursor=cursor_from(request))
+    return page_response(request, response, page)
 
 
 @router.get(

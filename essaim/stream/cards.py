@@ -38,9 +38,9 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 8  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+KEY_VERSION = 9  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
 # 4: "Report" on posts and comments; 5: kinds of posts; 6: events, questions and polls; 7: ideas, praise, must-read;
-# 8: muting a feed or an integration, link previews
+# 8: muting a feed or an integration, link previews; 9: content warnings, "Save"
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
@@ -84,6 +84,8 @@ def _comment(comment: Comment, viewer_id: int | None, now: datetime) -> tuple[An
         comment.created_at,
         reltime_bucket(comment.created_at, now),
         _files(comment),
+        comment.spoiler_text,
+        comment.sensitive,
     )
 
 
@@ -145,6 +147,9 @@ def card_key(
         KEY_VERSION,
         post.pk,
         post.edited_at,
+        post.spoiler_text,
+        post.sensitive,
+        getattr(post, "bookmarked", False),
         post.visibility,
         (space.pk, space.name) if space is not None else None,
         post.hidden_at is not None,

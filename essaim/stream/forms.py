@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from essaim.stream import kinds
-from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Emoji, PostKind, Visibility
+from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, SPOILER_MAX_CHARS, Emoji, PostKind, Visibility
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -40,6 +40,30 @@ def attachments_field(label: _StrOrPromise, help_text: _StrOrPromise = POST_FILE
 def image_description_field(help_text: _StrOrPromise) -> forms.CharField:
     """The alternative text given to the images of one upload."""
     return forms.CharField(label=_("Describe the images"), required=False, max_length=500, help_text=help_text)
+
+
+class ContentWarningForm(forms.Form):
+    """A post's content warning, drawn apart from the composer's other fields: folded behind a small toggle
+    (``stream/includes/content_warning_fields.html``), open when it holds something."""
+
+    spoiler_text = forms.CharField(
+        label=_("Content warning"),
+        required=False,
+        max_length=SPOILER_MAX_CHARS * 2,  # the service explains the limit
+        help_text=_("Shown instead of the text, which readers open with a click (spoilers, a sensitive subject)."),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Results of the survey, spoilers")}),
+    )
+    sensitive = forms.BooleanField(label=_("Hide the images until they are clicked"), required=False)
+
+    @property
+    def is_filled(self) -> bool:
+        """Whether the toggle opens on it: a warning typed, asked for, or refused."""
+        data = self.data if self.is_bound else self.initial
+        return bool(data.get("spoiler_text") or data.get("sensitive") or self.errors)
+
+    def warning(self) -> dict[str, Any]:
+        """``spoiler_text`` and ``sensitive`` as the services take them."""
+        return {"spoiler_text": self.cleaned_data["spoiler_text"], "sensitive": self.cleaned_data["sensitive"]}
 
 
 class PostForm(forms.Form):
@@ -79,10 +103,11 @@ class PostForm(forms.Form):
         self.kind = str((data or {}).get("kind") or (self.initial or {}).get("kind") or PostKind.POST)
         self.kind_choices = kinds.composer_kinds()
         self.kind_forms = kinds.kind_forms(data, chosen=self.kind)
+        self.warning = ContentWarningForm(data, initial=self.initial)
 
     def is_valid(self) -> bool:
-        """The post's fields and the chosen kind's own fields (each kind's form shows its errors)."""
-        valid = super().is_valid()
+        """The post's fields, its content warning and the chosen kind's own fields (each form shows its errors)."""
+        valid = super().is_valid() and self.warning.is_valid()
         kind_form = self.kind_forms.get(self.kind)
         return (kind_form is None or kind_form.is_valid()) and valid
 
@@ -113,6 +138,10 @@ class PostEditForm(forms.Form):
         remove = self.fields["remove"]
         assert isinstance(remove, forms.ChoiceField)
         remove.choices = [(item.pk, item.original_name) for item in self.current_files]
+        self.warning = ContentWarningForm(self.data if self.is_bound else None, initial=self.initial)
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and self.warning.is_valid()
 
 
 class CommentEditForm(forms.Form):

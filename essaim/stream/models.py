@@ -22,6 +22,7 @@ from essaim.core.ids import time_ordered_id
 POST_MAX_CHARS = 20_000
 COMMENT_MAX_CHARS = 5_000
 TAG_MAX_CHARS = 50
+SPOILER_MAX_CHARS = 200  # Mastodon's content warning (``spoiler_text``)
 
 
 class Visibility(models.TextChoices):
@@ -58,6 +59,14 @@ class Emoji(models.TextChoices):
     THANKS = "🙏", _("Thanks")
 
 
+def warned_text(text: str, spoiler_text: str) -> str:
+    """What may be said of a text away from its card (e-mails, digests, notifications, Atom feeds, search snippets):
+    its content warning when it has one, never the text the warning folds."""
+    if spoiler_text:
+        return gettext("Content warning: %(warning)s") % {"warning": spoiler_text}
+    return text
+
+
 def checked_emoji(value: str) -> str:
     """``value`` when it is one of the set; otherwise a ``ValidationError`` that lists the set."""
     if value not in Emoji.values:
@@ -85,6 +94,15 @@ class Post(models.Model):
     )
     body = models.TextField(_("message"), max_length=POST_MAX_CHARS)
     body_html = models.TextField(editable=False, default="")
+    # A content warning: shown instead of the text, which stays folded until the reader opens it; ``sensitive``
+    # hides the images until clicked (Mastodon's ``spoiler_text`` and ``sensitive``).
+    spoiler_text = models.CharField(
+        _("content warning"), max_length=SPOILER_MAX_CHARS, blank=True, default="", db_default=""
+    )
+    sensitive = models.BooleanField(_("sensitive images"), default=False, db_default=False)
+    # How many people saved it (``Bookmark``): never shown, only tells the feeds whether to look for the reader's
+    # own saves among a page's posts (most pages have none), as ``reaction_counts`` does for reactions.
+    bookmark_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     kind = models.CharField(
         _("kind"), max_length=10, choices=PostKind, default=PostKind.POST, db_default=PostKind.POST, editable=False
     )
@@ -179,6 +197,11 @@ class Post(models.Model):
         return reverse("stream:post-detail", kwargs={"post_id": self.pk})
 
     @property
+    def excerpt(self) -> str:
+        """Its text, or its content warning when it has one (``warned_text``)."""
+        return warned_text(self.body, self.spoiler_text)
+
+    @property
     def is_active_announcement(self) -> bool:
         expires = self.announcement_expires_at
         return self.is_announcement and expires is not None and expires > timezone.now()
@@ -195,6 +218,8 @@ class PostRevision(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField(max_length=POST_MAX_CHARS)
     body_html = models.TextField(default="")
+    spoiler_text = models.CharField(max_length=SPOILER_MAX_CHARS, blank=True, default="", db_default="")
+    sensitive = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now, help_text=_("When this version was written."))
     replaced_at = models.DateTimeField(default=timezone.now)
 
@@ -224,6 +249,11 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_CHARS)
     body_html = models.TextField(editable=False, default="")
+    # As on ``Post``: a comment is a status in the API, which may carry a content warning.
+    spoiler_text = models.CharField(
+        _("content warning"), max_length=SPOILER_MAX_CHARS, blank=True, default="", db_default=""
+    )
+    sensitive = models.BooleanField(_("sensitive images"), default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     # As on ``Post``: files come with the comment and only go with it, so the feeds' comment previews
@@ -246,6 +276,11 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.author_id} on {self.post_id}: {self.body[:40]}"
 
+    @property
+    def excerpt(self) -> str:
+        """Its text, or its content warning when it has one (``warned_text``)."""
+        return warned_text(self.body, self.spoiler_text)
+
 
 class Reaction(models.Model):
     # Indexed by ``one_reaction_of_each_kind`` and ``reaction_user_post``.
@@ -264,6 +299,30 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.emoji} {self.post_id}"
+
+
+class Bookmark(models.Model):
+    """``user`` saved ``post`` for later (Mastodon's bookmarks): private to them. Its time-ordered id pages the
+    saved posts newest saved first; it goes with the post or the person."""
+
+    id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # ``bookmark_once`` and ``bookmark_user_id``
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks", db_index=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("saved post")
+        verbose_name_plural = _("saved posts")
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="bookmark_once")]
+        indexes = [
+            models.Index(fields=["user", "-id"], name="bookmark_user_id"),
+            models.Index(fields=["post"], name="bookmark_post"),  # a post's deletion (cascade)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.post_id}"
 
 
 class Mention(models.Model):

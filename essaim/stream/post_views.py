@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from essaim import access
@@ -71,7 +72,8 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     access.require(request.user, Action.EDIT, post)
     files = selectors.attachment_list_for(actor=me(request), post=post)
     data = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = PostEditForm(*data, initial={"body": post.body}, files_of_post=files)
+    initial = {"body": post.body, "spoiler_text": post.spoiler_text, "sensitive": post.sensitive}
+    form = PostEditForm(*data, initial=initial, files_of_post=files)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -84,11 +86,13 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                     remove=form.cleaned_data["remove"],
                     image_description=form.cleaned_data["image_description"],
                     confirm_watch=request.POST.get("confirm_watch") == "1",
+                    **form.warning.warning(),
                 )
             except screening.WatchWarning as exc:
                 form.watch_hits = exc.hits
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                warned = hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.warning.fields)
+                add_service_errors(form.warning if warned else form, exc)
             else:
                 return redirect(post.get_absolute_url())
         status = 400
@@ -212,6 +216,27 @@ def reaction_toggle(request: HttpRequest, post_id: int) -> HttpResponse:
         post.refresh_from_db(fields=["reaction_counts"])
         selectors.hydrate(actor=me(request), posts=[post])
         return render(request, "stream/includes/reactions.html", {"post": post})
+    return redirect(safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Save the post (``saved=1``) or take it off one's saved posts (``saved=0``): the state asked for, so a double
+    click changes nothing. htmx gets the button back."""
+    post = selectors.post_get_for(actor=me(request), post_id=post_id)
+    wanted = request.POST.get("saved", "")
+    if wanted not in {"0", "1"}:
+        return render(
+            request, "errors/error.html", {"status": 400, "message": _("Choose to save the post or not.")}, status=400
+        )
+    if wanted == "1":
+        services.bookmark_add(actor=me(request), post=post)
+    else:
+        services.bookmark_remove(actor=me(request), post=post)
+    if getattr(request, "htmx", False):
+        post.bookmarked = wanted == "1"  # type: ignore[attr-defined]  # as ``selectors.hydrate`` gives it
+        return render(request, "stream/includes/bookmark.html", {"post": post})
     return redirect(safe_next(request, post.get_absolute_url()))
 
 

@@ -33,7 +33,7 @@ PREVIEW_COMMENTS = 2
 # PostgreSQL. Only placeholders are put into the text; the ids and the limit are parameters.
 _PREVIEWS_SQL = """
 SELECT c.id, c.post_id, c.body_html, c.created_at, c.edited_at, c.author_id, c.attachment_count,
-       u.handle, u.first_name, u.last_name, u.kind, p.photo, p.job_title
+       c.spoiler_text, c.sensitive, u.handle, u.first_name, u.last_name, u.kind, p.photo, p.job_title
 FROM stream_comment c
 JOIN accounts_user u ON u.id = c.author_id
 LEFT JOIN people_profile p ON p.user_id = u.id
@@ -97,6 +97,8 @@ class PreviewComment:
     attachment_count: int = 0
     images: tuple[Attachment, ...] = ()
     files: tuple[Attachment, ...] = ()
+    spoiler_text: str = ""
+    sensitive: bool = False
 
     def with_files(self, files: Sequence[Attachment]) -> PreviewComment:
         """This comment with its ``files`` (``Attachment`` rows), images apart from the other files."""
@@ -122,6 +124,8 @@ def comment_previews(post_ids: Sequence[int]) -> list[PreviewComment]:
         edited_at,
         author_id,
         files,
+        spoiler_text,
+        sensitive,
         handle,
         first,
         last,
@@ -143,6 +147,8 @@ def comment_previews(post_ids: Sequence[int]) -> list[PreviewComment]:
                 author_id,
                 author,
                 attachment_count=files,
+                spoiler_text=spoiler_text or "",
+                sensitive=bool(sensitive),
             )
         )
     return previews

@@ -263,6 +263,9 @@ def status_from_post(request: HttpRequest, post: Post, *, with_source: bool = Fa
         "id": str(post.pk),
         "created_at": post.created_at,
         "edited_at": post.edited_at,
+        "sensitive": post.sensitive,
+        "spoiler_text": post.spoiler_text,
+        "bookmarked": getattr(post, "bookmarked", False),
         "content": _absolute(request, post.body_html),
         "text": post.body if with_source else None,
         "visibility": TO_MASTODON.get(Visibility(post.visibility), "public"),
@@ -328,6 +331,8 @@ def status_from_comment(
         "id": str(comment.pk),
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
+        "sensitive": comment.sensitive,
+        "spoiler_text": comment.spoiler_text,
         "content": _absolute(request, comment.body_html),
         "text": comment.body if with_source else None,
         "visibility": TO_MASTODON.get(Visibility(post.visibility), "public"),
@@ -344,11 +349,19 @@ def status_from_comment(
     }
 
 
-def edit_data(request: HttpRequest, *, author: User, body_html: str, created_at: datetime) -> dict[str, Any]:
+def edit_data(
+    request: HttpRequest,
+    *,
+    author: User,
+    body_html: str,
+    created_at: datetime,
+    spoiler_text: str = "",
+    sensitive: bool = False,
+) -> dict[str, Any]:
     return {
         "content": _absolute(request, body_html),
-        "spoiler_text": "",
-        "sensitive": False,
+        "spoiler_text": spoiler_text,
+        "sensitive": sensitive,
         "created_at": created_at,
         "account": embedded_account(request, author),
         "poll": None,
@@ -360,11 +373,25 @@ def edit_data(request: HttpRequest, *, author: User, body_html: str, created_at:
 def history_data(request: HttpRequest, post: Post, revisions: list[PostRevision]) -> list[dict[str, Any]]:
     """Mastodon's edit history: every version oldest first, the current one last."""
     versions = [
-        edit_data(request, author=post.author, body_html=r.body_html, created_at=r.created_at)
+        edit_data(
+            request,
+            author=post.author,
+            body_html=r.body_html,
+            created_at=r.created_at,
+            spoiler_text=r.spoiler_text,
+            sensitive=r.sensitive,
+        )
         for r in sorted(revisions, key=lambda r: (r.replaced_at, r.pk))
     ]
     versions.append(
-        edit_data(request, author=post.author, body_html=post.body_html, created_at=post.edited_at or post.created_at)
+        edit_data(
+            request,
+            author=post.author,
+            body_html=post.body_html,
+            created_at=post.edited_at or post.created_at,
+            spoiler_text=post.spoiler_text,
+            sensitive=post.sensitive,
+        )
     )
     return versions
 

@@ -6,7 +6,8 @@ Feeds return a :class:`essaim.core.pagination.Page` of *hydrated* posts: each po
 * ``post.images`` / ``post.files``: its own attachments (looked up only for posts that have some);
 * ``post.preview_comments``: its first top-level comments (``previews.PreviewComment``), with
   their ``images`` / ``files`` likewise;
-* ``post.my_reactions``: the set of emoji the actor used on it.
+* ``post.my_reactions``: the set of emoji the actor used on it;
+* ``post.bookmarked``: whether the actor saved it (``Bookmark``).
 
 Hydration costs a fixed number of queries whatever the page size (see ``hydrate``).
 """
@@ -36,6 +37,7 @@ from essaim.people.selectors import person_suggestions_for
 from essaim.stream import announcements, kind_rows, kinds, sources
 from essaim.stream.models import (
     Attachment,
+    Bookmark,
     Comment,
     Emoji,
     LinkPreview,
@@ -132,10 +134,15 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
             comment.with_files(files_of[comment.pk]) if comment.attachment_count else comment
         )
     mine: dict[int, set[str]] = defaultdict(set)
+    saved: set[int] = set()
     reacted = [p.pk for p in posts if p.reaction_counts]
-    if reacted and actor is not None and actor.is_authenticated:
-        for post_id, emoji in _my_reactions(actor.pk, reacted):
-            mine[post_id].add(emoji)
+    bookmarked = [p.pk for p in posts if p.bookmark_count]  # saved by someone: perhaps by the reader
+    if (reacted or bookmarked) and actor is not None and actor.is_authenticated:
+        for post_id, emoji in _my_marks(actor.pk, reacted, bookmarked):
+            if emoji:
+                mine[post_id].add(emoji)
+            else:
+                saved.add(post_id)
     with_cards = {p.link_preview_id for p in posts if p.link_preview_id}  # ``link_previews``: few posts have one
     cards = LinkPreview.objects.in_bulk(with_cards) if with_cards else {}
     for post in posts:
@@ -145,19 +152,31 @@ def hydrate(*, actor: Actor, posts: Sequence[Post], with_comments: bool = True) 
         post.files = [a for a in files if not a.is_image]  # type: ignore[attr-defined]  # hydrated for templates
         post.preview_comments = comments.get(post.pk, [])  # type: ignore[attr-defined]  # hydrated for templates
         post.my_reactions = frozenset(mine.get(post.pk, set()))  # type: ignore[attr-defined]  # hydrated for templates
+        post.bookmarked = post.pk in saved  # type: ignore[attr-defined]  # hydrated for templates
     kinds.hydrate(actor=actor, posts=posts)  # a question's, a poll's… rows: one query per kind on the page
     kind_rows.attach(actor, posts)  # ideas, praise, must-read: one query each, only for the posts that have them
     return posts
 
 
-def _my_reactions(user_id: int, post_ids: Sequence[int]) -> list[tuple[int, str]]:
-    """``(post id, emoji)`` of ``user_id``'s reactions to ``post_ids``: on every feed page, so written
-    in SQL (over the ``(user, post)`` index) rather than built by the ORM each time."""
-    sql = (
-        f"SELECT post_id, emoji FROM {Reaction._meta.db_table} "  # noqa: S608 - the table from the model's meta
-        f"WHERE user_id = %s AND post_id IN ({placeholders(len(post_ids))})"
-    )
-    return fetch(sql, [user_id, *post_ids])
+def _my_marks(user_id: int, reacted: Sequence[int], saved: Sequence[int]) -> list[tuple[int, str]]:
+    """``(post id, emoji)`` of ``user_id``'s reactions to ``reacted``, and ``(post id, "")`` for those of ``saved``
+    they saved: one query for both, on every feed page, so written in SQL (over the ``(user, post)`` indexes)
+    rather than built by the ORM each time. A page where nobody saved anything asks as it did before saves."""
+    parts: list[str] = []
+    params: list[int] = []
+    if reacted:
+        parts.append(
+            f"SELECT post_id, emoji FROM {Reaction._meta.db_table} "  # noqa: S608 - the table from the model's meta
+            f"WHERE user_id = %s AND post_id IN ({placeholders(len(reacted))})"
+        )
+        params += [user_id, *reacted]
+    if saved:
+        parts.append(
+            f"SELECT post_id, '' FROM {Bookmark._meta.db_table} "  # noqa: S608 - the table from the model's meta
+            f"WHERE user_id = %s AND post_id IN ({placeholders(len(saved))})"
+        )
+        params += [user_id, *saved]
+    return fetch(" UNION ALL ".join(parts), params)
 
 
 def _hydrated_page(actor: Actor, page: Page[Post]) -> Page[Post]:
@@ -243,6 +262,21 @@ def feed_profile(*, actor: Actor, person: User, cursor: Cursor) -> Page[Post]:
     """Posts written by ``person`` that ``actor`` may read (a muted source's too: one asked for its page)."""
     queryset = post_list_for(actor=actor).filter(author=person)
     return _hydrated_page(actor, paginate(queryset, cursor))
+
+
+def bookmark_page_for(*, actor: Actor, cursor: Cursor) -> Page[Post]:
+    """``actor``'s saved posts they may still read, newest saved first, hydrated. The page's cursor is the saves'
+    ids (``max_id``/``min_id`` name a save, as Mastodon's bookmarks do), each post carrying ``bookmark_id``."""
+    saves = access.visible(actor, Bookmark.objects.filter(user_id=actor.pk)).select_related(
+        "post__author__profile", "post__space"
+    )
+    page = paginate(saves, cursor)
+    posts = []
+    for save in page.items:
+        post = save.post
+        post.bookmark_id = save.pk  # type: ignore[attr-defined]  # the cursor of the page
+        posts.append(post)
+    return _hydrated_page(actor, Page(items=posts, next_max_id=page.next_max_id, prev_min_id=page.prev_min_id))
 
 
 # --- one post -----------------------------------------------------------------------------

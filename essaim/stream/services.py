@@ -52,8 +52,10 @@ from essaim.stream import attachments as attachment_files
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
     POST_MAX_CHARS,
+    SPOILER_MAX_CHARS,
     TAG_MAX_CHARS,
     Attachment,
+    Bookmark,
     Comment,
     LinkPreview,
     Mention,
@@ -93,6 +95,19 @@ def _check_body(body: str, *, limit: int, field: str) -> str:
             }
         )
     return body
+
+
+def _check_spoiler(text: str) -> str:
+    """A content warning, trimmed: a short line said instead of the text (``SPOILER_MAX_CHARS`` at most)."""
+    text = " ".join(text.split())
+    if len(text) > SPOILER_MAX_CHARS:
+        raise ValidationError(
+            {
+                "spoiler_text": _("A content warning is a short line: %(limit)d characters at most, here %(count)d.")
+                % {"limit": SPOILER_MAX_CHARS, "count": len(text)}
+            }
+        )
+    return text
 
 
 def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
@@ -220,6 +235,8 @@ def post_create(
     kind: str = PostKind.POST,
     kind_data: Mapping[str, Any] | None = None,
     confirm_watch: bool = False,
+    spoiler_text: str = "",
+    sensitive: bool = False,
 ) -> Post:
     """Publish a post (optionally in ``space``, with files) and deliver it to home timelines (``_deliver``).
 
@@ -232,6 +249,8 @@ def post_create(
     media, or the files the composer kept from a refused try.
     ``confirm_watch``: the author saw the watch rules' warning and publishes anyway (``watchrules``); a text a
     "warn" rule matches is refused without it, one a "hold" rule matches waits for compliance.
+    ``spoiler_text``: a content warning shown instead of the text, folded until opened; ``sensitive`` hides its
+    images until clicked (either is Mastodon's).
 
     The checks, the mentions' lookup, the rendering and the files (images decoded and re-encoded)
     come before the transaction: on SQLite a write transaction holds the database's one write
@@ -242,6 +261,7 @@ def post_create(
     access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
     _require_space_charter(actor, space.pk if space is not None else None)
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    spoiler_text = _check_spoiler(spoiler_text)
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": _("Choose who can see this post.")})
     take("post", actor.pk)
@@ -254,6 +274,7 @@ def post_create(
     prepared = kinds.prepare(actor=actor, kind=kind, data=kind_data) if kind != PostKind.POST else None
     verdict = screening.screen(text=body, confirmed=confirm_watch)
     post = Post(author=actor, body=body, visibility=visibility, space=space, kind=kind)
+    post.spoiler_text, post.sensitive = spoiler_text, sensitive
     if verdict.holds or (space is not None and not access.can(actor, Action.PUBLISH_DIRECTLY, space)):
         # Waits for a moderator (``moderation.approval``) or for compliance (a watch rule's hold, reviewed in
         # ``watchrules``): hidden until then, and said to nobody.
@@ -384,6 +405,8 @@ def post_edit(
     remove: Sequence[int] = (),
     image_description: str = "",
     confirm_watch: bool = False,
+    spoiler_text: str | None = None,
+    sensitive: bool | None = None,
 ) -> Post:
     """Change a post's text, and add files (``attachments``) or remove some of its own (``remove``, their ids).
 
@@ -392,12 +415,18 @@ def post_edit(
     are checked and re-encoded before the transaction, and removed ones leave the storage once it
     commits; a refused edit changes nothing and stores nothing. A new text goes through the watch rules
     (``confirm_watch`` as in :func:`post_create`): one a "hold" rule matches hides the post until compliance
-    decides.
+    decides. ``spoiler_text`` and ``sensitive`` change its content warning (``None``: as it is); a new warning
+    is an edit, kept in the history as a new text is.
     """
     access.require(actor, Action.EDIT, post)
     body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    warning = (
+        _check_spoiler(spoiler_text) if spoiler_text is not None else post.spoiler_text,
+        sensitive if sensitive is not None else post.sensitive,
+    )
     removed = _attachments_to_remove(post, remove)
-    if not attachments and not removed and body == post.body:
+    rewarned = warning != (post.spoiler_text, post.sensitive)
+    if not attachments and not removed and body == post.body and not rewarned:
         return post
     count = post.attachments.filter(comment__isnull=True).count() - len(removed) + len(attachments)
     if count > MAX_ATTACHMENTS:
@@ -414,7 +443,7 @@ def post_edit(
         _prepare_files(actor, attachments, image_description, into=files)
         with transaction.atomic():
             before = _post_mentions(post) if mentioned is not None else set()
-            _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count)
+            _save_edit(post, body=body, mentioned=mentioned, files=files, removed=removed, count=count, warning=warning)
             if verdict:
                 _held_after_edit(post, verdict)
             emit(_edited(actor, post, mentioned, before, with_documents=_with_documents(files, ())))
@@ -454,17 +483,28 @@ def _save_edit(
     files: list[Attachment],
     removed: list[Attachment],
     count: int,
+    warning: tuple[str, bool],
 ) -> None:
     fields = ["edited_at"]
-    if mentioned is not None:  # a new text: the previous one goes to the history
+    rewarned = warning != (post.spoiler_text, post.sensitive)
+    if mentioned is not None or rewarned:  # a new text or warning: the previous version goes to the history
         revision = PostRevision(
-            post=post, body=post.body, body_html=post.body_html, created_at=post.edited_at or post.created_at
+            post=post,
+            body=post.body,
+            body_html=post.body_html,
+            spoiler_text=post.spoiler_text,
+            sensitive=post.sensitive,
+            created_at=post.edited_at or post.created_at,
         )
         revision.full_clean()
         revision.save()
+    if mentioned is not None:
         post.body = body
         post.body_html = render_body(body, mentioned=mentioned)
         fields += ["body", "body_html"]
+    if rewarned:
+        post.spoiler_text, post.sensitive = warning
+        fields += ["spoiler_text", "sensitive"]
     post.edited_at = timezone.now()
     post.attachment_count = count
     fields.append("attachment_count")
@@ -540,6 +580,8 @@ def comment_create(
     image_description: str = "",
     media: Sequence[Attachment] = (),
     confirm_watch: bool = False,
+    spoiler_text: str = "",
+    sensitive: bool = False,
 ) -> Comment:
     """Comment on a visible post, or reply to one of its top-level comments (two levels at most), with files.
 
@@ -555,6 +597,7 @@ def comment_create(
     access.require(actor, Action.COMMENT, post)
     _require_space_charter(actor, post.space_id)
     body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
+    spoiler_text = _check_spoiler(spoiler_text)
     take("comment", actor.pk)
     _check_files(actor=actor, attachments=attachments, media=media, on_comment=True)
     if parent is not None:
@@ -566,7 +609,7 @@ def comment_create(
     verdict = screening.screen(text=body, confirmed=confirm_watch)
     if verdict.holds:
         screening.refuse_held_comment(verdict, author_id=actor.pk, post_id=post.pk)
-    comment = Comment(post=post, parent=parent, author=actor, body=body)
+    comment = Comment(post=post, parent=parent, author=actor, body=body, spoiler_text=spoiler_text, sensitive=sensitive)
     comment.attachment_count = len(attachments) + len(media)
     comment.body_html = render_body(body, mentioned=mentioned)
     comment.full_clean()
@@ -599,12 +642,27 @@ def comment_create(
     return comment
 
 
-def comment_edit(*, actor: User, comment: Comment, body: str, confirm_watch: bool = False) -> Comment:
-    """A comment's new text, read by the watch rules as a new comment is (before the transaction)."""
+def comment_edit(
+    *,
+    actor: User,
+    comment: Comment,
+    body: str,
+    confirm_watch: bool = False,
+    spoiler_text: str | None = None,
+    sensitive: bool | None = None,
+) -> Comment:
+    """A comment's new text, read by the watch rules as a new comment is (before the transaction); its content
+    warning (``spoiler_text``, ``sensitive``) changed when given."""
     access.require(actor, Action.EDIT, comment)
     body = _check_body(body, limit=COMMENT_MAX_CHARS, field="body")
-    if body == comment.body:
+    before = (comment.spoiler_text, comment.sensitive)
+    warning = (
+        _check_spoiler(spoiler_text) if spoiler_text is not None else before[0],
+        sensitive if sensitive is not None else before[1],
+    )
+    if body == comment.body and warning == before:
         return comment
+    comment.spoiler_text, comment.sensitive = warning
     verdict = screening.screen(text=body, confirmed=confirm_watch)
     if verdict.holds:
         screening.refuse_held_comment(verdict, author_id=actor.pk, post_id=comment.post_id)
@@ -623,7 +681,7 @@ def _comment_edit_write(*, actor: User, comment: Comment, body: str, verdict: sc
     comment.body_html = render_body(body, mentioned=mentioned)
     comment.edited_at = timezone.now()
     comment.full_clean()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
+    comment.save(update_fields=["body", "body_html", "edited_at", "spoiler_text", "sensitive"])
     Mention.objects.filter(comment=comment).exclude(user__in=mentioned).delete()
     post_links.add_mentions(post_id=comment.post_id, comment_id=comment.pk, user_ids=[u.pk for u in mentioned])
     emit(CommentEdited(actor_id=actor.pk, comment_id=comment.pk, post_id=comment.post_id))
@@ -939,3 +997,32 @@ def post_link_preview_remove(*, actor: User, post: Post) -> None:
     access.require(actor, Action.REMOVE_LINK_PREVIEW, post)
     post.link_preview, post.link_preview_removed = None, True
     post.save(update_fields=["link_preview", "link_preview_removed"])
+
+
+# --- saved posts (bookmarks) ----------------------------------------------------------------
+
+
+def _refresh_bookmark_count(post: Post) -> None:
+    post.bookmark_count = Bookmark.objects.filter(post_id=post.pk).count()
+    Post.objects.filter(pk=post.pk).update(bookmark_count=post.bookmark_count)
+
+
+@transaction.atomic
+def bookmark_add(*, actor: User, post: Post) -> bool:
+    """Save ``post`` to ``actor``'s own list (whoever may read it); saving twice changes nothing. Whether it
+    was new. Private: nobody else is told, no event goes out."""
+    access.require(actor, Action.BOOKMARK, post)
+    _bookmark, created = Bookmark.objects.get_or_create(user=actor, post=post)
+    if created:
+        _refresh_bookmark_count(post)
+    return created
+
+
+@transaction.atomic
+def bookmark_remove(*, actor: User, post: Post) -> bool:
+    """Take ``post`` off ``actor``'s saved posts; whether it was there."""
+    access.require(actor, Action.BOOKMARK, post)
+    deleted, _rows = Bookmark.objects.filter(user=actor, post=post).delete()
+    if deleted:
+        _refresh_bookmark_count(post)
+    return bool(deleted)

@@ -188,7 +188,8 @@ def post_create(request: HttpRequest) -> HttpResponse:
     kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
     if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
         kept = discard_kept(request, kept, request.POST["discard"])
-        typed = {name: request.POST.get(name, "") for name in ("body", "visibility", "image_description", "kind")}
+        names = ("body", "visibility", "image_description", "kind", "spoiler_text", "sensitive")
+        typed = {name: request.POST.get(name, "") for name in names}
         form = PostForm(initial=typed, space=space)
     elif form.is_valid():
         try:
@@ -203,6 +204,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 kind=form.kind,
                 kind_data=form.kind_data(),
                 confirm_watch=request.POST.get("confirm_watch") == "1",
+                **form.warning.warning(),
             )
         except screening.WatchWarning as exc:
             form.watch_hits = exc.hits  # the composer asks "publish anyway?" (watchrules/includes/warning.html)
@@ -225,6 +227,8 @@ def _add_post_errors(form: PostForm, exc: ValidationError) -> None:
     kind_form = form.kind_forms.get(form.kind)
     if kind_form is not None and hasattr(exc, "error_dict") and set(exc.error_dict) <= set(kind_form.fields):
         add_service_errors(kind_form, exc)
+    elif hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.warning.fields):
+        add_service_errors(form.warning, exc)
     else:
         add_service_errors(form, exc)
 
@@ -311,6 +315,18 @@ def sources_muted(request: HttpRequest) -> HttpResponse:
     """The sources I muted, each with "Unmute"."""
     access.require(request.user, Action.MUTE_SOURCE)
     return render(request, "stream/sources_muted.html", {"mutes": selectors.source_mute_list_for(actor=me(request))})
+
+
+@login_required
+@require_GET
+def saved(request: HttpRequest) -> HttpResponse:
+    """The posts I saved and may still read, newest saved first, page by page (htmx gets the next page alone)."""
+    cursor = cursor_or_400(request)
+    if isinstance(cursor, HttpResponse):
+        return cursor
+    page = selectors.bookmark_page_for(actor=me(request), cursor=cursor)
+    template = "stream/saved.html#page" if getattr(request, "htmx", False) else "stream/saved.html"
+    return render(request, template, {"page": page})
 
 
 @login_required

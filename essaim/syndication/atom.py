@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from essaim.network import site
 from essaim.stream.models import Post
@@ -34,8 +35,23 @@ class _Feed(Atom1Feed):
 
 
 def _title(post: Post) -> str:
+    if post.spoiler_text:  # the warning, never the text it folds
+        return post.excerpt
     text = " ".join(html.unescape(strip_tags(post.body_html)).split())  # a title is text, not HTML
     return Truncator(text).words(TITLE_WORDS) or post.author.get_full_name()
+
+
+def _content(post: Post) -> str:
+    """The entry's HTML: the post's, or only its content warning and a link to read it on Essaim (a feed reader
+    would show folded text at once)."""
+    if not post.spoiler_text:
+        return post.body_html
+    return format_html(
+        '<p><strong>{}</strong></p><p><a href="{}">{}</a></p>',
+        post.excerpt,
+        site.absolute_url(post.get_absolute_url()),
+        gettext("Read it on the network"),
+    )
 
 
 def document(*, title: str, link: str, self_link: str, subtitle: str, posts: Sequence[Post], language: str) -> bytes:
@@ -57,7 +73,7 @@ def document(*, title: str, link: str, self_link: str, subtitle: str, posts: Seq
             title=_title(post),
             link=url,
             unique_id=url,
-            description=post.body_html,
+            description=_content(post),
             author_name=post.author.get_full_name(),
             pubdate=post.created_at,
             updateddate=post.edited_at or post.created_at,

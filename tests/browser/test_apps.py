@@ -1,8 +1,8 @@
 """Issue 24's proof with Mastodon.py: a real Mastodon client against a live Essaim on loopback (default settings,
 ``version_check_mode="created"``, ``ratelimit_method="throw"``) registers an app, is authorised through the OAuth
-consent page in a real browser, posts with media, reads the home timeline, searches, follows, then is revoked from
-the authorised-apps page. The consent, code and settings pages looked at on a desktop and a phone, in French and
-English."""
+consent page in a real browser, posts with media and with a content warning, saves a post, reads the home timeline,
+searches, follows, then is revoked from the authorised-apps page. The consent, code and settings pages looked at on
+a desktop and a phone, in French and English."""
 
 from __future__ import annotations
 
@@ -81,6 +81,14 @@ def test_mastodon_py_from_sign_in_to_revocation(
     assert app.account_follow(colleague.pk)["following"] is True
     edited = app.status_update(status["id"], "Bonjour, modifié depuis une appli")  # PUT, form-encoded
     assert "modifié" in edited["content"]
+    warned = app.status_post("La fin du film", spoiler_text="Divulgâcheur", sensitive=True)
+    assert (warned["spoiler_text"], warned["sensitive"]) == ("Divulgâcheur", True)
+    rewarned = app.status_update(warned["id"], "La fin du film", spoiler_text="Fin du film")  # form-encoded PUT
+    assert (rewarned["spoiler_text"], rewarned["sensitive"]) == ("Fin du film", True)
+    assert app.status_bookmark(warned["id"])["bookmarked"] is True
+    assert [str(s["id"]) for s in app.bookmarks()] == [str(warned["id"])]
+    assert app.status_unbookmark(warned["id"])["bookmarked"] is False
+    assert app.bookmarks() == []
 
     page.goto("/accounts/apps/")
     page.get_by_test_id("authorised-apps").wait_for()

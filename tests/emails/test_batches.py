@@ -67,6 +67,19 @@ class TestWhatIsQueued:
         assert not PendingEmail.objects.exists()
         assert batches.send_due(now=later(10)) == 0, "once"
 
+    def test_a_post_behind_a_content_warning_is_told_by_its_warning_never_its_text(
+        self, employee: User, colleague: User, drain_outbox: Callable[[], int], mailoutbox: list[EmailMessage]
+    ) -> None:
+        stream_services.post_create(
+            actor=employee, body="@eloise.dupre la fin : le majordome", spoiler_text="Fin du film"
+        )
+        drain_outbox()
+        assert batches.send_due(now=later()) == 1
+        [sent] = mailoutbox
+        assert "Fin du film" in text_of(sent)
+        assert "majordome" not in text_of(sent)
+        assert "majordome" not in html_of(sent)
+
     def test_kinds_the_person_keeps_in_the_app_are_not_emailed(
         self, mention: Callable[[str], None], colleague: User, employee: User
     ) -> None:

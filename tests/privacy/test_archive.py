@@ -46,6 +46,7 @@ def test_the_archive_holds_their_posts_with_earlier_versions_comments_reactions_
         "posts": 1,
         "comments": 1,
         "reactions": 1,
+        "saved_posts": 0,
         "spaces": 1,
         "charters": 0,
         "reports": 0,
@@ -93,3 +94,17 @@ def _written(user: User, tmp_path: Path) -> Path:
     path = tmp_path / "archive.zip"
     archive.write(user, path)
     return path
+
+
+def test_the_archive_holds_the_posts_they_saved_and_their_content_warnings(
+    person: User, colleague: User, tmp_path: Path
+) -> None:
+    from essaim.stream import services
+
+    theirs = services.post_create(actor=person, body="Résultats de l'enquête", spoiler_text="Chiffres internes")
+    other = services.post_create(actor=colleague, body="Procédure de congés")
+    services.bookmark_add(actor=person, post=other)
+    _manifest, opened = _read(_written(person, tmp_path))
+    posts = json.loads(opened.read("posts.json"))
+    assert [(p["id"], p["content_warning"], p["sensitive"]) for p in posts] == [(theirs.pk, "Chiffres internes", False)]
+    assert [s["post"] for s in json.loads(opened.read("saved_posts.json"))] == [other.pk]

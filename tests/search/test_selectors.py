@@ -122,3 +122,14 @@ def test_an_edited_post_is_the_newest_of_the_window_and_by_date_keeps_its_place(
     assert corpus.posts["reunion"] in {h.post for h in by_relevance.hits}
     by_date = selectors.search_for(actor=corpus.author, q="réunion ", sort="date", size=2)
     assert [h.post for h in by_date.hits] == [corpus.posts["secret"], corpus.posts["reunions"]]
+
+
+def test_a_post_behind_a_content_warning_is_found_but_its_snippet_is_the_warning(
+    corpus: Corpus, drain_outbox: Callable[[], int]
+) -> None:
+    services.post_create(actor=corpus.author, body="Le majordome est le coupable", spoiler_text="Fin du film")
+    drain_outbox()
+    results = selectors.search_for(actor=corpus.reader, q="majordome ")
+    [hit] = results.hits
+    assert "Fin du film" in hit.snippet
+    assert "majordome" not in hit.snippet

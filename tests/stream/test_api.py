@@ -592,3 +592,100 @@ def _text_file() -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("notes.txt", b"compte rendu", content_type="text/plain")
+
+
+class TestContentWarnings:
+    def test_a_status_carries_its_warning_from_json_and_returns_it(self, api_client: TokenClient) -> None:
+        data = post_json(
+            api_client,
+            "/api/v1/statuses",
+            {"status": "La fin du film", "spoiler_text": "Divulgâcheur", "sensitive": True},
+        ).json()  # type: ignore[attr-defined]
+        assert (data["spoiler_text"], data["sensitive"]) == ("Divulgâcheur", True)
+        post = Post.objects.get(pk=int(data["id"]))
+        assert (post.spoiler_text, post.sensitive) == ("Divulgâcheur", True)
+        again = api_client.get(f"/api/v1/statuses/{post.pk}").json()
+        assert (again["spoiler_text"], again["sensitive"]) == ("Divulgâcheur", True)
+
+    def test_form_encoded_as_mastodon_py_sends_it_and_a_reply_keeps_its_own(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        post = make_post(colleague, "Question")
+        response = api_client.post(
+            "/api/v1/statuses",
+            {"status": "Réponse", "in_reply_to_id": str(post.pk), "spoiler_text": "Attention", "sensitive": "1"},
+        )
+        assert response.status_code == 200
+        comment = Comment.objects.get(pk=int(response.json()["id"]))
+        assert (comment.spoiler_text, comment.sensitive) == ("Attention", True)
+        assert response.json()["spoiler_text"] == "Attention"
+
+    def test_too_long_a_warning_is_refused_with_422_and_nothing_written(self, api_client: TokenClient) -> None:
+        response = post_json(api_client, "/api/v1/statuses", {"status": "Texte", "spoiler_text": "x" * 201})
+        assert response.status_code == 422  # type: ignore[attr-defined]
+        assert not Post.objects.exists()
+
+    def test_a_form_encoded_edit_changes_the_warning_and_the_history_keeps_the_previous(
+        self, api_client: TokenClient, employee: User
+    ) -> None:
+        post = services.post_create(actor=employee, body="Texte", spoiler_text="Avant")
+        body = "status=Texte&spoiler_text=Apr%C3%A8s&sensitive=true"
+        response = api_client.put(f"/api/v1/statuses/{post.pk}", body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        assert (response.json()["spoiler_text"], response.json()["sensitive"]) == ("Après", True)
+        history = api_client.get(f"/api/v1/statuses/{post.pk}/history").json()
+        assert [v["spoiler_text"] for v in history] == ["Avant", "Après"]
+
+    def test_an_edit_without_it_keeps_it(self, api_client: TokenClient, employee: User) -> None:
+        post = services.post_create(actor=employee, body="Texte", spoiler_text="Garde")
+        response = post_json(api_client, f"/api/v1/statuses/{post.pk}", {"status": "Autre"}, method="put")
+        assert response.json()["spoiler_text"] == "Garde"  # type: ignore[attr-defined]
+
+
+class TestBookmarks:
+    def test_bookmark_then_list_then_unbookmark(
+        self, api_client: TokenClient, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        first, second = make_post(colleague, "Un"), make_post(colleague, "Deux")
+        assert api_client.get(f"/api/v1/statuses/{first.pk}").json()["bookmarked"] is False
+        assert api_client.post(f"/api/v1/statuses/{second.pk}/bookmark").json()["bookmarked"] is True
+        assert api_client.post(f"/api/v1/statuses/{first.pk}/bookmark").json()["bookmarked"] is True
+        listed = api_client.get("/api/v1/bookmarks")
+        assert [s["id"] for s in listed.json()] == [str(first.pk), str(second.pk)]  # the last saved first
+        assert all(s["bookmarked"] for s in listed.json())
+        page = api_client.get("/api/v1/bookmarks", {"limit": "1"})
+        assert [s["id"] for s in page.json()] == [str(first.pk)]
+        assert 'rel="next"' in page["Link"]
+        next_url = page["Link"].split(">")[0].lstrip("<")
+        assert [s["id"] for s in api_client.get(next_url).json()] == [str(second.pk)]
+        assert api_client.post(f"/api/v1/statuses/{first.pk}/unbookmark").json()["bookmarked"] is False
+        assert [s["id"] for s in api_client.get("/api/v1/bookmarks").json()] == [str(second.pk)]
+        flags = {s["id"]: s["bookmarked"] for s in api_client.get("/api/v1/timelines/public").json()}
+        assert flags == {str(first.pk): False, str(second.pk): True}
+
+    def test_a_status_one_may_not_read_answers_404_and_a_comment_422(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        hidden = make_post(colleague, "Abonnés", visibility=Visibility.FOLLOWERS)
+        assert api_client.post(f"/api/v1/statuses/{hidden.pk}/bookmark").status_code == 404
+        post = make_post(colleague, "Public")
+        comment = services.comment_create(actor=colleague, post=post, body="Commentaire")
+        assert api_client.post(f"/api/v1/statuses/{comment.pk}/bookmark").status_code == 422
+
+    def test_the_scopes_are_enforced(
+        self, client: Client, employee: User, colleague: User, make_post: MakePost
+    ) -> None:
+        from tests.api.test_oauth import authorise, register, token_for
+
+        post = make_post(colleague, "Public")
+        app = register(client, scopes="read write")
+        statuses_only = TokenClient(
+            token_for(app, authorise(employee, app, scope="read:statuses write:statuses"))["access_token"]
+        )
+        assert statuses_only.post(f"/api/v1/statuses/{post.pk}/bookmark").status_code == 403
+        assert statuses_only.get("/api/v1/bookmarks").status_code == 403
+        saving = TokenClient(
+            token_for(app, authorise(employee, app, scope="read:bookmarks write:bookmarks"))["access_token"]
+        )
+        assert saving.post(f"/api/v1/statuses/{post.pk}/bookmark").status_code == 200
+        assert saving.get("/api/v1/bookmarks").status_code == 200

@@ -59,6 +59,16 @@ class TestTheDocument:
         assert parsed.entries[0].link.startswith("http")
         assert "/posts/" in parsed.entries[0].link
 
+    def test_a_post_behind_a_content_warning_shows_its_warning_never_its_text(
+        self, client: Client, employee: User, colleague: User
+    ) -> None:
+        stream_services.post_create(actor=colleague, body="Le majordome est coupable", spoiler_text="Fin du film")
+        response = client.get(f"/atom/{_key(employee)}/@{colleague.handle}.atom")
+        [entry] = _parse(response).entries
+        assert "Fin du film" in entry.title
+        assert "Fin du film" in entry.summary
+        assert "majordome" not in response.content.decode()
+
     def test_an_empty_feed_is_still_valid(self, client: Client, employee: User) -> None:
         parsed = _parse(client.get(f"/atom/{_key(employee)}/company.atom"))
         assert parsed.entries == []

@@ -196,7 +196,7 @@ class PostPolicy:
         if obj is None:  # posting outside spaces is a network right (``rules/network.py``)
             return False
         match action:
-            case Action.VIEW:
+            case Action.VIEW | Action.BOOKMARK:  # whoever reads it saves it for themselves, in a space as anywhere
                 return _can_read_post(actor, obj)
             case Action.CREATE_POST:
                 if obj.space is None:
@@ -346,3 +346,21 @@ class SourceMutePolicy:
 
 
 register("stream.SourceMute", SourceMutePolicy())
+
+
+class BookmarkPolicy:
+    """A saved post is its person's own, and shows only while they may still read the post: losing access to
+    it (a space left, a post hidden) takes it off their list, without deleting the save."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        if obj is None or action not in {Action.VIEW, Action.DELETE} or not roles.is_signed_in(actor):
+            return False
+        return obj.user_id == actor.pk and (action is Action.DELETE or _can_read_post(actor, obj.post))
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not roles.is_signed_in(actor):
+            return queryset.none()
+        return _visible_posts(actor, queryset.filter(user_id=actor.pk), prefix="post__")
+
+
+register("stream.Bookmark", BookmarkPolicy())

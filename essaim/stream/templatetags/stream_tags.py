@@ -61,6 +61,7 @@ class PostLinks:
     reactors: str
     author: str
     report: str
+    bookmark: str
 
 
 @register.simple_tag
@@ -80,6 +81,7 @@ def post_links(post: Post) -> PostLinks:
         reactors=url("reactors"),
         author=fast_reverse("people:profile", "handle", post.author.handle),
         report=fast_reverse("moderation:report-post", "post_id", post.pk),
+        bookmark=url("bookmark"),
     )
 
 
