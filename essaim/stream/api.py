@@ -33,7 +33,7 @@ from essaim.people.schemas import Account, account_data
 from essaim.polls.schemas import PollCreate
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
-from essaim.stream import selectors, services
+from essaim.stream import selectors, services, space_mentions
 from essaim.stream.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Emoji, Post, PostKind, Visibility
 from essaim.stream.schemas import (
     FAVOURITE,
@@ -225,6 +225,13 @@ def find_space(request: HttpRequest, space_id: str) -> Space:
     return spaces_selectors.space_get_by_id_for(actor=request.user, space_id=_parse_id(space_id))
 
 
+def mentioned_space(request: HttpRequest, data: StatusCreate) -> Space | None:
+    """The space a new post's text names by mentioning its handle (``space_mentions``); a reply stays in its post's."""
+    if data.in_reply_to_id is not None:
+        return None
+    return space_mentions.space_mentioned(actor=current_user(request), body=data.status)
+
+
 def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
     """Essaim's visibility for a new post.
 
@@ -276,7 +283,7 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
     rather than writing another (``api.idempotency``)."""
     data = parse_body(request, StatusCreate)
     key = idempotency.key_of(request)
-    space = find_space(request, data.space_id) if data.space_id is not None else None
+    space = find_space(request, data.space_id) if data.space_id is not None else mentioned_space(request, data)
     visibility = post_visibility(data, space=space)  # a reply's is its post's, but the same values are accepted
     written = idempotency.write_once(
         user=current_user(request),

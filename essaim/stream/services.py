@@ -95,13 +95,14 @@ def _check_body(body: str, *, limit: int, field: str) -> str:
     return body
 
 
-def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
-    """The people ``@mentioned`` in ``body``; an unknown or invisible handle is an error."""
+def _resolve_mentions(*, actor: User, body: str, field: str, space: Space | None = None) -> list[User]:
+    """The people ``@mentioned`` in ``body``; an unknown or invisible handle is an error. The handle of ``space``
+    (the post's), when nobody is called so, names the space (``space_mentions``): it is no error."""
     handles = extract_mentions(body)
     if not handles:
         return []
     people = {u.handle: u for u in access.visible_among(actor, post_links.people_named(handles))}
-    unknown = [h for h in handles if h not in people]
+    unknown = [h for h in handles if h not in people and (space is None or h != space.slug)]
     if unknown:
         raise ValidationError(
             {
@@ -113,15 +114,20 @@ def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
                 % {"handles": unknown[0] if len(unknown) == 1 else ", ".join(f"@{h}" for h in unknown)}
             }
         )
-    return [people[h] for h in handles]
+    return [people[h] for h in handles if h in people]
 
 
-def render_body(body: str, *, mentioned: Sequence[User]) -> str:
-    """Markdown → safe HTML, with known ``@handles`` as profile links and ``#tags`` as tag-feed links."""
+def render_body(body: str, *, mentioned: Sequence[User], space: Space | None = None) -> str:
+    """Markdown → safe HTML, with known ``@handles`` as profile links, the handle of ``space`` (the post's, when
+    nobody is called so) as a link to the space, and ``#tags`` as tag-feed links."""
     handles = {u.handle for u in mentioned}
 
     def mention_url(handle: str) -> str | None:
-        return reverse("people:profile", kwargs={"handle": handle}) if handle in handles else None
+        if handle in handles:
+            return reverse("people:profile", kwargs={"handle": handle})
+        if space is not None and handle == space.slug:
+            return reverse("spaces:space-detail", kwargs={"slug": space.slug})
+        return None
 
     def tag_url(folded: str) -> str | None:
         return reverse("stream:tag", kwargs={"name": folded}) if folded else None
@@ -246,7 +252,7 @@ def post_create(
         raise ValidationError({"visibility": _("Choose who can see this post.")})
     take("post", actor.pk)
     _check_files(actor=actor, attachments=attachments, media=media, on_comment=False)
-    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body", space=space)
     if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
         raise ValidationError(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
@@ -259,7 +265,7 @@ def post_create(
         # ``watchrules``): hidden until then, and said to nobody.
         post.awaiting_approval, post.hidden_at = True, timezone.now()
     post.attachment_count = len(attachments) + len(media)
-    post.body_html = render_body(body, mentioned=mentioned)
+    post.body_html = render_body(body, mentioned=mentioned, space=space)
     # Not the author nor the space: the policy has just decided on both (cleaning them re-read
     # each with a query); nor the new id's uniqueness, which the primary key enforces.
     post.full_clean(exclude=["author", "space"], validate_unique=False)
@@ -404,7 +410,7 @@ def post_edit(
         raise ValidationError(
             {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
         )
-    mentioned = _resolve_mentions(actor=actor, body=body, field="body") if body != post.body else None
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body", space=post.space) if body != post.body else None
     others = [u for u in mentioned or () if u.pk != post.author_id]
     if mentioned is not None and post.visibility == Visibility.MENTIONED and not others:
         raise ValidationError({"body": _("This post is for mentioned people only: keep at least one @mention.")})
@@ -463,7 +469,7 @@ def _save_edit(
         revision.full_clean()
         revision.save()
         post.body = body
-        post.body_html = render_body(body, mentioned=mentioned)
+        post.body_html = render_body(body, mentioned=mentioned, space=post.space)
         fields += ["body", "body_html"]
     post.edited_at = timezone.now()
     post.attachment_count = count
