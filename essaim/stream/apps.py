@@ -9,3 +9,4 @@ class StreamConfig(AppConfig):
 
     def ready(self) -> None:
         from essaim.stream import consumers  # noqa: F401 - registers the stream's event consumers
+        from essaim.stream import jobs  # noqa: F401 - registers the scheduled posts' periodic job

@@ -159,7 +159,10 @@ def _check_files(
 ) -> None:
     """``media`` must be the actor's pending uploads, and the files at most ``MAX_ATTACHMENTS`` (posts and
     comments alike)."""
-    if any(item.post_id is not None or item.uploaded_by_id != actor.pk for item in media):
+    if any(
+        item.post_id is not None or item.scheduled_post_id is not None or item.uploaded_by_id != actor.pk
+        for item in media
+    ):
         raise ValidationError({"media": _("These files are not your pending uploads.")})
     if len(attachments) + len(media) > MAX_ATTACHMENTS:
         message = (
@@ -194,7 +197,9 @@ def _take_files(
         item.save(force_insert=True)
     if media:
         taken = [item.pk for item in media]
-        Attachment.objects.filter(pk__in=taken, post__isnull=True).update(post=post, comment=comment)
+        Attachment.objects.filter(pk__in=taken, post__isnull=True, scheduled_post__isnull=True).update(
+            post=post, comment=comment
+        )
         if image_description.strip():
             described = Attachment.objects.filter(pk__in=taken, post=post, is_image=True)
             described.update(alt_text=image_description.strip()[:500])
@@ -290,6 +295,37 @@ def post_create(
         attachment_files.discard(files)  # the files of a post that was not written
         raise
     return post
+
+
+def post_check(
+    *,
+    actor: User,
+    body: str,
+    visibility: str = Visibility.COMPANY,
+    media: Sequence[Attachment] = (),
+    space: Space | None = None,
+    kind: str = PostKind.POST,
+    kind_data: Mapping[str, Any] | None = None,
+    confirm_watch: bool = False,
+) -> str:
+    """What ``post_create`` checks before writing, without writing anything: the text as it would be stored, or the
+    same refusal. A scheduled post (``stream.scheduling``) is checked so when it is scheduled, and published through
+    ``post_create`` (which checks it all again) when its time comes."""
+    access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
+    _require_space_charter(actor, space.pk if space is not None else None)
+    body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who can see this post.")})
+    _check_files(actor=actor, attachments=(), media=media, on_comment=False)
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body", space=space)
+    if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
+        raise ValidationError(
+            {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
+        )
+    if kind != PostKind.POST:
+        kinds.prepare(actor=actor, kind=kind, data=kind_data)
+    screening.screen(text=body, confirmed=confirm_watch)
+    return body
 
 
 def post_published(post: Post, *, mentioned_ids: tuple[int, ...], with_documents: bool) -> None:
@@ -798,6 +834,7 @@ __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
+    "post_check",
     "post_create",
     "post_delete",
     "post_edit",
@@ -888,7 +925,9 @@ def media_discard(*, actor: User, attachment: Attachment) -> None:
 @transaction.atomic
 def media_purge_unattached(*, older_than: timedelta) -> int:
     """Delete uploads that no post took within ``older_than`` (a system job: ``manage.py purge_media``)."""
-    stale = Attachment.objects.filter(post__isnull=True, id__lt=id_floor(timezone.now() - older_than))
+    stale = Attachment.objects.filter(
+        post__isnull=True, scheduled_post__isnull=True, id__lt=id_floor(timezone.now() - older_than)
+    )
     files = list(stale.values_list("file", "thumbnail"))
     count = len(files)
     stale.delete()
