@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 MIN_AHEAD = timedelta(minutes=5)  # Mastodon's: an earlier time is refused
 MAX_AHEAD = timedelta(days=365)
 MAX_PER_PERSON = 300  # Mastodon's limit of scheduled statuses per account
+SCHEDULABLE_KINDS = frozenset({PostKind.POST, PostKind.QUESTION, PostKind.POLL})  # their input is plain JSON
 DUE_BATCH = 100  # published per run of the job; the next run takes the rest
 
 
@@ -66,6 +67,8 @@ def scheduled_post_create(
     confirm_watch: bool = False,
 ) -> ScheduledPost:
     """Keep a post to publish at ``scheduled_at``; ``media`` (the actor's pending uploads) are reserved for it."""
+    if kind not in SCHEDULABLE_KINDS:
+        raise ValidationError({"scheduled_at": _("Only posts, questions and polls can be scheduled.")})
     body = services.post_check(
         actor=actor,
         body=body,
