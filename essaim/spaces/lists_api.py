@@ -22,8 +22,8 @@ from essaim.access import Action
 from essaim.api.errors import ApiError, errors
 from essaim.api.pagination import PageParams, cursor_from
 from essaim.api.params import PathId
-from essaim.core.ids import parse_id
 from essaim.core.http import absolute_url
+from essaim.core.ids import parse_id
 from essaim.people.schemas import Account, account_data
 from essaim.spaces import selectors
 from essaim.spaces.api import _keyset_link
@@ -120,17 +120,13 @@ def list_delete(request: HttpRequest, list_id: PathId) -> dict[str, Any]:
     raise _lists_are_spaces()
 
 
-@router.get(
-    "/lists/{list_id}/accounts", response={200: list[Account], **errors(403, 404)}, url_name="lists-accounts"
-)
+@router.get("/lists/{list_id}/accounts", response={200: list[Account], **errors(403, 404)}, url_name="lists-accounts")
 def list_accounts(
     request: HttpRequest, response: HttpResponse, list_id: PathId, params: Query[ListAccountParams]
 ) -> list[dict[str, Any]]:
     """The space's members, by name (read-only), as the space's members page shows them; ``Link: rel="next"``."""
     space = _list(request, list_id)
-    page = selectors.membership_page_for(
-        actor=request.user, space=space, cursor=selectors.Cursor.decode(params.after)
-    )
+    page = selectors.membership_page_for(actor=request.user, space=space, cursor=selectors.Cursor.decode(params.after))
     _keyset_link(request, response, page.next_cursor)
     return [account_data(request, membership.user, with_org=False) for membership in page.items]
 
@@ -142,9 +138,7 @@ def list_accounts_add(request: HttpRequest, list_id: PathId) -> None:
     raise _lists_are_spaces()
 
 
-@router.delete(
-    "/lists/{list_id}/accounts", response={200: None, **errors(404, 422)}, url_name="lists-accounts-remove"
-)
+@router.delete("/lists/{list_id}/accounts", response={200: None, **errors(404, 422)}, url_name="lists-accounts-remove")
 def list_accounts_remove(request: HttpRequest, list_id: PathId) -> None:
     """Not in apps: members are removed from a space in Essaim (422)."""
     _list(request, list_id)

@@ -443,9 +443,7 @@ class ScheduledPost(models.Model):
             # the author's list (and count), soonest first
             models.Index(fields=["author", "scheduled_at"], name="scheduled_author_time"),
             # the job's scan: those due, soonest first
-            models.Index(
-                fields=["scheduled_at"], condition=Q(state="scheduled"), name="scheduled_due"
-            ),
+            models.Index(fields=["scheduled_at"], condition=Q(state="scheduled"), name="scheduled_due"),
         ]
 
     def __str__(self) -> str:

@@ -99,9 +99,7 @@ def _scheduled(request: HttpRequest, scheduled_id: str) -> ScheduledPost:
     return scheduling.scheduled_post_get_for(actor=request.user, scheduled_id=identifier)
 
 
-@router.get(
-    "/scheduled_statuses", response={200: list[ScheduledStatus], **errors(400)}, url_name="scheduled-statuses"
-)
+@router.get("/scheduled_statuses", response={200: list[ScheduledStatus], **errors(400)}, url_name="scheduled-statuses")
 def scheduled_list(request: HttpRequest, response: HttpResponse, params: Query[PageParams]) -> list[dict[str, Any]]:
     """Your scheduled statuses (failed ones too), newest scheduled first; ``max_id``/``since_id``/``min_id``/``limit``
     and ``Link`` as Mastodon."""
@@ -130,7 +128,9 @@ def scheduled_update(request: HttpRequest, scheduled_id: PathId) -> dict[str, An
     """Move it to another time (at least 5 minutes from now); one that failed is tried again then."""
     scheduled = _scheduled(request, scheduled_id)
     data = parse_body(request, ScheduledStatusUpdate)
-    scheduling.scheduled_post_reschedule(actor=current_user(request), scheduled=scheduled, scheduled_at=data.scheduled_at)
+    scheduling.scheduled_post_reschedule(
+        actor=current_user(request), scheduled=scheduled, scheduled_at=data.scheduled_at
+    )
     return scheduled_data(request, scheduled)
 
 

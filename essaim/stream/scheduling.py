@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from essaim import access
 from essaim.access import Action
-from essaim.accounts.models import User
 from essaim.access.roles import Actor
+from essaim.accounts.models import User
 from essaim.core.pagination import Cursor, Page, paginate
 from essaim.core.ratelimits import RateLimited
 from essaim.spaces.models import Space
@@ -201,7 +201,9 @@ def scheduled_post_page_for(*, actor: Actor, cursor: Cursor) -> Page[ScheduledPo
         row.pk: row
         for row in ScheduledPost.objects.filter(pk__in=[r.pk for r in page.items]).prefetch_related("attachments")
     }
-    return Page(items=[with_files[r.pk] for r in page.items], next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
+    return Page(
+        items=[with_files[r.pk] for r in page.items], next_max_id=page.next_max_id, prev_min_id=page.prev_min_id
+    )
 
 
 def scheduled_post_get_for(*, actor: Actor, scheduled_id: int) -> ScheduledPost:

@@ -1,4 +1,4 @@
-"""Mastodon's scheduled statuses (``essaim/stream/scheduled_api.py``, and ``scheduled_at`` on ``POST /api/v1/statuses``)."""
+"""Mastodon's scheduled statuses (``stream/scheduled_api.py``; ``scheduled_at`` on ``POST /api/v1/statuses``)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,9 @@ def local(moment: datetime) -> str:
 
 
 def schedule_post(actor: User, body: str = "Plus tard", hours: float = 2) -> ScheduledPost:
-    return scheduling.scheduled_post_create(actor=actor, scheduled_at=timezone.now() + timedelta(hours=hours), body=body)
+    return scheduling.scheduled_post_create(
+        actor=actor, scheduled_at=timezone.now() + timedelta(hours=hours), body=body
+    )
 
 
 class TestComposer:

@@ -208,7 +208,7 @@ def test_two_workers_at_once_publish_it_once(employee: User) -> None:
         try:
             barrier.wait()
             scheduling.scheduled_posts_publish_due()
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             close_old_connections()
