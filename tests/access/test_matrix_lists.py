@@ -50,7 +50,7 @@ ROLE_IN_SPACE = {
 
 
 def _person(who: str, space: Space) -> Any:
-    if who == "guest" or who == "guest_member":
+    if who in {"guest", "guest_member"}:
         person = GuestFactory()
     elif who == "network_admin":
         person = AdminFactory()
