@@ -20,6 +20,7 @@ from bench.identities import Identity
 EMOJIS = ("👍", "❤️", "🎉", "😄", "😮", "🙏")
 HOME_JSON = "/api/v1/timelines/home?limit=20"
 SPACE_JSON = "/api/v1/spaces/{space_id}/statuses?limit=20"
+LIST_TIMELINE = "/api/v1/timelines/list/{space_id}?limit=20"  # the same space, read by an app as a Mastodon list
 SPACE_API_FIELD = "space_id"  # what POST /api/v1/statuses would take to post into a space (probed in the OpenAPI)
 
 
@@ -187,13 +188,18 @@ def idea_operations(fixtures: Fixtures) -> list[Operation]:
 
 
 def space_operations(fixtures: Fixtures) -> list[Operation]:
-    """A space's stream (JSON API and page) read by its members, and the directory's search as people type."""
+    """A space's stream (JSON API, the same as a Mastodon list's timeline, and page) read by its members, and the
+    directory's search as people type."""
     members, queries, readers = fixtures.space_readers, fixtures.search_queries, fixtures.readers
     operations = []
 
     def space_json(i: int) -> Request:
         reader = members[i % len(members)]
         return Request("GET", SPACE_JSON.format(space_id=reader.space_id), reader.who.bearer_headers())
+
+    def list_timeline(i: int) -> Request:
+        reader = members[i % len(members)]
+        return Request("GET", LIST_TIMELINE.format(space_id=reader.space_id), reader.who.bearer_headers())
 
     def space_html(i: int) -> Request:
         reader = members[i % len(members)]
@@ -205,7 +211,11 @@ def space_operations(fixtures: Fixtures) -> list[Operation]:
         return Request("GET", f"/spaces/?{query}", readers[(i * 7) % len(readers)].session_headers())
 
     if members:
-        operations += [Operation("space_json", space_json), Operation("space_html", space_html, via="page")]
+        operations += [
+            Operation("space_json", space_json),
+            Operation("list_timeline", list_timeline),
+            Operation("space_html", space_html, via="page"),
+        ]
     if queries and readers:
         operations.append(Operation("space_search", space_search, via="page"))
     return operations

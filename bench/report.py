@@ -17,6 +17,7 @@ ORDER = (
     "post_create",
     "reaction",
     "space_json",
+    "list_timeline",
     "space_html",
     "space_search",
     "notifications_html",

@@ -67,13 +67,17 @@ def _mount() -> None:
     from essaim.questions.api import router as questions_router
     from essaim.search import api as search_api
     from essaim.spaces.api import router as spaces_router
+    from essaim.spaces.lists_api import router as lists_router
     from essaim.stream import api as stream_api
+    from essaim.stream.scheduled_api import router as scheduled_statuses_router
 
     api.add_router("/v1/", people_router)
     api.add_router("/v1/", people_directory_router)
     for router in (stream_api.router, stream_api.timelines, stream_api.tags, stream_api.essaim):
         api.add_router("/v1/", router)
+    api.add_router("/v1/", scheduled_statuses_router)
     api.add_router("/v1/", spaces_router)
+    api.add_router("/v1/", lists_router)  # Mastodon's lists: the spaces one belongs to
     api.add_router("/v1/", notification_settings_router)  # before /notifications/{notification_id} takes "settings"
     api.add_router("/v1/", notifications_router)
     api.add_router("/v1/", markers_router)

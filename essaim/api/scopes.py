@@ -72,6 +72,8 @@ RULES: tuple[tuple[frozenset[str], str, str], ...] = (
     (WRITE, r"v1/statuses/[^/]+/(favourite|unfavourite)", "write:favourites"),
     (WRITE, r"v1/statuses/[^/]+/(bookmark|unbookmark)", "write:bookmarks"),
     (ANY, r"v1/statuses(/.*)?", "{rw}:statuses"),
+    (ANY, r"v1/scheduled_statuses(/.*)?", "{rw}:statuses"),
+    (ANY, r"v1/timelines/list/[^/]+", "read:lists"),
     (ANY, r"v1/timelines(/.*)?", "read:statuses"),
     (ANY, r"v1/polls(/.*)?", "{rw}:statuses"),  # a poll is a status's (Mastodon's scope for votes)
     (ANY, r"v1/(events|ideas)(/.*)?", "{rw}:statuses"),  # an event, an idea: a post of its kind

@@ -488,3 +488,25 @@ def my_invitation_get(*, actor: Actor, invitation_id: int) -> SpaceInvitation:
         return SpaceInvitation.objects.select_related("space").get(_mine(actor), pk=invitation_id)
     except SpaceInvitation.DoesNotExist:
         raise Http404 from None
+
+
+def member_space_list(*, actor: Actor) -> list[Space]:
+    """Every space ``actor`` belongs to, archived ones included, by name (Mastodon's lists: ``spaces.lists_api``).
+
+    One query for the memberships' spaces, then the rule on them (``access.visible_among``): a membership of a
+    space one may no longer see (a guest's, in a space closed to guests since) shows nothing.
+    """
+    if not actor.is_authenticated:
+        return []
+    spaces = with_viewer_role(actor, Space.objects.filter(memberships__user_id=actor.pk).order_by("name", "pk"))
+    return access.visible_among(actor, list(spaces))
+
+
+def member_space_get(*, actor: Actor, space_id: int) -> Space:
+    """One of the spaces ``actor`` belongs to, or 404 (a space they see without belonging to it is not a list)."""
+    if not actor.is_authenticated or not 0 < space_id < 1 << 63:
+        raise Http404
+    space = space_row(actor=actor, pk=space_id)  # with the reader's role: none for a non-member
+    if space is None or space.viewer_role is None:  # type: ignore[attr-defined]  # set by space_row
+        raise Http404
+    return space

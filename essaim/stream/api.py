@@ -33,7 +33,7 @@ from essaim.people.schemas import Account, account_data
 from essaim.polls.schemas import PollCreate
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.models import Space
-from essaim.stream import selectors, services
+from essaim.stream import scheduling, selectors, services, space_mentions
 from essaim.stream.models import (
     COMMENT_MAX_CHARS,
     POST_MAX_CHARS,
@@ -44,6 +44,7 @@ from essaim.stream.models import (
     PostKind,
     Visibility,
 )
+from essaim.stream.scheduled_api import ScheduledStatus, scheduled_data
 from essaim.stream.schemas import (
     FAVOURITE,
     FROM_MASTODON,
@@ -201,6 +202,12 @@ class StatusCreate(Body):
         "see the post, whatever its visibility. A space you cannot see answers 404, one you may not post in 403.",
     )
     poll: PollCreate | None = Field(None, description="A poll in the post (Mastodon's ``poll[...]`` fields).")
+    scheduled_at: datetime | None = Field(
+        None,
+        description="Publish it at this time (ISO 8601; UTC when no offset is given), at least 5 minutes from now: "
+        "the answer is then a ScheduledStatus (see /api/v1/scheduled_statuses), and the post is checked again when "
+        "it is published. Not for replies. Idempotency-Key does not apply to it.",
+    )
     kind: str = Field(
         "post",
         json_schema_extra={"enum": ["post", "question"]},
@@ -245,6 +252,13 @@ def find_space(request: HttpRequest, space_id: str) -> Space:
     return spaces_selectors.space_get_by_id_for(actor=request.user, space_id=_parse_id(space_id))
 
 
+def mentioned_space(request: HttpRequest, data: StatusCreate) -> Space | None:
+    """The space a new post's text names by mentioning its handle (``space_mentions``); a reply stays in its post's."""
+    if data.in_reply_to_id is not None:
+        return None
+    return space_mentions.space_mentioned(actor=current_user(request), body=data.status)
+
+
 def post_visibility(data: StatusCreate, *, space: Space | None) -> str:
     """Essaim's visibility for a new post.
 
@@ -287,19 +301,22 @@ def reply_create(request: HttpRequest, data: StatusCreate, in_reply_to_id: str, 
 
 @router.post(
     "/statuses",
-    response={200: Status, **errors(403, 404, 422)},
+    response={200: Status | ScheduledStatus, **errors(403, 404, 422)},
     url_name="statuses-create",
     openapi_extra=body_openapi(StatusCreate) | {"parameters": [idempotency.OPENAPI_PARAMETER]},
 )
-def status_create(request: HttpRequest) -> dict[str, Any]:
-    """Publish a post (into a space with Essaim's ``space_id``), or a comment when ``in_reply_to_id`` is given.
+def status_create(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+    """Publish a post (into a space with Essaim's ``space_id``, or by mentioning the space's handle), or a comment
+    when ``in_reply_to_id`` is given; with ``scheduled_at``, keep the post to publish then (a ScheduledStatus).
 
     With an ``Idempotency-Key`` header, the same request sent again within the hour answers the status it wrote
     rather than writing another (``api.idempotency``)."""
     data = parse_body(request, StatusCreate)
     key = idempotency.key_of(request)
-    space = find_space(request, data.space_id) if data.space_id is not None else None
+    space = find_space(request, data.space_id) if data.space_id is not None else mentioned_space(request, data)
     visibility = post_visibility(data, space=space)  # a reply's is its post's, but the same values are accepted
+    if data.scheduled_at is not None:
+        return status_schedule(request, data, space=space, visibility=visibility)
     written = idempotency.write_once(
         user=current_user(request),
         key=key,
@@ -311,6 +328,29 @@ def status_create(request: HttpRequest) -> dict[str, Any]:
     if isinstance(status, Comment):
         return comment_status(request, status, with_source=True)
     return post_status(request, status, with_source=True)
+
+
+def status_schedule(request: HttpRequest, data: StatusCreate, *, space: Space | None, visibility: str) -> HttpResponse:
+    """A post kept to publish at ``scheduled_at``, answered as Mastodon's ScheduledStatus (serialised here: the
+    operation's response is either entity)."""
+    assert data.scheduled_at is not None
+    if data.in_reply_to_id is not None:
+        raise ValidationError({"scheduled_at": _("A reply cannot be scheduled: send it when you want it read.")})
+    actor = current_user(request)
+    kind, kind_data = status_kind(data)
+    scheduled = scheduling.scheduled_post_create(
+        actor=actor,
+        scheduled_at=data.scheduled_at,
+        body=data.status,
+        visibility=visibility,
+        space=space,
+        media=selectors.media_pending_for(actor=actor, ids=data.media_ids) if data.media_ids else [],
+        kind=kind,
+        kind_data=kind_data,
+        confirm_watch=data.confirm_watch,
+    )
+    found = scheduling.scheduled_post_get_for(actor=actor, scheduled_id=scheduled.pk)
+    return HttpResponse(render_json(scheduled_data(request, found)), content_type="application/json; charset=utf-8")
 
 
 def status_write(request: HttpRequest, data: StatusCreate, *, space: Space | None, visibility: str) -> Post | Comment:

@@ -8,4 +8,7 @@ class StreamConfig(AppConfig):
     verbose_name = _("Stream")
 
     def ready(self) -> None:
-        from essaim.stream import consumers  # noqa: F401 - registers the stream's event consumers
+        from essaim.stream import (
+            consumers,  # noqa: F401 - registers the stream's event consumers
+            jobs,  # noqa: F401 - registers the scheduled posts' periodic job
+        )

@@ -85,6 +85,15 @@ class PostForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.COMPANY)
     attachments = attachments_field(_("Images and files"))
     image_description = image_description_field(_("For colleagues who use a screen reader: what do the images show?"))
+    # "Send later": empty publishes now; a date and time (the person's time zone, which Django's form makes aware)
+    # keeps the post to publish then (``stream.scheduling``).
+    send_at = forms.DateTimeField(
+        label=_("Send later"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Leave empty to publish now, or choose when to publish it (your time zone)."),
+    )
     # The space to post into (its id), on a space's page. Its members and readers decide who sees the
     # post there, so the form then has no visibility field (the view resolves and checks the space).
     space = forms.CharField(required=False, max_length=140, widget=forms.HiddenInput)
@@ -180,4 +189,14 @@ class AnnouncementForm(forms.Form):
         label=_("Pinned until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+
+class ScheduleForm(forms.Form):
+    """A scheduled post's new time, in the person's time zone (the scheduled posts page)."""
+
+    scheduled_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

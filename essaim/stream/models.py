@@ -439,6 +439,17 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=300, blank=True)
     alt_text = models.CharField(_("image description"), max_length=500, blank=True)
+    # Set while an upload waits for a scheduled post's publication (``stream.scheduling``): neither taken by another
+    # post nor purged meanwhile. Cleared when the post is published (it then has ``post``) or cancelled.
+    scheduled_post = models.ForeignKey(
+        "ScheduledPost",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        editable=False,
+        db_index=False,  # ``attachment_scheduled``: the few files that have one
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -446,10 +457,56 @@ class Attachment(models.Model):
         ordering = ("id",)
         indexes = [
             models.Index(fields=["comment"], condition=Q(comment__isnull=False), name="attachment_comment"),
+            models.Index(
+                fields=["scheduled_post"], condition=Q(scheduled_post__isnull=False), name="attachment_scheduled"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ScheduledPost(models.Model):
+    """A post its author asked to publish later (Mastodon's ScheduledStatus; ``stream.scheduling``).
+
+    What the composer or the API was given, kept as given: at ``scheduled_at`` the periodic job publishes it
+    through ``services.post_create``, so the policy, the space's pre-approval, the watch rules and the
+    notifications decide then. Published, the row goes (the post exists); refused then (the author lost the
+    right to post there, a rule refuses the text), it stays ``failed`` with the reason for its author to see.
+    Its files are the author's uploads, reserved by ``Attachment.scheduled_post``.
+    """
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        FAILED = "failed", _("Not published")
+
+    id = models.BigIntegerField(primary_key=True, default=time_ordered_id, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    scheduled_at = models.DateTimeField(_("publish at"))
+    body = models.TextField(_("message"), max_length=POST_MAX_CHARS)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.COMPANY)
+    # A deleted space takes its scheduled posts with it: they must never land outside it.
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.POST)
+    kind_data = models.JSONField(null=True, blank=True)
+    confirm_watch = models.BooleanField(default=False)  # the author saw the watch rules' warning and confirmed
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    failure = models.TextField(blank=True)  # why it was not published, in the author's language
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("scheduled post")
+        verbose_name_plural = _("scheduled posts")
+        ordering = ("scheduled_at", "id")
+        indexes = [
+            # the author's list (and count), soonest first
+            models.Index(fields=["author", "scheduled_at"], name="scheduled_author_time"),
+            # the job's scan: those due, soonest first
+            models.Index(fields=["scheduled_at"], condition=Q(state="scheduled"), name="scheduled_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} @ {self.scheduled_at:%Y-%m-%d %H:%M}"
 
 
 class HomeEntry(models.Model):

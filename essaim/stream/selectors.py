@@ -350,7 +350,9 @@ def media_kept_for(*, actor: Actor, ids: Sequence[str]) -> list[Attachment]:
     wanted = [i for i in (parse_id(raw) for raw in ids[:MAX_KEPT]) if i is not None]
     if not wanted or not actor.is_authenticated:
         return []
-    mine = Attachment.objects.filter(pk__in=wanted, post__isnull=True, uploaded_by=actor.pk)
+    mine = Attachment.objects.filter(
+        pk__in=wanted, post__isnull=True, scheduled_post__isnull=True, uploaded_by=actor.pk
+    )
     found = {a.pk: a for a in access.visible(actor, mine)}
     return [found[i] for i in dict.fromkeys(wanted) if i in found]
 
@@ -364,7 +366,10 @@ def media_pending_for(*, actor: Actor, ids: Sequence[str | int]) -> list[Attachm
     found = {
         a.pk: a
         for a in access.visible(
-            actor, Attachment.objects.filter(pk__in=wanted, post__isnull=True, uploaded_by=actor.pk)
+            actor,
+            Attachment.objects.filter(
+                pk__in=wanted, post__isnull=True, scheduled_post__isnull=True, uploaded_by=actor.pk
+            ),
         )
     }
     missing = [str(i) for i in wanted if i not in found]

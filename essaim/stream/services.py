@@ -110,13 +110,14 @@ def _check_spoiler(text: str) -> str:
     return text
 
 
-def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
-    """The people ``@mentioned`` in ``body``; an unknown or invisible handle is an error."""
+def _resolve_mentions(*, actor: User, body: str, field: str, space: Space | None = None) -> list[User]:
+    """The people ``@mentioned`` in ``body``; an unknown or invisible handle is an error. The handle of ``space``
+    (the post's), when nobody is called so, names the space (``space_mentions``): it is no error."""
     handles = extract_mentions(body)
     if not handles:
         return []
     people = {u.handle: u for u in access.visible_among(actor, post_links.people_named(handles))}
-    unknown = [h for h in handles if h not in people]
+    unknown = [h for h in handles if h not in people and (space is None or h != space.slug)]
     if unknown:
         raise ValidationError(
             {
@@ -128,15 +129,20 @@ def _resolve_mentions(*, actor: User, body: str, field: str) -> list[User]:
                 % {"handles": unknown[0] if len(unknown) == 1 else ", ".join(f"@{h}" for h in unknown)}
             }
         )
-    return [people[h] for h in handles]
+    return [people[h] for h in handles if h in people]
 
 
-def render_body(body: str, *, mentioned: Sequence[User]) -> str:
-    """Markdown → safe HTML, with known ``@handles`` as profile links and ``#tags`` as tag-feed links."""
+def render_body(body: str, *, mentioned: Sequence[User], space: Space | None = None) -> str:
+    """Markdown → safe HTML, with known ``@handles`` as profile links, the handle of ``space`` (the post's, when
+    nobody is called so) as a link to the space, and ``#tags`` as tag-feed links."""
     handles = {u.handle for u in mentioned}
 
     def mention_url(handle: str) -> str | None:
-        return reverse("people:profile", kwargs={"handle": handle}) if handle in handles else None
+        if handle in handles:
+            return reverse("people:profile", kwargs={"handle": handle})
+        if space is not None and handle == space.slug:
+            return reverse("spaces:space-detail", kwargs={"slug": space.slug})
+        return None
 
     def tag_url(folded: str) -> str | None:
         return reverse("stream:tag", kwargs={"name": folded}) if folded else None
@@ -168,7 +174,10 @@ def _check_files(
 ) -> None:
     """``media`` must be the actor's pending uploads, and the files at most ``MAX_ATTACHMENTS`` (posts and
     comments alike)."""
-    if any(item.post_id is not None or item.uploaded_by_id != actor.pk for item in media):
+    if any(
+        item.post_id is not None or item.scheduled_post_id is not None or item.uploaded_by_id != actor.pk
+        for item in media
+    ):
         raise ValidationError({"media": _("These files are not your pending uploads.")})
     if len(attachments) + len(media) > MAX_ATTACHMENTS:
         message = (
@@ -203,7 +212,9 @@ def _take_files(
         item.save(force_insert=True)
     if media:
         taken = [item.pk for item in media]
-        Attachment.objects.filter(pk__in=taken, post__isnull=True).update(post=post, comment=comment)
+        Attachment.objects.filter(pk__in=taken, post__isnull=True, scheduled_post__isnull=True).update(
+            post=post, comment=comment
+        )
         if image_description.strip():
             described = Attachment.objects.filter(pk__in=taken, post=post, is_image=True)
             described.update(alt_text=image_description.strip()[:500])
@@ -266,7 +277,7 @@ def post_create(
         raise ValidationError({"visibility": _("Choose who can see this post.")})
     take("post", actor.pk)
     _check_files(actor=actor, attachments=attachments, media=media, on_comment=False)
-    mentioned = _resolve_mentions(actor=actor, body=body, field="body")
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body", space=space)
     if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
         raise ValidationError(
             {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
@@ -280,7 +291,7 @@ def post_create(
         # ``watchrules``): hidden until then, and said to nobody.
         post.awaiting_approval, post.hidden_at = True, timezone.now()
     post.attachment_count = len(attachments) + len(media)
-    post.body_html = render_body(body, mentioned=mentioned)
+    post.body_html = render_body(body, mentioned=mentioned, space=space)
     # Not the author nor the space: the policy has just decided on both (cleaning them re-read
     # each with a query); nor the new id's uniqueness, which the primary key enforces.
     post.full_clean(exclude=["author", "space"], validate_unique=False)
@@ -305,6 +316,37 @@ def post_create(
         attachment_files.discard(files)  # the files of a post that was not written
         raise
     return post
+
+
+def post_check(
+    *,
+    actor: User,
+    body: str,
+    visibility: str = Visibility.COMPANY,
+    media: Sequence[Attachment] = (),
+    space: Space | None = None,
+    kind: str = PostKind.POST,
+    kind_data: Mapping[str, Any] | None = None,
+    confirm_watch: bool = False,
+) -> str:
+    """What ``post_create`` checks before writing, without writing anything: the text as it would be stored, or the
+    same refusal. A scheduled post (``stream.scheduling``) is checked so when it is scheduled, and published through
+    ``post_create`` (which checks it all again) when its time comes."""
+    access.require(actor, Action.CREATE_POST, Post(author=actor, space=space))
+    _require_space_charter(actor, space.pk if space is not None else None)
+    body = _check_body(body, limit=POST_MAX_CHARS, field="body")
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who can see this post.")})
+    _check_files(actor=actor, attachments=(), media=media, on_comment=False)
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body", space=space)
+    if visibility == Visibility.MENTIONED and not [u for u in mentioned if u.pk != actor.pk]:
+        raise ValidationError(
+            {"body": _("This post is for mentioned people only: mention at least one colleague with @handle.")}
+        )
+    if kind != PostKind.POST:
+        kinds.prepare(actor=actor, kind=kind, data=kind_data)
+    screening.screen(text=body, confirmed=confirm_watch)
+    return body
 
 
 def post_published(post: Post, *, mentioned_ids: tuple[int, ...], with_documents: bool) -> None:
@@ -433,7 +475,7 @@ def post_edit(
         raise ValidationError(
             {"attachments": _("Attach at most %(count)d files to one post.") % {"count": MAX_ATTACHMENTS}}
         )
-    mentioned = _resolve_mentions(actor=actor, body=body, field="body") if body != post.body else None
+    mentioned = _resolve_mentions(actor=actor, body=body, field="body", space=post.space) if body != post.body else None
     others = [u for u in mentioned or () if u.pk != post.author_id]
     if mentioned is not None and post.visibility == Visibility.MENTIONED and not others:
         raise ValidationError({"body": _("This post is for mentioned people only: keep at least one @mention.")})
@@ -500,7 +542,7 @@ def _save_edit(
         revision.save()
     if mentioned is not None:
         post.body = body
-        post.body_html = render_body(body, mentioned=mentioned)
+        post.body_html = render_body(body, mentioned=mentioned, space=post.space)
         fields += ["body", "body_html"]
     if rewarned:
         post.spoiler_text, post.sensitive = warning
@@ -850,6 +892,7 @@ __all__ = [
     "comment_create",
     "comment_delete",
     "comment_edit",
+    "post_check",
     "post_create",
     "post_delete",
     "post_edit",
@@ -940,7 +983,9 @@ def media_discard(*, actor: User, attachment: Attachment) -> None:
 @transaction.atomic
 def media_purge_unattached(*, older_than: timedelta) -> int:
     """Delete uploads that no post took within ``older_than`` (a system job: ``manage.py purge_media``)."""
-    stale = Attachment.objects.filter(post__isnull=True, id__lt=id_floor(timezone.now() - older_than))
+    stale = Attachment.objects.filter(
+        post__isnull=True, scheduled_post__isnull=True, id__lt=id_floor(timezone.now() - older_than)
+    )
     files = list(stale.values_list("file", "thumbnail"))
     count = len(files)
     stale.delete()

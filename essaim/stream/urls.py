@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.stream import post_views, views
+from essaim.stream import post_views, scheduled_views, views
 
 app_name = "stream"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("tags/<str:name>/follow", views.tag_follow, name="tag-follow"),
     path("@<str:handle>/posts", views.profile_posts, name="profile-posts"),
     path("posts/new", views.post_create, name="post-create"),
+    path("posts/scheduled/", scheduled_views.scheduled_list, name="scheduled-list"),
+    path("posts/scheduled/<int:scheduled_id>/time", scheduled_views.scheduled_reschedule, name="scheduled-reschedule"),
+    path("posts/scheduled/<int:scheduled_id>/cancel", scheduled_views.scheduled_cancel, name="scheduled-cancel"),
     path("sources/muted/", views.sources_muted, name="sources-muted"),
     path("sources/mute", views.source_mute, name="source-mute"),
     path("sources/<int:mute_id>/unmute", views.source_unmute, name="source-unmute"),

@@ -29,7 +29,7 @@ from essaim.people.selectors import person_get_for
 from essaim.questions import selectors as question_selectors
 from essaim.spaces import selectors as spaces_selectors
 from essaim.spaces.views.pages import space_page
-from essaim.stream import selectors, services
+from essaim.stream import scheduling, selectors, services
 from essaim.stream.forms import PostForm
 from essaim.stream.models import Attachment, Post, Visibility
 from essaim.stream.services import MAX_ATTACHMENTS
@@ -186,11 +186,16 @@ def post_create(request: HttpRequest) -> HttpResponse:
     form = PostForm(request.POST, request.FILES, space=space)
     back = safe_next(request, space.get_absolute_url() if space is not None else "/")  # an idea board: itself
     kept = selectors.media_kept_for(actor=me(request), ids=request.POST.getlist("media"))
+    files_kept = False
     if request.POST.get("discard"):  # "Remove" on a kept file, without JavaScript: nothing is published
         kept = discard_kept(request, kept, request.POST["discard"])
-        names = ("body", "visibility", "image_description", "kind", "spoiler_text", "sensitive")
+        names = ("body", "visibility", "image_description", "kind", "spoiler_text", "sensitive", "send_at")
         typed = {name: request.POST.get(name, "") for name in names}
         form = PostForm(initial=typed, space=space)
+    elif form.is_valid() and form.cleaned_data.get("send_at"):
+        if schedule_from_composer(request, form, space=space, kept=kept):
+            return redirect(reverse("stream:scheduled-list"))
+        files_kept = True  # the refused post's files are the author's pending uploads already
     elif form.is_valid():
         try:
             services.post_create(
@@ -212,7 +217,8 @@ def post_create(request: HttpRequest) -> HttpResponse:
             _add_post_errors(form, exc)
         else:
             return redirect(back)
-    form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
+    if not files_kept:
+        form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
     form.next_url = back  # where the next try goes back to (not this address, which only takes a POST)
     status = 200 if request.POST.get("discard") else 400
     if space is not None:
@@ -220,6 +226,36 @@ def post_create(request: HttpRequest) -> HttpResponse:
     pinned, page = selectors.feed_home(actor=me(request), cursor=Cursor())
     context = {"feed": "home", "pinned": pinned, "form": form, "composer_open": True}
     return _feed_response(request, page=page, context=context, status=status)
+
+
+def schedule_from_composer(request: HttpRequest, form: PostForm, *, space: Any, kept: list[Attachment]) -> bool:
+    """The composer's "Send later": the post kept to publish at ``send_at`` with its files (stored first as the
+    author's pending uploads, so that a refusal loses none: they are then ``form.kept_files``). Whether it was
+    scheduled; if not, the form carries the reason."""
+    form.kept_files = kept + keep_uploads(request, form, room=MAX_ATTACHMENTS - len(kept))
+    try:
+        scheduling.scheduled_post_create(
+            actor=me(request),
+            scheduled_at=form.cleaned_data["send_at"],
+            body=form.cleaned_data["body"],
+            visibility=form.cleaned_data.get("visibility") or Visibility.COMPANY,
+            space=space,
+            media=form.kept_files,
+            kind=form.kind,
+            kind_data=form.kind_data() or None,
+            confirm_watch=request.POST.get("confirm_watch") == "1",
+        )
+    except screening.WatchWarning as exc:
+        form.watch_hits = exc.hits
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "scheduled_at" in exc.error_dict:
+            form.add_error("send_at", exc.error_dict.pop("scheduled_at"))
+            if not exc.error_dict:
+                return False
+        _add_post_errors(form, exc)
+    else:
+        return True
+    return False
 
 
 def _add_post_errors(form: PostForm, exc: ValidationError) -> None:

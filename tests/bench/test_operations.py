@@ -55,6 +55,8 @@ def test_space_operations_read_the_space_as_its_member_and_search_the_directory_
     ops = {op.name: op for op in space_operations(fixtures(space_readers=[reader], search_queries=["Équ"]))}
     assert ops["space_json"].factory(0).path == "/api/v1/spaces/42/statuses?limit=20"
     assert ops["space_json"].factory(0).headers == WHO.bearer_headers()
+    assert ops["list_timeline"].factory(0).path == "/api/v1/timelines/list/42?limit=20"
+    assert ops["list_timeline"].factory(0).headers == WHO.bearer_headers()
     assert ops["space_html"].factory(3).path == "/spaces/projet-atlas/"
     assert ops["space_search"].factory(0).path == "/spaces/?q=%C3%89qu&scope="
 

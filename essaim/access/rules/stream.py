@@ -364,3 +364,23 @@ class BookmarkPolicy:
 
 
 register("stream.Bookmark", BookmarkPolicy())
+
+
+class ScheduledPostPolicy:
+    """A scheduled post is its author's until it is published: they see it, change its time (``EDIT``) and cancel
+    it (``DELETE``); nobody else, administrators included, sees it before it is out. Scheduling one is posting
+    (``Action.CREATE_POST`` on the draft, asked again at publication)."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        return (
+            obj is not None
+            and action in {Action.VIEW, Action.EDIT, Action.DELETE}
+            and roles.is_signed_in(actor)
+            and obj.author_id == actor.pk
+        )
+
+    def visible(self, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(author_id=actor.pk) if roles.is_signed_in(actor) else queryset.none()
+
+
+register("stream.ScheduledPost", ScheduledPostPolicy())
