@@ -3,14 +3,17 @@
 * **incoming**: ``--requests`` Slack-style JSON messages POSTed to one hook through Django's whole stack
   (middleware, view, parsing, the post written with its timeline rows), in this process with Django's test
   client (no HTTP server: the figure is Essaim's own time); p50/p95/p99 in milliseconds. Target p99 ≤ 30 ms.
-* **outgoing**: ``--deliveries`` pending deliveries of one endpoint (a space's post, as the fan-out writes them),
-  drained by ``--workers`` ``manage.py worker`` processes on RQ (``ESSAIM_TASKS=rq``, Redis database 14) to a
-  loopback receiver in its own process that answers 200; every delivery built from what its owner may read,
-  signed, and sent through the safe fetcher (loopback allowed with ``ESSAIM_FETCH_ALLOW``). Deliveries per second
-  from the workers' start to the last one delivered. Target ≥ 200/s.
+* **outgoing**: ``--deliveries`` pending deliveries of one endpoint (a space's post, as the fan-out writes them;
+  about the incoming measure's posts in turn), drained by ``--workers`` ``manage.py worker`` processes on RQ
+  (``ESSAIM_TASKS=rq``, Redis database 14 or ``BENCH_REDIS_URL``) to a loopback receiver in its own process that
+  answers 200; every delivery built from what its owner may read, signed, and sent through the safe fetcher
+  (loopback allowed with ``ESSAIM_FETCH_ALLOW``). Deliveries per second from the workers' start to the last one
+  delivered (target ≥ 200/s), and the CPU milliseconds a delivery cost the workers (their whole lives) and the
+  receiver: steadier than the rate on a shared machine.
 
-It runs on a database of its own (``var/bench/webhooks-<db>/``, migrated fresh), not on a dataset: neither
-measure depends on the size of the network. Results: ``bench/results/webhooks-<db>.json`` unless ``--no-save``.
+It runs on a database of its own (``var/bench/webhooks-<db>/``, or PostgreSQL's ``essaim_bench_webhooks``, named
+otherwise by ``BENCH_WEBHOOKS_DATABASE``; migrated fresh), not on a dataset: neither measure depends on the size of
+the network. Results: ``bench/results/webhooks-<db>.json`` unless ``--no-save``.
 """
 
 from __future__ import annotations
@@ -71,6 +74,14 @@ def setup() -> dict[str, Any]:
     return {"space": space, "admin": admin, "token": token}
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the child processes waited for so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_incoming(token: str, requests: int) -> dict[str, Any]:
     from django.test import Client
 
@@ -115,19 +126,17 @@ def measure_outgoing(admin: Any, space: Any, *, deliveries: int, workers: int, e
     endpoint = services.endpoint_create(
         actor=admin, space=space, url=f"http://{LOOPBACK}:{port}/hook", events=["post.created"]
     )
-    post = Post.objects.filter(space=space).first()
-    assert post is not None
-    event = {
-        "actor_id": post.author_id,
-        "post_id": post.pk,
-        "space_id": space.pk,
-        "mentioned_ids": [],
-        "delivered": True,
-    }
+    posts = list(Post.objects.filter(space=space).values_list("pk", "author_id"))  # the incoming measure's
+    assert posts
+
+    def event(n: int) -> dict[str, Any]:  # each delivery about one of the posts in turn (a batch: distinct posts)
+        post_id, author_id = posts[n % len(posts)]
+        return {"actor_id": author_id, "post_id": post_id, "space_id": space.pk, "mentioned_ids": [], "delivered": True}
+
     Delivery.objects.bulk_create(
         (
-            Delivery(endpoint=endpoint, msg_id=f"msg_{uuid.uuid4().hex}", event_type="post.created", event=event)
-            for _ in range(deliveries)
+            Delivery(endpoint=endpoint, msg_id=f"msg_{uuid.uuid4().hex}", event_type="post.created", event=event(n))
+            for n in range(deliveries)
         ),
         batch_size=1000,
     )
@@ -137,6 +146,7 @@ def measure_outgoing(admin: Any, space: Any, *, deliveries: int, workers: int, e
         tasks.send_deliveries.enqueue(endpoint_id=endpoint.pk)
     log(f"  outgoing: {deliveries:,} deliveries, {workers} RQ workers…")
     began = time.perf_counter()
+    cpu_before = _children_cpu()
     procs = [
         subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--batch", "--no-reload", "-v", "0"],
@@ -155,8 +165,10 @@ def measure_outgoing(admin: Any, space: Any, *, deliveries: int, workers: int, e
     finally:
         for p in procs:
             p.wait(timeout=120)
+        workers_cpu = _children_cpu() - cpu_before  # the workers' whole lives: start, sending, end
         receiver.terminate()
         receiver.wait(timeout=10)
+        receiver_cpu = _children_cpu() - cpu_before - workers_cpu
     delivered = Delivery.objects.filter(state=Delivery.State.DELIVERED).count()
     figures = {
         "deliveries": deliveries,
@@ -164,6 +176,9 @@ def measure_outgoing(admin: Any, space: Any, *, deliveries: int, workers: int, e
         "workers": workers,
         "wall_s": round(elapsed, 2),
         "per_second": round(delivered / elapsed, 1),
+        "workers_cpu_ms_per_delivery": round(workers_cpu * 1000 / max(delivered, 1), 2),
+        "receiver_cpu_ms_per_delivery": round(receiver_cpu * 1000 / max(delivered, 1), 2),
+        "load_average": os.getloadavg(),
     }
     log(f"  outgoing: {figures}")
     return figures
@@ -187,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     database_url = ""
     if args.db == "postgres":
         base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-        database_url = f"{base.rstrip('/')}/essaim_bench_webhooks"
+        database_url = f"{base.rstrip('/')}/{os.environ.get('BENCH_WEBHOOKS_DATABASE', 'essaim_bench_webhooks')}"
         reset_postgres(database_url)
     env = standalone_env(
         data_dir,

@@ -13,6 +13,10 @@ A network admin may let Essaim reach inside addresses on purpose (an intranet fe
 (``10.1.2.3``, ``10.1.0.0/16``) that are exempt from the address check; ``extra_allow`` adds entries
 (e.g. an admin-editable list kept in the database by the caller).
 
+A ``Session`` keeps connections open between requests (HTTP keep-alive) for a caller that sends many to one
+place, a webhook sender to its endpoint: each request is still checked as above, and a connection is only ever
+reused for the very address its request was checked for (one pool per scheme, host, port and address).
+
 Errors are ``FetchError`` with a stable ``code`` (stored by callers, e.g. as a feed's last error) and
 ``describe(code)`` gives the words for people. A non-2xx answer is not an error: it is returned.
 """
@@ -23,6 +27,7 @@ import functools
 import importlib.metadata
 import ipaddress
 import socket
+import threading
 import time
 import zlib
 from collections.abc import Iterable
@@ -268,47 +273,108 @@ def fetch(
     follow_redirects: bool = True,
     extra_allow: Iterable[str] = (),
 ) -> FetchResult:
-    """One guarded request; the answer whatever its status, or ``FetchError``."""
-    allowed = allow_list(extra_allow)
-    deadline = time.monotonic() + limits.timeout
-    redirects = 0
-    while True:
-        target = check_url(url, allowed=allowed)
-        result = _request_once(
-            target, method=method, headers=headers or {}, body=body, limits=limits, deadline=deadline
+    """One guarded request; the answer whatever its status, or ``FetchError``. Its connection is closed after."""
+    with Session(extra_allow=extra_allow) as session:
+        return session.fetch(
+            url, method=method, headers=headers, body=body, limits=limits, follow_redirects=follow_redirects
         )
-        location = result.headers.get("location")
-        if not (follow_redirects and result.status in REDIRECT_STATUSES and location):
-            return FetchResult(url, result.status, result.headers, result.body)
-        redirects += 1
-        if redirects > limits.max_redirects:
-            raise FetchError("too_many_redirects", url[:200])
-        url = urljoin(url, location)
-        if result.status == 303 or (result.status in {301, 302} and method == "POST"):
-            method, body = "GET", None
+
+
+PoolKey = tuple[str, str, int, str]
+
+
+class Session:
+    """Guarded requests that keep their connections open for the next ones (``with Session(maxsize=8) as s:``).
+
+    Safe to share between threads: ``maxsize`` connections per address at most, a thread waits for a free one
+    rather than opening more. The allow-list is read once, when the session starts."""
+
+    def __init__(self, *, maxsize: int = 1, extra_allow: Iterable[str] = ()) -> None:
+        self.maxsize = maxsize
+        self.allowed = allow_list(extra_allow)
+        self._pools: dict[PoolKey, urllib3.HTTPConnectionPool] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        follow_redirects: bool = True,
+    ) -> FetchResult:
+        """As the module's ``fetch``, on this session's connections."""
+        deadline = time.monotonic() + limits.timeout
+        redirects = 0
+        while True:
+            target = check_url(url, allowed=self.allowed)
+            result = _request_once(
+                self._pool(target), target, method=method, headers=headers or {}, body=body, limits=limits,
+                deadline=deadline,
+            )  # fmt: skip
+            location = result.headers.get("location")
+            if not (follow_redirects and result.status in REDIRECT_STATUSES and location):
+                return FetchResult(url, result.status, result.headers, result.body)
+            redirects += 1
+            if redirects > limits.max_redirects:
+                raise FetchError("too_many_redirects", url[:200])
+            url = urljoin(url, location)
+            if result.status == 303 or (result.status in {301, 302} and method == "POST"):
+                method, body = "GET", None
+
+    def _pool(self, target: Target) -> urllib3.HTTPConnectionPool:
+        """The connections to ``target``'s checked address (made on first use)."""
+        key = (target.scheme, target.host, target.port, str(target.address))
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                pool = self._pools[key] = _new_pool(target, self.maxsize)
+            return pool
+
+
+def _new_pool(target: Target, maxsize: int) -> urllib3.HTTPConnectionPool:
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            str(target.address),
+            target.port,
+            retries=False,
+            maxsize=maxsize,
+            block=True,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+        )
+    return urllib3.HTTPConnectionPool(str(target.address), target.port, retries=False, maxsize=maxsize, block=True)
 
 
 def _request_once(
-    target: Target, *, method: str, headers: dict[str, str], body: bytes | None, limits: Limits, deadline: float
+    pool: urllib3.HTTPConnectionPool,
+    target: Target,
+    *,
+    method: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    limits: Limits,
+    deadline: float,
 ) -> FetchResult:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchError("timeout")
     timeout = urllib3.Timeout(connect=min(limits.connect_timeout, remaining), read=min(limits.timeout, remaining))
-    pool: urllib3.HTTPConnectionPool
-    if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            str(target.address),
-            target.port,
-            timeout=timeout,
-            retries=False,
-            maxsize=1,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(str(target.address), target.port, timeout=timeout, retries=False, maxsize=1)
     sent = {"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate", **headers, "Host": target.host_header}
     try:
         response = pool.urlopen(
@@ -316,29 +382,34 @@ def _request_once(
             target.path,
             body=body,
             headers=sent,
+            timeout=timeout,
+            pool_timeout=max(1, int(remaining)),  # waiting for a free connection of the session
             redirect=False,
             retries=False,
             preload_content=False,
             decode_content=False,
             assert_same_host=False,
         )
+        read = False
         try:
             names = {name.lower() for name in response.headers}
             got = {name: ", ".join(response.headers.getlist(name)) for name in names}
             content = b"" if method == "HEAD" else _read_body(response, got, limits=limits, deadline=deadline)
+            read = True
         finally:
+            if not read:  # a body left unread (refused, too slow): its connection is not reused
+                response.close()
             response.release_conn()
-            response.close()
     except urllib3.exceptions.SSLError as exc:
         raise FetchError("tls", str(exc)[:200]) from exc
     except urllib3.exceptions.NewConnectionError as exc:  # a subclass of the timeout error, but refused
         raise FetchError("connection", str(exc)[:200]) from exc
+    except urllib3.exceptions.EmptyPoolError as exc:  # every connection busy until the deadline
+        raise FetchError("timeout", str(exc)[:200]) from exc
     except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
         raise FetchError("timeout", str(exc)[:200]) from exc
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise FetchError("connection", str(exc)[:200]) from exc
-    finally:
-        pool.close()
     return FetchResult("", response.status, got, content)
 
 

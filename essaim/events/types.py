@@ -62,6 +62,14 @@ class PostEdited(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class LinkPreviewChanged(Event):
+    """The card of a post's link came (its task fetched it after the post was shown), changed or went: its open
+    pages redraw the post."""
+
+    post_id: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class PostDeleted(Event):
     post_id: int
     author_id: int
@@ -317,6 +325,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AnnouncementPublished,
         AnswerAccepted,
         PollVoted,
+        LinkPreviewChanged,
         IdeaVoted,
         IdeaStatusChanged,
         PraiseGiven,

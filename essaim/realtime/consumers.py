@@ -18,6 +18,7 @@ from essaim.events.types import (
     AnswerAccepted,
     CommentCreated,
     Followed,
+    LinkPreviewChanged,
     MembershipChanged,
     PollVoted,
     PostCreated,
@@ -40,6 +41,7 @@ ABOUT_A_POST = [
     ReactionRemoved,
     PollVoted,
     AnswerAccepted,
+    LinkPreviewChanged,
 ]
 
 
@@ -59,7 +61,7 @@ def tell_pages_about_a_post(event: Any) -> None:
             space = str(post.space_id) if post.space_id is not None else None
             data = {"post": str(post.pk), "space": space, "tags": [name for _, name in tags], "company": company}
             publish("post", audience=readers, data=data, home=audience.home_keys(post, mentioned, [t for t, _ in tags]))
-        case PostEdited():
+        case PostEdited() | LinkPreviewChanged():  # a new text, or its link's card came
             publish("post-edited", audience=readers, data={"post": str(post.pk)})
         case PostHidden(hidden=True):  # gone from the pages of everyone who may no longer read it
             post.hidden_at = None

@@ -38,9 +38,9 @@ from essaim.stream.models import Comment, Post
 
 CARD_TEMPLATE = "stream/includes/post.html"
 CARD_TIMEOUT = 24 * 3600
-KEY_VERSION = 9  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
+KEY_VERSION = 10  # 2: the audience says "Everyone in the company", images open in a lightbox; 3: comments' files;
 # 4: "Report" on posts and comments; 5: kinds of posts; 6: events, questions and polls; 7: ideas, praise, must-read;
-# 8: muting a feed or an integration, link previews; 9: content warnings, "Save"
+# 8: muting a feed or an integration, link previews; 9: content warnings, "Save"; 10: a link card's author (oEmbed)
 # The template variables a card reads besides the post, with the value a page that does not
 # give them has: every card is rendered and keyed with all three, so the same post drawn on the
 # home feed and on its space's page (where only moderators get ``can_delete``) shares one entry.
@@ -117,7 +117,7 @@ def _link_card(post: Post) -> tuple[Any, ...] | None:
     card = getattr(post, "preview_card", None)
     if card is None:
         return None
-    return (card.pk, card.fetched_at, card.title, card.description, card.site_name, bool(card.image))
+    return (card.pk, card.fetched_at, card.title, card.description, card.site_name, card.author_name, bool(card.image))
 
 
 def _surroundings(flags: dict[str, Any]) -> tuple[Any, ...]:

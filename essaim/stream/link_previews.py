@@ -12,6 +12,11 @@ page says of itself (Open Graph ``og:*``, Twitter card ``twitter:*``, else ``<ti
 * **The image** is never hot-linked: fetched once, decoded and re-encoded by ``core.uploads.clean_image``
   (EXIF gone, at most 640 px), kept beside the attachments and served by Essaim to those who may read a post
   that shows it (``views.link_preview_image``). Readers' browsers never ask the linked site for anything.
+* **oEmbed.** A page that names its oEmbed document (``<link rel="alternate" type="application/json+oembed"
+  href=…>``; JSON only, never XML) and lacks a title, a site name, an author or an image in its own metadata has
+  that document read too (through the safe fetcher, ``OEMBED_LIMITS``), for those fields only: ``title``,
+  ``author_name``, ``provider_name``, ``thumbnail_url``. Its ``html`` (a third party's iframe or script) is never
+  read nor shown: the card is Essaim's own, its thumbnail fetched and re-encoded as an Open Graph image is.
 * **Nothing to show** (no title, not HTML, an error): no card and no error for anyone; the address is tried
   again after ``RETRY_AFTER``. A card is kept ``KEEP_FOR``.
 """
@@ -20,10 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -38,6 +45,8 @@ from essaim.stream.models import LinkPreview, Post
 
 PAGE_LIMITS = safe_fetch.Limits(max_bytes=1024 * 1024, timeout=5.0, connect_timeout=3.0, max_redirects=3)
 IMAGE_LIMITS = safe_fetch.Limits(max_bytes=5 * 1024 * 1024, timeout=5.0, connect_timeout=3.0, max_redirects=3)
+OEMBED_LIMITS = safe_fetch.Limits(max_bytes=64 * 1024, timeout=5.0, connect_timeout=3.0, max_redirects=3)
+OEMBED_TYPE = "application/json+oembed"
 IMAGE_SIDE = 640
 KEEP_FOR = timedelta(days=7)
 RETRY_AFTER = timedelta(days=1)
@@ -68,6 +77,7 @@ class Meta:
 
     properties: dict[str, str] = field(default_factory=dict)
     title: str = ""
+    oembed: str = ""  # the address of its oEmbed document in JSON, as written (relative or not)
 
 
 class _HeadParser(HTMLParser):
@@ -85,6 +95,11 @@ class _HeadParser(HTMLParser):
             name = (found.get("property") or found.get("name") or "").strip().lower()
             if name and "content" in found and name not in self.meta.properties:
                 self.meta.properties[name] = found["content"]
+        elif tag == "link":
+            found = {k.lower(): (v or "") for k, v in attrs}
+            rels = found.get("rel", "").lower().split()
+            if "alternate" in rels and found.get("type", "").strip().lower() == OEMBED_TYPE and not self.meta.oembed:
+                self.meta.oembed = found.get("href", "").strip()
         elif tag == "title":
             self._in_title = True
         elif tag == "body":
@@ -112,31 +127,104 @@ class Card:
     description: str
     site_name: str
     image_url: str
+    author_name: str = ""
 
 
-def extract(page: str, *, base_url: str) -> Card | None:
-    """The card a page's head gives, or None when it gives no title."""
+@dataclass(frozen=True)
+class OEmbed:
+    """The four fields a card takes from an oEmbed document (never its ``html``)."""
+
+    title: str = ""
+    author_name: str = ""
+    provider_name: str = ""
+    thumbnail_url: str = ""
+
+
+def read_head(page: str) -> Meta:
+    """What a page's head says of itself (read up to ``</head>``)."""
     parser = _HeadParser()
     for start in range(0, len(page), 8192):  # stop reading at ``</head>``
         parser.feed(page[start : start + 8192])
         if parser.done:
             break
-    props = parser.meta.properties
+    return parser.meta
 
-    def first(*names: str) -> str:
-        return next((props[n] for n in names if props.get(n, "").strip()), "")
 
-    title = _clean(first("og:title", "twitter:title") or parser.meta.title, 300)
+def _first(meta: Meta, *names: str) -> str:
+    return next((meta.properties[n] for n in names if meta.properties.get(n, "").strip()), "")
+
+
+IMAGE_PROPERTIES = ("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src")
+
+
+def wants_oembed(meta: Meta) -> bool:
+    """Whether the page names an oEmbed document and its own metadata lacks a field that document may give."""
+    if not meta.oembed:
+        return False
+    return not (
+        _first(meta, "og:title", "twitter:title")
+        and _first(meta, "og:site_name")
+        and _first(meta, "author", "article:author")
+        and _first(meta, *IMAGE_PROPERTIES)
+    )
+
+
+def _http_url(url: str, base_url: str) -> str:
+    url = urljoin(base_url, url.strip()) if url.strip() else ""
+    return url if urlsplit(url).scheme in {"http", "https"} else ""
+
+
+def extract(page: str | Meta, *, base_url: str, oembed: OEmbed | None = None) -> Card | None:
+    """The card a page's head gives (``oembed`` filling what its own metadata lacks), or None without a title.
+
+    The page's Open Graph and Twitter card come first, then oEmbed's fields, then ``<title>``, ``author`` and
+    ``application-name``."""
+    meta = page if isinstance(page, Meta) else read_head(page)
+    extra = oembed or OEmbed()
+    title = _clean(_first(meta, "og:title", "twitter:title") or extra.title or meta.title, 300)
     if not title:
         return None
-    image = first("og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src").strip()
-    image_url = urljoin(base_url, image) if image else ""
+    author = _first(meta, "author")
+    site = _first(meta, "og:site_name") or extra.provider_name or _first(meta, "application-name")
     return Card(
         title=title,
-        description=_clean(first("og:description", "twitter:description", "description"), 1000),
-        site_name=_clean(first("og:site_name", "application-name") or (urlsplit(base_url).hostname or ""), 200),
-        image_url=image_url if urlsplit(image_url).scheme in {"http", "https"} else "",
+        description=_clean(_first(meta, "og:description", "twitter:description", "description"), 1000),
+        site_name=_clean(site or (urlsplit(base_url).hostname or ""), 200),
+        image_url=_http_url(_first(meta, *IMAGE_PROPERTIES) or extra.thumbnail_url, base_url),
+        author_name=_clean(author or extra.author_name, 200),
     )
+
+
+def parse_oembed(body: bytes) -> OEmbed | None:
+    """The card's fields of an oEmbed JSON document, or None when it is not one (XML, broken, not an object)."""
+    try:
+        document: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, dict):
+        return None
+
+    def text(name: str) -> str:
+        value = document.get(name)
+        return value if isinstance(value, str) else ""
+
+    return OEmbed(
+        title=text("title"),
+        author_name=text("author_name"),
+        provider_name=text("provider_name"),
+        thumbnail_url=text("thumbnail_url"),
+    )
+
+
+def _oembed(url: str) -> OEmbed | None:
+    """The page's oEmbed document read through the safe fetcher (None: none to read, or not JSON)."""
+    try:
+        fetched = safe_fetch.fetch(url, headers={"Accept": "application/json"}, limits=OEMBED_LIMITS)
+    except safe_fetch.FetchError:
+        return None
+    if not fetched.ok:
+        return None
+    return parse_oembed(fetched.body)
 
 
 def _charset(content_type: str) -> str:
@@ -159,7 +247,11 @@ def _read(url: str) -> tuple[Card | None, str]:
         text = page.body.decode(_charset(content_type), errors="replace")
     except LookupError:  # a charset Python does not know
         text = page.body.decode("utf-8", errors="replace")
-    return extract(text, base_url=page.url), ""
+    meta = read_head(text)
+    oembed = None
+    if wants_oembed(meta) and (address := _http_url(meta.oembed, page.url)):
+        oembed = _oembed(address)
+    return extract(meta, base_url=page.url, oembed=oembed), ""
 
 
 def _image(url: str) -> tuple[bytes, int, int] | None:
@@ -197,6 +289,7 @@ def preview_for(url: str) -> LinkPreview:
         "title": card.title if card else "",
         "description": card.description if card else "",
         "site_name": card.site_name if card else "",
+        "author_name": card.author_name if card else "",
         "error": error,
         "fetched_at": now,
         "expires_at": now + (KEEP_FOR if card is not None else RETRY_AFTER),

@@ -572,7 +572,7 @@ def preview_storage() -> Storage:
 
 
 class LinkPreview(models.Model):
-    """What a web page says of itself (Open Graph, Twitter card, ``<title>``), fetched once per address and kept
+    """What a web page says of itself (Open Graph, Twitter card, oEmbed, ``<title>``), fetched once per address and kept
     until ``expires_at`` (``stream.link_previews``). ``found`` is false when the page had nothing to show (or
     could not be read): no card, and no new try before it expires. The image is the page's own, fetched through
     the safe fetcher, decoded and re-encoded here, and served by Essaim: readers' browsers never ask the page's
@@ -584,6 +584,7 @@ class LinkPreview(models.Model):
     title = models.CharField(max_length=300, blank=True)
     description = models.CharField(max_length=1000, blank=True)
     site_name = models.CharField(max_length=200, blank=True)
+    author_name = models.CharField(max_length=200, blank=True, default="", db_default="")  # oEmbed's, or the page's
     image = models.FileField(upload_to="previews/%Y/%m/", storage=preview_storage, max_length=300, blank=True)
     image_width = models.PositiveIntegerField(null=True, blank=True)
     image_height = models.PositiveIntegerField(null=True, blank=True)

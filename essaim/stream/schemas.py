@@ -300,7 +300,7 @@ def card_data(request: HttpRequest, card: LinkPreview | None) -> dict[str, Any] 
         "title": card.title,
         "description": card.description,
         "type": "link",
-        "author_name": "",
+        "author_name": card.author_name,
         "author_url": "",
         "provider_name": card.site_name,
         "provider_url": f"{site.scheme}://{site.netloc}" if site.netloc else "",

@@ -39,6 +39,7 @@ from essaim.events.types import (
     AnnouncementPublished,
     CommentCreated,
     CommentEdited,
+    LinkPreviewChanged,
     PostCreated,
     PostDeleted,
     PostEdited,
@@ -1030,18 +1031,31 @@ def _queue_link_preview(post: Post, *, had_preview: bool = False) -> None:
         transaction.on_commit(lambda: tasks.fetch_link_preview.enqueue(post_id=post_id))
 
 
-def post_link_preview_set_unchecked(*, post_id: int, preview: LinkPreview | None) -> None:
+@transaction.atomic
+def post_link_preview_set_unchecked(*, post_id: int, preview: LinkPreview | None) -> bool:
     """Give a post the card its task found (or none): unchecked, for the task; a card its author took off stays
-    off."""
-    Post.objects.filter(pk=post_id, link_preview_removed=False).update(link_preview=preview)
+    off. When that changes what the post shows, its open pages are told to redraw it (the card often comes
+    after the post was drawn); returns whether it changed."""
+    new_id = preview.pk if preview is not None else None
+    changed = (
+        Post.objects.filter(pk=post_id, link_preview_removed=False)
+        .exclude(link_preview_id=new_id)
+        .update(link_preview=preview)
+    )
+    if changed:
+        emit(LinkPreviewChanged(actor_id=None, post_id=post_id))
+    return bool(changed)
 
 
 @transaction.atomic
 def post_link_preview_remove(*, actor: User, post: Post) -> None:
     """Take the link's card off a post, for good (an edit does not bring it back): its author's choice."""
     access.require(actor, Action.REMOVE_LINK_PREVIEW, post)
+    had_card = post.link_preview_id is not None
     post.link_preview, post.link_preview_removed = None, True
     post.save(update_fields=["link_preview", "link_preview_removed"])
+    if had_card:  # gone from the other readers' open pages too
+        emit(LinkPreviewChanged(actor_id=actor.pk, post_id=post.pk))
 
 
 # --- saved posts (bookmarks) ----------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Atom feeds, link previews and muted sources in a real browser, desktop and phone, French and English:
-a post's link card (its image served by Essaim) and its removal by the author; a feed filtered by source, a feed
-muted from its post's menu and unmuted from the muted sources' page; the Atom key page. axe-core clean, no
-sideways scrolling; the screenshots are looked at."""
+a post's link card (its image served by Essaim) and its removal by the author; an oEmbed card that comes after
+the page was drawn, shown there live; a feed filtered by source, a feed muted from its post's menu and unmuted
+from the muted sources' page; the Atom key page. axe-core clean, no sideways scrolling; the screenshots are
+looked at."""
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,6 +51,51 @@ def site(settings: Any) -> Iterator[LoopbackServer]:
         server.route("/atlas", body=PAGE.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
         server.route("/cover.png", body=_cover(), headers={"Content-Type": "image/png"})
         yield server
+
+
+VIDEO_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Vidéo</title>
+<link rel="alternate" type="application/json+oembed" href="/oembed.json"></head><body></body></html>"""
+OEMBED = {
+    "version": "1.0",
+    "type": "video",
+    "title": "Atlas : le premier vol d'essai filmé depuis la rampe",
+    "author_name": "Léa Martin",
+    "provider_name": "VidéoThèque",
+    "thumbnail_url": "/cover.png",
+    "html": '<iframe src="https://embed.example/atlas"></iframe>',
+}
+
+
+@pytest.mark.live_pages
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_oembed_card_appears_on_the_open_page_when_it_comes(
+    open_page: Callable[..., Any], site: LoopbackServer, language: str
+) -> None:
+    site.route("/video", body=VIDEO_PAGE.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+    site.route("/oembed.json", body=json.dumps(OEMBED).encode(), headers={"Content-Type": "application/json"})
+    author = UserFactory(first_name="Chloé", last_name="Petit", language=language)
+    reader = UserFactory(first_name="Éloïse", last_name="Roux", language=language)
+    with pytest.MonkeyPatch.context() as later:  # the card's task runs below, once the page is drawn
+        later.setattr(services, "_queue_link_preview", lambda *args, **kwargs: None)
+        post = services.post_create(actor=author, body=f"Le vol d'essai en vidéo : {site.url('/video')}")
+    page = open_page()
+    sign_in(page, reader.email, PASSWORD)
+    page.goto("/company/")
+    page.locator(f"#post-{post.pk}").wait_for()
+    assert page.locator(".link-card").count() == 0  # drawn before its card came
+    page.wait_for_timeout(500)  # its stream is open
+    tasks.fetch_link_preview.call(post_id=post.pk)  # the task, after the page was drawn
+    card = page.locator(f"#post-{post.pk} .link-card")
+    card.wait_for(timeout=20_000)
+    text = card.inner_text()
+    assert "VidéoThèque · Léa Martin" in text
+    assert "le premier vol d'essai" in text
+    assert page.locator("iframe").count() == 0  # the oEmbed's html is never shown
+    image = card.locator(".link-card__image")
+    image.scroll_into_view_if_needed()
+    loaded = "img => img.complete ? img.naturalWidth : new Promise(done => img.onload = () => done(img.naturalWidth))"
+    assert image.evaluate(loaded) == 640  # the thumbnail, re-encoded and served by Essaim
+    looks_right_on_desktop_and_phone(open_page, page, f"previews-oembed-live-{language}")
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

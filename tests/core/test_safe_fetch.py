@@ -266,3 +266,51 @@ class TestAllowList:
     def test_extra_entries_join_the_setting(self, server):
         server.route("/x", body=b"ok")
         assert fetch(server.url("/x"), extra_allow=["127.0.0.0/8"]).body == b"ok"
+
+
+class TestSession:
+    """A session keeps its connections open between requests (a webhook sender's), each request still checked."""
+
+    @pytest.fixture
+    def ports(self, server):
+        seen: list[int] = []
+
+        def answer(handler: BaseHTTPRequestHandler) -> None:
+            seen.append(handler.client_address[1])
+            handler.send_response(200)
+            handler.send_header("Content-Length", "2")
+            handler.end_headers()
+            handler.wfile.write(b"ok")
+
+        server.route("/hook", handler=answer)
+        return seen
+
+    def test_one_connection_serves_every_request(self, server, allow_loopback, ports):
+        with safe_fetch.Session() as session:
+            for _ in range(5):
+                assert session.fetch(server.url("/hook"), method="POST", body=b"{}").body == b"ok"
+        assert len(ports) == 5
+        assert len(set(ports)) == 1
+        for _ in range(2):
+            fetch(server.url("/hook"))
+        assert len(set(ports)) == 3  # without a session: a connection each
+
+    def test_a_body_left_unread_closes_its_connection(self, server, allow_loopback, ports):
+        server.route("/big", body=b"x" * 4096)
+        with safe_fetch.Session() as session:
+            with pytest.raises(FetchError):
+                session.fetch(server.url("/big"), limits=Limits(max_bytes=1024))
+            session.fetch(server.url("/hook"))
+            session.fetch(server.url("/hook"))
+        assert len(set(ports)) == 1  # a fresh connection, not the one with the unread body, then kept
+
+    def test_every_request_is_still_checked(self, server, monkeypatch, settings):
+        settings.FETCH_ALLOW = ["feeds.example.com"]
+        server.route("/hello", body=b"hi")
+        monkeypatch.setattr(safe_fetch, "resolve", lambda host, port: [ipaddress.ip_address("127.0.0.1")])
+        with safe_fetch.Session() as session:
+            assert session.fetch(server.url("/hello", host="feeds.example.com")).body == b"hi"
+            with pytest.raises(FetchError) as excinfo:
+                session.fetch(server.url("/hello", host="other.example.com"))  # rebinding to the same address
+        assert _code(excinfo) == "blocked_address"
+        assert len(server.requests) == 1

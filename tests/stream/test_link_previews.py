@@ -217,3 +217,132 @@ class TestTheApi:
         plain = _post(employee, "Sans lien")
         client.force_login(employee)
         assert json.loads(client.get(f"/api/v1/statuses/{plain.pk}").content)["card"] is None
+
+
+OEMBED_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<title>Titre de secours</title>
+<meta name="description" content="Une vidéo de l'équipe.">
+<link rel="alternate" type="text/xml+oembed" href="/oembed.xml">
+<link rel="alternate" type="application/json+oembed" href="/oembed.json?url=x" title="oEmbed">
+</head><body></body></html>"""
+OEMBED_LINK = '<link rel="alternate" type="application/json+oembed" href="/oembed.json">'
+OEMBED_JSON = {
+    "version": "1.0",
+    "type": "video",
+    "title": "La démo d'Atlas",
+    "author_name": "Léa Martin",
+    "provider_name": "VidéoThèque",
+    "thumbnail_url": "/thumb.jpg",
+    "html": '<iframe src="https://evil.example/embed"></iframe><script>alert(1)</script>',
+}
+
+
+@pytest.fixture
+def oembed_server(server: LoopbackServer) -> LoopbackServer:
+    server.route("/video", body=OEMBED_PAGE.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+    server.route("/oembed.json", body=json.dumps(OEMBED_JSON).encode(), headers={"Content-Type": "application/json"})
+    server.route("/thumb.jpg", body=_jpeg_with_exif(), headers={"Content-Type": "image/jpeg"})
+    return server
+
+
+class TestOEmbed:
+    def test_fills_what_the_page_lacks_with_the_thumbnail_re_encoded(
+        self, oembed_server: LoopbackServer, employee: User
+    ) -> None:
+        card = _post(employee, oembed_server.url("/video")).link_preview
+        assert card is not None
+        assert (card.title, card.author_name, card.site_name) == ("La démo d'Atlas", "Léa Martin", "VidéoThèque")
+        assert card.description == "Une vidéo de l'équipe."
+        with card.image.open("rb") as stored:
+            image = Image.open(stored)
+            image.load()
+        assert max(image.size) == link_previews.IMAGE_SIDE
+        assert 0x010F not in image.getexif()
+        paths = [r.path for r in oembed_server.requests]
+        assert "/oembed.json?url=x" in paths
+        assert "/oembed.xml" not in paths  # JSON only
+
+    def test_its_html_is_never_shown(
+        self, oembed_server: LoopbackServer, employee: User, colleague: User, client: Client
+    ) -> None:
+        post = _post(employee, oembed_server.url("/video"))
+        client.force_login(colleague)
+        page = client.get(f"/posts/{post.pk}/").content.decode()
+        assert "La démo d&#x27;Atlas" in page
+        assert "Léa Martin" in page
+        assert "evil.example" not in page
+        assert "<iframe" not in page
+        card = json.loads(client.get(f"/api/v1/statuses/{post.pk}").content)["card"]
+        assert card["html"] == ""
+        assert card["author_name"] == "Léa Martin"
+        assert card["provider_name"] == "VidéoThèque"
+
+    def test_open_graph_comes_first_and_a_complete_page_asks_nothing_more(
+        self, oembed_server: LoopbackServer, employee: User
+    ) -> None:
+        full = OG_PAGE.replace("</head>", f'<meta name="author" content="La rédaction">{OEMBED_LINK}</head>')
+        oembed_server.route("/full", body=full.encode(), headers={"Content-Type": "text/html"})
+        card = _post(employee, oembed_server.url("/full")).link_preview
+        assert card is not None
+        assert (card.site_name, card.author_name) == ("Le Journal", "La rédaction")
+        assert not [r for r in oembed_server.requests if r.path.startswith("/oembed")]
+        partial = OG_PAGE.replace('<meta property="og:image" content="/image.jpg">', OEMBED_LINK)
+        oembed_server.route("/partial", body=partial.encode(), headers={"Content-Type": "text/html"})
+        card = _post(employee, oembed_server.url("/partial")).link_preview
+        assert card is not None
+        assert card.title.startswith("Atlas & Cie")  # the page's own title first
+        assert card.site_name == "Le Journal"
+        assert card.author_name == "Léa Martin"  # what it lacked
+        assert card.image  # the oEmbed thumbnail
+
+    @pytest.mark.parametrize(
+        ("body", "content_type"),
+        [
+            (b'<?xml version="1.0"?><oembed><title>XML</title></oembed>', "text/xml"),
+            (b"[1, 2]", "application/json"),
+            (b"{pas du json", "application/json"),
+            (b'{"title": "' + b"x" * 70_000 + b'"}', "application/json"),  # past the 64 kB cap
+        ],
+    )
+    def test_a_document_that_is_not_json_or_too_large_is_ignored(
+        self, oembed_server: LoopbackServer, employee: User, body: bytes, content_type: str
+    ) -> None:
+        oembed_server.route("/oembed.json", body=body, headers={"Content-Type": content_type})
+        card = _post(employee, oembed_server.url("/video")).link_preview
+        assert card is not None
+        assert (card.title, card.author_name, bool(card.image)) == ("Titre de secours", "", False)
+
+    def test_never_from_a_private_address(
+        self, oembed_server: LoopbackServer, employee: User, settings: object
+    ) -> None:
+        settings.FETCH_ALLOW = ["localhost"]  # type: ignore[attr-defined]  # the page's name, not the address below
+        page = OEMBED_PAGE.replace("/oembed.json?url=x", oembed_server.url("/oembed.json"))
+        oembed_server.route("/private", body=page.encode(), headers={"Content-Type": "text/html"})
+        card = _post(employee, oembed_server.url("/private").replace("127.0.0.1", "localhost")).link_preview
+        assert card is not None
+        assert card.title == "Titre de secours"
+        assert "/oembed.json" not in [r.path for r in oembed_server.requests]
+
+
+class TestLive:
+    def test_a_card_that_comes_after_the_post_redraws_it_on_open_pages(
+        self,
+        server: LoopbackServer,
+        employee: User,
+        monkeypatch: pytest.MonkeyPatch,
+        django_capture_on_commit_callbacks: object,
+    ) -> None:
+        from essaim.realtime import consumers
+
+        told: list[tuple[str, dict[str, object]]] = []
+        monkeypatch.setattr(consumers, "publish", lambda kind, **about: told.append((kind, about["data"])))
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            post = services.post_create(actor=employee, body=f"Voir {server.url('/article')}")
+        assert ("post-edited", {"post": str(post.pk)}) in told  # the task ran on commit: the card came
+        told.clear()
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            tasks.fetch_link_preview.call(post_id=post.pk)  # the same card again: nothing to redraw
+        assert told == []
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            services.post_link_preview_remove(actor=employee, post=Post.objects.get(pk=post.pk))
+        assert told == [("post-edited", {"post": str(post.pk)})]

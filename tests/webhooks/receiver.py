@@ -19,12 +19,14 @@ class Receiver:
     verified: list[dict[str, Any]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     refused: int = 0
+    ports: list[int] = field(default_factory=list)  # the sender's side of each request's connection
 
     def url(self) -> str:
         return self.server.url("/hook")
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         seen = self.server.requests[-1]
+        self.ports.append(request.client_address[1])
         try:
             self.verified.append(Webhook(self.secret).verify(seen.body, seen.headers))
             self.ids.append(seen.headers["webhook-id"])

@@ -213,3 +213,53 @@ def test_bad_subscriptions_say_why(space: Space, space_admin: User, url: str, ev
     with pytest.raises(ValidationError) as error:
         services.endpoint_create(actor=space_admin, space=space, url=url, events=events)
     assert field in error.value.message_dict
+
+
+def test_a_sender_signs_each_and_keeps_its_connections(
+    receiver: Receiver, space: Space, space_admin: User, drain_outbox: Callable[[], int]
+) -> None:
+    """Three batches' worth of rows, sent on at most ``SENDERS`` connections kept open, each signed, each in
+    the log; the posts of a batch are read at once."""
+    endpoint = subscribe(space_admin, space, receiver, ["post.created"])
+    author = member(space).user
+    posts = [stream.post_create(actor=author, body=f"n°{n}", space=space) for n in range(3)]
+    drain_outbox()
+    receiver.verified.clear()
+    receiver.ports.clear()
+    Delivery.objects.all().delete()
+    Delivery.objects.bulk_create(
+        Delivery(endpoint=endpoint, msg_id=f"msg_{n}", event_type="post.created",
+                 event={"post_id": posts[n % 3].pk, "space_id": space.pk})
+        for n in range(2 * deliveries.CLAIM + 10)
+    )  # fmt: skip
+    assert deliveries.send_due(endpoint.pk) == 2 * deliveries.CLAIM + 10
+    assert receiver.refused == 0
+    assert len(receiver.verified) == 2 * deliveries.CLAIM + 10
+    assert len(set(receiver.ports)) <= deliveries.SENDERS
+    assert set(Delivery.objects.values_list("state", "status_code", "claimed_by")) == {("delivered", 200, "")}
+    assert not Delivery.objects.filter(latency_ms__isnull=True).exists()
+
+
+def test_an_endpoint_disabled_in_the_middle_of_a_batch_leaves_the_rest_due(
+    receiver: Receiver, space: Space, space_admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deliveries, "DISABLE_AFTER", 5)
+    endpoint = subscribe(space_admin, space, receiver, ["post.created"])
+    receiver.status = 500
+    post = stream.post_create(actor=member(space).user, body="x", space=space)
+    Delivery.objects.all().delete()
+    Delivery.objects.bulk_create(
+        Delivery(endpoint=endpoint, msg_id=f"msg_{n}", event_type="post.created",
+                 event={"post_id": post.pk, "space_id": space.pk})
+        for n in range(2 * deliveries.CLAIM)
+    )  # fmt: skip
+    assert deliveries.send_due(endpoint.pk) == 5
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert endpoint.failure_streak == 5
+    failed = Delivery.objects.filter(attempts=1)
+    assert failed.count() == 5
+    assert set(failed.values_list("status_code", "state")) == {(500, "pending")}  # retried once enabled
+    waiting = Delivery.objects.filter(attempts=0)
+    assert waiting.count() == 2 * deliveries.CLAIM - 5
+    assert set(waiting.values_list("state", "claimed_by", "status_code")) == {("pending", "", None)}
