@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache, caches
 from django.utils import translation
 
@@ -16,18 +14,6 @@ from essaim.events import outbox, pipeline
 from essaim.events.types import Event
 from essaim.watchrules import screening
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """On SQLite, the test database is a file in the worker's data directory, as Essaim's own is,
-    not Django's in-memory default. The live server's threads (browser and schemathesis tests)
-    then open a connection each; in memory they all shared the test's one, and two requests of
-    one page at the same instant made SQLite refuse a statement ("bad parameter or other API
-    misuse")."""
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "essaim.core.sqlite":
-        database["TEST"]["NAME"] = str(Path(settings.DATA_DIR) / "tests.sqlite3")
 
 
 @pytest.fixture(autouse=True)
