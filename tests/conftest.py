@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.utils import translation
 
 from essaim.accounts.models import User
@@ -14,6 +17,28 @@ from essaim.events import outbox, pipeline
 from essaim.events.types import Event
 from essaim.watchrules import screening
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
+
+_LIVE_SERVER_TURN = threading.Lock()
+_wsgi_call = WSGIHandler.__call__
+
+
+def _one_request_at_a_time(self: WSGIHandler, environ: dict[str, Any], start_response: Any) -> Any:
+    """pytest-django's live server (browser and schemathesis tests) answers each request in a thread, and on
+    SQLite every thread shares the test's one in-memory connection: two requests of one page at once made
+    SQLite refuse a statement ("bad parameter or other API misuse"). They take turns here, for the time the
+    response is made; a live stream (``/live/``) lasts and does not. Never more than 30 s: a request that
+    waits on another one of the same server proceeds rather than hangs."""
+    if environ.get("PATH_INFO", "").startswith("/live/"):
+        return _wsgi_call(self, environ, start_response)
+    turn = _LIVE_SERVER_TURN.acquire(timeout=30)
+    try:
+        return _wsgi_call(self, environ, start_response)
+    finally:
+        if turn:
+            _LIVE_SERVER_TURN.release()
+
+
+WSGIHandler.__call__ = _one_request_at_a_time  # type: ignore[method-assign]  # the live server's handler only
 
 
 @pytest.fixture(autouse=True)
