@@ -240,9 +240,8 @@ else:
             # Keep each worker's connection: a new one per request re-read the schema and started
             # with an empty page cache (bench/README.md).
             "CONN_MAX_AGE": 600,
-            # In memory, Django's default for SQLite, said aloud (pytest-django only recognises that
-            # default under Django's own engine name); Essaim's tests put it in a file of their data
-            # directory, so that a live server's threads each open their own (tests/conftest.py).
+            # Tests run in memory, Django's default for SQLite, said aloud: pytest-django only
+            # recognises that default under Django's own engine name.
             "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

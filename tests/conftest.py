@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.utils import translation
 
 from essaim.accounts.models import User
@@ -17,17 +18,27 @@ from essaim.events.types import Event
 from essaim.watchrules import screening
 from tests.accounts.factories import AdminFactory, GuestFactory, UserFactory
 
+_LIVE_SERVER_TURN = threading.Lock()
+_wsgi_call = WSGIHandler.__call__
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """On SQLite, the test database is a file in the worker's data directory, as Essaim's own is,
-    not Django's in-memory default. The live server's threads (browser and schemathesis tests)
-    then open a connection each; in memory they all shared the test's one, and two requests of
-    one page at the same instant made SQLite refuse a statement ("bad parameter or other API
-    misuse")."""
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "essaim.core.sqlite":
-        database["TEST"]["NAME"] = str(Path(settings.DATA_DIR) / "tests.sqlite3")
+
+def _one_request_at_a_time(self: WSGIHandler, environ: dict[str, Any], start_response: Any) -> Any:
+    """pytest-django's live server (browser and schemathesis tests) answers each request in a thread, and on
+    SQLite every thread shares the test's one in-memory connection: two requests of one page at once made
+    SQLite refuse a statement ("bad parameter or other API misuse"). They take turns here, for the time the
+    response is made; a live stream (``/live/``) lasts and does not. Never more than 30 s: a request that
+    waits on another one of the same server proceeds rather than hangs."""
+    if environ.get("PATH_INFO", "").startswith("/live/"):
+        return _wsgi_call(self, environ, start_response)
+    turn = _LIVE_SERVER_TURN.acquire(timeout=30)
+    try:
+        return _wsgi_call(self, environ, start_response)
+    finally:
+        if turn:
+            _LIVE_SERVER_TURN.release()
+
+
+WSGIHandler.__call__ = _one_request_at_a_time  # type: ignore[method-assign]  # the live server's handler only
 
 
 @pytest.fixture(autouse=True)

@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def live_pages(request: pytest.FixtureRequest, settings: Any) -> None:
     """Pages open the live stream only in the tests marked ``live_pages``: elsewhere its long requests would
-    hold a thread and a database connection of the live server each, for nothing the test looks at."""
+    hold a thread each of the live server, whose threads share one SQLite connection with the test."""
     settings.LIVE_PAGES = request.node.get_closest_marker("live_pages") is not None
 
 

@@ -17,7 +17,7 @@ The thread also starts a long WAL again (``checkpoints.restart_after``: as long 
 before letting the lock go.
 
 A statement run outside a transaction (autocommit) takes no lock of ours and still waits in SQLite's
-busy handler if it must. An in-memory database has one connection and neither.
+busy handler if it must. An in-memory database (the test suite's) has one connection and neither.
 """
 
 from __future__ import annotations
