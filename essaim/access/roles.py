@@ -36,8 +36,27 @@ def is_compliance_officer(actor: Actor) -> bool:
     return is_employee(actor) and bool(actor.is_compliance_officer)
 
 
+class DirectoryActorBase:
+    """What the company's directory acts as, whichever door it comes through: a SCIM token
+    (``scim.actors.DirectoryActor``) or an identity provider's claims (``oidc.actors.IdentityProviderActor``).
+    Not a person: never signed in, no id; a subclass names itself in the audit log (``audit_name``)."""
+
+    is_directory = True
+    is_authenticated = False
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    is_network_admin = False
+    pk = None
+    kind = "directory"
+
+    @property
+    def audit_name(self) -> str:
+        raise NotImplementedError
+
+
 def is_directory(actor: Actor) -> bool:
-    """The company's directory, provisioning through a SCIM token (``essaim.scim.actors.DirectoryActor``).
+    """The company's directory, provisioning through a SCIM token or an identity provider (``DirectoryActorBase``).
 
     Never a person and never signed in (``is_signed_in`` is false for it): no rule lets it in but those
     that name it, so whatever forgets it fails closed.

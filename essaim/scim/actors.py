@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from essaim.access.roles import DirectoryActorBase
 from essaim.scim.models import ScimToken
 
 
 @dataclass(frozen=True)
-class DirectoryActor:
+class DirectoryActor(DirectoryActorBase):
     token: ScimToken
-    is_directory: bool = True
-    is_authenticated: bool = False
-    is_anonymous: bool = False
-    is_active: bool = True
-    is_superuser: bool = False
-    is_network_admin: bool = False
-    pk: None = None
-    kind: str = "directory"
 
     @property
     def audit_name(self) -> str:
