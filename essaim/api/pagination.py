@@ -26,8 +26,8 @@ class PageParams(Schema):
     max_id: QueryCursorId = Field(None, description="Return results older than this id.")
     since_id: QueryCursorId = Field(None, description="Return results newer than this id.")
     min_id: QueryCursorId = Field(None, description="Return results immediately newer than this id.")
-    limit: Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})] = Field(
-        None, description=f"Maximum number of results, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."
+    limit: Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1})] = Field(
+        None, description=f"Maximum number of results (default {DEFAULT_LIMIT}); more than {MAX_LIMIT} is {MAX_LIMIT}."
     )
 
 

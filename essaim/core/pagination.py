@@ -62,7 +62,8 @@ def _parse_id(raw: str, name: str) -> int:
 def parse_cursor(
     params: Mapping[str, Any], *, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT
 ) -> Cursor:
-    """Read ``max_id``, ``since_id``, ``min_id`` and ``limit`` from query parameters."""
+    """Read ``max_id``, ``since_id``, ``min_id`` and ``limit`` from query parameters; a ``limit`` over ``max_limit``
+    is ``max_limit``."""
     values: dict[str, int | None] = {}
     for name in ("max_id", "since_id", "min_id"):
         raw = params.get(name)
@@ -71,12 +72,9 @@ def parse_cursor(
     limit = default_limit
     if raw_limit not in (None, ""):
         text = str(raw_limit).strip()
-        if not is_digits(text) or not 1 <= int(text) <= max_limit:
-            raise ValidationError(
-                _("The limit parameter must be a whole number from 1 to %(max)d.") % {"max": max_limit},
-                code="bad_limit",
-            )
-        limit = int(text)
+        if not is_digits(text) or int(text) < 1:
+            raise ValidationError(_("The limit parameter must be a whole number, 1 or more."), code="bad_limit")
+        limit = min(int(text), max_limit)  # more than the most is the most, as Mastodon answers
     return Cursor(max_id=values["max_id"], since_id=values["since_id"], min_id=values["min_id"], limit=limit)
 
 

@@ -82,7 +82,8 @@ def test_cursors_are_documented_as_the_numbers_the_server_reads(document: dict[s
         "description": parameters["max_id"]["description"],
         "title": "Max Id",
     }
-    assert (parameters["limit"]["minimum"], parameters["limit"]["maximum"]) == (1, 40)
+    assert parameters["limit"]["minimum"] == 1
+    assert "maximum" not in parameters["limit"]  # more than 40 is 40 (core.pagination), as Mastodon answers
 
 
 def test_enums_are_the_models_choices(document: dict[str, Any]) -> None:

@@ -16,6 +16,11 @@ def test_parse_defaults_and_values():
     assert parse_cursor({"min_id": "7", "since_id": ""}) == Cursor(min_id=7)
 
 
+def test_a_limit_over_the_most_is_the_most_as_mastodon_answers():
+    assert parse_cursor({"limit": "1000"}).limit == 40
+    assert parse_cursor({"limit": "99999999999999999999999"}, max_limit=200).limit == 200
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -24,7 +29,7 @@ def test_parse_defaults_and_values():
         ({"min_id": "1e5"}, "min_id"),
         ({"since_id": "99999999999999999999"}, "since_id"),
         ({"limit": "0"}, "limit"),
-        ({"limit": "1000"}, "limit"),
+        ({"limit": "1.5"}, "limit"),
     ],
 )
 def test_garbage_is_refused_with_a_message(params, message):

@@ -237,11 +237,20 @@ class TestTimelines:
         newer = api_client.get("/api/v1/timelines/public", {"min_id": posts[2].pk})
         assert [s["id"] for s in newer.json()] == [str(posts[4].pk), str(posts[3].pk)]
 
-    @pytest.mark.parametrize("params", [{"max_id": "abc"}, {"limit": "0"}, {"limit": "41"}, {"since_id": "-3"}])
+    @pytest.mark.parametrize("params", [{"max_id": "abc"}, {"limit": "0"}, {"limit": "-1"}, {"since_id": "-3"}])
     def test_bad_pagination_is_400(self, api_client: TokenClient, params: dict[str, str]) -> None:
         response = api_client.get("/api/v1/timelines/public", params)
         assert response.status_code == 400
         assert response.json()["error"] == "Invalid pagination"
+
+    def test_a_limit_over_forty_is_forty_as_mastodon_answers(
+        self, api_client: TokenClient, colleague: User, make_post: MakePost
+    ) -> None:
+        for n in range(42):
+            make_post(colleague, f"Post {n}")
+        response = api_client.get("/api/v1/timelines/public", {"limit": "80"})
+        assert response.status_code == 200
+        assert len(response.json()) == 40
 
     def test_query_count_does_not_grow_with_the_page(
         self, api_client: TokenClient, colleague: User, make_post: MakePost, django_assert_max_num_queries: object
