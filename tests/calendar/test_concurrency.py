@@ -15,20 +15,16 @@ from essaim.calendar import services
 from essaim.calendar.models import Event, Rsvp
 from tests.accounts.factories import UserFactory
 from tests.calendar.factories import publish_event
+from tests.databases import shared_by_threads
 
 Answer = Rsvp.Answer
 PEOPLE = 16
 PLACES = 5
 
 
-def shared_database() -> bool:
-    name = str(connection.settings_dict.get("TEST", {}).get("NAME") or connection.settings_dict["NAME"])
-    return connection.vendor == "postgresql" or (":memory:" not in name and "mode=memory" not in name)
-
-
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shared_database(), reason="an in-memory SQLite database is not shared by threads"),
+    pytest.mark.skipif(not shared_by_threads(), reason="an in-memory SQLite database is not shared by threads"),
 ]
 
 
