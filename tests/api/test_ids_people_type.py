@@ -42,7 +42,6 @@ MISSING_PATHS = [
 
 BAD_CURSORS = [
     "/api/v1/timelines/home?max_id={odd}",
-    "/api/v1/timelines/public?limit={odd}",
     "/api/v1/accounts/{me}/followers?max_id={odd}",
 ]
 
@@ -78,12 +77,21 @@ def test_odd_ids_in_relationships_are_left_out(api_client: TokenClient, colleagu
         ("/spaces/?after={odd}:x", 200),  # a garbage cursor: the first page
         ("/people/?after={odd}:x", 200),
         ("/?max_id={odd}", 400),
-        ("/?limit={odd}", 400),
     ],
 )
 def test_odd_cursors_on_pages_never_fail(client: Client, employee: User, path: str, expected: int, odd: str) -> None:
     client.force_login(employee)
     assert client.get(path.format(odd=odd)).status_code == expected
+
+
+@pytest.mark.parametrize(("odd", "expected"), [("²", 400), ("٣", 400), ("9" * 20, 200)])
+def test_an_odd_limit_is_refused_and_a_huge_one_is_the_most(
+    api_client: TokenClient, client: Client, employee: User, odd: str, expected: int
+) -> None:
+    """A limit must be ASCII digits; more than the most is the most (40), as Mastodon answers."""
+    assert api_client.get(f"/api/v1/timelines/public?limit={odd}").status_code == expected
+    client.force_login(employee)
+    assert client.get(f"/?limit={odd}").status_code == expected
 
 
 @pytest.mark.parametrize("odd", ODD)
