@@ -39,7 +39,7 @@ def is_compliance_officer(actor: Actor) -> bool:
 class DirectoryActorBase:
     """What the company's directory acts as, whichever door it comes through: a SCIM token
     (``scim.actors.DirectoryActor``) or an identity provider's claims (``oidc.actors.IdentityProviderActor``).
-    Not a person: never signed in, no id; a subclass names itself in the audit log (``audit_name``)."""
+    Not a person: never signed in, no id; each subclass names itself in the audit log (its ``audit_name``)."""
 
     is_directory = True
     is_authenticated = False
@@ -49,10 +49,6 @@ class DirectoryActorBase:
     is_network_admin = False
     pk = None
     kind = "directory"
-
-    @property
-    def audit_name(self) -> str:
-        raise NotImplementedError
 
 
 def is_directory(actor: Actor) -> bool:
