@@ -36,6 +36,7 @@ def fill(count: int) -> dict[str, Any]:
     """``count`` entries, 30 actors (the first a network administrator), a year of them; returns what to ask."""
     from essaim.accounts.models import User
     from essaim.audit.models import AuditAction, AuditEntry
+    from essaim.audit.services import rebuild_target_labels
 
     rng = random.Random(7)
     actors = [
@@ -71,6 +72,7 @@ def fill(count: int) -> dict[str, Any]:
             AuditEntry.objects.bulk_create(batch)
             batch.clear()
     AuditEntry.objects.bulk_create(batch)
+    rebuild_target_labels()  # what ``record`` remembers entry by entry
     middle = AuditEntry.objects.order_by("id").values_list("id", flat=True)[count // 2]
     week = (end - timedelta(days=180)).date()
     return {"admin": actors[0], "middle_id": middle, "week": week}

@@ -10,13 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from essaim.accounts.models import User
 from essaim.audit.models import AuditAction
 from essaim.audit.selectors import Filters
+from essaim.core.widgets import PlainSelect
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(
         label=_("Actor"), required=False, max_length=254, help_text=_("A handle (@camille) or an e-mail address.")
     )
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices])
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("Any action")), *AuditAction.choices],
+        widget=PlainSelect,  # some sixty options: Django's per-option templates were a third of the page
+    )
     target = forms.CharField(
         label=_("Target"), required=False, max_length=200, help_text=_("An id, or words of its name.")
     )

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from essaim.audit.models import AuditEntry
+from essaim.audit.models import AuditAction, AuditEntry
 from essaim.compliance.models import RetentionPolicy
 from essaim.people.models import ProfileField
 from essaim.spaces.models import Membership, Space
@@ -52,6 +52,14 @@ CODES: dict[str, Any] = {
     **dict(RetentionPolicy.Mode.choices),
     **NETWORK_ROLES,
 }
+# An action's name by its code. ``entry.get_action_display`` rebuilt a dict of every choice (each name translated
+# to be hashed) for every entry: most of a page's time.
+ACTIONS: dict[str, Any] = dict(AuditAction.choices)
+
+
+def action_label(code: str) -> str:
+    """An action's name in the reader's language (its code when the log holds one no longer known)."""
+    return str(ACTIONS.get(code, code))
 
 
 def _value(value: Any) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
-from essaim.audit.models import AuditAction, AuditEntry
+from essaim.audit.models import AuditAction, AuditEntry, AuditTargetLabel
 
 LABEL_MAX = 200
 
@@ -29,7 +29,7 @@ def record(
     person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     # An actor that is not a person names itself (a SCIM token: ``scim.actors.DirectoryActor``); no actor id.
     actor_name = _person(person) if person is not None else str(getattr(actor, "audit_name", ""))[:LABEL_MAX]
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         action=action,
         actor_id=person.pk if person is not None else None,
         actor_name=actor_name,
@@ -39,9 +39,24 @@ def record(
         space_id=space_id,
         details=details,
     )
+    if entry.target_label:
+        AuditTargetLabel.objects.bulk_create([AuditTargetLabel(label=entry.target_label)], ignore_conflicts=True)
+    return entry
 
 
 def _person(actor: Any) -> str:
     name = actor.get_full_name() or actor.email
     handle = getattr(actor, "handle", "")
     return f"{name} (@{handle})"[:LABEL_MAX] if handle else str(name)[:LABEL_MAX]
+
+
+def rebuild_target_labels() -> int:
+    """Remember every target label the log holds (after entries were written around ``record``: a restore, a
+    benchmark's bulk insert); returns how many labels were new."""
+    entries, labels = AuditEntry._meta.db_table, AuditTargetLabel._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {labels} (label) SELECT DISTINCT target_label FROM {entries} "  # noqa: S608 (table names)
+            f"WHERE target_label <> '' AND target_label NOT IN (SELECT label FROM {labels})"
+        )
+        return max(cursor.rowcount, 0)

@@ -48,7 +48,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if form.is_bound else selectors.Filters()
     page = selectors.entries_for(actor=request.user, filters=filters, cursor=cursor)
     context["page"] = page
-    context["rows"] = [(entry, presenting.details(entry)) for entry in page.items]
+    context["rows"] = [
+        (entry, presenting.action_label(entry.action), presenting.details(entry)) for entry in page.items
+    ]
     if page.next_max_id is not None:
         context["older_query"] = urlencode({**context["filters"], "max_id": page.next_max_id})
     return render(request, "audit/entry_list.html", context)

@@ -158,3 +158,14 @@ def test_a_date_range_keeps_exactly_the_entries_of_those_days(client: Client, ad
     assert page.text.count(">Network renamed</div></td>") == 2
     assert "10 d" not in page.text
     assert "1 d<" not in page.text
+
+
+def test_words_found_in_many_names_read_the_entries_instead(
+    client: Client, log: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("essaim.audit.selectors.LABELS", 0)  # "martin" is in one name: more than none
+    page = client.get(URL, {"target": "martin"})
+    assert {entry.pk for entry, _action, _lines in page.context["rows"]} == {
+        log["granted"].pk,
+        log["deactivated"].pk,
+    }
