@@ -4,18 +4,14 @@ SQLite (its writers take turns) when its test database is a file that threads ca
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from essaim.accounts.models import User
 from essaim.calendar import services
 from essaim.calendar.models import Event, Rsvp
 from tests.accounts.factories import UserFactory
 from tests.calendar.factories import publish_event
-from tests.databases import shared_by_threads
+from tests.databases import shared_by_threads, side_by_side
 
 Answer = Rsvp.Answer
 PEOPLE = 16
@@ -26,28 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not shared_by_threads(), reason="an in-memory SQLite database is not shared by threads"),
 ]
-
-
-def side_by_side(work: Callable[[User], None], people: list[User]) -> list[BaseException]:
-    """``work`` for each of ``people``, each in its own thread and connection, all let go at once."""
-    start = threading.Barrier(len(people))
-    failures: list[BaseException] = []
-
-    def run(person: User) -> None:
-        try:
-            start.wait(20)
-            work(person)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return failures
 
 
 def counts(event: Event) -> dict[str, int]:

@@ -16,6 +16,7 @@ from essaim.stream import selectors as stream_selectors
 from essaim.stream import services as stream
 from essaim.stream.models import PostKind
 from tests.accounts.factories import UserFactory
+from tests.databases import shared_by_threads, side_by_side
 
 
 @pytest.fixture
@@ -148,3 +149,21 @@ class TestUnanswered:
         comment = stream.comment_create(actor=colleague, post=other, body="x")
         with pytest.raises(Http404):
             selectors.answer_get(post=question, answer_id=comment.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not shared_by_threads(), reason="an in-memory SQLite database is not shared by threads")
+def test_sixteen_voters_at_once_are_all_counted_once(employee, colleague):
+    question = stream.post_create(actor=employee, body="Qui a le badge visiteur ?", kind=PostKind.QUESTION)
+    answer = stream.comment_create(actor=colleague, post=question, body="L'accueil.")
+    voters = [UserFactory(handle=f"voter.{n}") for n in range(16)]
+
+    def vote_twice_then_half_take_it_back(voter):
+        assert services.answer_vote(actor=voter, post=question, answer=answer) is True
+        assert services.answer_vote(actor=voter, post=question, answer=answer) is False
+        if int(voter.handle.rsplit(".", 1)[1]) % 2 == 0:
+            services.answer_vote(actor=voter, post=question, answer=answer, up=False)
+
+    assert side_by_side(vote_twice_then_half_take_it_back, voters) == []
+    kept = sorted(AnswerVote.objects.filter(answer=answer).values_list("user_id", flat=True))
+    assert kept == sorted(v.pk for n, v in enumerate(voters) if n % 2 == 1)
