@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from essaim.api.auth import current_user
+from essaim.api.body import _form as read_form
 from essaim.api.body import require_storable
 from essaim.api.errors import ApiError, errors
 from essaim.webpush import alerts, keys, selectors, services
@@ -72,9 +73,7 @@ class WebPushSubscription(Schema):
 def _nested_form(request: HttpRequest) -> dict[str, Any]:
     """Mastodon's form fields as the JSON object they stand for: ``data[alerts][mention]=true`` is
     ``{"data": {"alerts": {"mention": true}}}``; an alert's text is read as a boolean."""
-    from essaim.api.body import _form  # the form of any method (PUT's too)
-
-    form = _form(request)
+    form = read_form(request)  # the form of any method (PUT's too)
     nested: dict[str, Any] = {}
     for key in form:
         match = FORM_KEY.fullmatch(key)

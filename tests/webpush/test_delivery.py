@@ -7,6 +7,7 @@ bounded number of times."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -35,25 +36,44 @@ def post(employee: User) -> Post:
     return stream_services.post_create(actor=employee, body="Le **plan** du projet Atlas est prêt")
 
 
-def mention(capture: Capture, *, actor: User, recipient: User, post: Post, source: str = "m:1") -> Notification:
-    """``actor`` mentions ``recipient`` about ``post``; the pushes owed are sent once it commits."""
-    with capture(execute=True):
-        notifications.notify(
-            recipient_ids=[recipient.pk], kind=Kind.MENTION, source=source, actor_id=actor.pk, post_id=post.pk
-        )
-    return Notification.objects.get(recipient=recipient, source=source)
+@dataclass
+class Scene:
+    """Léa (``actor``) mentions Éloïse (``recipient``, whose apps subscribe to ``push``) about ``post``."""
+
+    push: PushService
+    actor: User
+    recipient: User
+    post: Post
+    capture: Capture
+
+    def mention(self, source: str = "m:1") -> Notification:
+        """The notification, written as the consumer writes it; the pushes owed are sent once it commits."""
+        with self.capture(execute=True):
+            notifications.notify(
+                recipient_ids=[self.recipient.pk],
+                kind=Kind.MENTION,
+                source=source,
+                actor_id=self.actor.pk,
+                post_id=self.post.pk,
+            )
+        return Notification.objects.get(recipient=self.recipient, source=source)
+
+
+@pytest.fixture
+def scene(
+    push: PushService, employee: User, colleague: User, post: Post, django_capture_on_commit_callbacks: Capture
+) -> Scene:
+    return Scene(push, employee, colleague, post, django_capture_on_commit_callbacks)
 
 
 class TestWhatIsPushed:
-    def test_a_mention_arrives_decrypted_with_mastodons_payload(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        User.objects.filter(pk=colleague.pk).update(language="fr")
-        app = app_client(colleague)
-        subscribe(app, push)
+    def test_a_mention_arrives_decrypted_with_mastodons_payload(self, scene: Scene) -> None:
+        User.objects.filter(pk=scene.recipient.pk).update(language="fr")
+        app = app_client(scene.recipient)
+        subscribe(app, scene.push)
         token = app.raw_token  # type: ignore[attr-defined]
-        notification = mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        [sent] = push.pushes
+        notification = scene.mention()
+        [sent] = scene.push.pushes
         assert sent.payload == {
             "access_token": token,
             "preferred_locale": "fr",
@@ -65,45 +85,37 @@ class TestWhatIsPushed:
         }
         assert sent.payload["icon"].endswith("missing-avatar.png")
 
-    def test_the_push_is_signed_with_the_networks_vapid_key_for_the_push_services_origin(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        [sent] = push.pushes
+    def test_the_push_is_signed_with_the_networks_vapid_key_for_the_push_services_origin(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.mention()
+        [sent] = scene.push.pushes
         assert sent.vapid_key == keys.public_key()
-        assert sent.claims["aud"] == push.server.url("/").rstrip("/")
+        assert sent.claims["aud"] == scene.push.server.url("/").rstrip("/")
         assert sent.claims["sub"] == "mailto:essaim@localhost"
         assert sent.claims["exp"] > timezone.now().timestamp()
         assert sent.seen.headers["content-encoding"] == "aes128gcm"
         assert int(sent.seen.headers["ttl"]) > 0
 
-    def test_english_for_who_reads_english(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        User.objects.filter(pk=colleague.pk).update(language="en")
-        subscribe(app_client(colleague), push)
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        [sent] = push.pushes
+    def test_english_for_who_reads_english(self, scene: Scene) -> None:
+        User.objects.filter(pk=scene.recipient.pk).update(language="en")
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.mention()
+        [sent] = scene.push.pushes
         assert (sent.payload["preferred_locale"], sent.payload["title"]) == ("en", "Léa Martin mentioned you in a post")
 
-    def test_each_app_of_the_person_gets_its_own_push_with_its_own_token(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        subscribe(app_client(colleague), push, device="device-1")
-        subscribe(app_client(colleague), push, device="device-2")
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert sorted(p.seen.path for p in push.pushes) == ["/push/device-1", "/push/device-2"]
-        assert len({p.payload["access_token"] for p in push.pushes}) == 2
+    def test_each_app_of_the_person_gets_its_own_push_with_its_own_token(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push, device="device-1")
+        subscribe(app_client(scene.recipient), scene.push, device="device-2")
+        scene.mention()
+        assert sorted(p.seen.path for p in scene.push.pushes) == ["/push/device-1", "/push/device-2"]
+        assert len({p.payload["access_token"] for p in scene.push.pushes}) == 2
 
 
 class TestWhatIsNot:
-    def test_a_type_the_app_did_not_ask_for(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        subscribe(app_client(colleague), push, alerts={"mention": False, "follow": True})
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert push.pushes == []
+    def test_a_type_the_app_did_not_ask_for(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push, alerts={"mention": False, "follow": True})
+        scene.mention()
+        assert scene.push.pushes == []
 
     @pytest.mark.parametrize(
         ("policy", "follows", "pushed"),
@@ -117,58 +129,48 @@ class TestWhatIsNot:
             ("follower", "actor follows recipient", True),
         ],
     )
-    def test_the_policy_says_from_whom(
-        self,
-        push: PushService,
-        colleague: User,
-        employee: User,
-        post: Post,
-        django_capture_on_commit_callbacks: Capture,
-        policy: str,
-        follows: str,
-        pushed: bool,
-    ) -> None:
+    def test_the_policy_says_from_whom(self, scene: Scene, policy: str, follows: str, pushed: bool) -> None:
         if follows in {"recipient follows actor", "both"}:
-            Follow.objects.create(follower=colleague, followed=employee)
+            Follow.objects.create(follower=scene.recipient, followed=scene.actor)
         if follows in {"actor follows recipient", "both"}:
-            Follow.objects.create(follower=employee, followed=colleague)
-        subscribe(app_client(colleague), push, policy=policy)
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert len(push.pushes) == int(pushed)
+            Follow.objects.create(follower=scene.actor, followed=scene.recipient)
+        subscribe(app_client(scene.recipient), scene.push, policy=policy)
+        scene.mention()
+        assert len(scene.push.pushes) == int(pushed)
 
-    def test_a_kind_turned_off_in_the_settings_makes_no_notification_so_no_push(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        notifications.notification_settings_update(actor=colleague, channels={Kind.MENTION: "nothing"})
-        subscribe(app_client(colleague), push)
-        with django_capture_on_commit_callbacks(execute=True):
+    def test_a_kind_turned_off_in_the_settings_makes_no_notification_so_no_push(self, scene: Scene) -> None:
+        notifications.notification_settings_update(actor=scene.recipient, channels={Kind.MENTION: "nothing"})
+        subscribe(app_client(scene.recipient), scene.push)
+        with scene.capture(execute=True):
             notifications.notify(
-                recipient_ids=[colleague.pk], kind=Kind.MENTION, source="m:1", actor_id=employee.pk, post_id=post.pk
+                recipient_ids=[scene.recipient.pk],
+                kind=Kind.MENTION,
+                source="m:1",
+                actor_id=scene.actor.pk,
+                post_id=scene.post.pk,
             )
-        assert push.pushes == []
+        assert scene.push.pushes == []
 
-    def test_nothing_during_quiet_hours_then_again_after(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        User.objects.filter(pk=colleague.pk).update(timezone="Europe/Paris")
-        EmailPreferences.objects.create(user=colleague, quiet_from=time(22, 0), quiet_until=time(7, 0))
-        subscribe(app_client(colleague), push)
+    def test_nothing_during_quiet_hours_then_again_after(self, scene: Scene) -> None:
+        User.objects.filter(pk=scene.recipient.pk).update(timezone="Europe/Paris")
+        EmailPreferences.objects.create(user=scene.recipient, quiet_from=time(22, 0), quiet_until=time(7, 0))
+        subscribe(app_client(scene.recipient), scene.push)
         night = datetime(2026, 12, 7, 23, 30, tzinfo=timezone.get_fixed_timezone(60))
         with override_now(night):
-            mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post, source="m:1")
-        assert push.pushes == []
+            scene.mention(source="m:1")
+        assert scene.push.pushes == []
         with override_now(night.replace(hour=9)):
-            mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post, source="m:2")
-        assert len(push.pushes) == 1
+            scene.mention(source="m:2")
+        assert len(scene.push.pushes) == 1
 
-    def test_nothing_about_a_post_hidden_since(
-        self, push: PushService, colleague: User, employee: User, post: Post
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        notification = Notification.objects.create(recipient=colleague, kind=Kind.MENTION, actor=employee, post=post)
-        Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now())
+    def test_nothing_about_a_post_hidden_since(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        notification = Notification.objects.create(
+            recipient=scene.recipient, kind=Kind.MENTION, actor=scene.actor, post=scene.post
+        )
+        Post.objects.filter(pk=scene.post.pk).update(hidden_at=timezone.now())
         assert [r.outcome for r in delivery.deliver(notification_id=notification.pk)] == [delivery.Outcome.SKIPPED]
-        assert push.pushes == []
+        assert scene.push.pushes == []
 
     def test_no_subscription_no_task(
         self, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
@@ -182,54 +184,40 @@ class TestWhatIsNot:
 
 class TestPushServiceAnswers:
     @pytest.mark.parametrize("status", [404, 410])
-    def test_a_subscription_the_service_no_longer_knows_is_deleted(
-        self,
-        push: PushService,
-        colleague: User,
-        employee: User,
-        post: Post,
-        django_capture_on_commit_callbacks: Capture,
-        status: int,
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        push.script = [status]
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert len(push.pushes) == 1
+    def test_a_subscription_the_service_no_longer_knows_is_deleted(self, scene: Scene, status: int) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.push.script = [status]
+        scene.mention()
+        assert len(scene.push.pushes) == 1
         assert not PushSubscription.objects.exists()
 
-    def test_a_server_error_is_tried_again_until_it_passes(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        push.script = [503, 500]
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert len(push.pushes) == 3
-        assert len({p.payload["notification_id"] for p in push.pushes}) == 1
+    def test_a_server_error_is_tried_again_until_it_passes(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.push.script = [503, 500]
+        scene.mention()
+        assert len(scene.push.pushes) == 3
+        assert len({p.payload["notification_id"] for p in scene.push.pushes}) == 1
         assert PushSubscription.objects.exists()
 
-    def test_retries_are_bounded(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        push.script = [503] * 20
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert len(push.pushes) == delivery.MAX_ATTEMPTS
+    def test_retries_are_bounded(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.push.script = [503] * 20
+        scene.mention()
+        assert len(scene.push.pushes) == delivery.MAX_ATTEMPTS
         assert PushSubscription.objects.exists()  # a service down is not a subscription gone
 
-    def test_a_refusal_is_not_tried_again(
-        self, push: PushService, colleague: User, employee: User, post: Post, django_capture_on_commit_callbacks: Capture
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        push.script = [400]
-        mention(django_capture_on_commit_callbacks, actor=employee, recipient=colleague, post=post)
-        assert len(push.pushes) == 1
+    def test_a_refusal_is_not_tried_again(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.push.script = [400]
+        scene.mention()
+        assert len(scene.push.pushes) == 1
 
-    def test_a_push_service_that_cannot_be_reached_is_tried_again(
-        self, push: PushService, colleague: User, employee: User, post: Post
-    ) -> None:
-        subscribe(app_client(colleague), push)
+    def test_a_push_service_that_cannot_be_reached_is_tried_again(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
         PushSubscription.objects.update(endpoint="http://127.0.0.1:9/push/nobody")  # the discard port: refused
-        notification = Notification.objects.create(recipient=colleague, kind=Kind.MENTION, actor=employee, post=post)
+        notification = Notification.objects.create(
+            recipient=scene.recipient, kind=Kind.MENTION, actor=scene.actor, post=scene.post
+        )
         results = delivery.deliver(notification_id=notification.pk, attempt=delivery.MAX_ATTEMPTS)
         assert [r.outcome for r in results] == [delivery.Outcome.FAILED]
         assert delivery.judge(None, "connection") == delivery.Outcome.RETRY
@@ -237,12 +225,12 @@ class TestPushServiceAnswers:
         assert delivery.judge(None, "blocked_address") == delivery.Outcome.FAILED
 
     @override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}})
-    def test_where_the_worker_can_wait_a_retry_waits(
-        self, push: PushService, colleague: User, employee: User, post: Post
-    ) -> None:
-        subscribe(app_client(colleague), push)
-        push.script = [503]
-        notification = Notification.objects.create(recipient=colleague, kind=Kind.MENTION, actor=employee, post=post)
+    def test_where_the_worker_can_wait_a_retry_waits(self, scene: Scene) -> None:
+        subscribe(app_client(scene.recipient), scene.push)
+        scene.push.script = [503]
+        notification = Notification.objects.create(
+            recipient=scene.recipient, kind=Kind.MENTION, actor=scene.actor, post=scene.post
+        )
         before = timezone.now()
         assert [r.outcome for r in delivery.deliver(notification_id=notification.pk)] == [delivery.Outcome.RETRY]
         [retry] = default_task_backend.results  # type: ignore[attr-defined]  # the dummy backend keeps them
