@@ -22,7 +22,7 @@ from essaim.access import Action
 from essaim.access.roles import Actor
 from essaim.notifications.models import Notification
 from essaim.webpush import alerts as alert_types
-from essaim.webpush.keys import b64url_decode
+from essaim.webpush.keys import b64url, b64url_decode
 from essaim.webpush.models import PushSubscription
 
 Policy = PushSubscription.Policy
@@ -83,8 +83,8 @@ def subscription_create(
         access_token=access_token,
         user_id=actor.pk,
         endpoint=endpoint,
-        key_p256dh=p256dh,
-        key_auth=auth,
+        key_p256dh=b64url(b64url_decode(p256dh)),  # base64url whichever base64 the app sent (Mastodon.py: plain)
+        key_auth=b64url(b64url_decode(auth)),
         alerts=alert_types.complete(alerts),
         policy=policy,
     )
