@@ -110,6 +110,17 @@ class TestWhatIsPushed:
         assert sorted(p.seen.path for p in scene.push.pushes) == ["/push/device-1", "/push/device-2"]
         assert len({p.payload["access_token"] for p in scene.push.pushes}) == 2
 
+    def test_a_reaction_is_a_favourite(self, scene: Scene) -> None:
+        subscribe(app_client(scene.actor), scene.push)
+        stream_services.reaction_add(actor=scene.recipient, post=scene.post, emoji="👍")
+        with scene.capture(execute=True):
+            notifications.notify_reaction(
+                recipient_id=scene.actor.pk, actor_id=scene.recipient.pk, post_id=scene.post.pk
+            )
+        [sent] = scene.push.pushes
+        assert sent.payload["notification_type"] == "favourite"
+        assert sent.payload["title"] == "Éloïse Dupré reacted to your post"
+
 
 class TestWhatIsNot:
     def test_a_type_the_app_did_not_ask_for(self, scene: Scene) -> None:
