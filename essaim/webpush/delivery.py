@@ -34,6 +34,7 @@ from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from py_vapid import Vapid02
 from pywebpush import WebPusher
 
 from essaim.accounts.models import User
@@ -133,7 +134,9 @@ def payload(subscription: PushSubscription, notification: Notification) -> dict[
         }
 
 
-def request_for(subscription: PushSubscription, data: dict[str, Any]) -> tuple[dict[str, str], bytes]:
+def request_for(
+    subscription: PushSubscription, data: dict[str, Any], signer: Vapid02 | None = None
+) -> tuple[dict[str, str], bytes]:
     """The headers and encrypted body of one push (RFC 8291 ``aes128gcm``, RFC 8292 VAPID)."""
     info = {
         "endpoint": subscription.endpoint,
@@ -148,7 +151,7 @@ def request_for(subscription: PushSubscription, data: dict[str, Any]) -> tuple[d
         "exp": int(time.time()) + VAPID_LIFETIME,
     }
     headers = {
-        **keys.signer().sign(claims),
+        **(signer or keys.signer()).sign(claims),
         "Content-Type": "application/octet-stream",
         "Content-Encoding": "aes128gcm",
         "TTL": str(TTL),
@@ -157,9 +160,9 @@ def request_for(subscription: PushSubscription, data: dict[str, Any]) -> tuple[d
     return headers, body
 
 
-def post(subscription: PushSubscription, data: dict[str, Any]) -> tuple[int | None, str]:
+def post(subscription: PushSubscription, data: dict[str, Any], signer: Vapid02 | None = None) -> tuple[int | None, str]:
     """One push; its status, or None and the safe fetcher's error code."""
-    headers, body = request_for(subscription, data)
+    headers, body = request_for(subscription, data, signer)
     try:
         answer = safe_fetch.fetch(
             subscription.endpoint, method="POST", headers=headers, body=body, limits=LIMITS, follow_redirects=False
@@ -204,13 +207,14 @@ def deliver(*, notification_id: int, subscription_id: int | None = None, attempt
         notification = notification_selectors.notification_get_for(actor=recipient, notification_id=notification_id)
     except Http404:
         return [Result(s.pk, Outcome.SKIPPED) for s in subscriptions_list]
-    return [_deliver_one(s, notification, attempt) for s in subscriptions_list]
+    signer = keys.signer()  # read and unsealed once for all of them
+    return [_deliver_one(s, notification, attempt, signer) for s in subscriptions_list]
 
 
-def _deliver_one(subscription: PushSubscription, notification: Notification, attempt: int) -> Result:
+def _deliver_one(subscription: PushSubscription, notification: Notification, attempt: int, signer: Vapid02) -> Result:
     if not alerts.wants(subscription.alerts, notification.kind) or not from_allowed(subscription, notification):
         return Result(subscription.pk, Outcome.SKIPPED)
-    status, error = post(subscription, payload(subscription, notification))
+    status, error = post(subscription, payload(subscription, notification), signer)
     outcome = judge(status, error)
     if outcome == Outcome.GONE:
         services.subscription_forget(subscription_id=subscription.pk)
