@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "essaim.oidc",
     "essaim.realtime",
     "essaim.api",
+    "essaim.webpush",
     "essaim.health",
 ]
 
@@ -327,6 +328,12 @@ DOCUMENTS_MEMORY_MB = int(env("DOCUMENTS_MEMORY_MB", "512"))
 # addresses inside the network; ESSAIM_FETCH_ALLOW exempts host names (ci.intra, *.intra.example),
 # addresses or networks (10.1.0.0/16) a network admin trusts, comma-separated.
 FETCH_ALLOW = env_list("FETCH_ALLOW")
+# Web Push to Mastodon apps (essaim/webpush, docs/configuration.md): the VAPID key pair is made on first use and
+# kept in the database, its private half sealed with SECRET_KEY; ESSAIM_VAPID_PRIVATE_KEY gives one instead (the raw
+# P-256 key, base64url, as Mastodon's VAPID_PRIVATE_KEY), ESSAIM_VAPID_SUBJECT the contact push services see
+# (mailto: or https:; the address of ESSAIM_EMAIL_FROM by default).
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env("VAPID_SUBJECT")
 # The largest feed Essaim reads (bytes, after decompression): a bigger one is refused (essaim/feeds).
 FEED_MAX_BYTES = int(env("FEED_MAX_BYTES", str(10 * 1024 * 1024)))
 # Periodic jobs (essaim/core/schedule.py): how often each worker's scheduler looks for a job that is due.

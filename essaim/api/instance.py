@@ -59,7 +59,7 @@ def configuration() -> dict[str, Any]:
     upload_limit = int(settings.UPLOAD_MAX_BYTES)
     return {
         "urls": {"streaming": ""},
-        "vapid": {"public_key": ""},
+        "vapid": {"public_key": vapid_public_key()},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
             "max_characters": POST_MAX_CHARS,
@@ -85,6 +85,13 @@ def configuration() -> dict[str, Any]:
     }
 
 
+def vapid_public_key() -> str:
+    """The network's VAPID public key, which apps hand to their push service (``essaim.webpush``)."""
+    from essaim.webpush.keys import public_key
+
+    return public_key()
+
+
 def _languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
@@ -98,6 +105,7 @@ def instance_v1_data(request: HttpRequest) -> dict[str, Any]:
     root = site_root(request)
     config = configuration()
     return {
+        "vapid_key": config["vapid"]["public_key"],
         "uri": request.get_host(),
         "title": _network_name(),
         "short_description": "",

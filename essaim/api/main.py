@@ -70,6 +70,7 @@ def _mount() -> None:
     from essaim.spaces.lists_api import router as lists_router
     from essaim.stream import api as stream_api
     from essaim.stream.scheduled_api import router as scheduled_statuses_router
+    from essaim.webpush.api import router as push_router
 
     api.add_router("/v1/", people_router)
     api.add_router("/v1/", people_directory_router)
@@ -94,6 +95,7 @@ def _mount() -> None:
     api.add_router("/", stream_api.media)
     api.add_router("/", instance_router)
     api.add_router("/v1/", apps_router)
+    api.add_router("/v1/", push_router)
 
 
 _mount()

@@ -144,6 +144,12 @@ def app_register(*, name: str, redirect_uris: list[str], scopes: list[str], webs
     return application, secret
 
 
+def vapid_public_key() -> str:
+    from essaim.webpush.keys import public_key  # the instance's key (``essaim.webpush``), read where it is given
+
+    return public_key()
+
+
 def application_data(application: Application, *, secret: str | None = None) -> dict[str, Any]:
     """Mastodon's Application entity (``CredentialApplication`` when the secret is given)."""
     registration = registration_of(application)
@@ -155,7 +161,7 @@ def application_data(application: Application, *, secret: str | None = None) -> 
         "scopes": registration.scope_list if registration else ["read"],
         "redirect_uri": "\n".join(uris),
         "redirect_uris": uris,
-        "vapid_key": "",
+        "vapid_key": vapid_public_key(),
     }
     if secret is not None:
         data |= {"client_id": application.client_id, "client_secret": secret, "client_secret_expires_at": 0}

@@ -36,6 +36,7 @@ from essaim.notifications.models import (
 from essaim.realtime.publish import publish
 from essaim.spaces.models import Membership
 from essaim.stream.models import Post, Reaction
+from essaim.webpush.services import push_on_commit
 
 Kind = Notification.Kind
 BATCH = 1000
@@ -84,6 +85,7 @@ def _write(told: list[int], *, kind: str, **about: Any) -> int:
     doubled) and the e-mails owed for the new ones."""
     rows = [Notification(recipient_id=pk, kind=kind, **about) for pk in told]
     written = len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+    push_on_commit(rows)  # to the apps that subscribed (``webpush``), once committed
     emailed = by_email(told, kind=kind)
     if emailed:  # only the rows really written (a second run's are not): their ids are known before insert
         ids = [row.pk for row in rows if row.recipient_id in emailed]
@@ -158,6 +160,7 @@ def notify_reaction(*, recipient_id: int, actor_id: int, post_id: int) -> Notifi
     )
     if by_email([recipient_id], kind=Kind.REACTION):  # the unread row's e-mail went with it: this one says all
         PendingEmail.objects.create(notification=notification, recipient_id=recipient_id)
+    push_on_commit([notification])
     return notification
 
 
