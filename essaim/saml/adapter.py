@@ -37,8 +37,13 @@ def claims_of(provider: SamlProvider, sociallogin: SocialLogin) -> dict[str, Any
     yes, since the address comes in an assertion signed by the company's identity provider."""
     attributes = sociallogin.account.extra_data if isinstance(sociallogin.account.extra_data, dict) else {}
     claims: dict[str, Any] = dict(attributes)
-    email = sociallogin.user.email if sociallogin.user is not None else ""
-    claims["email"] = email or ""
+    found = attributes.get(provider.claim("email")) if provider.claim("email") else None
+    if isinstance(found, list) and found and isinstance(found[0], str):
+        claims["email"] = found[0]
+    elif "@" in str(sociallogin.account.uid):  # the NameID, when it is an address
+        claims["email"] = str(sociallogin.account.uid)
+    else:
+        claims["email"] = sociallogin.user.email if sociallogin.user is not None else ""
     verified_by = provider.claim("email_verified")
     if verified_by:
         values = attributes.get(verified_by) or [""]

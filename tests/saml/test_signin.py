@@ -82,6 +82,10 @@ class TestSignIn:
         self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
     ) -> None:
         person = UserFactory(email="lea.martin@example.com", first_name="L", last_name="M")
+        language = "urn:oid:2.16.840.1.113730.3.1.39"  # preferredLanguage, as pysaml2 names it
+        services.provider_update(
+            actor=AdminFactory(), provider=saml_provider, claims={**saml_provider.claims, "language": language}
+        )
         idp.next_user = user(
             **{
                 "http://schemas.microsoft.com/identity/claims/jobtitle": "Cheffe de projet",
