@@ -106,7 +106,7 @@ class SamlProviderForm(forms.Form):
             raise forms.ValidationError(_("The file is not XML text (UTF-8).")) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         xml = data.get("metadata_file") or ""
