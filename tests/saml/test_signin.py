@@ -3,6 +3,8 @@ refusing, the attributes written to the profile, and single logout."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -15,8 +17,8 @@ from essaim.people.models import Department, Profile
 from essaim.saml import services
 from essaim.saml.models import SamlProvider
 from tests.accounts.factories import AdminFactory, UserFactory
-from tests.saml.conftest import idp_initiated, sign_in
-from tests.saml.idp import IdentityProvider, user
+from tests.saml.conftest import ACS, SP_ENTITY, idp_initiated, post_to_essaim, sign_in
+from tests.saml.idp import IdentityProvider, form_fields, user
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,19 @@ class TestSignIn:
         assert response.status_code == 302
         assert response["Location"] == "/people/"
         assert _signed_in_as(client) == person
+
+    def test_a_response_is_taken_once_only(
+        self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
+    ) -> None:
+        UserFactory(email="lea.martin@example.com")
+        page = idp.response_for(acs=ACS, sp_entity_id=SP_ENTITY)
+        assert post_to_essaim(client, page).status_code == 302
+        client.logout()
+        action, fields = form_fields(page)
+        again = client.post(urlsplit(action).path, fields)
+        assert again.status_code == 403
+        assert "already used" in again.content.decode()
+        assert _signed_in_as(client) is None
 
     def test_open_sign_up_creates_the_account(
         self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
