@@ -138,6 +138,21 @@ class IdentityProvider:
         )
         return str(info["data"])
 
+    def logout_request_url(self, *, sp_entity_id: str, email: str) -> str:
+        """Essaim's single logout address with a signed LogoutRequest for ``email`` (logout started here)."""
+        server = self.server()
+        sls = self.sls_of(sp_entity_id)
+        _id, request = server.create_logout_request(
+            sls,
+            sp_entity_id,
+            name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email),
+            sign=False,
+        )
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), destination=sls, relay_state="", sigalg=SIG_RSA_SHA256
+        )
+        return str(dict(info["headers"])["Location"])
+
     # --- the endpoints
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:

@@ -207,3 +207,15 @@ class TestLogout:
         assert request["signed"]
         done = client.get(back.headers["Location"].removeprefix("http://testserver"))
         assert done.status_code == 302, done.content
+
+    def test_a_logout_started_at_the_identity_provider_signs_out_of_essaim(
+        self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
+    ) -> None:
+        UserFactory(email="lea.martin@example.com")
+        sign_in(client, idp)
+        assert _signed_in_as(client) is not None
+        url = idp.logout_request_url(sp_entity_id=SP_ENTITY, email="lea.martin@example.com")
+        answer = client.get(url.removeprefix("http://testserver"))
+        assert answer.status_code == 302, answer.content
+        assert answer["Location"].startswith(idp.base + "/slo?SAMLResponse=")
+        assert _signed_in_as(client) is None
