@@ -9,6 +9,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from essaim.oidc.connection import Report, fetch
+from essaim.oidc.secrets import unseal
 from essaim.saml.metadata import IdentityProvider, MetadataError, certificate_of, idp_from_metadata
 from essaim.saml.models import SamlProvider
 
@@ -101,4 +102,12 @@ def connection_test(*, provider: SamlProvider) -> tuple[Report, str]:
     report.add(True, _("The metadata describes the identity provider %(entity)s.") % {"entity": idp.entity_id})
     _check_certificates(report, idp)
     _check_endpoints(report, idp)
+    if not unseal(provider.sp_key_sealed):
+        report.add(
+            False,
+            _(
+                "Essaim's private key for this provider cannot be read (the site's secret key changed?): delete the "
+                "provider and add it again, then give the identity provider Essaim's new metadata."
+            ),
+        )
     return report, fresh

@@ -45,6 +45,14 @@ def _message_id(encoded: str) -> str:
     return str(ids[0]) if ids else ""
 
 
+def _seen_before(key: str) -> bool:
+    """Whether the assertion was taken already. A cache that cannot answer (Redis stopped: ``add`` and ``get``
+    both miss) lets it through: the assertion is still checked in full, only the replay guard is off then."""
+    if cache.add(key, 1, timeout=SEEN_FOR):
+        return False
+    return cache.get(key) is not None
+
+
 @csrf_exempt
 @login_not_required
 def acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
@@ -52,7 +60,7 @@ def acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
     (a replayed IdP-initiated sign-in, within the assertion's validity) is refused. allauth then checks it."""
     if request.method == "POST":
         message_id = _message_id(request.POST.get("SAMLResponse", ""))
-        if message_id and not cache.add(f"saml:seen:{organization_slug}:{message_id}", 1, timeout=SEEN_FOR):
+        if message_id and _seen_before(f"saml:seen:{organization_slug}:{message_id}"):
             return refusal_page(request, _("This sign-in was already used. Sign in again from the sign-in page."))
     response: HttpResponse = allauth_saml_views.acs(request, organization_slug=organization_slug)
     return response
