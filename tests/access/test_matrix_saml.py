@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from essaim import access
@@ -16,6 +17,7 @@ from tests.accounts.factories import AdminFactory
 PAGES = read_table(
     """
     provider_list    login 403 403 403 403 ok
+    provider_add     login 403 403 403 403 ok
     provider_page    login 403 403 403 403 ok
     provider_change  login 403 403 403 403 ok
     provider_test    login 403 403 403 403 ok
@@ -65,6 +67,15 @@ def test_the_pages(client: Client, db: None, role: str, surface: str) -> None:
     base = f"/manage/sso/saml/{provider.pk}/"
     response = {
         "provider_list": lambda: client.get("/manage/sso/saml/"),
+        "provider_add": lambda: client.post(
+            "/manage/sso/saml/",
+            {
+                **FORM,
+                "slug": "other",
+                "label": "Added",
+                "metadata_file": SimpleUploadedFile("idp.xml", METADATA.encode()),
+            },
+        ),
         "provider_page": lambda: client.get(base),
         "provider_change": lambda: client.post(base, FORM),
         "provider_test": lambda: client.post(base + "test/"),
@@ -76,5 +87,6 @@ def test_the_pages(client: Client, db: None, role: str, surface: str) -> None:
     else:
         assert_answer(response, answer)
     done = answer == "ok"
+    assert SamlProvider.objects.filter(slug="other").exists() is (surface == "provider_add" and done)
     assert SamlProvider.objects.filter(label="Changed").exists() is (surface == "provider_change" and done)
     assert SamlProvider.objects.filter(pk=provider.pk).exists() is not (surface == "provider_delete" and done)
