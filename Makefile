@@ -70,10 +70,10 @@ dev: setup ## The same with Django's development server: autoreload, debug pages
 	@$(PY) manage.py demo_data --if-empty
 	@$(PY) manage.py serve --dev --bind $(ESSAIM_BIND)
 
-browsers: ## Install Debian's Chromium, an emoji font and nginx for the tests (root only; never a downloaded browser)
-	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || [ ! -x /usr/sbin/nginx ]; then \
-		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji nginx) >/dev/null; \
-		else echo "Browser tests need /usr/bin/chromium (and fonts-noto-color-emoji for the screenshots), the nginx site's test nginx: sudo apt-get install chromium fonts-noto-color-emoji nginx"; fi; fi
+browsers: ## Install Debian's Chromium, an emoji font and nginx for the tests, xmlsec1 for the SAML identity provider (root only; never a downloaded browser)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/xmlsec1 ]; then \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji nginx xmlsec1) >/dev/null; \
+		else echo "Browser tests need /usr/bin/chromium (and fonts-noto-color-emoji for the screenshots), the nginx site's test nginx, the SAML tests xmlsec1 (their identity provider signs with it): sudo apt-get install chromium fonts-noto-color-emoji nginx xmlsec1"; fi; fi
 
 lint: setup-dev ## ruff, ruff format --check, mypy, import contracts, migrations check
 	$(VENV)/bin/ruff check .

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",  # single sign-on: the providers come from essaim.oidc, not allauth's table
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "corsheaders",
     "oauth2_provider",
     "ninja",  # serves Swagger UI's files from its static folder (no CDN) for /api/docs
@@ -158,6 +159,7 @@ INSTALLED_APPS = [
     "essaim.syndication",
     "essaim.scim",
     "essaim.oidc",
+    "essaim.saml",  # after oidc: its adapter extends oidc's
     "essaim.realtime",
     "essaim.api",
     "essaim.webpush",
@@ -389,7 +391,7 @@ SSO_MFA_ACR_VALUES = env_list("SSO_MFA_ACR_VALUES")
 MFA_TOTP_ISSUER = env("NETWORK_NAME", "Essaim")
 # Single sign-on with OpenID Connect (essaim/oidc, docs/identity.md): the providers are configured in
 # /manage/sso/; essaim.oidc.adapter decides who is linked or created, and always checks the ID token's signature.
-SOCIALACCOUNT_ADAPTER = "essaim.oidc.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "essaim.saml.adapter.SocialAccountAdapter"  # oidc's, with the SAML providers added
 SOCIALACCOUNT_AUTO_SIGNUP = True  # the provider vouches for the person: no second form
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is essaim.oidc.adapter's, verified only
 SOCIALACCOUNT_STORE_TOKENS = False  # Essaim calls nothing on the person's behalf

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("essaim.api.oauth_urls")),  # /oauth/…, /.well-known/…, /nodeinfo/2.0
     path("accounts/", include("essaim.accounts.urls")),
     path("accounts/", include("essaim.oidc.signin_urls")),  # before allauth's: the ID token's signature checked
+    path("accounts/", include("essaim.saml.signin_urls")),  # the page that signs out at the SAML provider too
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("manage/outbox/", include("essaim.mailbox.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("essaim.questions.urls")),
     path("", include("essaim.polls.urls")),
     path("", include("essaim.scim.urls")),  # /scim/v2/… and /manage/scim/
+    path("manage/sso/saml/", include("essaim.saml.urls")),
     path("manage/sso/", include("essaim.oidc.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),

@@ -63,6 +63,21 @@ class AccountAdapter(DefaultAccountAdapter):
             social_login_completed(request, user, sociallogin)
         return super().post_login(request, user, **kwargs)
 
+    def logout(self, request: HttpRequest) -> None:
+        """Signing out after a SAML sign-in goes on at the identity provider (``essaim.saml.logout``)."""
+        from essaim.saml import logout as saml_logout
+
+        remembered = saml_logout.take(request)
+        super().logout(request)
+        saml_logout.keep(request, remembered)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        from essaim.saml import logout as saml_logout
+
+        if saml_logout.pending(request):
+            return reverse("saml_signed_out")
+        return str(super().get_logout_redirect_url(request))
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         from essaim.network.selectors import network_settings
 

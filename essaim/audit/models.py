@@ -83,6 +83,9 @@ class AuditAction(models.TextChoices):
     SSO_PROVIDER_ADDED = "sso.provider_added", _("Single sign-on (OpenID Connect) provider added")
     SSO_PROVIDER_CHANGED = "sso.provider_changed", _("Single sign-on (OpenID Connect) provider changed")
     SSO_PROVIDER_DELETED = "sso.provider_deleted", _("Single sign-on (OpenID Connect) provider deleted")
+    SAML_PROVIDER_ADDED = "saml.provider_added", _("Single sign-on (SAML) identity provider added")
+    SAML_PROVIDER_CHANGED = "saml.provider_changed", _("Single sign-on (SAML) identity provider changed")
+    SAML_PROVIDER_DELETED = "saml.provider_deleted", _("Single sign-on (SAML) identity provider deleted")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

@@ -7,16 +7,19 @@ provision people and departments (``roles.is_directory``). The audit log names i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from essaim.access.roles import DirectoryActorBase
-from essaim.oidc.models import OidcProvider
+
+if TYPE_CHECKING:
+    from essaim.oidc.signin import SsoProvider
 
 
 @dataclass(frozen=True)
 class IdentityProviderActor(DirectoryActorBase):
-    provider: OidcProvider
+    provider: SsoProvider
 
     @property
     def audit_name(self) -> str:
         """Stored as written, in no language: the log keeps what it was then."""
-        return f"OpenID Connect: {self.provider.label} ({self.provider.slug})"
+        return f"{self.provider.protocol_name}: {self.provider.label} ({self.provider.slug})"

@@ -5,6 +5,7 @@ linked or created (``signin.first_sign_in_check``); every refusal is a page in t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -20,6 +21,11 @@ from essaim.oidc.secrets import unseal
 PROVIDER = "openid_connect"
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def social_app(provider: OidcProvider) -> SocialApp:
     """The allauth app of a provider: discovery from its issuer, PKCE on every sign-in."""
     return SocialApp(
@@ -33,10 +39,32 @@ def social_app(provider: OidcProvider) -> SocialApp:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """The OpenID Connect providers' adapter; ``saml.adapter.SocialAccountAdapter`` adds the SAML ones through
+    the ``sso_*`` hooks, and the sign-in decisions below stay the same for both."""
+
+    def sso_apps(self) -> list[SocialApp]:
+        """The allauth apps of the enabled providers."""
+        return [social_app(p) for p in selectors.providers_enabled()]
+
+    def sso_provider(self, provider_id: str) -> signin.SsoProvider | None:
+        """The provider an allauth account's ``provider`` names (``None``: deleted)."""
+        return selectors.provider_by_slug(provider_id)
+
+    def sso_claims(self, sociallogin: SocialLogin) -> dict[str, Any]:
+        """What the provider said of the person, as claims (``signin``'s vocabulary)."""
+        return signin.claims_of(sociallogin.account.extra_data)
+
+    def sso_signed_in(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """After a sign-in through a provider (SAML remembers what its single logout needs)."""
+
+    def sign_in_origins(self) -> set[str]:
+        """Where the sign-in page's "Sign in with …" forms lead (its CSP ``form-action``)."""
+        return {_origin(provider.issuer) for provider in selectors.providers_enabled()}
+
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
-        apps = [social_app(p) for p in selectors.providers_enabled()]
+        apps = self.sso_apps()
         if provider:
             apps = [app for app in apps if provider in {app.provider, app.provider_id}]
         if client_id:
@@ -44,8 +72,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return apps
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
-        provider = selectors.provider_by_slug(sociallogin.account.provider)
-        if provider is None or not provider.enabled:
+        provider = self.sso_provider(sociallogin.account.provider)
+        if provider is None or not getattr(provider, "enabled", False):
             raise ImmediateHttpResponse(signin.refusal_page(request, _("This sign-in method is no longer offered.")))
         if sociallogin.state.get("process") == "connect":  # links are made by verified address, not by hand
             raise ImmediateHttpResponse(
@@ -56,9 +84,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             return
         try:
-            user = signin.first_sign_in_check(
-                provider=provider, claims=signin.claims_of(sociallogin.account.extra_data)
-            )
+            user = signin.first_sign_in_check(provider=provider, claims=self.sso_claims(sociallogin))
         except signin.RefusedError as refusal:
             raise ImmediateHttpResponse(signin.refusal_page(request, refusal.message)) from None
         if user is not None:
@@ -71,7 +97,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """A new account through ``accounts.user_create`` (profile, automatic memberships), its address verified."""
         from essaim.accounts import services as accounts_services
 
-        claims = signin.claims_of(sociallogin.account.extra_data)
+        claims = self.sso_claims(sociallogin)
         language = getattr(request, "LANGUAGE_CODE", "")
         user = accounts_services.user_create(
             email=str(claims.get("email", "")),
@@ -105,9 +131,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 def social_login_completed(request: HttpRequest, user: Any, sociallogin: SocialLogin) -> None:
     """After allauth signed the person in: their profile from the claims, and two-factor if the token proves it."""
-    provider = selectors.provider_by_slug(sociallogin.account.provider)
+    from allauth.socialaccount.adapter import get_adapter
+
+    adapter = get_adapter(request)
+    provider = adapter.sso_provider(sociallogin.account.provider)
     if provider is None:
         return
-    claims = signin.claims_of(sociallogin.account.extra_data)
+    claims = adapter.sso_claims(sociallogin)
     signin.claims_apply(provider=provider, user=user, claims=claims)
     signin.two_factor_from_claims(request, claims)
+    adapter.sso_signed_in(request, sociallogin)

@@ -51,13 +51,13 @@ def discovery_url(issuer: str) -> str:
     return issuer if "/.well-known/" in issuer else issuer.rstrip("/") + WELL_KNOWN
 
 
-def _get_json(url: str) -> tuple[Any, str]:
-    """The JSON document at ``url``, or ``None`` and why not, in words."""
+def fetch(url: str, accept: str) -> tuple[requests.Response | None, str]:
+    """The answer at ``url`` when it is a 200, or ``None`` and why not, in words (also SAML's metadata)."""
     from allauth.socialaccount.adapter import get_adapter
 
     try:
         with get_adapter().get_requests_session() as session:
-            response = session.get(url, headers={"Accept": "application/json"})
+            response = session.get(url, headers={"Accept": accept})
     except requests.Timeout:
         return None, _("%(url)s did not answer in time.") % {"url": url}
     except requests.RequestException as error:
@@ -67,6 +67,14 @@ def _get_json(url: str) -> tuple[Any, str]:
             "url": url,
             "status": response.status_code,
         }
+    return response, ""
+
+
+def _get_json(url: str) -> tuple[Any, str]:
+    """The JSON document at ``url``, or ``None`` and why not, in words."""
+    response, problem = fetch(url, "application/json")
+    if response is None:
+        return None, problem
     try:
         return response.json(), ""
     except ValueError:

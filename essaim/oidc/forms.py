@@ -85,6 +85,8 @@ class ProviderForm(forms.Form):
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"]).lower()
+        if slug.startswith("saml-"):  # the SAML providers' accounts are known as saml-<their identifier>
+            raise forms.ValidationError(_("An identifier cannot start with “saml-”."))
         if OidcProvider.objects.filter(slug=slug).exists():
             raise forms.ValidationError(_("Another provider already uses this identifier."))
         return slug

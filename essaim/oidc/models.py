@@ -74,6 +74,11 @@ class OidcProvider(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def protocol_name(self) -> str:
+        """In the audit log's name of the provider (``actors.IdentityProviderActor``), in no language."""
+        return "OpenID Connect"
+
     def claim(self, field: str) -> str:
         """The claim that fills ``field`` (empty: the field is left alone)."""
         value: Any = (self.claims or {}).get(field, DEFAULT_CLAIMS.get(field, ""))

@@ -1,4 +1,6 @@
-"""What a sign-in through an OpenID Connect provider does once allauth has checked the ID token.
+"""What a sign-in through the company's identity provider does once allauth has checked its answer: an
+OpenID Connect ID token (``oidc.OidcProvider``) or a signed SAML assertion (``saml.SamlProvider``), both
+``SsoProvider``s; for SAML the "claims" are the assertion's attributes (``saml.adapter.claims_of``).
 
 - ``first_sign_in_check``: someone the provider signs in for the first time is linked to the account that
   has their address only when the provider says it verified it (``email_verified``), and gets a new account
@@ -13,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,11 +28,24 @@ from essaim.accounts import services as accounts_services
 from essaim.accounts.models import User
 from essaim.accounts.two_factor import claims_prove_mfa, mark_verified_by_idp
 from essaim.oidc.actors import IdentityProviderActor
-from essaim.oidc.models import AccountCreation, OidcProvider
+from essaim.oidc.models import AccountCreation
 
 logger = logging.getLogger(__name__)
 LANGUAGES = {"fr": "fr", "en": "en"}
 MAX_GROUPS = 200  # a person in more groups than that: the first ones are looked at
+
+
+class SsoProvider(Protocol):
+    """What the sign-in reads of a provider, whatever its protocol."""
+
+    slug: str
+    label: str
+    account_creation: str
+
+    @property
+    def protocol_name(self) -> str: ...
+
+    def claim(self, field: str) -> str: ...
 
 
 class RefusedError(Exception):
@@ -58,7 +73,7 @@ def _address(claims: dict[str, Any]) -> str:
     return User.objects.normalize_email(email).strip().lower() if isinstance(email, str) else ""
 
 
-def may_create(provider: OidcProvider, email: str) -> bool:
+def may_create(provider: SsoProvider, email: str) -> bool:
     from essaim.network.selectors import network_settings
 
     if provider.account_creation == AccountCreation.DIRECTORY_ONLY:
@@ -71,7 +86,7 @@ def may_create(provider: OidcProvider, email: str) -> bool:
     return network.signup_open and (not domains or in_domains)
 
 
-def first_sign_in_check(*, provider: OidcProvider, claims: dict[str, Any]) -> User | None:
+def first_sign_in_check(*, provider: SsoProvider, claims: dict[str, Any]) -> User | None:
     """The account to link this provider's person to (``None``: allauth creates one), or ``RefusedError``."""
     email = _address(claims)
     if not email:
@@ -123,7 +138,7 @@ def _text(claims: dict[str, Any], name: str) -> str | None:
     return str(value).strip() if value is not None else ""
 
 
-def _department(actor: IdentityProviderActor, provider: OidcProvider, claims: dict[str, Any], current: Any) -> Any:
+def _department(actor: IdentityProviderActor, provider: SsoProvider, claims: dict[str, Any], current: Any) -> Any:
     from essaim.people.models import Department
     from essaim.scim.services import department_for_name
 
@@ -143,7 +158,7 @@ def _department(actor: IdentityProviderActor, provider: OidcProvider, claims: di
     return department_for_name(actor=actor, name=wanted[:120])
 
 
-def _manager(claims: dict[str, Any], provider: OidcProvider, user: User, current: Any) -> Any:
+def _manager(claims: dict[str, Any], provider: SsoProvider, user: User, current: Any) -> Any:
     value = _text(claims, provider.claim("manager"))
     if value is None:
         return current
@@ -153,7 +168,7 @@ def _manager(claims: dict[str, Any], provider: OidcProvider, user: User, current
     return manager if manager is not None else current
 
 
-def _site(claims: dict[str, Any], provider: OidcProvider, current: Any) -> Any:
+def _site(claims: dict[str, Any], provider: SsoProvider, current: Any) -> Any:
     from essaim.people.models import Site
 
     value = _text(claims, provider.claim("site"))
@@ -162,7 +177,7 @@ def _site(claims: dict[str, Any], provider: OidcProvider, current: Any) -> Any:
     return Site.objects.filter(name__iexact=value).first() if value else None
 
 
-def _names(user: User, claims: dict[str, Any], provider: OidcProvider) -> tuple[str, str]:
+def _names(user: User, claims: dict[str, Any], provider: SsoProvider) -> tuple[str, str]:
     first = _text(claims, provider.claim("given_name"))
     last = _text(claims, provider.claim("family_name"))
     if first is None and last is None and isinstance(claims.get("name"), str):
@@ -171,7 +186,7 @@ def _names(user: User, claims: dict[str, Any], provider: OidcProvider) -> tuple[
 
 
 @transaction.atomic
-def claims_apply(*, provider: OidcProvider, user: User, claims: dict[str, Any]) -> None:
+def claims_apply(*, provider: SsoProvider, user: User, claims: dict[str, Any]) -> None:
     """Fill ``user``'s profile from the claims the provider maps; a claim it does not send changes nothing."""
     from essaim.people import services as people_services
     from essaim.people.models import Profile
@@ -208,7 +223,7 @@ def claims_apply(*, provider: OidcProvider, user: User, claims: dict[str, Any]) 
                 )
             return
         except ValidationError as error:  # a manager loop: the sign-in goes on, the rest is written without it
-            logger.warning("oidc: claims of %s not applied to user %s: %s", provider.slug, user.pk, error.messages)
+            logger.warning("sso: claims of %s not applied to user %s: %s", provider.slug, user.pk, error.messages)
             profile.refresh_from_db()
 
 

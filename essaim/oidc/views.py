@@ -9,10 +9,10 @@ rewrites answers cannot slip an unsigned or foreign token in.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from allauth.account.internal.decorators import login_not_required
 from allauth.account.views import LoginView
+from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
@@ -20,8 +20,6 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.csp import CSP
-
-from essaim.oidc.selectors import providers_enabled
 
 _allauth_login = LoginView.as_view()
 
@@ -57,18 +55,13 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     return response
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 @login_not_required
 def login_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """allauth's sign-in page, whose "Sign in with …" forms are answered with a redirect to each provider:
-    its CSP ``form-action`` lets the browser follow them to the providers' origins (their issuers'; the
-    connection test says when a provider signs in on another origin)."""
+    its CSP ``form-action`` lets the browser follow them to the providers' origins (OpenID Connect issuers',
+    SAML identity providers' sign-in addresses; the connection test says when a provider signs in elsewhere)."""
     response: HttpResponse = _allauth_login(request, *args, **kwargs)
-    origins = sorted({_origin(provider.issuer) for provider in providers_enabled()})
+    origins = sorted(get_adapter(request).sign_in_origins())
     if origins:
         response._csp_config = settings.SECURE_CSP | {"form-action": [CSP.SELF, *origins]}  # type: ignore[attr-defined]
     return response

@@ -1,5 +1,6 @@
-"""The company's single sign-on providers (``oidc.OidcProvider``): network administrators see, change,
-test and delete them, nobody else (``Action.MANAGE_SSO`` in ``rules/network.py`` for the page)."""
+"""The company's single sign-on providers (``oidc.OidcProvider``, ``saml.SamlProvider``): network
+administrators see, change, test and delete them, nobody else (``Action.MANAGE_SSO`` in ``rules/network.py``
+for the page)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,4 @@ class OidcProviderPolicy:
 
 
 register("oidc.OidcProvider", OidcProviderPolicy())
+register("sso_saml.SamlProvider", OidcProviderPolicy())
