@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -124,19 +123,13 @@ def _text(claims: dict[str, Any], name: str) -> str | None:
 
 
 def _department(actor: IdentityProviderActor, provider: OidcProvider, claims: dict[str, Any], current: Any) -> Any:
-    from essaim.people.models import Department
-    from essaim.scim.services import department_for_name
+    from essaim.scim.services import department_among, department_for_name
 
     groups = claims.get(provider.claim("groups")) if provider.claim("groups") else None
     if isinstance(groups, list):  # the first group that is a department, as SCIM's groups are departments
-        names = [group for group in groups if isinstance(group, str)][:MAX_GROUPS]
-        matches = Q()
-        for name in names:
-            matches |= Q(name__iexact=name)
-        found = {d.name.lower(): d for d in Department.objects.filter(matches)} if names else {}
-        for name in names:
-            if name.lower() in found:
-                return found[name.lower()]
+        department = department_among([group for group in groups if isinstance(group, str)][:MAX_GROUPS])
+        if department is not None:
+            return department
     wanted = _text(claims, provider.claim("department"))
     if wanted is None:
         return current
