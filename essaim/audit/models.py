@@ -83,6 +83,8 @@ class AuditAction(models.TextChoices):
     SSO_PROVIDER_ADDED = "sso.provider_added", _("Single sign-on (OpenID Connect) provider added")
     SSO_PROVIDER_CHANGED = "sso.provider_changed", _("Single sign-on (OpenID Connect) provider changed")
     SSO_PROVIDER_DELETED = "sso.provider_deleted", _("Single sign-on (OpenID Connect) provider deleted")
+    LDAP_DIRECTORY_CHANGED = "ldap.directory_changed", _("Company directory (LDAP) settings changed")
+    LDAP_SYNC_REQUESTED = "ldap.sync_requested", _("Company directory (LDAP) sync started by hand")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
