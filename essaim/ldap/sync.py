@@ -250,15 +250,7 @@ def profile_apply(
         "phone": profile.phone if phone is None else phone[:40],
         "manager": _manager(person, user, managers),
     }
-    if any(getattr(profile, name) != value for name, value in fields.items()):
-        write = {"languages": profile.languages, "bio": profile.bio, **fields}
-        try:
-            with transaction.atomic():
-                people_services.profile_update(actor=actor, profile=profile, **write)
-        except ValidationError:  # a loop of managers in the directory: the rest is written without it
-            logger.warning("ldap: the manager of %s makes a loop; left as it was", person.dn)
-            profile.refresh_from_db()
-            people_services.profile_update(actor=actor, profile=profile, **{**write, "manager": profile.manager})
+    people_services.profile_directory_write(actor=actor, profile=profile, fields=fields)
     _photo(actor, identity, profile, person.photo)
 
 

@@ -12,10 +12,8 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -27,7 +25,6 @@ from essaim.accounts.two_factor import claims_prove_mfa, mark_verified_by_idp
 from essaim.oidc.actors import IdentityProviderActor
 from essaim.oidc.models import AccountCreation, OidcProvider
 
-logger = logging.getLogger(__name__)
 LANGUAGES = {"fr": "fr", "en": "en"}
 MAX_GROUPS = 200  # a person in more groups than that: the first ones are looked at
 
@@ -190,19 +187,7 @@ def claims_apply(*, provider: OidcProvider, user: User, claims: dict[str, Any]) 
         "phone": profile.phone if phone is None else phone[:40],
         "manager": _manager(claims, provider, user, profile.manager),
     }
-    if all(getattr(profile, name) == value for name, value in fields.items()):
-        return
-    current_manager = profile.manager
-    for attempt in (fields, {**fields, "manager": current_manager}):
-        try:
-            with transaction.atomic():
-                people_services.profile_update(
-                    actor=actor, profile=profile, languages=profile.languages, bio=profile.bio, **attempt
-                )
-            return
-        except ValidationError as error:  # a manager loop: the sign-in goes on, the rest is written without it
-            logger.warning("oidc: claims of %s not applied to user %s: %s", provider.slug, user.pk, error.messages)
-            profile.refresh_from_db()
+    people_services.profile_directory_write(actor=actor, profile=profile, fields=fields)
 
 
 def two_factor_from_claims(request: HttpRequest, claims: dict[str, Any]) -> None:
