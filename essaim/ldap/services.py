@@ -73,7 +73,7 @@ def directory_sync_request(*, actor: Actor, directory: LdapDirectory) -> None:
     require(actor, Action.MANAGE_SSO)
     require(actor, Action.EDIT, directory)
     record(AuditAction.LDAP_SYNC_REQUESTED, actor=actor, target=directory)
-    transaction.on_commit(tasks.sync_directory.enqueue)
+    transaction.on_commit(lambda: tasks.sync_directory.enqueue(force=True))
 
 
 def retry_delay(directory: LdapDirectory) -> timedelta:

@@ -135,6 +135,8 @@ def person_link(*, actor: LdapDirectoryActor, person: Person) -> tuple[User, Lda
     entry without an e-mail address or whose address belongs to an account the directory may not manage."""
     identity = LdapIdentity.objects.select_related("user").filter(dn_folded=fold(person.dn)).first()
     user = identity.user if identity else User.objects.filter(email__iexact=person.email).first()
+    if identity is None and user is not None:  # an entry that moved (a new DN): its account keeps its link
+        identity = LdapIdentity.objects.filter(user=user).first()
     if user is None:
         if not person.email:
             return None

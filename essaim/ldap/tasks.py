@@ -1,4 +1,5 @@
-"""The directory's sync as a task: what "Sync now" queues (``services.directory_sync_request``)."""
+"""The directory's sync as a task, so that a long sync holds neither a request nor the workers' scheduler:
+queued by "Sync now" (``services.directory_sync_request``, ``force``) and by the periodic job when it is due."""
 
 from __future__ import annotations
 
@@ -8,5 +9,5 @@ from essaim.ldap import services
 
 
 @task()
-def sync_directory() -> None:
-    services.directory_sync(force=True)
+def sync_directory(*, force: bool = False) -> None:
+    services.directory_sync(force=force)
