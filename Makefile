@@ -19,7 +19,7 @@ export ESSAIM_BIND ?= 127.0.0.1:8000
 export ESSAIM_DATA_DIR ?= $(CURDIR)/var
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-dev lock upgrade run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers clean
+.PHONY: help setup setup-dev lock upgrade run dev serve test test-sqlite test-postgres lint fmt mutation messages bench browsers ldap-headers clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,8 +32,15 @@ $(VENV)/.created:
 $(UV): $(VENV)/.created
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# python-ldap (django-auth-ldap's: sign-in with the company's LDAP directory, essaim/ldap) has no wheel for Linux:
+# it compiles against OpenLDAP's and Cyrus SASL's headers, Debian's libldap2-dev and libsasl2-dev.
+ldap-headers:
+	@if [ ! -f /usr/include/ldap.h ] || [ ! -f /usr/include/sasl/sasl.h ]; then \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libldap2-dev libsasl2-dev) >/dev/null; \
+		else echo "python-ldap compiles against OpenLDAP's headers: sudo apt-get install libldap2-dev libsasl2-dev"; exit 1; fi; fi
+
 # --locked: stop if pyproject.toml changed without `make lock`; --inexact: keep uv itself and the dev tools.
-$(VENV)/.runtime: pyproject.toml uv.lock $(UV)
+$(VENV)/.runtime: pyproject.toml uv.lock $(UV) | ldap-headers
 	$(UV) sync --quiet --locked --inexact
 	@touch $@
 
@@ -70,10 +77,10 @@ dev: setup ## The same with Django's development server: autoreload, debug pages
 	@$(PY) manage.py demo_data --if-empty
 	@$(PY) manage.py serve --dev --bind $(ESSAIM_BIND)
 
-browsers: ## Install Debian's Chromium, an emoji font and nginx for the tests, xmlsec1 for the SAML identity provider (root only; never a downloaded browser)
-	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/xmlsec1 ]; then \
-		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji nginx xmlsec1) >/dev/null; \
-		else echo "Browser tests need /usr/bin/chromium (and fonts-noto-color-emoji for the screenshots), the nginx site's test nginx, the SAML tests xmlsec1 (their identity provider signs with it): sudo apt-get install chromium fonts-noto-color-emoji nginx xmlsec1"; fi; fi
+browsers: ## Install Debian's Chromium, an emoji font, nginx, xmlsec1 (the SAML identity provider) and OpenLDAP's slapd for the tests (root only; never a downloaded browser)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/xmlsec1 ] || [ ! -x /usr/sbin/slapd ]; then \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji nginx xmlsec1 slapd ldap-utils) >/dev/null; \
+		else echo "Browser tests need /usr/bin/chromium (and fonts-noto-color-emoji for the screenshots), the nginx site's test nginx, the SAML tests xmlsec1, the LDAP tests slapd: sudo apt-get install chromium fonts-noto-color-emoji nginx xmlsec1 slapd ldap-utils"; fi; fi
 
 lint: setup-dev ## ruff, ruff format --check, mypy, import contracts, migrations check
 	$(VENV)/bin/ruff check .

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "essaim.scim",
     "essaim.oidc",
     "essaim.saml",  # after oidc: its adapter extends oidc's
+    "essaim.ldap",
     "essaim.realtime",
     "essaim.api",
     "essaim.webpush",
@@ -347,6 +348,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "essaim.accounts.backends.ModelBackend",
     "essaim.accounts.backends.AuthenticationBackend",
+    # The company's LDAP directory once /manage/ldap/ enables it (essaim/ldap, docs/identity.md), after local passwords.
+    "essaim.ldap.backend.DirectoryBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("essaim.scim.urls")),  # /scim/v2/… and /manage/scim/
     path("manage/sso/saml/", include("essaim.saml.urls")),
     path("manage/sso/", include("essaim.oidc.urls")),
+    path("manage/ldap/", include("essaim.ldap.urls")),
     path("manage/", include("essaim.network.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("essaim.health.urls")),  # /healthz, /readyz, /metrics

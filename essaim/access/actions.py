@@ -32,7 +32,9 @@ class Action(StrEnum):
     SET_LEGAL_HOLD = "compliance.set_legal_hold"
     EXPORT_COMPLIANCE = "compliance.export"
     MANAGE_SCIM_TOKENS = "network.manage_scim_tokens"  # create, list and revoke the directory's SCIM tokens (scim)
-    MANAGE_SSO = "network.manage_sso"  # add, change, test and delete the OpenID Connect and SAML providers (oidc, saml)
+    # add, change, test and delete the OpenID Connect and SAML providers (oidc, saml); set up, test and sync the
+    # LDAP directory (ldap)
+    MANAGE_SSO = "network.manage_sso"
     # create, update, deactivate people and departments from the company's directory: a SCIM token only (scim)
     PROVISION_PEOPLE = "network.provision_people"
     VIEW_DIRECTORY = "people.directory"

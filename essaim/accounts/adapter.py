@@ -41,6 +41,21 @@ class AccountAdapter(DefaultAccountAdapter):
         login = credentials.get("email", credentials.get("username", ""))
         return f"account:{User.objects.normalize_email(str(login)).strip().lower()}"
 
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        """A company directory that could not be reached is said so, not taken for a wrong password
+        (``ldap.backend``): the person waits or tells their IT department rather than trying again and again."""
+        from essaim.ldap.backend import UNREACHABLE_FLAG
+
+        super().authentication_failed(request, **credentials)
+        if getattr(request, UNREACHABLE_FLAG, False):
+            raise ValidationError(
+                _(
+                    "The company directory cannot be reached right now, so your directory password cannot be "
+                    "checked. Try again in a few minutes; if it lasts, tell your IT department."
+                ),
+                code="directory_unreachable",
+            )
+
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         """A suspended account (``moderation``) is told why and until when, and is not signed in."""
         from allauth.account.internal.stagekit import clear_login

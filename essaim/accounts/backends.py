@@ -48,7 +48,9 @@ def signed_in_user(user_id: Any) -> User | None:
     return user
 
 
-class _SignedInUser:
+class SignedInUserMixin:
+    """``get_user`` in one statement (also the LDAP directory's backend's, ``ldap.backend``)."""
+
     def get_user(self, user_id: Any) -> User | None:
         user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
@@ -58,11 +60,11 @@ class _SignedInUser:
         return await sync_to_async(self.get_user)(user_id)
 
 
-class ModelBackend(_SignedInUser, backends.ModelBackend):
+class ModelBackend(SignedInUserMixin, backends.ModelBackend):
     """Django's ``ModelBackend`` (handle or e-mail address and password, permissions)."""
 
 
-class AuthenticationBackend(_SignedInUser, auth_backends.AuthenticationBackend):
+class AuthenticationBackend(SignedInUserMixin, auth_backends.AuthenticationBackend):
     """allauth's backend (its sign-in forms, rate limits and login by e-mail)."""
 
 

@@ -86,6 +86,8 @@ class AuditAction(models.TextChoices):
     SAML_PROVIDER_ADDED = "saml.provider_added", _("Single sign-on (SAML) identity provider added")
     SAML_PROVIDER_CHANGED = "saml.provider_changed", _("Single sign-on (SAML) identity provider changed")
     SAML_PROVIDER_DELETED = "saml.provider_deleted", _("Single sign-on (SAML) identity provider deleted")
+    LDAP_DIRECTORY_CHANGED = "ldap.directory_changed", _("Company directory (LDAP) settings changed")
+    LDAP_SYNC_REQUESTED = "ldap.sync_requested", _("Company directory (LDAP) sync started by hand")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

@@ -8,7 +8,6 @@ so it may live on the company's own network (docs/identity.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,30 +15,12 @@ import requests
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from essaim.core.connection_report import Report
 from essaim.oidc.models import OidcProvider
 from essaim.oidc.secrets import unseal
 
 WELL_KNOWN = "/.well-known/openid-configuration"
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
-
-
-@dataclass
-class Check:
-    ok: bool
-    text: str
-
-
-@dataclass
-class Report:
-    checks: list[Check] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(check.ok for check in self.checks)
-
-    def add(self, ok: bool, text: str) -> bool:
-        self.checks.append(Check(ok, text))
-        return ok
 
 
 def _origin(url: str) -> str:

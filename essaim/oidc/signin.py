@@ -14,12 +14,9 @@ OpenID Connect ID token (``oidc.OidcProvider``) or a signed SAML assertion (``sa
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Protocol
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -30,7 +27,6 @@ from essaim.accounts.two_factor import claims_prove_mfa, mark_verified_by_idp
 from essaim.oidc.actors import IdentityProviderActor
 from essaim.oidc.models import AccountCreation
 
-logger = logging.getLogger(__name__)
 LANGUAGES = {"fr": "fr", "en": "en"}
 MAX_GROUPS = 200  # a person in more groups than that: the first ones are looked at
 
@@ -139,19 +135,13 @@ def _text(claims: dict[str, Any], name: str) -> str | None:
 
 
 def _department(actor: IdentityProviderActor, provider: SsoProvider, claims: dict[str, Any], current: Any) -> Any:
-    from essaim.people.models import Department
-    from essaim.scim.services import department_for_name
+    from essaim.scim.services import department_among, department_for_name
 
     groups = claims.get(provider.claim("groups")) if provider.claim("groups") else None
     if isinstance(groups, list):  # the first group that is a department, as SCIM's groups are departments
-        names = [group for group in groups if isinstance(group, str)][:MAX_GROUPS]
-        matches = Q()
-        for name in names:
-            matches |= Q(name__iexact=name)
-        found = {d.name.lower(): d for d in Department.objects.filter(matches)} if names else {}
-        for name in names:
-            if name.lower() in found:
-                return found[name.lower()]
+        department = department_among([group for group in groups if isinstance(group, str)][:MAX_GROUPS])
+        if department is not None:
+            return department
     wanted = _text(claims, provider.claim("department"))
     if wanted is None:
         return current
@@ -212,19 +202,7 @@ def claims_apply(*, provider: SsoProvider, user: User, claims: dict[str, Any]) -
         "phone": profile.phone if phone is None else phone[:40],
         "manager": _manager(claims, provider, user, profile.manager),
     }
-    if all(getattr(profile, name) == value for name, value in fields.items()):
-        return
-    current_manager = profile.manager
-    for attempt in (fields, {**fields, "manager": current_manager}):
-        try:
-            with transaction.atomic():
-                people_services.profile_update(
-                    actor=actor, profile=profile, languages=profile.languages, bio=profile.bio, **attempt
-                )
-            return
-        except ValidationError as error:  # a manager loop: the sign-in goes on, the rest is written without it
-            logger.warning("sso: claims of %s not applied to user %s: %s", provider.slug, user.pk, error.messages)
-            profile.refresh_from_db()
+    people_services.profile_directory_write(actor=actor, profile=profile, fields=fields)
 
 
 def two_factor_from_claims(request: HttpRequest, claims: dict[str, Any]) -> None:

@@ -187,6 +187,32 @@ def profile_update(
     return profile
 
 
+def profile_directory_write(*, actor: Actor, profile: Profile, fields: Mapping[str, object]) -> bool:
+    """What the company's directory says of a profile (``job_title``, ``department``, ``site``, ``phone``,
+    ``manager``), written when it differs, through ``profile_update``: the single sign-on's claims
+    (``oidc.signin``) and the LDAP sync (``ldap.sync``). A manager that would make a loop (the directory's data
+    says so at times) is left as it was and the rest written. Whether anything changed."""
+    if all(getattr(profile, name) == value for name, value in fields.items()):
+        return False
+    write: dict[str, object] = {
+        "job_title": profile.job_title,
+        "department": profile.department,
+        "site": profile.site,
+        "phone": profile.phone,
+        "manager": profile.manager,
+        "languages": profile.languages,
+        "bio": profile.bio,
+        **fields,
+    }
+    try:
+        with transaction.atomic():
+            profile_update(actor=actor, profile=profile, **write)  # type: ignore[arg-type]  # the names above
+    except ValidationError:
+        profile.refresh_from_db()
+        profile_update(actor=actor, profile=profile, **{**write, "manager": profile.manager})  # type: ignore[arg-type]
+    return True
+
+
 def _delete_file_on_commit(profile: Profile, name: str) -> None:
     if name:
         storage = profile.photo.storage

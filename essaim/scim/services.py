@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from essaim.access import Action, require, visible
@@ -103,6 +104,17 @@ def department_for_name(*, actor: Actor, name: str) -> Department | None:
         return None
     department = Department.objects.filter(name__iexact=name).first()
     return department or people_services.department_provision(actor=actor, name=name)
+
+
+def department_among(names: list[str]) -> Department | None:
+    """The first of ``names`` (a person's groups, in the directory's order) that names a department, whatever
+    its case; ``None`` when none does. How single sign-on's groups claim (``oidc.signin``) and the LDAP
+    directory's groups (``ldap.sync``) put a person in a department."""
+    matches = Q()
+    for name in names:
+        matches |= Q(name__iexact=name)
+    found = {d.name.lower(): d for d in Department.objects.filter(matches)} if names else {}
+    return next((found[name.lower()] for name in names if name.lower() in found), None)
 
 
 def _write_profile(actor: Actor, user: User, fields: UserFields, manager: User | None) -> None:

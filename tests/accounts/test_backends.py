@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from essaim.accounts.backends import AuthenticationBackend, ModelBackend, signed_in_user
 from essaim.accounts.models import User
+from essaim.ldap.backend import DirectoryBackend
 from essaim.people.models import Profile
 from tests.accounts.factories import UserFactory
 
@@ -20,10 +21,11 @@ def test_they_are_the_configured_backends():
     assert settings.AUTHENTICATION_BACKENDS == [
         "essaim.accounts.backends.ModelBackend",
         "essaim.accounts.backends.AuthenticationBackend",
+        "essaim.ldap.backend.DirectoryBackend",  # after the local passwords, when /manage/ldap/ enables it
     ]
 
 
-@pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend])
+@pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend, DirectoryBackend])
 def test_the_user_comes_with_their_profile_in_one_query(backend, django_assert_num_queries):
     person = UserFactory(first_name="Élodie", last_name="Martin")
     Profile.objects.filter(user=person).update(job_title="Juriste")

@@ -1,6 +1,6 @@
-"""The company's single sign-on providers (``oidc.OidcProvider``, ``saml.SamlProvider``): network
-administrators see, change, test and delete them, nobody else (``Action.MANAGE_SSO`` in ``rules/network.py``
-for the page)."""
+"""The company's single sign-on providers (``oidc.OidcProvider``, ``saml.SamlProvider``) and its LDAP directory
+(``ldap.LdapDirectory``): network administrators see, change, test and delete them (and sync the directory),
+nobody else (``Action.MANAGE_SSO`` in ``rules/network.py`` for the pages)."""
 
 from __future__ import annotations
 
@@ -22,5 +22,13 @@ class OidcProviderPolicy:
         return queryset if roles.is_network_admin(actor) else queryset.none()
 
 
+class LdapDirectoryPolicy(OidcProviderPolicy):
+    """The directory is configured, tested and synced like a provider, and never deleted (it is disabled)."""
+
+    def can(self, actor: Actor, action: Action, obj: Any) -> bool:
+        return action in {Action.VIEW, Action.EDIT} and roles.is_network_admin(actor)
+
+
 register("oidc.OidcProvider", OidcProviderPolicy())
 register("sso_saml.SamlProvider", OidcProviderPolicy())
+register("ldap.LdapDirectory", LdapDirectoryPolicy())
