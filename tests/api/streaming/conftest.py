@@ -18,7 +18,7 @@ from essaim.realtime import asgi as live_asgi
 from tests.api.test_oauth import authorise, register, token_for
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_hub(transactional_db: None) -> Iterator[None]:
     """Each test runs its own event loop, so a hub of its own. Writes commit for real (``transactional_db``):
     live events are published once a write has committed."""

@@ -30,6 +30,8 @@ from tests.api.streaming.conftest import (
 from tests.realtime.conftest import run_async
 from tests.spaces.factories import MembershipFactory, SpaceFactory
 
+pytestmark = pytest.mark.usefixtures("fresh_hub")
+
 HEALTH = "/api/v1/streaming/health"
 USER = "/api/v1/streaming/user"
 NOTIFICATIONS = "/api/v1/streaming/user/notification"
