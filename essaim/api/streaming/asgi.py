@@ -20,12 +20,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qsl
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from ninja.responses import NinjaJSONEncoder
 
 from essaim.api.streaming import channels, readers
@@ -56,6 +57,19 @@ async def in_thread[T](function: Callable[..., T], *args: Any) -> T:
         return function(*args)
 
     return await asyncio.get_running_loop().run_in_executor(_executor, call)
+
+
+def close_connections() -> None:
+    """Close the streaming threads' database connections, each thread its own (a test's database is then free
+    to drop)."""
+    barrier = threading.Barrier(THREADS)
+
+    def close() -> None:
+        connections.close_all()
+        barrier.wait(timeout=5)  # each thread takes one of these
+
+    for future in [_executor.submit(close) for _ in range(THREADS)]:
+        future.result()
 
 
 class ApiStream(Stream):
@@ -154,6 +168,8 @@ async def server_sent_events(scope: Scope, receive: Any, send: Any) -> None:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
     except OSError:
         logger.debug("A stream went away mid-write", exc_info=True)
+    except Exception:  # the server's own error for a client gone mid-write, or a bug: the client reconnects
+        logger.warning("A stream ended on an error", exc_info=True)
     finally:
         the_hub.leave(stream)
         disconnected.cancel()

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest
 from django.utils import translation
@@ -27,7 +28,7 @@ from essaim.accounts import two_factor
 from essaim.accounts.models import User
 from essaim.api import scopes, selectors
 from essaim.api.errors import standard_message
-from essaim.api.streaming.channels import BELL, EDITED, POST, REMOVED, Channel
+from essaim.api.streaming.channels import BELL, EDITED, NOTIFICATIONS, POST, REMOVED, Channel
 from essaim.charters.middleware import must_accept, refusal_words
 from essaim.core.pagination import Cursor
 from essaim.realtime.messages import Reader, Row, load_reader
@@ -57,6 +58,7 @@ class Session:
     request: HttpRequest
     reader: Reader
     last_notification: int = 0
+    notified: bool = False  # whether the reader may read notifications (``Action.READ_NOTIFICATIONS``)
     language: str = ""
     channels: list[Channel] = field(default_factory=list)
 
@@ -163,8 +165,13 @@ def admit(session: Session, channel: Channel) -> None:
                 member_space_get(actor=session.user, space_id=channel.list_id)
             except Http404:
                 raise refusal(404, "not-a-list") from None
-        if channel.name in ("user", "user:notification") and not session.last_notification:
-            session.last_notification = latest_notification_id_for(actor=session.user)
+        if channel.name in NOTIFICATIONS and not session.notified:
+            try:
+                session.last_notification = latest_notification_id_for(actor=session.user)
+                session.notified = True
+            except PermissionDenied:  # someone without notifications: their home stream has none
+                if channel.name == "user:notification":
+                    raise refusal(403, "forbidden") from None
 
 
 def messages_for(session: Session, rows: Iterable[Row]) -> list[Message]:
@@ -209,6 +216,8 @@ def _new_notifications(session: Session) -> list[dict[str, Any]]:
     from essaim.notifications.api import notifications_data
     from essaim.notifications.selectors import notification_page_for
 
+    if not session.notified:
+        return []
     cursor = Cursor(min_id=session.last_notification, limit=NOTIFICATIONS_AT_ONCE)
     page = notification_page_for(actor=session.user, cursor=cursor, with_statuses=True)
     if not page.items:

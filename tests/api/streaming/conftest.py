@@ -25,13 +25,20 @@ def fresh_hub(transactional_db: None) -> Iterator[None]:
     live_asgi._hub = None
     live_asgi._hub_lock = None
     yield
+    from essaim.api.streaming.asgi import close_connections
+
+    close_connections()  # the streaming threads' connections, which a refused stream opened too
     live_asgi._hub = None
     live_asgi._hub_lock = None
 
 
 async def stop_hub() -> None:
+    """Stop the hub, and close the connections of the threads that serialised the statuses."""
+    from essaim.api.streaming.asgi import close_connections
+
     if live_asgi._hub is not None:
         await live_asgi._hub.stop()
+    await asyncio.to_thread(close_connections)
 
 
 def personal_token(user: User) -> str:
