@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from essaim.accounts.models import User
@@ -151,5 +152,12 @@ class Socket:
 
 
 async def in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """A write (a service), as another process would make it."""
-    return await asyncio.to_thread(function, *args, **kwargs)
+    """A write (a service), as another process would make it: in a thread, its connection closed after."""
+
+    def call() -> Any:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return await asyncio.to_thread(call)
