@@ -93,8 +93,10 @@ def refusal(status: int, reason: str, **values: str) -> RefusedError:
 
 
 def request_for(scope: Mapping[str, Any]) -> HttpRequest:
-    """A Django request for ``scope`` (an HTTP or WebSocket connection): what statuses' URLs are built from."""
-    return ASGIRequest({**scope, "type": "http", "method": "GET"}, io.BytesIO())
+    """A Django request for ``scope`` (an HTTP or WebSocket connection): what statuses' URLs are built from
+    (``https://`` for a ``wss://`` socket)."""
+    scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+    return ASGIRequest({**scope, "type": "http", "method": "GET", "scheme": scheme}, io.BytesIO())
 
 
 def token_from(request: HttpRequest) -> str:

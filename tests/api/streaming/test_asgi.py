@@ -343,6 +343,7 @@ class TestWebSocket:
 
         first, second, deleted = run_async(scenario())
         assert sorted([first["stream"], second["stream"]]) == [["hashtag", "Vélo"], ["user"]]
+        assert json.loads(first["payload"])["url"].startswith("http://testserver/")  # the site's links, not ws://
         for message in (first, second):
             assert message["event"] == "update"
             assert isinstance(message["payload"], str)  # a JSON string, as Mastodon sends it
