@@ -149,11 +149,11 @@ async def server_sent_events(scope: Scope, receive: Any, send: Any) -> None:
         return await _json(send, refused.status, refused.body)
     the_hub = await hub()
     stream = ApiStream(session)
-    await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
-    await send({"type": "http.response.body", "body": b":)\n\n", "more_body": True})
-    await the_hub.join(stream, last_event_id=None, since_ms=None)
+    await the_hub.join(stream, last_event_id=None, since_ms=None)  # joined before it answers: it misses nothing after
     disconnected = asyncio.ensure_future(_http_disconnect(receive, stream))
     try:
+        await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+        await send({"type": "http.response.body", "body": b":)\n\n", "more_body": True})
         while True:
             taken = await stream.take(KEEPALIVE_EVERY)
             rows = [row for row in taken if row is not None]
@@ -208,16 +208,16 @@ async def websocket(scope: Scope, receive: Any, send: Any) -> None:
     offered = dict(scope.get("headers") or []).get(b"sec-websocket-protocol", b"").decode("latin-1")
     if offered and offered.split(",")[0].strip() == session.raw_token:  # the token came as the subprotocol
         accept["subprotocol"] = session.raw_token
-    await send(accept)
     the_hub = await hub()
     stream = ApiStream(session)
     await the_hub.join(stream, last_event_id=None, since_ms=None)
     lock = asyncio.Lock()  # one message at a time on the socket
     listening = asyncio.ensure_future(_listen(receive, send, stream, lock))
-    params = _params(scope)
-    if params.get("stream"):
-        await _subscribe(send, stream, lock, {"type": "subscribe", **params})
     try:
+        await send(accept)
+        params = _params(scope)
+        if params.get("stream"):
+            await _subscribe(send, stream, lock, {"type": "subscribe", **params})
         await _forward(send, stream, lock)
     finally:
         the_hub.leave(stream)
