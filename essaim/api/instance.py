@@ -49,7 +49,18 @@ def _network_name() -> str:
     return str(network_settings().name)
 
 
-def configuration() -> dict[str, Any]:
+def streaming_url(request: HttpRequest) -> str:
+    """Where apps open the streaming API: this site's address as a WebSocket one (``wss://`` behind HTTPS), as
+    Mastodon answers; the ASGI process serves ``/api/v1/streaming`` on the same port (``essaim.api.streaming``)."""
+    root = site_root(request)
+    return (
+        "wss://" + root.removeprefix("https://")
+        if root.startswith("https://")
+        else "ws://" + root.removeprefix("http://")
+    )
+
+
+def configuration(request: HttpRequest) -> dict[str, Any]:
     """The real limits: a post's length (``POST_MAX_CHARS``), attachments (``MAX_ATTACHMENTS``, ``UPLOAD_MAX_BYTES``,
     the image types the upload code keeps as images) and polls."""
     from essaim.stream.attachments import IMAGE_TYPES
@@ -58,7 +69,7 @@ def configuration() -> dict[str, Any]:
 
     upload_limit = int(settings.UPLOAD_MAX_BYTES)
     return {
-        "urls": {"streaming": ""},
+        "urls": {"streaming": streaming_url(request)},
         "vapid": {"public_key": vapid_public_key()},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
@@ -103,7 +114,7 @@ def _thumbnail(request: HttpRequest) -> str:
 def instance_v1_data(request: HttpRequest) -> dict[str, Any]:
     """Mastodon's V1::Instance entity."""
     root = site_root(request)
-    config = configuration()
+    config = configuration(request)
     return {
         "vapid_key": config["vapid"]["public_key"],
         "uri": request.get_host(),
@@ -112,7 +123,7 @@ def instance_v1_data(request: HttpRequest) -> dict[str, Any]:
         "description": "",
         "email": "",
         "version": version_string(),
-        "urls": {"streaming_api": ""},
+        "urls": {"streaming_api": streaming_url(request)},
         "stats": {"user_count": 0, "status_count": 0, "domain_count": 0},
         "thumbnail": _thumbnail(request),
         "languages": _languages(),
@@ -138,7 +149,7 @@ def instance_v2_data(request: HttpRequest) -> dict[str, Any]:
         "thumbnail": {"url": _thumbnail(request)},
         "icon": [],
         "languages": _languages(),
-        "configuration": configuration(),
+        "configuration": configuration(request),
         "registrations": {"enabled": False, "approval_required": True, "message": None},
         "api_versions": {"mastodon": MASTODON_API_LEVEL},
         "contact": {"email": "", "account": None},

@@ -57,6 +57,9 @@ ANY = READ | WRITE
 RULES: tuple[tuple[frozenset[str], str, str], ...] = (
     (READ, r"v[12]/instance(/.*)?", PUBLIC),
     (READ, r"v1/custom_emojis", PUBLIC),
+    (READ, r"v1/streaming/health", PUBLIC),
+    (READ, r"v1/streaming/user/notification", "read:notifications"),  # the streaming API (essaim.api.streaming)
+    (READ, r"v1/streaming(/.*)?", "read:statuses"),
     (ANY, r"v1/apps(/verify_credentials)?", PUBLIC),  # the app itself: its own token or none
     (READ, r"v1/accounts/verify_credentials", "profile"),
     (READ, r"v1/accounts/relationships", "read:follows"),

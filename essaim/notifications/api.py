@@ -186,6 +186,13 @@ def _statuses(request: HttpRequest, items: list[Notification]) -> dict[int, Any]
     return statuses
 
 
+def notifications_data(request: HttpRequest, items: list[Notification]) -> list[dict[str, Any]]:
+    """``items`` (read ``with_statuses``) as Notification entities: the list's and the streaming API's
+    (``essaim.api.streaming``)."""
+    statuses = _statuses(request, items)
+    return [notification_data(request, n, statuses) for n in items]
+
+
 @router.get("/notifications", response={200: list[NotificationEntity], **errors(400)}, url_name="notifications")
 def notification_list(request: HttpRequest, response: HttpResponse, params: Query[ListParams]) -> HttpResponse:
     """Your notifications, newest first (Link header for the next pages); ``types[]`` / ``exclude_types[]``
@@ -193,9 +200,8 @@ def notification_list(request: HttpRequest, response: HttpResponse, params: Quer
     page = selectors.notification_page_for(
         actor=request.user, cursor=cursor_from(request), kinds=_kinds(request), with_statuses=True
     )
-    statuses = _statuses(request, page.items)
     add_link_header(response, request, page)
-    response.content = render_json([notification_data(request, n, statuses) for n in page.items])
+    response.content = render_json(notifications_data(request, page.items))
     return response
 
 

@@ -53,6 +53,13 @@ def notification_page_for(
     return Page(items=_readable(actor, page.items), next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
 
 
+def latest_notification_id_for(*, actor: Actor) -> int:
+    """The id of ``actor``'s newest notification (0 without any): a stream opened now tells only of later ones."""
+    access.require(actor, Action.READ_NOTIFICATIONS)
+    newest = access.visible(actor, Notification.objects.all()).order_by("-pk").values_list("pk", flat=True).first()
+    return newest or 0
+
+
 def _with_subjects(queryset: QuerySet[Notification], *, with_statuses: bool = False) -> QuerySet[Notification]:
     """Who did it and what it is about, in the same query (the page shows less than the API's statuses)."""
     if with_statuses:

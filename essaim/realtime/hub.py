@@ -54,17 +54,22 @@ class Stream:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.after = 0
-        self.pending: list[bytes | None] = []
+        self.pending: list[Any] = []
         self.waiter: asyncio.Future[None] | None = None
 
-    def offer(self, message: bytes | None) -> None:
+    def deliver(self, row: Row, shared: bytes | None) -> None:
+        """Offer the message about ``row``, which the reader may be told of (``shared``: the same for every page,
+        when it is). The Mastodon streaming API's streams take the row itself (``essaim.api.streaming``)."""
+        self.offer(shared or messages.message_for(self.reader, row))
+
+    def offer(self, message: Any) -> None:
         if len(self.pending) >= MAX_QUEUED:
             message = None  # a page that does not read is let go; it reconnects and is sent what it missed
         self.pending.append(message)
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    async def take(self, timeout: float) -> list[bytes | None]:
+    async def take(self, timeout: float) -> list[Any]:
         """What waits to be sent, at once or within ``timeout`` seconds (``[]`` when nothing came)."""
         if not self.pending:
             self.waiter = asyncio.get_running_loop().create_future()
@@ -182,7 +187,7 @@ class Hub:
         shared = None if row.kind == "post" else messages.encode(row.id, row.kind, row.data)
         for stream in streams:
             if row.id > stream.after and messages.admits(stream.reader, row):
-                stream.offer(shared or messages.message_for(stream.reader, row))
+                stream.deliver(row, shared)
                 stream.after = row.id
 
     async def join(self, stream: Stream, *, last_event_id: int | None, since_ms: int | None) -> None:
@@ -205,7 +210,7 @@ class Hub:
                 return
             for row in rows:
                 if row.id <= self.last_id and row.kind != messages.KEYS and messages.admits(stream.reader, row):
-                    stream.offer(messages.message_for(stream.reader, row))
+                    stream.deliver(row, None)
             stream.after = max(last_event_id or 0, self.last_id)
             self.streams.add(stream)
             self._index(stream)

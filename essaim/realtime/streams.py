@@ -53,17 +53,21 @@ def in_language(accept_language: str, message: str) -> str:
     """``message`` translated into the first language of ``Accept-Language`` that Essaim speaks (the stream has
     no request for Django's locale middleware to read)."""
     from django.utils import translation
+
+    with translation.override(language_for(accept_language)):
+        return translation.gettext(message)
+
+
+def language_for(accept_language: str) -> str:
+    """The first language of ``Accept-Language`` that Essaim speaks, else the site's."""
     from django.utils.translation import trans_real
 
-    language = settings.LANGUAGE_CODE
     for code, _quality in trans_real.parse_accept_lang_header(accept_language):
         try:
-            language = trans_real.get_supported_language_variant(code)
-            break
+            return trans_real.get_supported_language_variant(code)
         except LookupError:
             continue
-    with translation.override(language):
-        return translation.gettext(message)
+    return settings.LANGUAGE_CODE
 
 
 def resume_point(last_event_id: str | None, query: Mapping[str, str]) -> tuple[int | None, int | None]:

@@ -33,6 +33,11 @@ class TestInstance:
         assert data["api_versions"] == {"mastodon": 2}
         assert data["configuration"]["statuses"]["max_characters"] == POST_MAX_CHARS
 
+    def test_both_say_where_apps_stream_as_websocket_addresses(self, client: Client, db: None) -> None:
+        assert client.get("/api/v1/instance").json()["urls"]["streaming_api"] == "ws://testserver"
+        v2 = client.get("/api/v2/instance", headers={"X-Forwarded-Proto": "https"}).json()
+        assert v2["configuration"]["urls"]["streaming"].startswith(("ws://testserver", "wss://testserver"))
+
     @pytest.mark.parametrize("path", ["/api/v1/instance/peers", "/api/v1/custom_emojis"])
     def test_empty_lists(self, client: Client, db: None, path: str) -> None:
         assert client.get(path).json() == []
