@@ -34,6 +34,13 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
     }
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's steps, its second-factor step replaced by Essaim's (``accounts.stages``)."""
+        ours = "essaim.accounts.stages.AuthenticateStage"
+        return [
+            ours if stage == "allauth.mfa.stages.AuthenticateStage" else stage for stage in super().get_login_stages()
+        ]
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """Failed sign-ins are counted per account alone: allauth prefixes the site's domain, which is
         the request's ``Host`` with its port when ``django.contrib.sites`` is absent, so seven wrong

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
@@ -257,6 +258,28 @@ class TestClaims:
 
 
 class TestTwoFactor:
+    def test_a_token_that_proves_mfa_is_not_asked_for_the_authenticator_app_again(
+        self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
+    ) -> None:
+        person = UserFactory(email="lea.martin@example.com")
+        Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        op.next_claims = claims(amr=["pwd", "otp"])
+        answer = sign_in(client, op)
+        assert answer.status_code == 302
+        assert "/2fa/authenticate" not in answer["Location"]
+        assert client.get("/").wsgi_request.user == person
+
+    def test_a_password_only_token_is_asked_for_the_authenticator_app(
+        self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
+    ) -> None:
+        person = UserFactory(email="lea.martin@example.com")
+        Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        op.next_claims = claims(amr=["pwd"])
+        answer = sign_in(client, op)
+        assert answer.status_code == 302
+        assert answer["Location"] == "/accounts/2fa/authenticate/"
+        assert not client.get("/").wsgi_request.user.is_authenticated
+
     def test_a_token_that_proves_mfa_satisfies_the_policy(
         self, client: Client, op: OpenIdProvider, oidc_provider: OidcProvider
     ) -> None:
