@@ -395,6 +395,8 @@ MFA_TOTP_ISSUER = env("NETWORK_NAME", "Essaim")
 # Single sign-on with OpenID Connect (essaim/oidc, docs/identity.md): the providers are configured in
 # /manage/sso/; essaim.oidc.adapter decides who is linked or created, and always checks the ID token's signature.
 SOCIALACCOUNT_ADAPTER = "essaim.saml.adapter.SocialAccountAdapter"  # oidc's, with the SAML providers added
+# allauth's SAML provider, keeping the assertion's AuthnContextClassRef (essaim/saml/provider.py)
+SOCIALACCOUNT_PROVIDERS = {"saml": {"provider_class": "essaim.saml.provider.EssaimSAMLProvider"}}
 SOCIALACCOUNT_AUTO_SIGNUP = True  # the provider vouches for the person: no second form
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is essaim.oidc.adapter's, verified only
 SOCIALACCOUNT_STORE_TOKENS = False  # Essaim calls nothing on the person's behalf

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialApp, SocialLogin
+from django.conf import settings
 from django.http import HttpRequest
 
 from essaim.oidc import adapter as oidc_adapter
@@ -16,9 +17,32 @@ from essaim.oidc.signin import SsoProvider
 from essaim.saml import logout, selectors
 from essaim.saml.metadata import MetadataError, idp_from_metadata, social_app
 from essaim.saml.models import SamlProvider
+from essaim.saml.provider import AUTHN_CONTEXTS
 
 logger = logging.getLogger(__name__)
 TRUE = {"true", "1", "t", "y", "yes"}
+# How an identity provider says, in SAML, that the person used a second factor: the assertion's
+# AuthnContextClassRef (REFEDS' MFA profile, SAML 2.0's two-factor and smart-card classes) or Microsoft's
+# authentication-methods attribute. Other values count when listed in ESSAIM_SSO_MFA_ACR_VALUES.
+MFA_CONTEXTS = frozenset(
+    {
+        "https://refeds.org/profile/mfa",
+        "http://schemas.microsoft.com/claims/multipleauthn",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI",
+    }
+)
+METHODS_ATTRIBUTE = "http://schemas.microsoft.com/claims/authnmethodsreferences"
+
+
+def _second_factor(attributes: dict[str, Any]) -> bool:
+    """Whether the assertion says the person used a second factor (``claims_prove_mfa`` reads it as ``amr``)."""
+    said = [*(attributes.get(AUTHN_CONTEXTS) or []), *(attributes.get(METHODS_ATTRIBUTE) or [])]
+    accepted = MFA_CONTEXTS | set(settings.SSO_MFA_ACR_VALUES)
+    return any(isinstance(value, str) and value in accepted for value in said)
 
 
 def _apps() -> list[SocialApp]:
@@ -50,6 +74,9 @@ def claims_of(provider: SamlProvider, sociallogin: SocialLogin) -> dict[str, Any
         claims["email_verified"] = str(values[0]).strip().lower() in TRUE
     else:
         claims["email_verified"] = True
+    claims.pop(AUTHN_CONTEXTS, None)
+    if _second_factor(attributes):
+        claims["amr"] = ["mfa"]
     return claims
 
 

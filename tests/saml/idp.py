@@ -66,6 +66,9 @@ def form_fields(page: str) -> tuple[str, dict[str, str]]:
     return html.unescape(action.group(1)), {name: html.unescape(value) for name, value in FORM.findall(page)}
 
 
+PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+
+
 @dataclass
 class IdentityProvider:
     base: str = ""
@@ -73,6 +76,7 @@ class IdentityProvider:
     unsigned: bool = False
     expired: bool = False
     audience: str = ""  # another audience than the service provider's entity id
+    class_ref: str = PASSWORD  # how the person signed in, as the assertion's AuthnContextClassRef says
     sp_metadata: list[str] = field(default_factory=list)
     log: list[dict[str, Any]] = field(default_factory=list)
     _server: Server | None = None
@@ -131,7 +135,7 @@ class IdentityProvider:
             sign_response=False,
             sign_alg=SIG_RSA_SHA256,
             digest_alg=DIGEST_SHA256,
-            authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
+            authn={"class_ref": self.class_ref},
         )
         info = server.apply_binding(
             BINDING_HTTP_POST, str(response), destination=acs, relay_state=relay_state, response=True

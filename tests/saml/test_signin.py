@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
 from essaim.accounts.models import User
+from essaim.accounts.two_factor import SESSION_IDP_KEY
 from essaim.network.selectors import network_settings
 from essaim.oidc.models import AccountCreation
 from essaim.people.models import Department, Profile
@@ -116,6 +118,39 @@ class TestSignIn:
         assert profile.job_title == "Cheffe de projet"
         assert profile.phone == "+33 6 12 34 56 78"
         assert profile.department == Department.objects.get(name="Ingénierie")
+
+
+class TestTwoFactor:
+    def test_an_assertion_of_a_second_factor_satisfies_the_policy_and_asks_for_no_code(
+        self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
+    ) -> None:
+        _network(two_factor_required="everyone")
+        person = UserFactory(email="lea.martin@example.com")
+        Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        idp.class_ref = "https://refeds.org/profile/mfa"
+        response = sign_in(client, idp)
+        assert response.status_code == 302, response.content
+        assert "/2fa/authenticate" not in response["Location"]
+        assert _signed_in_as(client) == person
+        assert client.session.get(SESSION_IDP_KEY) is True
+
+    def test_a_password_sign_in_is_asked_for_the_authenticator_app(
+        self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
+    ) -> None:
+        person = UserFactory(email="lea.martin@example.com")
+        Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        response = sign_in(client, idp)  # PasswordProtectedTransport
+        assert response["Location"] == "/accounts/2fa/authenticate/"
+        assert _signed_in_as(client) is None
+
+    def test_a_password_sign_in_leaves_the_person_under_the_policy(
+        self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
+    ) -> None:
+        _network(two_factor_required="everyone")
+        UserFactory(email="lea.martin@example.com")
+        sign_in(client, idp)
+        assert client.session.get(SESSION_IDP_KEY) is None
+        assert client.get("/")["Location"] == "/accounts/two-factor/"
 
 
 class TestRefusals:

@@ -18,6 +18,9 @@ from essaim.api import services
 from essaim.realtime import asgi as live_asgi
 from tests.api.test_oauth import authorise, register, token_for
 
+# Seconds an expected answer or event may take: long, since only a failure or a loaded machine waits that long.
+WAIT = 30
+
 
 @pytest.fixture
 def fresh_hub(transactional_db: None) -> Iterator[None]:
@@ -86,15 +89,15 @@ class SseStream:
         self.buffer = ""
 
     async def status(self) -> int:
-        return int((await asyncio.wait_for(self.sent.get(), 5))["status"])
+        return int((await asyncio.wait_for(self.sent.get(), WAIT))["status"])
 
     async def body(self) -> Any:
         """A refusal's JSON body (after ``status``)."""
-        raw = (await asyncio.wait_for(self.sent.get(), 5))["body"]
-        await asyncio.wait_for(self.task, 5)
+        raw = (await asyncio.wait_for(self.sent.get(), WAIT))["body"]
+        await asyncio.wait_for(self.task, WAIT)
         return json.loads(raw) if raw.startswith(b"{") else raw.decode()
 
-    async def event(self, timeout: float = 5) -> tuple[str, Any]:
+    async def event(self, timeout: float = WAIT) -> tuple[str, Any]:
         """The next event: its name and its data (JSON read)."""
         while not any("event: " in block for block in self.buffer.split("\n\n")[:-1]):
             message = await asyncio.wait_for(self.sent.get(), timeout)
@@ -112,7 +115,7 @@ class SseStream:
 
     async def close(self) -> None:
         await self.incoming.put({"type": "http.disconnect"})
-        await asyncio.wait_for(self.task, 5)
+        await asyncio.wait_for(self.task, WAIT)
 
 
 class Socket:
@@ -132,12 +135,12 @@ class Socket:
 
     async def opening(self) -> dict[str, Any]:
         """``websocket.accept``, or how it was refused."""
-        return await asyncio.wait_for(self.sent.get(), 5)
+        return await asyncio.wait_for(self.sent.get(), WAIT)
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.incoming.put({"type": "websocket.receive", "text": json.dumps(message)})
 
-    async def message(self, timeout: float = 5) -> dict[str, Any]:
+    async def message(self, timeout: float = WAIT) -> dict[str, Any]:
         sent = await asyncio.wait_for(self.sent.get(), timeout)
         assert sent["type"] == "websocket.send", sent
         return dict(json.loads(sent["text"]))
@@ -148,7 +151,7 @@ class Socket:
 
     async def close(self) -> None:
         await self.incoming.put({"type": "websocket.disconnect", "code": 1000})
-        await asyncio.wait_for(self.task, 5)
+        await asyncio.wait_for(self.task, WAIT)
 
 
 async def in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:

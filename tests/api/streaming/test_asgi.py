@@ -313,7 +313,7 @@ class TestPermissions:
             assert await stream.status() == 200
             revoked = await in_thread(Client().post, "/oauth/revoke", {"token": token, **credentials})
             assert revoked.status_code == 200
-            await asyncio.wait_for(stream.task, 5)  # ended by the server
+            await asyncio.wait_for(stream.task, 30)  # ended by the server
             await stop_hub()
 
         run_async(scenario())
@@ -400,7 +400,7 @@ class TestWebSocket:
         async def scenario() -> dict[str, Any]:
             socket = Socket("nope")
             opening = await socket.opening()
-            await asyncio.wait_for(socket.task, 5)
+            await asyncio.wait_for(socket.task, 30)
             return opening
 
         assert run_async(scenario()) == {"type": "websocket.close", "code": 1008}
@@ -409,7 +409,7 @@ class TestWebSocket:
         async def scenario() -> dict[str, Any]:
             socket = Socket(None, path="/live/events")
             opening = await socket.opening()
-            await asyncio.wait_for(socket.task, 5)
+            await asyncio.wait_for(socket.task, 30)
             return opening
 
         assert run_async(scenario())["type"] == "websocket.close"
