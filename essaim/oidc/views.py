@@ -37,13 +37,25 @@ class SignedTokenAdapter(OpenIDConnectOAuth2Adapter):
         return data
 
 
+def with_sign_in_origins(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A page whose forms are answered with a redirect to a provider: its CSP ``form-action`` lets the browser
+    follow them to the providers' origins (OpenID Connect issuers', SAML identity providers' sign-in addresses;
+    the connection test says when a provider signs in elsewhere)."""
+    origins = sorted(get_adapter(request).sign_in_origins())
+    if origins:
+        response._csp_config = settings.SECURE_CSP | {"form-action": [CSP.SELF, *origins]}  # type: ignore[attr-defined]
+    return response
+
+
 @login_not_required
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's: a POST goes to the provider; a GET (a link to this address) asks first, in a page whose
+    "Continue" form leads to the provider."""
     try:
         response: HttpResponse = OAuth2LoginView.adapter_view(SignedTokenAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
-    return response
+    return with_sign_in_origins(request, response)
 
 
 @login_not_required
@@ -57,11 +69,5 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
 
 @login_not_required
 def login_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """allauth's sign-in page, whose "Sign in with …" forms are answered with a redirect to each provider:
-    its CSP ``form-action`` lets the browser follow them to the providers' origins (OpenID Connect issuers',
-    SAML identity providers' sign-in addresses; the connection test says when a provider signs in elsewhere)."""
-    response: HttpResponse = _allauth_login(request, *args, **kwargs)
-    origins = sorted(get_adapter(request).sign_in_origins())
-    if origins:
-        response._csp_config = settings.SECURE_CSP | {"form-action": [CSP.SELF, *origins]}  # type: ignore[attr-defined]
-    return response
+    """allauth's sign-in page, whose "Sign in with …" forms are answered with a redirect to each provider."""
+    return with_sign_in_origins(request, _allauth_login(request, *args, **kwargs))

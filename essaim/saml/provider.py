@@ -22,4 +22,3 @@ class EssaimSAMLProvider(SAMLProvider):
         extra = dict(super().extract_extra_data(data) or {})
         extra[AUTHN_CONTEXTS] = [str(context) for context in data.get_last_authn_contexts() or []]
         return extra
-

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 from essaim.oidc.signin import refusal_page
+from essaim.oidc.views import with_sign_in_origins
 from essaim.saml import logout
 
 SEEN_FOR = 24 * 3600  # seconds an assertion's ID is remembered: longer than any assertion is valid
@@ -51,6 +52,14 @@ def _seen_before(key: str) -> bool:
     if cache.add(key, 1, timeout=SEEN_FOR):
         return False
     return cache.get(key) is not None
+
+
+@login_not_required
+def login(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's start of a SAML sign-in; its page for a GET (a link to this address) leads to the identity
+    provider, which its CSP ``form-action`` allows."""
+    response: HttpResponse = allauth_saml_views.login(request, organization_slug=organization_slug)
+    return with_sign_in_origins(request, response)
 
 
 @csrf_exempt

@@ -73,3 +73,11 @@ def test_an_administrator_adds_a_provider_and_a_person_signs_in_with_it(
     assert any(entry["endpoint"] == "token" for entry in op.log)
     visitor.goto(f"/@{person.handle}")
     assert "Cheffe de projet" in visitor.content()
+
+    # A link straight to the provider's address (a bookmark, an intranet's link) asks before leaving, in Essaim's page.
+    linked = open_page()
+    linked.goto("/accounts/oidc/acme/login/")
+    assert "Acme SSO" in linked.locator("main").inner_text()
+    looks_right(linked, "sso-confirm-desktop-fr")
+    linked.locator("main form button[type=submit]").click()
+    linked.wait_for_url(lambda url: "/accounts/" not in url)

@@ -120,6 +120,17 @@ class TestSignIn:
         assert profile.department == Department.objects.get(name="Ingénierie")
 
 
+def test_a_link_to_the_sign_in_address_asks_first_in_a_page_allowed_to_go_to_the_provider(
+    client: Client, idp: IdentityProvider, saml_provider: SamlProvider
+) -> None:
+    page = client.get(f"/accounts/saml/{saml_provider.slug}/login/")
+    assert page.status_code == 200
+    assert saml_provider.label in page.text
+    policy = page["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert idp.base in form_action
+
+
 class TestTwoFactor:
     def test_an_assertion_of_a_second_factor_satisfies_the_policy_and_asks_for_no_code(
         self, client: Client, idp: IdentityProvider, saml_provider: SamlProvider
