@@ -27,8 +27,14 @@ from tests.api.streaming.conftest import (
     personal_token,
     stop_hub,
 )
+from tests.databases import shared_by_threads
 from tests.realtime.conftest import run_async
 from tests.spaces.factories import MembershipFactory, SpaceFactory
+
+# Six streams read the database from the hub's threads while the test writes from its own: on the in-memory SQLite
+# test database (one connection for all threads, a second writer refused at once) an event was lost once in a full
+# run. PostgreSQL runs it in CI; the other streaming tests keep SQLite's side.
+THREADS_SHARE_MEMORY_DATABASE = "an in-memory SQLite database is not shared by threads"
 
 pytestmark = pytest.mark.usefixtures("fresh_hub")
 
@@ -236,6 +242,7 @@ class TestUserStream:
 
 
 class TestPermissions:
+    @pytest.mark.skipif(not shared_by_threads(), reason=THREADS_SHARE_MEMORY_DATABASE)
     def test_a_secret_spaces_post_never_reaches_a_non_member(self, employee: User, colleague: User) -> None:
         space = SpaceFactory(visibility=Space.Visibility.SECRET)
         MembershipFactory(space=space, user=employee)
